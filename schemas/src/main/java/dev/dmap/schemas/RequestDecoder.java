@@ -1,0 +1,131 @@
+package dev.dmap.schemas;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns the bytes of a request record (or a JSONL line) into a {@link Decoded}: a valid request
+ * with its defaults applied, or every reason it is not one. Never throws for bad input.
+ * Thread-safe.
+ */
+public final class RequestDecoder {
+    /** Default largest accepted request, in bytes. */
+    public static final int DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+
+    private final SchemaValidator validator = SchemaValidator.request();
+    private final int maxBytes;
+
+    public RequestDecoder() {
+        this(DEFAULT_MAX_BYTES);
+    }
+
+    /** @param maxBytes larger values end as {@code payload_too_large} */
+    public RequestDecoder(int maxBytes) {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes must be positive");
+        }
+        this.maxBytes = maxBytes;
+    }
+
+    public Decoded decode(byte[] value) {
+        if (value == null || value.length == 0) {
+            return invalid(ErrorCode.INVALID_JSON, "", "the record has no value", null);
+        }
+        if (value.length > maxBytes) {
+            return invalid(ErrorCode.PAYLOAD_TOO_LARGE, "",
+                    "the request is " + value.length + " bytes; the limit is " + maxBytes, null);
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return invalid(ErrorCode.INVALID_JSON, "", "the value is not UTF-8 text", null);
+        }
+        return decode(text);
+    }
+
+    public Decoded decode(String text) {
+        JsonNode tree;
+        try {
+            tree = MessageCodec.mapper().readTree(text);
+        } catch (JacksonException e) {
+            return invalid(ErrorCode.INVALID_JSON, "", "not valid JSON: " + describe(e), null);
+        }
+        if (tree == null || tree.isMissingNode()) {
+            return invalid(ErrorCode.INVALID_JSON, "", "the value is empty", null);
+        }
+        return decode(tree);
+    }
+
+    public Decoded decode(JsonNode tree) {
+        if (!tree.isObject()) {
+            return invalid(ErrorCode.INVALID_REQUEST, "", "a request must be a JSON object, not " + tree.getNodeType(), tree);
+        }
+        JsonNode version = tree.get("schema_version");
+        if (version != null && version.isIntegralNumber() && version.asInt() != Request.SCHEMA_VERSION) {
+            return invalid(ErrorCode.UNSUPPORTED_SCHEMA_VERSION, "/schema_version",
+                    "schema_version " + version.asInt() + " is not supported; this version reads " + Request.SCHEMA_VERSION,
+                    tree);
+        }
+        List<Violation> violations = validator.validate(tree);
+        if (!violations.isEmpty()) {
+            return new Decoded.Invalid(ErrorCode.INVALID_REQUEST, violations, tree);
+        }
+        try {
+            return new Decoded.Valid(toRequest((ObjectNode) tree), tree);
+        } catch (DateTimeParseException e) {
+            return invalid(ErrorCode.INVALID_REQUEST, "", "bad timestamp: " + e.getParsedString(), tree);
+        }
+    }
+
+    private static Request toRequest(ObjectNode tree) {
+        return new Request(
+                tree.get("custom_id").asString(),
+                textOrNull(tree, "method"),
+                tree.get("url").asString(),
+                (ObjectNode) tree.get("body"),
+                Request.SCHEMA_VERSION,
+                textOrNull(tree, "id"),
+                textOrNull(tree, "batch_id"),
+                instantOrNull(tree, "submitted_at"),
+                instantOrNull(tree, "deadline"),
+                tree.has("priority") ? tree.get("priority").asInt() : 0);
+    }
+
+    private static String textOrNull(JsonNode tree, String field) {
+        JsonNode node = tree.get(field);
+        return node == null || node.isNull() ? null : node.asString();
+    }
+
+    private static Instant instantOrNull(JsonNode tree, String field) {
+        String text = textOrNull(tree, field);
+        return text == null ? null : Instant.parse(text);
+    }
+
+    private static String describe(JacksonException e) {
+        String message = e.getOriginalMessage();
+        TokenStreamLocation location = e.getLocation();
+        if (location != null && location.getLineNr() > 0) {
+            message += " (at column " + location.getColumnNr() + ")";
+        }
+        int newline = message.indexOf('\n');
+        return newline > 0 ? message.substring(0, newline) : message;
+    }
+
+    private static Decoded.Invalid invalid(ErrorCode code, String path, String message, JsonNode tree) {
+        return new Decoded.Invalid(code, List.of(new Violation(path, message)), tree);
+    }
+}
