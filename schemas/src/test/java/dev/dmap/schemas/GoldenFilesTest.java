@@ -1,0 +1,80 @@
+package dev.dmap.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Freezes the wire format: each golden file must validate against its JSON Schema, decode into
+ * its record, and encode back to the same JSON. A failure here means the contract changed;
+ * evolution is by addition only.
+ */
+class GoldenFilesTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "request-v1.json, request",
+        "result-v1.json, result",
+        "dead-letter-v1.json, dead-letter",
+        "dead-letter-undecodable-v1.json, dead-letter",
+        "batch-state-v1.json, batch-state"
+    })
+    void shouldValidateAgainstItsSchemaAndRoundTripThroughItsRecord(String file, String kind) {
+        JsonNode golden = golden(file);
+        assertThat(validator(kind).validate(golden)).isEmpty();
+        Object record = MessageCodec.convert(golden, type(kind));
+        assertThat(reparsed(record)).isEqualTo(golden);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"request-v1.json", "openai-batch-line.json"})
+    void shouldDecodeAsAValidRequest(String file) {
+        Decoded decoded = new RequestDecoder().decode(golden(file));
+        assertThat(decoded).isInstanceOf(Decoded.Valid.class);
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldEncodeADecodedRequestBackToTheGoldenRequest() {
+        JsonNode golden = golden("request-v1.json");
+        Request request = ((Decoded.Valid) new RequestDecoder().decode(golden)).request();
+        assertThat(reparsed(request)).isEqualTo(golden);
+    }
+
+    private static SchemaValidator validator(String kind) {
+        return switch (kind) {
+            case "request" -> SchemaValidator.request();
+            case "result" -> SchemaValidator.result();
+            case "dead-letter" -> SchemaValidator.deadLetter();
+            case "batch-state" -> SchemaValidator.batchState();
+            default -> throw new IllegalArgumentException(kind);
+        };
+    }
+
+    private static Class<?> type(String kind) {
+        return switch (kind) {
+            case "request" -> Request.class;
+            case "result" -> Result.class;
+            case "dead-letter" -> DeadLetter.class;
+            case "batch-state" -> BatchState.class;
+            default -> throw new IllegalArgumentException(kind);
+        };
+    }
+
+    /** Through bytes, so that numbers compare by value and not by node type. */
+    private static JsonNode reparsed(Object record) {
+        return MessageCodec.mapper().readTree(MessageCodec.encode(record));
+    }
+
+    static JsonNode golden(String file) {
+        try (InputStream in = GoldenFilesTest.class.getResourceAsStream("/golden/" + file)) {
+            return MessageCodec.mapper().readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
