@@ -1,0 +1,187 @@
+package dev.dmap.devkit.emulator;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An HTTP server that behaves like LM Studio's server for everything dmap's worker uses; a
+ * development and test tool, never a substitute for LM Studio. See {@link LmStudioErrors} for
+ * the status codes it had to choose where LM Studio documents none, and {@link ModelResidency},
+ * {@link ModelLoader} and {@link InferenceEngine} for the memory, load and timing model.
+ *
+ * <p>Built on the JDK's {@code com.sun.net.httpserver}, one thread per call from a cached pool:
+ * a call spends nearly all its life waiting (for a slot or for simulated time), and waiting
+ * threads cost little. Thread-safe.
+ */
+public final class LmStudioEmulator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LmStudioEmulator.class);
+    /** Pending connections the listener queues; enough for bursts of thousands of calls. */
+    private static final int BACKLOG = 1024;
+
+    private final EmulatorConfig config;
+    private final StatsRecorder stats = new StatsRecorder();
+    private final ContentGenerator content;
+    private final ExecutorService handlers = Executors.newCachedThreadPool(daemonThreads("lmstudio-emulator-"));
+    private final ScheduledExecutorService restarts =
+            Executors.newSingleThreadScheduledExecutor(daemonThreads("lmstudio-emulator-restart-"));
+    private HttpServer server;
+    private EmulatorRuntime runtime;
+    private int port;
+    private boolean closed;
+
+    private LmStudioEmulator(EmulatorConfig config) {
+        this.config = config;
+        this.content = new ContentGenerator(config.seed());
+        this.port = config.port();
+        config.faults().seed(config.seed());
+    }
+
+    /** Starts listening; the server accepts calls when this returns. */
+    public static LmStudioEmulator start(EmulatorConfig config) {
+        LmStudioEmulator emulator = new LmStudioEmulator(config);
+        synchronized (emulator) {
+            emulator.listen();
+        }
+        return emulator;
+    }
+
+    /** The bound port (the chosen one when the configuration said 0); unchanged by crash and restart. */
+    public synchronized int port() {
+        return port;
+    }
+
+    /** {@code http://127.0.0.1:PORT} (or the configured host when it is not a wildcard). */
+    public URI baseUrl() {
+        String host = config.host();
+        if ("0.0.0.0".equals(host) || "::".equals(host)) {
+            host = "127.0.0.1";
+        }
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+    }
+
+    /** The live fault switches. */
+    public Faults faults() {
+        return config.faults();
+    }
+
+    public EmulatorConfig config() {
+        return config;
+    }
+
+    /**
+     * Stops abruptly: the listener and every open connection close at once, calls in progress
+     * end without an answer, and every loaded model is lost. Connecting is refused until
+     * {@link #restart()}. Does nothing when already down.
+     */
+    public synchronized void crash() {
+        if (server == null) {
+            return;
+        }
+        server.stop(0);
+        server = null;
+        runtime.abort();
+        log.warn("LM Studio emulator on port {} crashed (simulated); loaded models are lost", port);
+    }
+
+    /** Listens again on the same port with nothing loaded, like a restarted LM Studio; crashes first if running. */
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("the emulator is closed");
+        }
+        crash();
+        listen();
+        log.info("LM Studio emulator restarted on port {}", port);
+    }
+
+    public synchronized boolean running() {
+        return server != null;
+    }
+
+    /** A snapshot of the counters and of what is loaded now. */
+    public synchronized EmulatorStats stats() {
+        return stats.snapshot(server == null ? List.of() : runtime.loadedInstanceIds());
+    }
+
+    /**
+     * Loads a model at once, without HTTP, delay or faults, as if loaded with {@code lms load}
+     * (never auto-evicted). A second call creates a second instance.
+     *
+     * @throws IllegalArgumentException for a key outside the catalogue
+     * @throws IllegalStateException when the emulator is down or the model does not fit
+     */
+    public synchronized void preload(String modelKey) {
+        EmulatedModel model = config.model(modelKey);
+        if (model == null) {
+            throw new IllegalArgumentException("not in the catalogue: " + modelKey);
+        }
+        if (server == null) {
+            throw new IllegalStateException("the emulator is not running");
+        }
+        try {
+            runtime.loader.loadNow(model);
+        } catch (ApiException e) {
+            throw new IllegalStateException("cannot preload " + modelKey + ": " + e.body(), e);
+        }
+    }
+
+    /** Stops for good and releases the threads. */
+    @Override
+    public synchronized void close() {
+        crash();
+        closed = true;
+        restarts.shutdownNow();
+        handlers.shutdownNow();
+    }
+
+    /** Crash now, restart after {@code down} of real time (the control surface's {@code /__emulator/crash}). */
+    void crashFor(Duration down) {
+        crash();
+        restarts.schedule(this::restartIfDown, down.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void restartIfDown() {
+        if (!closed && server == null) {
+            listen();
+            log.info("LM Studio emulator restarted on port {}", port);
+        }
+    }
+
+    private void listen() {
+        EmulatorRuntime next = new EmulatorRuntime(config, stats, content);
+        ControlEndpoints control = new ControlEndpoints(this::stats, config.faults(), this::crashFor);
+        try {
+            HttpServer created = HttpServer.create(new InetSocketAddress(config.host(), port), BACKLOG);
+            created.createContext("/", new RequestRouter(config, next, content, control));
+            created.setExecutor(handlers);
+            created.start();
+            server = created;
+            runtime = next;
+            port = created.getAddress().getPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + port, e);
+        }
+        log.info("LM Studio EMULATOR (development and test tool, not LM Studio) listening on {}", baseUrl());
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,93 @@
+package dev.dmap.devkit.emulator;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * How many prompt tokens a request body costs, counted with cl100k_base. This is the single
+ * formula that the emulator bills in {@code usage.prompt_tokens} and checks against the loaded
+ * context, and that the worker's pre-flight estimator shares, so that an estimate and the
+ * emulator's answer agree exactly:
+ *
+ * <ul>
+ *   <li>chat ({@code /v1/chat/completions}): the sum over messages of
+ *       {@code tokens(content) + 4}, plus 3 for the reply primer. {@code content} may be a string
+ *       or an array of parts, of which only the {@code text} of parts with a {@code text} field
+ *       counts (images cost nothing here). A null content counts 0.</li>
+ *   <li>completions ({@code /v1/completions}): {@code tokens(prompt)}; an array prompt sums its
+ *       strings.</li>
+ *   <li>embeddings ({@code /v1/embeddings}): the sum of {@code tokens(input)} over every input;
+ *       an input given as an array of token ids counts its length.</li>
+ * </ul>
+ *
+ * The 4 and 3 are OpenAI's published overhead for chat formatting; real chat templates differ
+ * per model by a few tokens.
+ */
+public final class PromptTokens {
+    /** Tokens added per chat message for role and separators. */
+    public static final int PER_MESSAGE_OVERHEAD = 4;
+    /** Tokens added once per chat request to prime the assistant's reply. */
+    public static final int REPLY_PRIMER = 3;
+
+    private PromptTokens() {
+    }
+
+    /**
+     * Counts the prompt tokens of {@code body} for the endpoint at {@code endpointPath}
+     * (any path ending in {@code /chat/completions}, {@code /completions} or {@code /embeddings},
+     * so {@code /api/v0/...} works too).
+     *
+     * @throws IllegalArgumentException for any other path
+     */
+    public static int count(JsonNode body, String endpointPath) {
+        if (endpointPath.endsWith("/chat/completions")) {
+            return chat(body.path("messages"));
+        }
+        if (endpointPath.endsWith("/completions")) {
+            return texts(body.path("prompt"));
+        }
+        if (endpointPath.endsWith("/embeddings")) {
+            return texts(body.path("input"));
+        }
+        throw new IllegalArgumentException("no prompt-token formula for " + endpointPath);
+    }
+
+    /** Counts one piece of text; exposed so callers can count a completion the same way. */
+    public static int countText(String text) {
+        return Cl100k.count(text);
+    }
+
+    private static int chat(JsonNode messages) {
+        int total = REPLY_PRIMER;
+        for (JsonNode message : messages) {
+            total += content(message.path("content")) + PER_MESSAGE_OVERHEAD;
+        }
+        return total;
+    }
+
+    private static int content(JsonNode content) {
+        if (content.isString()) {
+            return Cl100k.count(content.stringValue());
+        }
+        int total = 0;
+        if (content.isArray()) {
+            for (JsonNode part : content) {
+                JsonNode text = part.path("text");
+                total += text.isString() ? Cl100k.count(text.stringValue()) : 0;
+            }
+        }
+        return total;
+    }
+
+    private static int texts(JsonNode value) {
+        if (value.isString()) {
+            return Cl100k.count(value.stringValue());
+        }
+        int total = 0;
+        if (value.isArray()) {
+            for (JsonNode item : value) {
+                total += item.isNumber() ? 1 : item.isArray() ? item.size() : item.isString() ? Cl100k.count(item.stringValue()) : 0;
+            }
+        }
+        return total;
+    }
+}

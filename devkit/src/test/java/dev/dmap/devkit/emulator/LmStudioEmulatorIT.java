@@ -1,0 +1,312 @@
+package dev.dmap.devkit.emulator;
+
+import static dev.dmap.devkit.emulator.EmulatorHttp.chat;
+import static dev.dmap.devkit.emulator.EmulatorHttp.load;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The emulator over real HTTP: endpoint shapes, loading, JIT, errors and auth, with time scale 0. */
+class LmStudioEmulatorIT {
+    private static final String QWEN = "qwen2.5-7b-instruct";
+    private static final String LLAMA = "meta-llama-3.1-8b-instruct";
+    private static final String NOMIC = "text-embedding-nomic-embed-text-v1.5";
+
+    private LmStudioEmulator emulator;
+    private EmulatorHttp http;
+
+    private void start(UnaryOperator<EmulatorConfig.Builder> settings) {
+        emulator = LmStudioEmulator.start(settings.apply(EmulatorConfig.builder().timeScale(0)).build());
+        http = new EmulatorHttp(emulator.baseUrl());
+    }
+
+    @AfterEach
+    void stop() {
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+
+    @Test
+    void shouldListEveryDownloadedModelOnV1ModelsWhenJitIsOn() throws Exception {
+        start(b -> b);
+
+        JsonNode body = http.get("/v1/models").json();
+
+        assertThat(body.path("object").asString()).isEqualTo("list");
+        assertThat(body.path("data").values()).extracting(m -> m.path("id").asString())
+                .containsExactlyElementsOf(EmulatorConfig.defaultCatalogue().stream().map(EmulatedModel::key).toList());
+        assertThat(body.path("data").get(0).path("object").asString()).isEqualTo("model");
+        assertThat(body.path("data").get(0).path("owned_by").asString()).isEqualTo("organization_owner");
+    }
+
+    @Test
+    void shouldListOnlyLoadedModelsOnV1ModelsWhenJitIsOff() throws Exception {
+        start(b -> b.jit(false));
+        emulator.preload(LLAMA);
+
+        assertThat(http.get("/v1/models").json().path("data").values()).extracting(m -> m.path("id").asString())
+                .containsExactly(LLAMA);
+    }
+
+    @Test
+    void shouldDescribeModelsOnV0WithStateAndLoadedContext() throws Exception {
+        start(b -> b);
+        http.post("/api/v1/models/load", "{\"model\":\"" + QWEN + "\",\"context_length\":8192}");
+
+        JsonNode list = http.get("/api/v0/models").json();
+        JsonNode qwen = list.path("data").get(0);
+        JsonNode gemma = http.get("/api/v0/models/google/gemma-3-4b").json();
+
+        assertThat(list.path("object").asString()).isEqualTo("list");
+        assertThat(qwen.path("id").asString()).isEqualTo(QWEN);
+        assertThat(qwen.path("state").asString()).isEqualTo("loaded");
+        assertThat(qwen.path("loaded_context_length").asInt()).isEqualTo(8192);
+        assertThat(qwen.path("max_context_length").asInt()).isEqualTo(32768);
+        assertThat(qwen.path("compatibility_type").asString()).isEqualTo("gguf");
+        assertThat(qwen.path("arch").asString()).isEqualTo("qwen2");
+        assertThat(qwen.path("quantization").asString()).isEqualTo("Q4_K_M");
+        assertThat(qwen.path("publisher").asString()).isEqualTo("lmstudio-community");
+        assertThat(gemma.path("state").asString()).isEqualTo("not-loaded");
+        assertThat(gemma.has("loaded_context_length")).isFalse();
+        assertThat(list.path("data").get(4).path("type").asString()).isEqualTo("embeddings");
+        assertThat(http.get("/api/v0/models/no-such-model").status()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldDescribeModelsOnV1WithLoadedInstances() throws Exception {
+        start(b -> b);
+        http.post("/api/v1/models/load", load(QWEN));
+
+        JsonNode models = http.get("/api/v1/models").json().path("models");
+        JsonNode qwen = models.get(0);
+        JsonNode nomic = models.get(4);
+
+        assertThat(qwen.path("type").asString()).isEqualTo("llm");
+        assertThat(qwen.path("key").asString()).isEqualTo(QWEN);
+        assertThat(qwen.path("display_name").asString()).isEqualTo("Qwen2.5 7B Instruct");
+        assertThat(qwen.path("architecture").asString()).isEqualTo("qwen2");
+        assertThat(qwen.path("quantization").path("name").asString()).isEqualTo("Q4_K_M");
+        assertThat(qwen.path("quantization").path("bits_per_weight").asInt()).isEqualTo(4);
+        assertThat(qwen.path("size_bytes").asLong()).isEqualTo(4_680_000_000L);
+        assertThat(qwen.path("params_string").asString()).isEqualTo("7B");
+        assertThat(qwen.path("max_context_length").asInt()).isEqualTo(32768);
+        assertThat(qwen.path("format").asString()).isEqualTo("gguf");
+        assertThat(qwen.path("loaded_instances").get(0).path("id").asString()).isEqualTo(QWEN);
+        assertThat(qwen.path("loaded_instances").get(0).path("config").path("context_length").asInt()).isEqualTo(4096);
+        assertThat(qwen.path("loaded_instances").get(0).path("config").path("parallel").asInt()).isEqualTo(4);
+        assertThat(nomic.path("type").asString()).isEqualTo("embedding");
+        assertThat(nomic.has("architecture")).isFalse();
+        assertThat(nomic.path("loaded_instances").isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldLoadExplicitlyThenChat() throws Exception {
+        start(b -> b);
+
+        JsonNode loaded = http.post("/api/v1/models/load",
+                "{\"model\":\"" + QWEN + "\",\"context_length\":16384,\"echo_load_config\":true}").json();
+        EmulatorHttp.Answer answer = http.post("/v1/chat/completions", chat(QWEN, "Say hello"));
+        JsonNode body = answer.json();
+
+        assertThat(loaded.path("type").asString()).isEqualTo("llm");
+        assertThat(loaded.path("instance_id").asString()).isEqualTo(QWEN);
+        assertThat(loaded.path("load_time_seconds").asDouble()).isPositive();
+        assertThat(loaded.path("status").asString()).isEqualTo("loaded");
+        assertThat(loaded.path("load_config").path("context_length").asInt()).isEqualTo(16384);
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(body.path("id").asString()).startsWith("chatcmpl-");
+        assertThat(body.path("object").asString()).isEqualTo("chat.completion");
+        assertThat(body.path("created").asLong()).isPositive();
+        assertThat(body.path("model").asString()).isEqualTo(QWEN);
+        assertThat(body.path("system_fingerprint").asString()).isEqualTo("lmstudio-emulator");
+        JsonNode choice = body.path("choices").get(0);
+        assertThat(choice.path("index").asInt()).isZero();
+        assertThat(choice.path("logprobs").isNull()).isTrue();
+        assertThat(choice.path("finish_reason").asString()).isEqualTo("stop");
+        assertThat(choice.path("message").path("role").asString()).isEqualTo("assistant");
+        assertThat(choice.path("message").path("content").asString()).startsWith("[LM Studio emulator] ");
+        JsonNode usage = body.path("usage");
+        assertThat(usage.path("prompt_tokens").asInt())
+                .isEqualTo(PromptTokens.count(Json.MAPPER.readTree(chat(QWEN, "Say hello")), "/v1/chat/completions"));
+        assertThat(usage.path("completion_tokens").asInt())
+                .isEqualTo(PromptTokens.countText(choice.path("message").path("content").asString()));
+        assertThat(usage.path("total_tokens").asInt())
+                .isEqualTo(usage.path("prompt_tokens").asInt() + usage.path("completion_tokens").asInt());
+        assertThat(emulator.stats().loadsByModel()).containsEntry(QWEN, 1);
+    }
+
+    @Test
+    void shouldServeCompletionsEmbeddingsAndTheNativeV0Extras() throws Exception {
+        start(b -> b);
+
+        JsonNode completion = http.post("/v1/completions", "{\"model\":\"" + QWEN + "\",\"prompt\":\"Once\"}").json();
+        JsonNode embeddings = http.post("/v1/embeddings", "{\"model\":\"" + NOMIC + "\",\"input\":[\"a\",\"b\"]}").json();
+        JsonNode nativeChat = http.post("/api/v0/chat/completions", chat(QWEN, "hi")).json();
+
+        assertThat(completion.path("id").asString()).startsWith("cmpl-");
+        assertThat(completion.path("object").asString()).isEqualTo("text_completion");
+        assertThat(completion.path("choices").get(0).path("text").asString()).startsWith("[LM Studio emulator]");
+        assertThat(completion.path("usage").path("prompt_tokens").asInt()).isEqualTo(PromptTokens.countText("Once"));
+        assertThat(embeddings.path("object").asString()).isEqualTo("list");
+        assertThat(embeddings.path("data")).hasSize(2);
+        assertThat(embeddings.path("data").get(1).path("object").asString()).isEqualTo("embedding");
+        assertThat(embeddings.path("data").get(1).path("index").asInt()).isEqualTo(1);
+        assertThat(embeddings.path("data").get(1).path("embedding")).hasSize(16);
+        assertThat(embeddings.path("model").asString()).isEqualTo(NOMIC);
+        assertThat(embeddings.path("usage").path("prompt_tokens").asInt()).isEqualTo(2);
+        assertThat(nativeChat.path("stats").path("stop_reason").asString()).isEqualTo("eosFound");
+        assertThat(nativeChat.path("model_info").path("context_length").asInt()).isEqualTo(4096);
+        assertThat(nativeChat.path("runtime").path("supported_formats").get(0).asString()).isEqualTo("gguf");
+    }
+
+    @Test
+    void shouldUnloadAnInstance() throws Exception {
+        start(b -> b);
+        http.post("/api/v1/models/load", load(QWEN));
+
+        EmulatorHttp.Answer unloaded = http.post("/api/v1/models/unload", "{\"instance_id\":\"" + QWEN + "\"}");
+
+        assertThat(unloaded.status()).isEqualTo(200);
+        assertThat(unloaded.json().path("instance_id").asString()).isEqualTo(QWEN);
+        assertThat(http.get("/api/v1/models").json().path("models").get(0).path("loaded_instances").isEmpty()).isTrue();
+        assertThat(http.post("/api/v1/models/unload", "{\"instance_id\":\"" + QWEN + "\"}").status()).isEqualTo(404);
+        assertThat(emulator.stats().unloadsByModel()).containsEntry(QWEN, 1);
+    }
+
+    @Test
+    void shouldRefuseAnExplicitLoadOverTheMemoryBudget() throws Exception {
+        start(b -> b.memoryBudgetBytes(6_000_000_000L));
+        http.post("/api/v1/models/load", load(QWEN));
+
+        EmulatorHttp.Answer refused = http.post("/api/v1/models/load", load(LLAMA));
+
+        assertThat(refused.status()).isEqualTo(500);
+        assertThat(refused.json().path("error").path("type").asString()).isEqualTo("model_load_failed");
+        assertThat(refused.json().path("error").path("message").asString()).contains("insufficient system resources");
+        assertThat(emulator.stats().loadedInstanceIds()).containsExactly(QWEN);
+    }
+
+    @Test
+    void shouldCreateADuplicateInstanceOnASecondExplicitLoad() throws Exception {
+        start(b -> b.memoryBudgetBytes(16_000_000_000L));
+
+        http.post("/api/v1/models/load", load(QWEN));
+        JsonNode second = http.post("/api/v1/models/load", load(QWEN)).json();
+
+        assertThat(second.path("instance_id").asString()).isEqualTo(QWEN + ":2");
+        assertThat(emulator.stats().maxInstancesOfOneModel()).isEqualTo(2);
+        assertThat(http.post("/v1/chat/completions", chat(QWEN + ":2", "hi")).json().path("model").asString())
+                .isEqualTo(QWEN + ":2");
+        assertThat(http.post("/v1/chat/completions", chat(QWEN, "hi")).json().path("model").asString()).isEqualTo(QWEN);
+    }
+
+    @Test
+    void shouldJitLoadAndAutoEvictTheEarlierJitModel() throws Exception {
+        start(b -> b);
+
+        assertThat(http.post("/v1/chat/completions", chat(QWEN, "hi")).status()).isEqualTo(200);
+        assertThat(http.post("/v1/chat/completions", chat(LLAMA, "hi")).status()).isEqualTo(200);
+
+        EmulatorStats stats = emulator.stats();
+        assertThat(stats.loadedInstanceIds()).containsExactly(LLAMA);
+        assertThat(stats.loadsByModel()).containsEntry(QWEN, 1).containsEntry(LLAMA, 1);
+        assertThat(stats.unloadsByModel()).containsEntry(QWEN, 1);
+    }
+
+    @Test
+    void shouldAnswerContextOverflowWithLmStudiosErrorString() throws Exception {
+        start(b -> b);
+        http.post("/api/v1/models/load", "{\"model\":\"" + QWEN + "\",\"context_length\":64}");
+        String body = chat(QWEN, "word ".repeat(100));
+        int promptTokens = PromptTokens.count(Json.MAPPER.readTree(body), "/v1/chat/completions");
+
+        EmulatorHttp.Answer answer = http.post("/v1/chat/completions", body);
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().path("error").isString()).isTrue();
+        assertThat(answer.json().path("error").asString()).isEqualTo("The number of tokens to keep from the initial"
+                + " prompt is greater than the context length (n_keep: " + promptTokens + ">= n_ctx: 64). Try to load"
+                + " the model with a larger context length, or provide a shorter input.");
+    }
+
+    @Test
+    void shouldRejectAnUnknownModelWithModelNotFound() throws Exception {
+        start(b -> b);
+
+        EmulatorHttp.Answer answer = http.post("/v1/chat/completions", chat("o4-mini", "hi"));
+        JsonNode error = answer.json().path("error");
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(error.path("message").asString()).startsWith("Invalid model identifier \"o4-mini\". Please specify"
+                + " a valid downloaded model (e.g., " + QWEN);
+        assertThat(error.path("type").asString()).isEqualTo("invalid_request_error");
+        assertThat(error.path("param").asString()).isEqualTo("model");
+        assertThat(error.path("code").asString()).isEqualTo("model_not_found");
+    }
+
+    @Test
+    void shouldSayNoModelsLoadedWhenJitIsOff() throws Exception {
+        start(b -> b.jit(false));
+
+        EmulatorHttp.Answer answer = http.post("/v1/chat/completions", chat(QWEN, "hi"));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().path("error").path("message").asString()).startsWith("No models loaded.");
+        assertThat(answer.json().path("error").path("code").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldRequireTheBearerTokenWhenAuthIsOn() throws Exception {
+        start(b -> b.apiKey("secret-token"));
+        EmulatorHttp wrong = new EmulatorHttp(emulator.baseUrl(), "wrong");
+        EmulatorHttp right = new EmulatorHttp(emulator.baseUrl(), "secret-token");
+
+        assertThat(http.get("/api/v1/models").status()).isEqualTo(401);
+        assertThat(wrong.post("/v1/chat/completions", chat(QWEN, "hi")).status()).isEqualTo(401);
+        assertThat(right.get("/api/v1/models").status()).isEqualTo(200);
+        assertThat(http.get("/__emulator/stats").status()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldAnswerTheSameRequestWithTheSameContentAndUsage() throws Exception {
+        start(b -> b);
+
+        JsonNode first = http.post("/v1/chat/completions", chat(QWEN, "determinism")).json();
+        JsonNode second = http.post("/v1/chat/completions", chat(QWEN, "determinism")).json();
+
+        assertThat(second.path("choices")).isEqualTo(first.path("choices"));
+        assertThat(second.path("usage")).isEqualTo(first.path("usage"));
+    }
+
+    @Test
+    void shouldAnswerUnknownPathsWith200AndLmStudiosMessage() throws Exception {
+        start(b -> b);
+
+        EmulatorHttp.Answer answer = http.get("/nope");
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.json().path("error").asString())
+                .isEqualTo("Unexpected endpoint or method. (GET /nope). Returning 200 anyway");
+    }
+
+    @Test
+    void shouldRejectMalformedJsonWith400() throws Exception {
+        start(b -> b);
+
+        assertThat(http.post("/v1/chat/completions", "{not json").status()).isEqualTo(400);
+        assertThat(http.post("/api/v1/models/load", "[]").status()).isEqualTo(400);
+    }
+
+    @Test
+    void shouldPrintABannerThatSaysItIsTheEmulator() {
+        start(b -> b);
+
+        String banner = SimCommand.banner(emulator);
+
+        assertThat(banner).contains("LM Studio EMULATOR", "NOT LM Studio", emulator.baseUrl().toString(), QWEN, NOMIC);
+    }
+}

@@ -1,0 +1,149 @@
+package dev.dmap.worker;
+
+import dev.dmap.worker.backend.FailureClassifier;
+import dev.dmap.worker.backend.HealthProbe;
+import dev.dmap.worker.backend.HttpReply;
+import dev.dmap.worker.backend.LmStudioClient;
+import dev.dmap.worker.backend.ModelCatalogue;
+import dev.dmap.worker.backend.ModelListing;
+import dev.dmap.worker.backend.ModelResidency;
+import dev.dmap.worker.backend.RetryableFailure;
+import dev.dmap.worker.backend.Sleeper;
+import dev.dmap.worker.config.RetrySettings;
+import dev.dmap.worker.config.SchedulingSettings;
+import dev.dmap.worker.config.WorkerConfig;
+import dev.dmap.worker.kafka.LoopStatus;
+import dev.dmap.worker.kafka.PollLoop;
+import dev.dmap.worker.kafka.WorkerLoops;
+import dev.dmap.worker.metrics.WorkerMetrics;
+import dev.dmap.worker.pipeline.BackoffPolicy;
+import dev.dmap.worker.pipeline.ContextBudget;
+import dev.dmap.worker.pipeline.RequestProcessor;
+import dev.dmap.worker.pipeline.TokenEstimator;
+import dev.dmap.worker.scheduling.DispatchStrategy;
+import dev.dmap.worker.scheduling.FifoStrategy;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running dmap worker: the consumer loop on its own thread, requests served on worker
+ * threads, one LM Studio behind it. Framework-free: the Spring Boot app, {@code dmap run} and
+ * the tests all start it the same way.
+ */
+public final class Worker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    /** Extra time, beyond the drain timeout, for the consumer to leave the group. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(15);
+
+    private final WorkerConfig config;
+    private final PollLoop loop;
+    private final ModelResidency residency;
+    private final ModelCatalogue catalogue;
+    private final ExecutorService callers;
+    private final ScheduledExecutorService scheduler;
+
+    private Worker(WorkerConfig config, PollLoop loop, ModelResidency residency, ModelCatalogue catalogue,
+            ExecutorService callers, ScheduledExecutorService scheduler) {
+        this.config = config;
+        this.loop = loop;
+        this.residency = residency;
+        this.catalogue = catalogue;
+        this.callers = callers;
+        this.scheduler = scheduler;
+    }
+
+    public static Worker start(WorkerConfig config, MeterRegistry registry) {
+        return start(config, registry, Clock.systemUTC());
+    }
+
+    public static Worker start(WorkerConfig config, MeterRegistry registry, Clock clock) {
+        log.info("Starting worker {} against {} ({}), Kafka at {}", config.workerId(), config.backend().baseUrl(),
+                config.scheduling().strategy(), config.kafka().bootstrapServers());
+        WorkerMetrics metrics = new WorkerMetrics(registry);
+        LmStudioClient client = new LmStudioClient(config.backend(), new FailureClassifier(), clock);
+        ModelCatalogue catalogue = new ModelCatalogue(client, clock, config.backend().catalogueTtl());
+        ModelResidency residency = new ModelResidency(client, catalogue, config.backend(), clock, Sleeper.SYSTEM, metrics);
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(threads("dmap-probe"));
+        HealthProbe probe = new HealthProbe(catalogue, config.backend(), scheduler);
+        RequestProcessor processor = new RequestProcessor(client, catalogue, residency, probe, new TokenEstimator(),
+                new ContextBudget(config.backend().contextMarginTokens()), retry(config.retry()), config.workerId(),
+                metrics, clock);
+        ExecutorService callers = Executors.newCachedThreadPool(threads("dmap-call"));
+        PollLoop loop = WorkerLoops.create(config, processor, residency, probe, strategy(config.scheduling()), callers,
+                metrics, clock);
+        Thread pollThread = threads("dmap-poll").newThread(loop);
+        pollThread.start();
+        return new Worker(config, loop, residency, catalogue, callers, scheduler);
+    }
+
+    public String id() {
+        return config.workerId();
+    }
+
+    public LoopStatus status() {
+        return loop.status();
+    }
+
+    /** Models LM Studio holds as far as this worker knows, without I/O. */
+    public Set<String> loadedModels() {
+        return residency.loadedModels();
+    }
+
+    /** The last model listing read from the backend, or null before the first. */
+    public ModelListing lastListing() {
+        return catalogue.lastKnown();
+    }
+
+    /** Stops taking records, lets in-flight requests finish (up to the shutdown timeout), commits, leaves the group. */
+    @Override
+    public void close() {
+        loop.stop();
+        try {
+            if (!loop.awaitStopped(config.kafka().shutdownTimeout().plus(CLOSE_GRACE))) {
+                log.warn("The consumer loop did not stop in time");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            callers.shutdownNow();
+            scheduler.shutdownNow();
+        }
+        log.info("Worker {} stopped", config.workerId());
+    }
+
+    static Retry retry(RetrySettings settings) {
+        RetryConfig retryConfig = RetryConfig.<HttpReply>custom()
+                .maxAttempts(settings.maxAttempts())
+                .intervalBiFunction(new BackoffPolicy(settings))
+                .retryOnException(RetryableFailure.class::isInstance)
+                .failAfterMaxAttempts(false)
+                .build();
+        return Retry.of("backend", retryConfig);
+    }
+
+    static DispatchStrategy strategy(SchedulingSettings settings) {
+        return switch (settings.strategy()) {
+            case FIFO -> new FifoStrategy();
+        };
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(!prefix.equals("dmap-poll"));
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,34 @@
+package dev.dmap.worker.app;
+
+import dev.dmap.worker.Worker;
+import dev.dmap.worker.backend.ModelListing;
+import dev.dmap.worker.kafka.LoopStatus;
+import java.net.URI;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/**
+ * {@code lmstudio}: DOWN while the worker has paused consumption because the backend does not
+ * answer; details name the URL and the models loaded. Reads the worker's state, no I/O.
+ */
+class LmStudioHealthIndicator implements HealthIndicator {
+    private final Worker worker;
+    private final URI url;
+
+    LmStudioHealthIndicator(Worker worker, URI url) {
+        this.worker = worker;
+        this.url = url;
+    }
+
+    @Override
+    public Health health() {
+        LoopStatus status = worker.status();
+        ModelListing listing = worker.lastListing();
+        Health.Builder health = status.backendDown() ? Health.down() : Health.up();
+        health.withDetail("url", url.toString()).withDetail("loadedModels", worker.loadedModels());
+        if (listing != null) {
+            health.withDetail("availableModels", listing.available().size()).withDetail("listedAt", listing.readAt().toString());
+        }
+        return health.build();
+    }
+}

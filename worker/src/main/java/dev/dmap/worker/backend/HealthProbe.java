@@ -1,0 +1,61 @@
+package dev.dmap.worker.backend;
+
+import dev.dmap.worker.config.BackendSettings;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Probes a backend that stopped answering, with doubling waits (from the initial to the maximum
+ * probe backoff), until its model listing answers again; then says so once. A probe parses the
+ * listing: LM Studio answers 200 even on unknown paths, so a bare status proves nothing.
+ */
+public final class HealthProbe {
+    private static final Logger log = LoggerFactory.getLogger(HealthProbe.class);
+
+    private final ModelCatalogue catalogue;
+    private final BackendSettings settings;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicBoolean probing = new AtomicBoolean();
+
+    public HealthProbe(ModelCatalogue catalogue, BackendSettings settings, ScheduledExecutorService scheduler) {
+        this.catalogue = catalogue;
+        this.settings = settings;
+        this.scheduler = scheduler;
+    }
+
+    /** Starts probing unless a probe is already running; {@code onUp} runs once the backend answers. */
+    public void awaitRecovery(Runnable onUp) {
+        if (probing.compareAndSet(false, true)) {
+            schedule(settings.probeInitialBackoff(), onUp);
+        }
+    }
+
+    /** One probe now: whether the backend answers with a model listing. */
+    public boolean answers() {
+        try {
+            catalogue.refresh();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private void schedule(Duration wait, Runnable onUp) {
+        scheduler.schedule(() -> probe(wait, onUp), wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void probe(Duration lastWait, Runnable onUp) {
+        if (answers()) {
+            probing.set(false);
+            log.info("Backend at {} answers again", settings.baseUrl());
+            onUp.run();
+            return;
+        }
+        Duration next = lastWait.multipliedBy(2);
+        schedule(next.compareTo(settings.probeMaxBackoff()) > 0 ? settings.probeMaxBackoff() : next, onUp);
+    }
+}

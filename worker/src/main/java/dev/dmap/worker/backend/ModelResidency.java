@@ -1,0 +1,235 @@
+package dev.dmap.worker.backend;
+
+import dev.dmap.worker.config.BackendSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ensure-loaded: which models the backend holds, and loading one when a request needs it.
+ *
+ * <ul>
+ *   <li>Loads are explicit ({@code POST /api/v1/models/load}), never JIT inside an inference call,
+ *       and one at a time: LM Studio loads a model twice when two requests race (bug #1751).</li>
+ *   <li>At most {@code maxLoadedModels} are held; to make room, the least recently used model
+ *       without open {@link Lease}s is unloaded, then the worker waits the unload cooldown before
+ *       loading (the article's 3 s, against CUDA error 700 on rapid swaps).</li>
+ *   <li>State is read back from LM Studio after every change, so the loaded context and parallel
+ *       slots are the server's, not our guess.</li>
+ * </ul>
+ *
+ * Thread-safe. The fast path (model already loaded) takes no lock.
+ */
+public final class ModelResidency {
+    private static final Logger log = LoggerFactory.getLogger(ModelResidency.class);
+
+    private final ModelApi client;
+    private final ModelCatalogue catalogue;
+    private final BackendSettings settings;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final ResidencyListener listener;
+    private final Object lock = new Object();
+    private final Map<String, AtomicInteger> leases = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
+    private volatile Map<String, LoadedModel> loaded = Map.of();
+    private volatile boolean stale = true;
+    private Instant lastUnloadAt = Instant.MIN;
+
+    public ModelResidency(ModelApi client, ModelCatalogue catalogue, BackendSettings settings, Clock clock,
+            Sleeper sleeper, ResidencyListener listener) {
+        this.client = client;
+        this.catalogue = catalogue;
+        this.settings = settings;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.listener = listener;
+    }
+
+    /** Ensures {@code model} is loaded and keeps it loaded until the lease is closed. */
+    public Lease acquire(String model) {
+        Instant start = clock.instant();
+        Optional<Lease> fast = tryFastPath(model, start);
+        if (fast.isPresent()) {
+            return fast.get();
+        }
+        synchronized (lock) {
+            if (stale) {
+                refreshLocked();
+            }
+            LoadedModel loadedModel = loaded.get(model);
+            if (loadedModel == null) {
+                loadedModel = loadLocked(model, start.plus(settings.loadTimeout()));
+            }
+            return lease(loadedModel, start);
+        }
+    }
+
+    /** Parallel slots to use for {@code model}: the override, else what LM Studio reports, else the default. */
+    public int slotsFor(String model) {
+        if (settings.slotsOverride() > 0) {
+            return settings.slotsOverride();
+        }
+        LoadedModel loadedModel = loaded.get(model);
+        return loadedModel != null && loadedModel.parallelSlots() > 0 ? loadedModel.parallelSlots() : settings.defaultSlots();
+    }
+
+    /** The models believed loaded, without I/O. */
+    public Set<String> loadedModels() {
+        return loaded.keySet();
+    }
+
+    /** Forget what we believe; the next acquire reads the state from the backend (after a restart, say). */
+    public void invalidate() {
+        stale = true;
+    }
+
+    private Optional<Lease> tryFastPath(String model, Instant start) {
+        LoadedModel loadedModel = loaded.get(model);
+        if (loadedModel == null || stale) {
+            return Optional.empty();
+        }
+        leaseCount(model).incrementAndGet();
+        // Re-check after taking the lease: an eviction removes the model from `loaded` before it
+        // looks at the lease count, so one of the two sides always sees the other.
+        if (loaded.get(model) != loadedModel) {
+            release(model);
+            return Optional.empty();
+        }
+        lastUsed.put(model, clock.instant());
+        return Optional.of(new Lease(loadedModel, Duration.between(start, clock.instant()), () -> release(model)));
+    }
+
+    private Lease lease(LoadedModel loadedModel, Instant start) {
+        String model = loadedModel.model();
+        leaseCount(model).incrementAndGet();
+        lastUsed.put(model, clock.instant());
+        return new Lease(loadedModel, Duration.between(start, clock.instant()), () -> release(model));
+    }
+
+    private LoadedModel loadLocked(String model, Instant deadline) {
+        String replaced = makeRoomLocked(model, deadline);
+        awaitCooldownLocked();
+        Instant started = clock.instant();
+        log.info("Loading model {}{}", model, replaced == null ? "" : " (replacing " + replaced + ")");
+        try {
+            client.load(model);
+        } catch (RetryableFailure e) {
+            stale = true;
+            throw new RetryableFailure(RetryableFailure.Reason.LOAD_FAILED, "loading " + model + " failed: " + e.getMessage(),
+                    e.reply().orElse(null), e);
+        }
+        refreshLocked();
+        LoadedModel loadedModel = loaded.get(model);
+        if (loadedModel == null) {
+            throw new RetryableFailure(RetryableFailure.Reason.LOAD_FAILED,
+                    "backend accepted the load of " + model + " but does not list it as loaded", null, null);
+        }
+        Duration took = Duration.between(started, clock.instant());
+        log.info("Loaded model {} in {} ms (context {}, parallel {})", model, took.toMillis(),
+                loadedModel.contextLength(), loadedModel.parallelSlots());
+        listener.loaded(model, replaced, took);
+        return loadedModel;
+    }
+
+    /** Unloads idle models until one more fits; returns the last one unloaded, or null. */
+    private String makeRoomLocked(String model, Instant deadline) {
+        String replaced = null;
+        while (loaded.size() >= settings.maxLoadedModels()) {
+            Optional<String> victim = leastRecentlyUsedIdle();
+            if (victim.isPresent()) {
+                unloadLocked(victim.get());
+                replaced = victim.get();
+                continue;
+            }
+            long remaining = Duration.between(clock.instant(), deadline).toMillis();
+            if (remaining <= 0) {
+                throw new RetryableFailure(RetryableFailure.Reason.LOAD_FAILED, "no room to load " + model
+                        + ": every loaded model is serving requests", null, null);
+            }
+            waitForRelease(remaining);
+        }
+        return replaced;
+    }
+
+    private Optional<String> leastRecentlyUsedIdle() {
+        return loaded.keySet().stream()
+                .filter(m -> leaseCount(m).get() == 0)
+                .min(Comparator.comparing(m -> lastUsed.getOrDefault(m, Instant.MIN)));
+    }
+
+    private void unloadLocked(String model) {
+        LoadedModel victim = loaded.get(model);
+        Map<String, LoadedModel> without = new HashMap<>(loaded);
+        without.remove(model);
+        loaded = Map.copyOf(without);
+        if (leaseCount(model).get() > 0) {
+            loaded = withModel(victim);
+            return;
+        }
+        log.info("Unloading model {}", model);
+        for (String instanceId : victim.instanceIds()) {
+            client.unload(instanceId);
+        }
+        lastUnloadAt = clock.instant();
+        listener.unloaded(model);
+    }
+
+    private Map<String, LoadedModel> withModel(LoadedModel model) {
+        Map<String, LoadedModel> with = new HashMap<>(loaded);
+        with.put(model.model(), model);
+        return Map.copyOf(with);
+    }
+
+    private void awaitCooldownLocked() {
+        Instant readyAt = lastUnloadAt.equals(Instant.MIN) ? Instant.MIN : lastUnloadAt.plus(settings.unloadCooldown());
+        Duration wait = Duration.between(clock.instant(), readyAt);
+        if (!wait.isNegative() && !wait.isZero()) {
+            try {
+                sleeper.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RetryableFailure(RetryableFailure.Reason.LOAD_FAILED, "interrupted during unload cooldown", null, e);
+            }
+        }
+    }
+
+    private void refreshLocked() {
+        ModelListing listing = catalogue.refresh();
+        listing.loaded().values().stream().filter(m -> m.instanceIds().size() > 1).forEach(m ->
+                log.warn("Model {} is loaded {} times ({}); something else loaded it again", m.model(),
+                        m.instanceIds().size(), m.instanceIds()));
+        loaded = listing.loaded();
+        stale = false;
+    }
+
+    private void waitForRelease(long millis) {
+        try {
+            lock.wait(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetryableFailure(RetryableFailure.Reason.LOAD_FAILED, "interrupted while waiting for room", null, e);
+        }
+    }
+
+    private void release(String model) {
+        if (leaseCount(model).decrementAndGet() == 0) {
+            synchronized (lock) {
+                lock.notifyAll();
+            }
+        }
+    }
+
+    private AtomicInteger leaseCount(String model) {
+        return leases.computeIfAbsent(model, m -> new AtomicInteger());
+    }
+}

@@ -1,0 +1,120 @@
+package dev.dmap.worker.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the worker reaches and manages its LLM server (LM Studio or another OpenAI-compatible
+ * server with LM Studio's model API).
+ *
+ * @param baseUrl          e.g. {@code http://localhost:1234}
+ * @param apiKey           Bearer token when LM Studio requires authentication, else null; never logged
+ * @param connectTimeout   TCP connect timeout
+ * @param requestTimeout   longest single inference call (a long generation can take minutes)
+ * @param loadTimeout      longest model load (a cold 70B load from slow disk takes minutes)
+ * @param unloadCooldown   pause between an unload and the next load, so the GPU driver can release
+ *                         memory (the article's 3 s, against CUDA error 700 on rapid swaps)
+ * @param maxLoadedModels  how many models the server holds at once; loading one more unloads the
+ *                         least recently used idle one
+ * @param slotsOverride    in-flight requests per model; 0 = read LM Studio's parallel slots
+ * @param defaultSlots     slots to assume when the server does not say
+ * @param contextMarginTokens tokens kept free in the context check, for chat-template overhead the
+ *                         estimate may miss
+ * @param probeInitialBackoff first wait before probing a server that is down
+ * @param probeMaxBackoff  longest wait between probes
+ * @param catalogueTtl     how long the list of the server's models is trusted
+ */
+public record BackendSettings(
+        URI baseUrl,
+        String apiKey,
+        Duration connectTimeout,
+        Duration requestTimeout,
+        Duration loadTimeout,
+        Duration unloadCooldown,
+        int maxLoadedModels,
+        int slotsOverride,
+        int defaultSlots,
+        int contextMarginTokens,
+        Duration probeInitialBackoff,
+        Duration probeMaxBackoff,
+        Duration catalogueTtl) {
+
+    public static final URI DEFAULT_URL = URI.create("http://localhost:1234");
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_UNLOAD_COOLDOWN = Duration.ofSeconds(3);
+    public static final int DEFAULT_MAX_LOADED_MODELS = 1;
+    public static final int DEFAULT_SLOTS = 4;
+    public static final Duration DEFAULT_PROBE_INITIAL_BACKOFF = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_PROBE_MAX_BACKOFF = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_CATALOGUE_TTL = Duration.ofSeconds(30);
+
+    public BackendSettings {
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        Durations.requirePositive(connectTimeout, "connectTimeout");
+        Durations.requirePositive(requestTimeout, "requestTimeout");
+        Durations.requirePositive(loadTimeout, "loadTimeout");
+        Durations.requireNonNegative(unloadCooldown, "unloadCooldown");
+        Durations.requirePositive(probeInitialBackoff, "probeInitialBackoff");
+        Durations.requirePositive(probeMaxBackoff, "probeMaxBackoff");
+        Durations.requireNonNegative(catalogueTtl, "catalogueTtl");
+        if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme())) {
+            throw new IllegalArgumentException("backend url must be http or https: " + baseUrl);
+        }
+        if (maxLoadedModels < 1) {
+            throw new IllegalArgumentException("maxLoadedModels must be at least 1");
+        }
+        if (slotsOverride < 0 || defaultSlots < 1) {
+            throw new IllegalArgumentException("slots must be positive (slotsOverride 0 = ask the server)");
+        }
+        if (contextMarginTokens < 0) {
+            throw new IllegalArgumentException("contextMarginTokens must not be negative");
+        }
+        if (probeMaxBackoff.compareTo(probeInitialBackoff) < 0) {
+            throw new IllegalArgumentException("probeMaxBackoff must be at least probeInitialBackoff");
+        }
+        apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
+    }
+
+    public static BackendSettings defaults(URI baseUrl) {
+        return new BackendSettings(baseUrl, null, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_LOAD_TIMEOUT,
+                DEFAULT_UNLOAD_COOLDOWN, DEFAULT_MAX_LOADED_MODELS, 0, DEFAULT_SLOTS, 0, DEFAULT_PROBE_INITIAL_BACKOFF,
+                DEFAULT_PROBE_MAX_BACKOFF, DEFAULT_CATALOGUE_TTL);
+    }
+
+    public BackendSettings withUnloadCooldown(Duration cooldown) {
+        return new BackendSettings(baseUrl, apiKey, connectTimeout, requestTimeout, loadTimeout, cooldown,
+                maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
+                catalogueTtl);
+    }
+
+    public BackendSettings withProbeBackoff(Duration initial, Duration max) {
+        return new BackendSettings(baseUrl, apiKey, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
+                maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, initial, max, catalogueTtl);
+    }
+
+    public BackendSettings withMaxLoadedModels(int max) {
+        return new BackendSettings(baseUrl, apiKey, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
+                max, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
+                catalogueTtl);
+    }
+
+    public BackendSettings withApiKey(String key) {
+        return new BackendSettings(baseUrl, key, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
+                maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
+                catalogueTtl);
+    }
+
+    @Override
+    public String toString() {
+        return "BackendSettings[baseUrl=" + baseUrl + ", apiKey=" + Secrets.mask(apiKey)
+                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
+                + ", loadTimeout=" + loadTimeout + ", unloadCooldown=" + unloadCooldown
+                + ", maxLoadedModels=" + maxLoadedModels + ", slotsOverride=" + slotsOverride
+                + ", defaultSlots=" + defaultSlots + ", contextMarginTokens=" + contextMarginTokens
+                + ", probeInitialBackoff=" + probeInitialBackoff + ", probeMaxBackoff=" + probeMaxBackoff
+                + ", catalogueTtl=" + catalogueTtl + "]";
+    }
+}

@@ -1,0 +1,76 @@
+package dev.dmap.worker.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How the worker talks to Kafka.
+ *
+ * @param bootstrapServers        {@code host:port[,host:port]}
+ * @param groupId                 consumer group shared by every worker
+ * @param pollTimeout             longest single poll; bounds how fast completions are acknowledged
+ * @param commitInterval          how often completed offsets are committed
+ * @param maxBufferedPerPartition fetched records held per partition before it is paused; with the
+ *                                in-flight window, this bounds the worker's memory whatever the backlog
+ * @param metadataMaxAge          how soon a new model topic is noticed by the pattern subscription
+ * @param shutdownTimeout         how long a graceful stop waits for in-flight requests
+ * @param clientProperties        extra Kafka client properties (security, tuning), applied last
+ */
+public record KafkaSettings(
+        String bootstrapServers,
+        String groupId,
+        Duration pollTimeout,
+        Duration commitInterval,
+        int maxBufferedPerPartition,
+        Duration metadataMaxAge,
+        Duration shutdownTimeout,
+        Map<String, String> clientProperties) {
+
+    public static final String DEFAULT_GROUP_ID = "dmap-workers";
+    public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(50);
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(500);
+    public static final int DEFAULT_MAX_BUFFERED_PER_PARTITION = 200;
+    public static final Duration DEFAULT_METADATA_MAX_AGE = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+    public KafkaSettings {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(groupId, "groupId");
+        Durations.requirePositive(pollTimeout, "pollTimeout");
+        Durations.requirePositive(commitInterval, "commitInterval");
+        Durations.requirePositive(metadataMaxAge, "metadataMaxAge");
+        Durations.requireNonNegative(shutdownTimeout, "shutdownTimeout");
+        if (bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("bootstrap servers must not be blank");
+        }
+        if (maxBufferedPerPartition < 1) {
+            throw new IllegalArgumentException("maxBufferedPerPartition must be at least 1");
+        }
+        clientProperties = clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
+    }
+
+    public static KafkaSettings defaults(String bootstrapServers) {
+        return new KafkaSettings(bootstrapServers, DEFAULT_GROUP_ID, DEFAULT_POLL_TIMEOUT, DEFAULT_COMMIT_INTERVAL,
+                DEFAULT_MAX_BUFFERED_PER_PARTITION, DEFAULT_METADATA_MAX_AGE, DEFAULT_SHUTDOWN_TIMEOUT, Map.of());
+    }
+
+    public KafkaSettings withGroupId(String newGroupId) {
+        return new KafkaSettings(bootstrapServers, newGroupId, pollTimeout, commitInterval, maxBufferedPerPartition,
+                metadataMaxAge, shutdownTimeout, clientProperties);
+    }
+
+    public KafkaSettings withShutdownTimeout(Duration newShutdownTimeout) {
+        return new KafkaSettings(bootstrapServers, groupId, pollTimeout, commitInterval, maxBufferedPerPartition,
+                metadataMaxAge, newShutdownTimeout, clientProperties);
+    }
+
+    /** Hides values of properties that look secret (sasl.jaas.config, *password*). */
+    @Override
+    public String toString() {
+        return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", groupId=" + groupId
+                + ", pollTimeout=" + pollTimeout + ", commitInterval=" + commitInterval
+                + ", maxBufferedPerPartition=" + maxBufferedPerPartition + ", metadataMaxAge=" + metadataMaxAge
+                + ", shutdownTimeout=" + shutdownTimeout + ", clientProperties=" + Secrets.redact(clientProperties) + "]";
+    }
+}

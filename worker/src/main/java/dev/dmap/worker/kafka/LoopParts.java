@@ -1,0 +1,27 @@
+package dev.dmap.worker.kafka;
+
+import dev.dmap.schemas.RequestDecoder;
+import dev.dmap.schemas.Topics;
+import dev.dmap.worker.backend.HealthProbe;
+import dev.dmap.worker.config.KafkaSettings;
+import dev.dmap.worker.metrics.WorkerMetrics;
+import dev.dmap.worker.pipeline.DeadLetters;
+import dev.dmap.worker.scheduling.WorkQueue;
+import java.time.Clock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/** What a {@link PollLoop} is made of; built by {@link WorkerLoops}. */
+record LoopParts(
+        org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
+        OutcomePublisher publisher,
+        HealthProbe probe,
+        WorkerMetrics metrics,
+        RequestDecoder decoder,
+        DeadLetters deadLetters,
+        Topics topics,
+        KafkaSettings settings,
+        Clock clock,
+        WorkQueue<PendingRecord> queue,
+        Function<Consumer<LoopEvent>, Dispatcher> dispatcherFactory) {
+}

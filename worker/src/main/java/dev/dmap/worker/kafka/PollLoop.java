@@ -1,0 +1,282 @@
+package dev.dmap.worker.kafka;
+
+import dev.dmap.schemas.Decoded;
+import dev.dmap.schemas.DeadLetter;
+import dev.dmap.schemas.RequestDecoder;
+import dev.dmap.schemas.Result;
+import dev.dmap.schemas.Source;
+import dev.dmap.schemas.Topics;
+import dev.dmap.worker.backend.HealthProbe;
+import dev.dmap.worker.config.KafkaSettings;
+import dev.dmap.worker.metrics.WorkerMetrics;
+import dev.dmap.worker.pipeline.DeadLetters;
+import dev.dmap.worker.pipeline.Outcome;
+import dev.dmap.worker.pipeline.Work;
+import dev.dmap.worker.scheduling.WorkQueue;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer loop. One thread owns the {@link Consumer}: it polls without pause (so a
+ * generation that takes minutes never costs the group membership), decodes what arrives, lets
+ * the {@link Dispatcher} start records on worker threads, publishes outcomes, pauses partitions
+ * when their buffer is full or the backend is down, and commits each partition up to its lowest
+ * unfinished offset. Everything other threads report arrives as a {@link LoopEvent}.
+ */
+public final class PollLoop implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final OutcomePublisher publisher;
+    private final Dispatcher dispatcher;
+    private final HealthProbe probe;
+    private final WorkerMetrics metrics;
+    private final RequestDecoder decoder;
+    private final DeadLetters deadLetters;
+    private final Topics topics;
+    private final KafkaSettings settings;
+    private final Clock clock;
+    private final WorkQueue<PendingRecord> queue;
+    private final Assignment assignment;
+    private final PartitionPauses pauses;
+    private final QueueDepth depth;
+    private final Queue<LoopEvent> events = new ConcurrentLinkedQueue<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile boolean backendDown;
+    private volatile Instant lastPoll = Instant.EPOCH;
+    private long seq;
+    private Instant lastCommit = Instant.EPOCH;
+
+    PollLoop(LoopParts parts) {
+        this.consumer = parts.consumer();
+        this.publisher = parts.publisher();
+        this.probe = parts.probe();
+        this.metrics = parts.metrics();
+        this.decoder = parts.decoder();
+        this.deadLetters = parts.deadLetters();
+        this.topics = parts.topics();
+        this.settings = parts.settings();
+        this.clock = parts.clock();
+        this.queue = parts.queue();
+        this.dispatcher = parts.dispatcherFactory().apply(events::add);
+        this.assignment = new Assignment(consumer, queue);
+        this.pauses = new PartitionPauses(consumer, settings.maxBufferedPerPartition());
+        this.depth = new QueueDepth(consumer, metrics);
+    }
+
+    @Override
+    public void run() {
+        consumer.subscribe(topics.requestsPattern(), assignment);
+        try {
+            while (running) {
+                loopOnce();
+            }
+            drain();
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            log.error("The consumer loop stopped on an unexpected error", e);
+            throw e;
+        } finally {
+            close();
+            stopped.countDown();
+        }
+    }
+
+    /** Asks the loop to stop; {@link #awaitStopped} waits for it. */
+    public void stop() {
+        running = false;
+    }
+
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** What health checks want to know, readable from any thread. */
+    public LoopStatus status() {
+        return new LoopStatus(running && stopped.getCount() > 0, backendDown, lastPoll);
+    }
+
+    private void loopOnce() {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(settings.pollTimeout())) {
+            intake(record);
+        }
+        lastPoll = clock.instant();
+        handleEvents();
+        if (!backendDown) {
+            dispatcher.dispatch(queue);
+        }
+        pauses.apply(assignment.partitions(), queue, backendDown);
+        commitIfDue(false);
+        depth.report(assignment);
+    }
+
+    private void intake(ConsumerRecord<byte[], byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        long epoch = assignment.epoch(partition);
+        assignment.tracker(partition).fetched(record.offset());
+        Instant now = clock.instant();
+        Source source = new Source(record.topic(), record.partition(), record.offset());
+        Decoded decoded = decoder.decode(record.value());
+        if (decoded instanceof Decoded.Invalid invalid) {
+            DeadLetter deadLetter = deadLetters.forInvalid(record.value(), invalid.tree(), invalid.code(),
+                    invalid.message(), source, now);
+            publish(new PendingRecord(seq++, epoch, record, null, now), new Outcome.Failed(deadLetter));
+            return;
+        }
+        Decoded.Valid valid = (Decoded.Valid) decoded;
+        Work work = new Work(valid.request(), valid.tree(), source, now, TraceHeaders.from(record.headers()));
+        depth.learnModel(record.topic(), valid.request().model());
+        queue.add(new PendingRecord(seq++, epoch, record, work, now));
+    }
+
+    private void handleEvents() {
+        for (LoopEvent event = events.poll(); event != null; event = events.poll()) {
+            if (event instanceof LoopEvent.Processed processed) {
+                processed(processed.pending(), processed.outcome());
+            } else if (event instanceof LoopEvent.Acknowledged acknowledged) {
+                acknowledged(acknowledged.pending());
+            } else if (event instanceof LoopEvent.PublishFailed failed) {
+                publishAgain(failed);
+            } else if (event instanceof LoopEvent.BackendUp) {
+                backendUp();
+            }
+        }
+    }
+
+    private void publishAgain(LoopEvent.PublishFailed failed) {
+        if (!assignment.owns(failed.pending())) {
+            return;
+        }
+        log.warn("Publishing the outcome of {} failed ({}); sending it again", failed.pending().where(),
+                failed.error().toString());
+        publish(failed.pending(), failed.outcome());
+    }
+
+    private void processed(PendingRecord pending, Outcome outcome) {
+        dispatcher.finished(pending);
+        if (!assignment.owns(pending)) {
+            log.debug("Dropping the outcome of {}: the partition was reassigned", pending.where());
+            return;
+        }
+        if (outcome instanceof Outcome.Deferred deferred) {
+            queue.add(pending);
+            backendDown(deferred.reason());
+            return;
+        }
+        publish(pending, outcome);
+    }
+
+    private void publish(PendingRecord pending, Outcome outcome) {
+        Duration took = Duration.between(pending.fetchedAt(), clock.instant());
+        if (outcome instanceof Outcome.Succeeded succeeded) {
+            Result result = succeeded.result();
+            metrics.requestFinished(result.model(), "success", took);
+            publisher.publish(pending, result, (metadata, error) -> acked(pending, outcome, error));
+        } else if (outcome instanceof Outcome.Failed failed) {
+            DeadLetter deadLetter = failed.deadLetter();
+            log.error("Request {} from {} is a dead letter: {}: {}", deadLetter.requestId(), pending.where(),
+                    deadLetter.error().code(), deadLetter.error().message());
+            metrics.requestFinished(String.valueOf(deadLetter.model()), deadLetter.error().code(), took);
+            metrics.deadLetter(deadLetter.model(), deadLetter.error().code());
+            publisher.publish(pending, deadLetter, (metadata, error) -> acked(pending, outcome, error));
+        } else {
+            throw new IllegalStateException("a deferred outcome is not published: " + outcome);
+        }
+    }
+
+    /** Producer callback, on the producer's I/O thread. */
+    private void acked(PendingRecord pending, Outcome outcome, Exception error) {
+        events.add(error == null ? new LoopEvent.Acknowledged(pending) : new LoopEvent.PublishFailed(pending, outcome, error));
+    }
+
+    private void acknowledged(PendingRecord pending) {
+        if (assignment.owns(pending)) {
+            assignment.tracker(pending.partition()).finished(pending.offset());
+        }
+    }
+
+    private void backendDown(String reason) {
+        if (!backendDown) {
+            backendDown = true;
+            metrics.backendUp(false);
+            log.warn("Backend unusable ({}); pausing consumption and probing until it answers", reason);
+            probe.awaitRecovery(() -> events.add(new LoopEvent.BackendUp()));
+        }
+    }
+
+    private void backendUp() {
+        backendDown = false;
+        metrics.backendUp(true);
+        log.info("Resuming consumption");
+    }
+
+    private void commitIfDue(boolean now) {
+        if (!now && clock.instant().isBefore(lastCommit.plus(settings.commitInterval()))) {
+            return;
+        }
+        lastCommit = clock.instant();
+        Map<TopicPartition, OffsetAndMetadata> offsets = assignment.committable(assignment.partitions());
+        if (offsets.isEmpty()) {
+            return;
+        }
+        if (now) {
+            consumer.commitSync(offsets);
+            assignment.committed(offsets);
+            return;
+        }
+        consumer.commitAsync(offsets, (committed, error) -> {
+            if (error != null) {
+                log.warn("Committing offsets failed: {}", error.toString());
+            }
+        });
+        assignment.committed(offsets);
+    }
+
+    /**
+     * Graceful stop: start nothing new, keep polling (all partitions paused) so the group
+     * membership holds, wait for in-flight requests up to the shutdown timeout, then commit
+     * what finished. Whatever did not finish is served again by the next owner.
+     */
+    private void drain() {
+        Instant deadline = clock.instant().plus(settings.shutdownTimeout());
+        consumer.pause(consumer.assignment());
+        while (dispatcher.totalInFlight() > 0 && clock.instant().isBefore(deadline)) {
+            consumer.poll(settings.pollTimeout());
+            handleEvents();
+        }
+        publisher.flush();
+        handleEvents();
+        try {
+            commitIfDue(true);
+        } catch (RuntimeException e) {
+            log.warn("Final commit failed: {}", e.toString());
+        }
+        if (dispatcher.totalInFlight() > 0) {
+            log.warn("Stopped with {} requests still in flight; they will be served again", dispatcher.totalInFlight());
+        }
+    }
+
+    private void close() {
+        try {
+            consumer.close();
+        } finally {
+            publisher.close();
+        }
+    }
+}

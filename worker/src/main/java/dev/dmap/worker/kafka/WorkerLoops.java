@@ -1,0 +1,36 @@
+package dev.dmap.worker.kafka;
+
+import dev.dmap.schemas.RequestDecoder;
+import dev.dmap.worker.backend.HealthProbe;
+import dev.dmap.worker.backend.ModelResidency;
+import dev.dmap.worker.config.WorkerConfig;
+import dev.dmap.worker.metrics.WorkerMetrics;
+import dev.dmap.worker.pipeline.DeadLetters;
+import dev.dmap.worker.pipeline.RequestProcessor;
+import dev.dmap.worker.scheduling.DispatchStrategy;
+import dev.dmap.worker.scheduling.WorkQueue;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+/** Builds a worker's {@link PollLoop} with real Kafka clients. */
+public final class WorkerLoops {
+    private WorkerLoops() {
+    }
+
+    public static PollLoop create(WorkerConfig config, RequestProcessor processor, ModelResidency residency,
+            HealthProbe probe, DispatchStrategy strategy, ExecutorService callers, WorkerMetrics metrics, Clock clock) {
+        OutputTopics.ensure(config.kafka(), config.topics());
+        DeadLetters deadLetters = new DeadLetters(config.workerId());
+        var consumer = new KafkaConsumer<byte[], byte[]>(ClientProperties.consumer(config.kafka(), config.workerId()));
+        var producer = new KafkaProducer<byte[], byte[]>(ClientProperties.producer(config.kafka(), config.workerId()));
+        OutcomePublisher publisher = new OutcomePublisher(producer, config.topics(), config.kafka().groupId());
+        WorkQueue<PendingRecord> queue = new WorkQueue<>(PendingRecord::partition);
+        LoopParts parts = new LoopParts(consumer, publisher, probe, metrics, new RequestDecoder(config.maxRequestBytes()),
+                deadLetters, config.topics(), config.kafka(), clock, queue,
+                events -> new Dispatcher(strategy, residency, config.backend().maxLoadedModels(), processor, callers,
+                        events, metrics, deadLetters));
+        return new PollLoop(parts);
+    }
+}

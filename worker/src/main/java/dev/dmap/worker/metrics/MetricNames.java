@@ -1,0 +1,31 @@
+package dev.dmap.worker.metrics;
+
+/**
+ * Every metric the worker exposes, in Micrometer's dotted form; the Prometheus names (with unit
+ * and {@code _total} suffixes) are in docs/metrics.md. The first two are the DMAP article's.
+ */
+public final class MetricNames {
+    /** Timer {model,status}: from the start of work to the outcome; status is {@code success} or the error code. */
+    public static final String REQUEST_DURATION = "dmap.request.duration";
+    /** Gauge {model}: requests waiting for this worker: unfetched lag plus fetched but unfinished. */
+    public static final String QUEUE_DEPTH = "dmap.queue.depth";
+    /** Counter {from,to}: model swaps; from is {@code none} when there was room. */
+    public static final String MODEL_SWAPS = "dmap.model.swaps";
+    /** Timer {model}: model load calls. */
+    public static final String MODEL_LOAD_DURATION = "dmap.model.load.duration";
+    /** Gauge {model}: requests being served now. */
+    public static final String IN_FLIGHT = "dmap.inflight.requests";
+    /** Counter {model,kind}: tokens processed, kind prompt or completion, from the backend's usage. */
+    public static final String TOKENS = "dmap.tokens";
+    /** Counter {model,code}: dead letters published. */
+    public static final String DEAD_LETTERS = "dmap.dead.letters";
+    /** Counter {reason}: backend calls that failed and were retried. */
+    public static final String RETRIES = "dmap.retries";
+    /** Gauge: 1 while the backend answers, 0 while the worker is paused waiting for it. */
+    public static final String BACKEND_UP = "dmap.backend.up";
+    /** Counter {model}: answers whose usage.prompt_tokens is far below our estimate (silent truncation). */
+    public static final String PROMPT_TRUNCATION_SUSPECTED = "dmap.prompt.truncation.suspected";
+
+    private MetricNames() {
+    }
+}

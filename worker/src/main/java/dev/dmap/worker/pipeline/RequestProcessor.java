@@ -1,0 +1,143 @@
+package dev.dmap.worker.pipeline;
+
+import dev.dmap.schemas.ErrorCode;
+import dev.dmap.schemas.MessageCodec;
+import dev.dmap.schemas.Request;
+import dev.dmap.schemas.Response;
+import dev.dmap.schemas.Result;
+import dev.dmap.schemas.Timing;
+import dev.dmap.worker.backend.BackendUnavailable;
+import dev.dmap.worker.backend.HealthProbe;
+import dev.dmap.worker.backend.HttpReply;
+import dev.dmap.worker.backend.Lease;
+import dev.dmap.worker.backend.LmStudioClient;
+import dev.dmap.worker.backend.ModelCatalogue;
+import dev.dmap.worker.backend.ModelResidency;
+import dev.dmap.worker.backend.PermanentFailure;
+import dev.dmap.worker.backend.RetryableFailure;
+import io.github.resilience4j.retry.Retry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Serves one request end to end, blocking: deadline, model exists, ensure-loaded, context budget,
+ * the backend call with retries, and the outcome. Runs on a worker thread, never on the poll
+ * thread. Thread-safe and stateless per request.
+ */
+public final class RequestProcessor {
+    private static final Logger log = LoggerFactory.getLogger(RequestProcessor.class);
+
+    private final LmStudioClient client;
+    private final ModelCatalogue catalogue;
+    private final ModelResidency residency;
+    private final HealthProbe probe;
+    private final TokenEstimator tokens;
+    private final ContextBudget budget;
+    private final Retry retry;
+    private final DeadLetters deadLetters;
+    private final PipelineListener listener;
+    private final String workerId;
+    private final Clock clock;
+
+    public RequestProcessor(LmStudioClient client, ModelCatalogue catalogue, ModelResidency residency, HealthProbe probe,
+            TokenEstimator tokens, ContextBudget budget, Retry retry, String workerId, PipelineListener listener,
+            Clock clock) {
+        this.client = client;
+        this.catalogue = catalogue;
+        this.residency = residency;
+        this.probe = probe;
+        this.tokens = tokens;
+        this.budget = budget;
+        this.retry = retry;
+        this.workerId = workerId;
+        this.deadLetters = new DeadLetters(workerId);
+        this.listener = listener;
+        this.clock = clock;
+    }
+
+    public Outcome process(Work work) {
+        Request request = work.request();
+        Instant started = clock.instant();
+        try {
+            if (request.deadline() != null && started.isAfter(request.deadline())) {
+                return failed(work, ErrorCode.DEADLINE_EXCEEDED, "the deadline " + request.deadline()
+                        + " passed before a worker could serve it", null, 0);
+            }
+            if (!catalogue.isAvailable(request.model())) {
+                return failed(work, ErrorCode.MODEL_NOT_FOUND, "model \"" + request.model()
+                        + "\" is not available on the backend; it lists " + catalogue.lastKnown().available(), null, 0);
+            }
+            return call(work, started);
+        } catch (BackendUnavailable e) {
+            return new Outcome.Deferred(e.getMessage());
+        }
+    }
+
+    private Outcome call(Work work, Instant started) {
+        Request request = work.request();
+        int estimate = tokens.estimate(request);
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicLong loadMillis = new AtomicLong();
+        try {
+            HttpReply reply = retry.executeSupplier(() -> attempt(work, estimate, attempts, loadMillis));
+            return succeeded(work, reply, estimate, attempts.get(), started, loadMillis.get());
+        } catch (PermanentFailure e) {
+            return failed(work, e.code(), e.getMessage(), e.reply().orElse(null), attempts.get());
+        } catch (RetryableFailure e) {
+            if (!probe.answers()) {
+                return new Outcome.Deferred("backend stopped answering: " + e.getMessage());
+            }
+            ErrorCode code = e.reason() == RetryableFailure.Reason.LOAD_FAILED
+                    ? ErrorCode.MODEL_LOAD_FAILED : ErrorCode.RETRIES_EXHAUSTED;
+            return failed(work, code, e.getMessage() + " (after " + attempts.get() + " calls)", e.reply().orElse(null),
+                    attempts.get());
+        }
+    }
+
+    /** One try: lease the model (loading it if needed), check the budget, call. */
+    private HttpReply attempt(Work work, int estimate, AtomicInteger attempts, AtomicLong loadMillis) {
+        Request request = work.request();
+        try (Lease lease = residency.acquire(request.model())) {
+            loadMillis.addAndGet(lease.waited().toMillis());
+            budget.check(request, estimate, lease.model());
+            attempts.incrementAndGet();
+            return client.infer(request.url(), MessageCodec.encode(request.body()), work.headers());
+        } catch (RetryableFailure e) {
+            if (e.reason() == RetryableFailure.Reason.MODEL_NOT_READY) {
+                residency.invalidate();
+            }
+            listener.retried(request.model(), e.reason());
+            throw e;
+        } catch (BackendUnavailable e) {
+            residency.invalidate();
+            throw e;
+        }
+    }
+
+    private Outcome succeeded(Work work, HttpReply reply, int estimate, int attempts, Instant started, long loadMillis) {
+        Request request = work.request();
+        JsonNode body = reply.json();
+        Instant completed = clock.instant();
+        long totalMillis = Duration.between(started, completed).toMillis();
+        Timing timing = new Timing(queuedMillis(work, started), loadMillis, Math.max(0, totalMillis - loadMillis));
+        Response response = new Response(reply.statusCode(), body.path("id").asString(request.id()), body);
+        listener.served(request, body, estimate);
+        return new Outcome.Succeeded(Result.of(request, response, workerId, attempts, timing, completed));
+    }
+
+    private Outcome failed(Work work, ErrorCode code, String message, HttpReply reply, int attempts) {
+        log.debug("Request {} from {} failed: {}", work.request().id(), work.source(), code);
+        return new Outcome.Failed(deadLetters.forRequest(work, code, message, reply, attempts, clock.instant()));
+    }
+
+    private long queuedMillis(Work work, Instant started) {
+        Instant since = work.request().submittedAt() != null ? work.request().submittedAt() : work.fetchedAt();
+        return Math.max(0, Duration.between(since, started).toMillis());
+    }
+}

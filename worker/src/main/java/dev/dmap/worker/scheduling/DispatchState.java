@@ -1,0 +1,18 @@
+package dev.dmap.worker.scheduling;
+
+import java.util.Set;
+
+/** What a strategy may know about the worker when it picks the next record. */
+public interface DispatchState {
+    /** Requests of {@code model} being served now. */
+    int inFlight(String model);
+
+    /** How many requests of {@code model} may be in flight at once: the backend's parallel slots. */
+    int slots(String model);
+
+    /** Models with at least one request in flight. */
+    Set<String> busyModels();
+
+    /** How many models the backend can hold at once. */
+    int maxLoadedModels();
+}

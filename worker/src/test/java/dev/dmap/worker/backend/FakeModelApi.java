@@ -1,0 +1,45 @@
+package dev.dmap.worker.backend;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** An in-memory backend model API that records what was asked of it. */
+final class FakeModelApi implements ModelApi {
+    final Set<String> available = new HashSet<>();
+    final Map<String, LoadedModel> loaded = new HashMap<>();
+    final List<String> calls = new ArrayList<>();
+    private final Clock clock;
+    RuntimeException failNextLoad;
+
+    FakeModelApi(Clock clock, String... models) {
+        this.clock = clock;
+        available.addAll(List.of(models));
+    }
+
+    @Override
+    public synchronized ModelListing listModels() {
+        return new ModelListing(available, loaded, clock.instant());
+    }
+
+    @Override
+    public synchronized void load(String model) {
+        calls.add("load " + model);
+        if (failNextLoad != null) {
+            RuntimeException failure = failNextLoad;
+            failNextLoad = null;
+            throw failure;
+        }
+        loaded.put(model, new LoadedModel(model, List.of(model), 4096, 4));
+    }
+
+    @Override
+    public synchronized void unload(String instanceId) {
+        calls.add("unload " + instanceId);
+        loaded.remove(instanceId);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.dmap.worker.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dmap.worker.config.BackendSettings;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ModelResidencyTest {
+    private final MutableClock clock = new MutableClock();
+    private final FakeModelApi api = new FakeModelApi(clock, "a", "b", "c");
+    private final List<Duration> sleeps = new ArrayList<>();
+    private final List<String> events = new ArrayList<>();
+    private final ResidencyListener listener = new ResidencyListener() {
+        @Override
+        public void loaded(String model, String replaced, Duration took) {
+            events.add("loaded " + model + " replacing " + replaced);
+        }
+    };
+
+    private ModelResidency residency(int maxLoaded) {
+        BackendSettings settings = BackendSettings.defaults(URI.create("http://x")).withMaxLoadedModels(maxLoaded)
+                .withUnloadCooldown(Duration.ofSeconds(3));
+        Sleeper sleeper = duration -> {
+            sleeps.add(duration);
+            clock.advance(duration);
+        };
+        return new ModelResidency(api, new ModelCatalogue(api, clock, Duration.ofSeconds(30)), settings, clock, sleeper, listener);
+    }
+
+    @Test
+    void shouldLoadAModelOnceAndThenServeItWithoutLoading() {
+        ModelResidency residency = residency(1);
+        residency.acquire("a").close();
+        residency.acquire("a").close();
+        assertThat(api.calls).containsExactly("load a");
+        assertThat(events).containsExactly("loaded a replacing null");
+    }
+
+    @Test
+    void shouldUnloadTheIdleModelAndWaitTheCooldownBeforeLoadingAnother() {
+        ModelResidency residency = residency(1);
+        residency.acquire("a").close();
+        residency.acquire("b").close();
+        assertThat(api.calls).containsExactly("load a", "unload a", "load b");
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(3));
+        assertThat(events).last().isEqualTo("loaded b replacing a");
+    }
+
+    @Test
+    void shouldNotWaitTheCooldownWhenTheLastUnloadIsLongPast() {
+        ModelResidency residency = residency(2);
+        residency.acquire("a").close();
+        residency.acquire("b").close();
+        residency.acquire("c").close(); // unloads a, waits the cooldown
+        api.loaded.remove("c"); // someone unloads c by hand: there is room again
+        residency.invalidate();
+        clock.advance(Duration.ofSeconds(10));
+        residency.acquire("a").close();
+        assertThat(api.calls).containsExactly("load a", "load b", "unload a", "load c", "load a");
+        assertThat(sleeps).hasSize(1);
+    }
+
+    @Test
+    void shouldEvictTheLeastRecentlyUsedIdleModel() {
+        ModelResidency residency = residency(2);
+        residency.acquire("a").close();
+        clock.advance(Duration.ofSeconds(1));
+        residency.acquire("b").close();
+        clock.advance(Duration.ofSeconds(1));
+        residency.acquire("a").close();
+        residency.acquire("c").close();
+        assertThat(api.calls).containsExactly("load a", "load b", "unload b", "load c");
+    }
+
+    @Test
+    void shouldNeverUnloadAModelWithAnOpenLease() {
+        ModelResidency residency = residency(2);
+        Lease a = residency.acquire("a");
+        clock.advance(Duration.ofSeconds(1));
+        residency.acquire("b").close();
+        residency.acquire("c").close();
+        assertThat(api.calls).containsExactly("load a", "load b", "unload b", "load c");
+        a.close();
+    }
+
+    @Test
+    void shouldFailALoadWithNoRoomWhenEveryModelIsBusy() {
+        // a real clock: waiting for room is bounded by the (here 1 ms) load timeout
+        Clock real = Clock.systemUTC();
+        ModelResidency residency = new ModelResidency(api, new ModelCatalogue(api, real, Duration.ZERO),
+                new BackendSettings(URI.create("http://x"), null, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                        Duration.ofMillis(1), Duration.ZERO, 1, 0, 4, 0, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                        Duration.ZERO), real, duration -> { }, listener);
+        try (Lease a = residency.acquire("a")) {
+            assertThatThrownBy(() -> residency.acquire("b")).isInstanceOfSatisfying(RetryableFailure.class,
+                    failure -> assertThat(failure.reason()).isEqualTo(RetryableFailure.Reason.LOAD_FAILED));
+        }
+    }
+
+    @Test
+    void shouldReportAFailedLoadAsLoadFailed() {
+        ModelResidency residency = residency(1);
+        api.failNextLoad = new RetryableFailure(RetryableFailure.Reason.SERVER_ERROR, "500", null, null);
+        assertThatThrownBy(() -> residency.acquire("a")).isInstanceOfSatisfying(RetryableFailure.class,
+                failure -> assertThat(failure.reason()).isEqualTo(RetryableFailure.Reason.LOAD_FAILED));
+        residency.acquire("a").close();
+        assertThat(api.calls).containsExactly("load a", "load a");
+    }
+
+    @Test
+    void shouldUseTheSlotsTheServerReports() {
+        ModelResidency residency = residency(1);
+        assertThat(residency.slotsFor("a")).isEqualTo(BackendSettings.DEFAULT_SLOTS);
+        residency.acquire("a").close();
+        assertThat(residency.slotsFor("a")).isEqualTo(4);
+    }
+
+    @Test
+    void shouldReadTheStateAgainAfterInvalidation() {
+        ModelResidency residency = residency(1);
+        residency.acquire("a").close();
+        api.loaded.clear(); // the server restarted
+        residency.invalidate();
+        residency.acquire("a").close();
+        assertThat(api.calls).containsExactly("load a", "load a");
+    }
+
+    /** A clock tests move by hand. */
+    static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-11-26T10:00:00Z");
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.dmap.worker.scheduling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class FifoStrategyTest {
+    record Item(long seq, String model) implements Schedulable {
+    }
+
+    /** A worker state tests set by hand. */
+    static final class State implements DispatchState {
+        final Map<String, Integer> inFlight = new HashMap<>();
+        int slots = 2;
+        int maxLoaded = 1;
+
+        @Override
+        public int inFlight(String model) {
+            return inFlight.getOrDefault(model, 0);
+        }
+
+        @Override
+        public int slots(String model) {
+            return slots;
+        }
+
+        @Override
+        public Set<String> busyModels() {
+            return Set.copyOf(inFlight.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey).toList());
+        }
+
+        @Override
+        public int maxLoadedModels() {
+            return maxLoaded;
+        }
+    }
+
+    private final FifoStrategy fifo = new FifoStrategy();
+    private final WorkQueue<Item> queue = new WorkQueue<>();
+    private final State state = new State();
+
+    @BeforeEach
+    void fill() {
+        queue.add(new Item(1, "a"));
+        queue.add(new Item(2, "b"));
+        queue.add(new Item(3, "a"));
+    }
+
+    @Test
+    void shouldServeInArrivalOrder() {
+        assertThat(fifo.next(queue, state)).map(Item::seq).contains(1L);
+        state.inFlight.clear();
+        assertThat(fifo.next(queue, state)).map(Item::seq).contains(2L);
+    }
+
+    @Test
+    void shouldWaitForTheBusyModelToDrainBeforeSwapping() {
+        Optional<Item> first = fifo.next(queue, state);
+        state.inFlight.put("a", 1);
+        // the oldest now needs b while a is busy: FIFO blocks even though an "a" waits behind it
+        assertThat(fifo.next(queue, state)).isEmpty();
+        assertThat(first).map(Item::model).contains("a");
+        state.inFlight.clear();
+        assertThat(fifo.next(queue, state)).map(Item::model).contains("b");
+    }
+
+    @Test
+    void shouldStopAtTheModelsSlots() {
+        WorkQueue<Item> same = new WorkQueue<>();
+        for (int i = 0; i < 5; i++) {
+            same.add(new Item(i, "a"));
+        }
+        state.inFlight.put("a", 2);
+        assertThat(fifo.next(same, state)).isEmpty();
+        state.inFlight.put("a", 1);
+        assertThat(fifo.next(same, state)).isPresent();
+    }
+
+    @Test
+    void shouldServeTwoModelsAtOnceWhenTheBackendHoldsTwo() {
+        state.maxLoaded = 2;
+        state.inFlight.put("a", 1);
+        queue.remove(queue.oldest().orElseThrow());
+        assertThat(fifo.next(queue, state)).map(Item::model).contains("b");
+    }
+
+    @Test
+    void shouldReturnNothingFromAnEmptyQueue() {
+        assertThat(fifo.next(new WorkQueue<Item>(), state)).isEmpty();
+    }
+}
