@@ -58,6 +58,7 @@ class ModelResidencyTest {
     void shouldNotWaitTheCooldownWhenTheLastUnloadIsLongPast() {
         ModelResidency residency = residency(2);
         residency.acquire("a").close();
+        clock.advance(Duration.ofSeconds(1));
         residency.acquire("b").close();
         residency.acquire("c").close(); // unloads a, waits the cooldown
         api.loaded.remove("c"); // someone unloads c by hand: there is room again
