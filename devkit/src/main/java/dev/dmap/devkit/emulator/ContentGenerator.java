@@ -4,14 +4,17 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.Random;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Deterministic stand-ins for model output. The same (model key, request body, seed) always
  * gives the same completion and usage, so tests can compare two runs, and a retry after a fault
- * returns exactly what the first attempt would have. The model key (not the instance id) is
- * hashed, so duplicate instances answer alike.
+ * returns exactly what the first attempt would have. The model key is hashed, but not the
+ * body's {@code model} (an instance id such as {@code key:2} answers like {@code key}) nor
+ * {@code stream}/{@code stream_options} (a stream carries the same text as a plain answer).
  */
 final class ContentGenerator {
     /** Every completion starts with this, so emulator output is never mistaken for a model's. */
@@ -27,6 +30,8 @@ final class ContentGenerator {
             + "quick steady small large first last next every each simple careful useful clear stable fast slow "
             + "runs reads writes waits returns keeps moves loads serves counts checks sends holds takes gives "
             + "and or but so then while because after before with without from into over under near").split(" ");
+
+    private static final List<String> IGNORED_FIELDS = List.of("model", "stream", "stream_options");
 
     private final long seed;
 
@@ -53,7 +58,7 @@ final class ContentGenerator {
      * positive, and by the room left in the context.
      */
     Completion complete(String modelKey, JsonNode body, int promptTokens, int contextLength) {
-        long hash = hash(modelKey, body.toString());
+        long hash = hash(modelKey, material(body).toString());
         int natural = MIN_TOKENS + (int) Math.floorMod(hash, (long) (MAX_TOKENS - MIN_TOKENS + 1));
         int limit = Math.min(natural, Math.max(0, contextLength - promptTokens));
         int maxTokens = maxTokens(body);
@@ -78,6 +83,16 @@ final class ContentGenerator {
             vector[i] /= length;
         }
         return vector;
+    }
+
+    /** The body without what must not change the answer: the instance named and the transport (streaming). */
+    private static JsonNode material(JsonNode body) {
+        if (!(body instanceof ObjectNode object)) {
+            return body;
+        }
+        ObjectNode copy = object.deepCopy();
+        copy.remove(IGNORED_FIELDS);
+        return copy;
     }
 
     private static int maxTokens(JsonNode body) {

@@ -31,6 +31,15 @@ public final class LmStudioEmulator implements AutoCloseable {
     /** Pending connections the listener queues; enough for bursts of thousands of calls. */
     private static final int BACKLOG = 1024;
 
+    static {
+        // The JDK server writes headers and body in separate packets; with Nagle's algorithm on,
+        // the client's delayed ACK adds about 40 ms to every keep-alive call. Read once, when the
+        // first JDK HttpServer in the JVM is created.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final EmulatorConfig config;
     private final StatsRecorder stats = new StatsRecorder();
     private final ContentGenerator content;
@@ -87,13 +96,9 @@ public final class LmStudioEmulator implements AutoCloseable {
      * {@link #restart()}. Does nothing when already down.
      */
     public synchronized void crash() {
-        if (server == null) {
-            return;
+        if (stopServer()) {
+            log.warn("LM Studio emulator on port {} crashed (simulated); loaded models are lost", port);
         }
-        server.stop(0);
-        server = null;
-        runtime.abort();
-        log.warn("LM Studio emulator on port {} crashed (simulated); loaded models are lost", port);
     }
 
     /** Listens again on the same port with nothing loaded, like a restarted LM Studio; crashes first if running. */
@@ -140,7 +145,9 @@ public final class LmStudioEmulator implements AutoCloseable {
     /** Stops for good and releases the threads. */
     @Override
     public synchronized void close() {
-        crash();
+        if (stopServer()) {
+            log.info("LM Studio emulator on port {} stopped", port);
+        }
         closed = true;
         restarts.shutdownNow();
         handlers.shutdownNow();
@@ -157,6 +164,17 @@ public final class LmStudioEmulator implements AutoCloseable {
             listen();
             log.info("LM Studio emulator restarted on port {}", port);
         }
+    }
+
+    /** Closes the listener and every connection and aborts the run; false when already down. */
+    private boolean stopServer() {
+        if (server == null) {
+            return false;
+        }
+        server.stop(0);
+        server = null;
+        runtime.abort();
+        return true;
     }
 
     private void listen() {

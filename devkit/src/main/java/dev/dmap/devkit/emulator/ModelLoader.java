@@ -41,11 +41,14 @@ final class ModelLoader {
      */
     Loaded load(EmulatedModel model, InstanceConfig instanceConfig, boolean jit, Cancellation call) {
         ModelResidency.Reservation reservation = reserve(model, instanceConfig, jit);
-        reservation.evicted().forEach(this::evict);
         ModelInstance instance = reservation.instance();
+        if (!reservation.fresh()) {
+            return new Loaded(instance, Duration.ZERO);
+        }
+        reservation.evicted().forEach(this::evict);
         Duration loadTime = loadTime(model);
-        log.info("Loading {} ({}, {}, context {}) for {} simulated", instance.id(), ByteSize.format(model.sizeBytes()),
-                jit ? "JIT" : "explicit", instance.config().contextLength(), loadTime);
+        log.info("Loading {} ({}, {}, context {}) for {} s simulated", instance.id(), ByteSize.format(model.sizeBytes()),
+                jit ? "JIT" : "explicit", instance.config().contextLength(), loadTime.toMillis() / 1000.0);
         try {
             time.await(loadTime, call);
         } catch (Cancellation.CancelledException e) {

@@ -19,7 +19,8 @@ import java.util.function.Predicate;
  *       even after that, nothing is evicted and the load is refused.</li>
  *   <li>Instance ids: the model key, then {@code key:2}, {@code key:3}, ... (lowest free).
  *       An instance is invisible to routing until its load completes, which is why concurrent
- *       JIT calls for one model each start a load (lmstudio-bug-tracker#1751).</li>
+ *       JIT calls for one model each start a load (lmstudio-bug-tracker#1751). A JIT load that
+ *       finds the model loaded by then uses that instance instead.</li>
  * </ul>
  * Thread-safe: every method holds the monitor briefly.
  */
@@ -31,8 +32,12 @@ final class ModelResidency {
         this.budgetBytes = budgetBytes;
     }
 
-    /** A started load: the new instance (state LOADING) and the instances to unload first. */
-    record Reservation(ModelInstance instance, List<ModelInstance> evicted) {
+    /**
+     * The outcome of {@link #reserve}: a new instance (state LOADING) with the instances to
+     * unload first, or, for a JIT load, an instance of the model that finished loading in the
+     * meantime ({@code fresh} false: nothing to load).
+     */
+    record Reservation(ModelInstance instance, List<ModelInstance> evicted, boolean fresh) {
     }
 
     /** Refusal of a load that does not fit in the memory budget. */
@@ -63,6 +68,10 @@ final class ModelResidency {
      * @throws InsufficientMemoryException when the model does not fit
      */
     synchronized Reservation reserve(EmulatedModel model, InstanceConfig config, boolean jit, boolean evictJit) {
+        Optional<ModelInstance> arrived = jit ? readyWhere(i -> i.model().equals(model)) : Optional.empty();
+        if (arrived.isPresent()) {
+            return new Reservation(arrived.get(), List.of(), false);
+        }
         List<ModelInstance> evicted = evictJit ? select(i -> i.jitLoaded() && i.state() == ModelInstance.State.READY)
                 : List.of();
         long usedAfterEviction = usedBytes() - evicted.stream().mapToLong(i -> i.model().sizeBytes()).sum();
@@ -73,7 +82,7 @@ final class ModelResidency {
         instances.removeAll(evicted);
         ModelInstance instance = new ModelInstance(nextId(model.key()), model, config, jit);
         instances.add(instance);
-        return new Reservation(instance, evicted);
+        return new Reservation(instance, evicted, true);
     }
 
     /** The load finished; returns how many loaded instances the model has now. */

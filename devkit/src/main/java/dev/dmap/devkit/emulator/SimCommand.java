@@ -144,8 +144,8 @@ public class SimCommand implements Callable<Integer> {
                 m.key(), m.type(), ByteSize.format(m.sizeBytes()), m.maxContextLength())));
         Duration example = Duration.ofNanos(Math.round(
                 (c.loadOverhead().toNanos() + c.models().get(0).sizeBytes() / c.loadBytesPerSecond() * 1e9)));
-        text.append("  Loading ").append(c.models().get(0).key()).append(" takes ").append(example)
-                .append(" simulated.\n  Press Ctrl-C to stop.\n").append(rule);
+        text.append("  Loading ").append(c.models().get(0).key()).append(" takes ").append(example.toMillis() / 1000.0)
+                .append(" s simulated.\n  Press Ctrl-C to stop.\n").append(rule);
         return text.toString();
     }
 }

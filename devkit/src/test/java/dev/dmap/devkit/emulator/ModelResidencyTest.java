@@ -60,6 +60,29 @@ class ModelResidencyTest {
     }
 
     @Test
+    void shouldStartADuplicateJitLoadWhileTheFirstIsStillLoading() {
+        ModelInstance first = residency.reserve(B, CONFIG, true, true).instance();
+
+        ModelResidency.Reservation second = residency.reserve(B, CONFIG, true, true);
+
+        assertThat(second.fresh()).isTrue();
+        assertThat(second.instance().id()).isEqualTo("model-b:2");
+        assertThat(second.evicted()).isEmpty();
+        assertThat(first.state()).isEqualTo(ModelInstance.State.LOADING);
+    }
+
+    @Test
+    void shouldUseAJitInstanceThatFinishedLoadingInsteadOfEvictingIt() {
+        ModelInstance ready = loaded(A, true);
+
+        ModelResidency.Reservation reservation = residency.reserve(A, CONFIG, true, true);
+
+        assertThat(reservation.fresh()).isFalse();
+        assertThat(reservation.instance()).isSameAs(ready);
+        assertThat(residency.ready()).containsExactly(ready);
+    }
+
+    @Test
     void shouldRouteAnExactInstanceIdOrElseTheFirstInstance() {
         ModelInstance first = loaded(B, false);
         ModelInstance second = loaded(B, false);

@@ -1,0 +1,33 @@
+package dev.dmap.local;
+
+import dev.dmap.cli.CollectCommand;
+import dev.dmap.cli.DmapCli;
+import dev.dmap.cli.SubmitCommand;
+import dev.dmap.devkit.broker.BrokerCommand;
+import dev.dmap.devkit.emulator.SimCommand;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code dmap} with the local commands: {@code run} (everything in one process), {@code broker}
+ * and {@code sim} (the pieces of a local setup), plus the producer commands.
+ */
+@Command(name = "dmap", mixinStandardHelpOptions = true, version = "dmap 0.1.0",
+        description = "Model-aware batch LLM inference over Kafka.",
+        subcommands = {RunCommand.class, BrokerCommand.class, SimCommand.class, SubmitCommand.class, CollectCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:done; every request has its result or dead letter",
+            "1:unexpected error",
+            "2:bad usage or invalid input (every bad line is listed)",
+            "3:Kafka or LM Studio cannot be reached",
+            "4:the batch completed but no request succeeded",
+            "5:--timeout passed before the batch completed",
+            "130:interrupted"})
+public class LocalCli {
+    public static void main(String[] args) {
+        // Servers in the foreground show their log; `run` keeps the terminal for progress and the summary.
+        boolean server = args.length > 0 && (args[0].equals("broker") || args[0].equals("sim"));
+        System.setProperty("dmap.log.console", System.getProperty("dmap.log.console", server ? "INFO" : "OFF"));
+        System.exit(DmapCli.commandLine(new LocalCli()).execute(args));
+    }
+}

@@ -1,0 +1,62 @@
+package dev.dmap.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dmap collect --batch-id ID -o out.jsonl}: wait for a batch and write OpenAI Batch output and error files. */
+@Command(name = "collect", mixinStandardHelpOptions = true,
+        description = {"Write a batch's results as OpenAI Batch output lines and its failures as error lines,",
+                "each as soon as it is read, until every request of the batch has its terminal record."})
+public class CollectCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--batch-id", required = true, description = "The batch to collect.")
+    String batchId;
+
+    @Option(names = {"-o", "--output"}, required = true, description = "Output file for results (OpenAI Batch output lines).")
+    Path output;
+
+    @Option(names = "--errors", description = "Error file (default: beside the output, <name>.errors.jsonl).")
+    Path errors;
+
+    @Option(names = "--timeout", description = "Give up after this long, e.g. 30m or PT30M (default: wait until complete).",
+            converter = DurationConverter.class)
+    Duration timeout;
+
+    @Option(names = "--with-dmap-fields", description = "Write whole dmap records, not just the OpenAI fields.")
+    boolean withDmapFields;
+
+    @Option(names = "--no-progress", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Show a progress bar on stderr (default: on).")
+    boolean progress;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        OutputFiles files = OutputFiles.beside(output, errors);
+        CollectSummary summary = new Collector(kafka).collect(BatchIds.require(batchId), files, timeout, progress,
+                withDmapFields);
+        print(spec.commandLine().getErr(), summary, files);
+        return summary.exitCode();
+    }
+
+    public static void print(PrintWriter err, CollectSummary summary, OutputFiles files) {
+        err.printf("Batch %s: %d of %d requests succeeded, %d failed%s%n", summary.batchId(), summary.succeeded(),
+                summary.total(), summary.failed(), summary.complete() ? "" : " (incomplete: timed out)");
+        summary.failedByCode().forEach((code, count) -> err.printf("  %-28s %d%n", code, count));
+        err.printf("Results: %s%nErrors:  %s%n", files.output(), files.errors());
+        if (summary.exitCode() == ExitCodes.ALL_FAILED) {
+            err.println("Every request failed: see the error file.");
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.dmap.cli;
+
+import dev.dmap.schemas.BatchState;
+import dev.dmap.schemas.MessageCodec;
+import dev.dmap.schemas.Topics;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import me.tongfei.progressbar.ProgressBar;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads a batch's results and dead letters (read_committed, from the beginning) and writes each
+ * as an OpenAI Batch line the moment it is read, until every request of the batch has its
+ * terminal record. A request id seen twice (at-least-once delivery) is written once.
+ */
+public final class Collector {
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final KafkaOptions kafka;
+
+    public Collector(KafkaOptions kafka) {
+        this.kafka = kafka;
+    }
+
+    /** @param timeout how long to wait for the batch to complete; null waits for as long as it takes */
+    public CollectSummary collect(String batchId, OutputFiles files, Duration timeout, boolean progress,
+            boolean withDmapFields) {
+        Topics topics = kafka.topics();
+        Instant deadline = timeout == null ? Instant.MAX : Instant.now().plus(timeout);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties());
+                BufferedWriter output = Files.newBufferedWriter(files.output(), StandardCharsets.UTF_8);
+                BufferedWriter errors = Files.newBufferedWriter(files.errors(), StandardCharsets.UTF_8)) {
+            BatchState state = BatchStates.latest(consumer, topics.batches(), batchId).orElseThrow(() -> new CliException(
+                    ExitCodes.INVALID_INPUT, "no batch \"" + batchId + "\" on " + topics.batches()
+                            + " (wrong --batch-id or --topic-prefix?)"));
+            long total = state.requestCounts().total();
+            assignFromBeginning(consumer, List.of(topics.results(), topics.deadLetters()));
+            Tally tally = new Tally(total);
+            try (ProgressBar bar = progress ? Progress.bar("Collecting " + batchId, total) : null) {
+                while (!tally.complete() && Instant.now().isBefore(deadline)) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                        boolean isResult = record.topic().equals(topics.results());
+                        JsonNode node = parse(record.value());
+                        if (node != null && tally.accept(node, batchId, isResult)) {
+                            (isResult ? output : errors).write(OpenAiLines.line(node, withDmapFields));
+                            (isResult ? output : errors).newLine();
+                            if (bar != null) {
+                                bar.stepTo(tally.done());
+                            }
+                        }
+                    }
+                    output.flush();
+                    errors.flush();
+                }
+            }
+            return new CollectSummary(batchId, total, tally.succeeded, Map.copyOf(tally.failedByCode), tally.complete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void assignFromBeginning(KafkaConsumer<byte[], byte[]> consumer, List<String> topicNames) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topicNames) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(15))
+                    .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+    }
+
+    private Map<String, Object> consumerProperties() {
+        Map<String, Object> props = kafka.clientProperties();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return props;
+    }
+
+    private static JsonNode parse(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return MessageCodec.mapper().readTree(value);
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    /** Counts terminal records of one batch, once per request id. */
+    private static final class Tally {
+        private final long total;
+        private final Set<String> seen = new HashSet<>();
+        private final Map<String, Long> failedByCode = new TreeMap<>();
+        private long succeeded;
+
+        Tally(long total) {
+            this.total = total;
+        }
+
+        /** Whether the record belongs to the batch and is the first for its request. */
+        boolean accept(JsonNode record, String batchId, boolean isResult) {
+            if (!batchId.equals(record.path("batch_id").asString(null))) {
+                return false;
+            }
+            if (!seen.add(record.path("request_id").asString(""))) {
+                return false;
+            }
+            if (isResult) {
+                succeeded++;
+            } else {
+                failedByCode.merge(record.path("error").path("code").asString("unknown"), 1L, Long::sum);
+            }
+            return true;
+        }
+
+        long done() {
+            return seen.size();
+        }
+
+        boolean complete() {
+            return done() >= total;
+        }
+    }
+}

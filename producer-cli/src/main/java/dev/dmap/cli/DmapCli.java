@@ -1,0 +1,39 @@
+package dev.dmap.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code dmap} command line for producers: submit batches, collect their results. */
+@Command(name = "dmap", mixinStandardHelpOptions = true, version = "dmap 0.1.0",
+        description = "Model-aware batch LLM inference over Kafka.",
+        subcommands = {SubmitCommand.class, CollectCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:done; every request has its result or dead letter",
+            "1:unexpected error",
+            "2:bad usage or invalid input (every bad line is listed)",
+            "3:Kafka or LM Studio cannot be reached",
+            "4:the batch completed but no request succeeded",
+            "5:--timeout passed before the batch completed",
+            "130:interrupted"})
+public class DmapCli {
+    public static void main(String[] args) {
+        System.exit(commandLine(new DmapCli()).execute(args));
+    }
+
+    /** A command line with dmap's error handling: a {@link CliException} prints its message and sets the exit code. */
+    public static CommandLine commandLine(Object command) {
+        Logging.quietDefaults();
+        CommandLine commandLine = new CommandLine(command);
+        commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
+            if (error instanceof CliException cli) {
+                cmd.getErr().println("dmap: " + cli.getMessage());
+                return cli.exitCode();
+            }
+            cmd.getErr().println("dmap: unexpected error: " + error);
+            error.printStackTrace(cmd.getErr());
+            return ExitCodes.INTERNAL;
+        });
+        return commandLine;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.dmap.cli;
+
+import java.util.Map;
+
+/**
+ * What {@code submit} published.
+ *
+ * @param batchId the batch id
+ * @param total   requests published
+ * @param byModel requests per exact model id
+ */
+public record SubmittedBatch(String batchId, long total, Map<String, Long> byModel) {
+}
