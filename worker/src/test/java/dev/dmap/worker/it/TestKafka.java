@@ -1,0 +1,111 @@
+package dev.dmap.worker.it;
+
+import dev.dmap.schemas.MessageCodec;
+import dev.dmap.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import tools.jackson.databind.JsonNode;
+
+/** Test-side Kafka access: create topics, publish requests as producers would, read outcomes. */
+public final class TestKafka implements AutoCloseable {
+    private final String bootstrapServers;
+    private final Topics topics;
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    public TestKafka(String bootstrapServers, Topics topics) {
+        this.bootstrapServers = bootstrapServers;
+        this.topics = topics;
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+    }
+
+    public void createRequestTopics(Set<String> models, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            List<NewTopic> newTopics = new ArrayList<>();
+            models.forEach(model -> newTopics.add(new NewTopic(topics.requests(model), Optional.of(partitions), Optional.empty())));
+            admin.createTopics(newTopics).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Publishes a request value to its model's topic, keyed like dmap submit keys it. */
+    public void publish(String model, String key, byte[] value) throws Exception {
+        producer.send(new ProducerRecord<>(topics.requests(model), key == null ? null : utf8(key), value)).get();
+    }
+
+    public void publishRequest(String customId, String model, String userText, int maxTokens) throws Exception {
+        publish(model, customId, utf8(chatRequest(customId, model, userText, maxTokens)));
+    }
+
+    public static String chatRequest(String customId, String model, String userText, int maxTokens) {
+        var root = MessageCodec.mapper().createObjectNode();
+        root.put("custom_id", customId).put("method", "POST").put("url", "/v1/chat/completions");
+        var body = root.putObject("body");
+        body.put("model", model).put("max_tokens", maxTokens);
+        body.putArray("messages").addObject().put("role", "user").put("content", userText);
+        return root.toString();
+    }
+
+    public List<JsonNode> results() {
+        return values(topics.results());
+    }
+
+    public List<JsonNode> deadLetters() {
+        return values(topics.deadLetters());
+    }
+
+    public List<ConsumerRecord<byte[], byte[]>> deadLetterRecords() {
+        return records(topics.deadLetters());
+    }
+
+    private List<JsonNode> values(String topic) {
+        return records(topic).stream().map(r -> MessageCodec.mapper().readTree(r.value())).toList();
+    }
+
+    /** Every committed record of a topic, from the beginning to its current end. */
+    public List<ConsumerRecord<byte[], byte[]>> records(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.dmap.worker.it;
+
+import dev.dmap.devkit.emulator.EmulatorConfig;
+import dev.dmap.devkit.emulator.LmStudioEmulator;
+import dev.dmap.schemas.Topics;
+import dev.dmap.worker.Worker;
+import dev.dmap.worker.config.BackendSettings;
+import dev.dmap.worker.config.KafkaSettings;
+import dev.dmap.worker.config.RetrySettings;
+import dev.dmap.worker.config.SchedulingSettings;
+import dev.dmap.worker.config.WorkerConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One test's world: its own topic prefix and consumer group on the shared broker, its own LM
+ * Studio emulator (time scaled down), and the workers it starts. Close it after the test.
+ */
+public final class WorkerFixture implements AutoCloseable {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    public final String bootstrapServers;
+    public final Topics topics;
+    public final LmStudioEmulator emulator;
+    public final TestKafka kafka;
+    public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<Worker> workers = new ArrayList<>();
+
+    public WorkerFixture(String bootstrapServers, double timeScale) {
+        this.bootstrapServers = bootstrapServers;
+        this.topics = new Topics("it" + COUNTER.incrementAndGet() + "x" + Long.toHexString(System.nanoTime() & 0xffff));
+        this.emulator = LmStudioEmulator.start(EmulatorConfig.builder().port(0).timeScale(timeScale).build());
+        this.kafka = new TestKafka(bootstrapServers, topics);
+    }
+
+    /** Fast settings: short backoffs, cooldown and probe intervals, so failures resolve in milliseconds. */
+    public WorkerConfig config(String workerId) {
+        KafkaSettings kafkaSettings = new KafkaSettings(bootstrapServers, topics.prefix() + "-workers",
+                Duration.ofMillis(20), Duration.ofMillis(100), 200, Duration.ofSeconds(1), Duration.ofSeconds(10), Map.of());
+        BackendSettings backend = new BackendSettings(emulator.baseUrl(), null, Duration.ofSeconds(2), Duration.ofSeconds(30),
+                Duration.ofSeconds(30), Duration.ofMillis(10), 1, 0, 4, 0, Duration.ofMillis(50), Duration.ofMillis(400),
+                Duration.ofSeconds(5));
+        RetrySettings retry = new RetrySettings(4, Duration.ofMillis(10), 2.0, Duration.ofMillis(100), 0.5);
+        return new WorkerConfig(workerId, topics, kafkaSettings, backend, retry, SchedulingSettings.defaults(),
+                WorkerConfig.DEFAULT_MAX_REQUEST_BYTES);
+    }
+
+    public Worker startWorker(String workerId) {
+        return startWorker(config(workerId));
+    }
+
+    public Worker startWorker(WorkerConfig config) {
+        Worker worker = Worker.start(config, registry);
+        workers.add(worker);
+        return worker;
+    }
+
+    public URI backendUrl() {
+        return emulator.baseUrl();
+    }
+
+    @Override
+    public void close() {
+        workers.forEach(Worker::close);
+        kafka.close();
+        emulator.close();
+    }
+}

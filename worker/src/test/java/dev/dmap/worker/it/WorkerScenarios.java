@@ -1,0 +1,217 @@
+package dev.dmap.worker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.dmap.schemas.SchemaValidator;
+import dev.dmap.worker.Worker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The worker end to end against a real broker and the LM Studio emulator over HTTP. Subclasses
+ * say which broker; the scenarios are the same on each.
+ */
+abstract class WorkerScenarios {
+    static final String QWEN = "qwen2.5-7b-instruct";
+    static final String LLAMA = "meta-llama-3.1-8b-instruct";
+    static final String MISTRAL = "mistral-7b-instruct-v0.3";
+    static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    WorkerFixture fixture;
+
+    abstract String bootstrapServers();
+
+    WorkerFixture fixture(double timeScale) {
+        fixture = new WorkerFixture(bootstrapServers(), timeScale);
+        return fixture;
+    }
+
+    @AfterEach
+    void closeFixture() {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void shouldServeRequestsForSeveralModels() throws Exception {
+        WorkerFixture f = fixture(0.01);
+        f.kafka.createRequestTopics(Set.of(QWEN, LLAMA, MISTRAL), 3);
+        f.startWorker("w1");
+        for (int i = 0; i < 5; i++) {
+            for (String model : List.of(QWEN, LLAMA, MISTRAL)) {
+                f.kafka.publishRequest(model + "-" + i, model, "Question " + i + " for " + model, 64);
+            }
+        }
+
+        await().atMost(PATIENCE).until(() -> f.kafka.results().size() >= 15);
+
+        List<JsonNode> results = f.kafka.results();
+        assertThat(results).extracting(r -> r.path("custom_id").asString()).doesNotHaveDuplicates().hasSize(15);
+        for (JsonNode result : results) {
+            assertThat(SchemaValidator.result().validate(result)).isEmpty();
+            assertThat(result.path("custom_id").asString()).startsWith(result.path("model").asString());
+            assertThat(result.at("/response/body/choices/0/message/content").asString()).startsWith("[LM Studio emulator]");
+            assertThat(result.at("/response/body/usage/prompt_tokens").asInt()).isPositive();
+            assertThat(result.path("worker").asString()).isEqualTo("w1");
+        }
+        assertThat(f.kafka.deadLetters()).isEmpty();
+        assertThat(f.emulator.stats().maxInstancesOfOneModel()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRetryServerErrorsAndThenSucceed() throws Exception {
+        WorkerFixture f = fixture(0.01);
+        f.kafka.createRequestTopics(Set.of(QWEN), 1);
+        f.emulator.faults().failNext(2, 503);
+        f.startWorker("w1");
+        f.kafka.publishRequest("flaky", QWEN, "Hello", 32);
+
+        await().atMost(PATIENCE).until(() -> f.kafka.results().size() == 1);
+
+        JsonNode result = f.kafka.results().get(0);
+        assertThat(result.path("attempts").asInt()).isEqualTo(3);
+        assertThat(f.kafka.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void shouldDeadLetterAClientErrorWithTheUpstreamBody() throws Exception {
+        WorkerFixture f = fixture(0.01);
+        f.kafka.createRequestTopics(Set.of(QWEN), 1);
+        f.emulator.faults().failNext(1, 400);
+        f.startWorker("w1");
+        f.kafka.publishRequest("rejected", QWEN, "Hello", 32);
+
+        await().atMost(PATIENCE).until(() -> f.kafka.deadLetters().size() == 1);
+
+        ConsumerRecord<byte[], byte[]> record = f.kafka.deadLetterRecords().get(0);
+        JsonNode deadLetter = f.kafka.deadLetters().get(0);
+        assertThat(SchemaValidator.deadLetter().validate(deadLetter)).isEmpty();
+        assertThat(deadLetter.at("/error/code").asString()).isEqualTo("upstream_rejected");
+        assertThat(deadLetter.at("/response/status_code").asInt()).isEqualTo(400);
+        assertThat(deadLetter.at("/response/body/error").isMissingNode()).isFalse();
+        assertThat(deadLetter.path("attempts").asInt()).isEqualTo(1);
+        assertThat(deadLetter.at("/original/custom_id").asString()).isEqualTo("rejected");
+        assertThat(header(record, "kafka_dlt-original-topic")).isEqualTo(f.topics.requests(QWEN));
+        assertThat(record.headers().lastHeader("kafka_dlt-original-offset").value()).hasSize(Long.BYTES);
+        assertThat(header(record, "dmap-error-code")).isEqualTo("upstream_rejected");
+        assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("rejected");
+        assertThat(f.kafka.results()).isEmpty();
+    }
+
+    @Test
+    void shouldDeadLetterUndecodableBytesWithTheOriginalInBase64() throws Exception {
+        WorkerFixture f = fixture(0.01);
+        f.kafka.createRequestTopics(Set.of(QWEN), 1);
+        f.startWorker("w1");
+        byte[] garbage = {(byte) 0xff, (byte) 0xfe, 'n', 'o', 't', ' ', 'j', 's', 'o', 'n'};
+        f.kafka.publish(QWEN, null, garbage);
+        f.kafka.publish(QWEN, "no-body", "{\"custom_id\":\"no-body\",\"url\":\"/v1/chat/completions\"}".getBytes(StandardCharsets.UTF_8));
+
+        await().atMost(PATIENCE).until(() -> f.kafka.deadLetters().size() == 2);
+
+        JsonNode undecodable = byCode(f.kafka.deadLetters(), "invalid_json");
+        assertThat(undecodable.path("original_base64").asString()).isEqualTo(Base64.getEncoder().encodeToString(garbage));
+        assertThat(undecodable.path("custom_id").isNull()).isTrue();
+        assertThat(undecodable.path("attempts").asInt()).isZero();
+        JsonNode invalid = byCode(f.kafka.deadLetters(), "invalid_request");
+        assertThat(invalid.at("/original/custom_id").asString()).isEqualTo("no-body");
+        assertThat(invalid.at("/error/message").asString()).contains("/body");
+        assertThat(f.emulator.stats().totalInferenceCalls()).isZero();
+    }
+
+    @Test
+    void shouldDeadLetterAModelTheBackendDoesNotHave() throws Exception {
+        WorkerFixture f = fixture(0.01);
+        f.kafka.createRequestTopics(Set.of("no-such-model"), 1);
+        f.startWorker("w1");
+        f.kafka.publishRequest("unknown", "no-such-model", "Hello", 32);
+
+        await().atMost(PATIENCE).until(() -> f.kafka.deadLetters().size() == 1);
+
+        JsonNode deadLetter = f.kafka.deadLetters().get(0);
+        assertThat(deadLetter.at("/error/code").asString()).isEqualTo("model_not_found");
+        assertThat(deadLetter.path("model").asString()).isEqualTo("no-such-model");
+        assertThat(f.emulator.stats().totalInferenceCalls()).isZero();
+        assertThat(f.emulator.stats().totalLoads()).isZero();
+    }
+
+    @Test
+    void shouldRefuseAPromptLargerThanTheContextWithoutCallingTheBackend() throws Exception {
+        WorkerFixture f = fixture(0.01);
+        f.kafka.createRequestTopics(Set.of(MISTRAL), 1);
+        f.startWorker("w1");
+        String huge = "The quick brown fox jumps over the lazy dog. ".repeat(500); // about 5,000 tokens
+        f.kafka.publishRequest("too-long", MISTRAL, huge, 256);
+
+        await().atMost(PATIENCE).until(() -> f.kafka.deadLetters().size() == 1);
+
+        JsonNode deadLetter = f.kafka.deadLetters().get(0);
+        assertThat(deadLetter.at("/error/code").asString()).isEqualTo("context_length_exceeded");
+        assertThat(deadLetter.at("/error/message").asString()).contains("4096");
+        assertThat(deadLetter.path("attempts").asInt()).isZero();
+        assertThat(f.emulator.stats().totalInferenceCalls()).isZero();
+    }
+
+    @Test
+    void shouldWaitOutABackendThatIsDownAndLoseNothing() throws Exception {
+        WorkerFixture f = fixture(0.01);
+        f.kafka.createRequestTopics(Set.of(QWEN, LLAMA), 2);
+        f.emulator.crash();
+        Worker worker = f.startWorker("w1");
+        for (int i = 0; i < 6; i++) {
+            f.kafka.publishRequest("down-" + i, i % 2 == 0 ? QWEN : LLAMA, "Hello " + i, 32);
+        }
+
+        await().atMost(PATIENCE).until(() -> worker.status().backendDown());
+        assertThat(f.kafka.deadLetters()).isEmpty();
+        f.emulator.restart();
+
+        await().atMost(PATIENCE).until(() -> f.kafka.results().size() >= 6);
+        assertThat(requestIds(f.kafka.results())).hasSize(6);
+        assertThat(f.kafka.deadLetters()).isEmpty();
+        assertThat(worker.status().backendDown()).isFalse();
+    }
+
+    @Test
+    void shouldLoseNothingWhenTheWorkerIsReplacedMidBatch() throws Exception {
+        WorkerFixture f = fixture(0.05);
+        f.kafka.createRequestTopics(Set.of(QWEN, LLAMA), 3);
+        Worker first = f.startWorker("w1");
+        int total = 40;
+        for (int i = 0; i < total; i++) {
+            f.kafka.publishRequest("r-" + i, i % 4 < 2 ? QWEN : LLAMA, "Tell me about " + i, 48);
+        }
+        await().atMost(PATIENCE).until(() -> f.kafka.results().size() >= 8);
+        first.close();
+        int servedByFirst = requestIds(f.kafka.results()).size();
+        assertThat(servedByFirst).isLessThan(total);
+
+        f.startWorker("w2");
+
+        await().atMost(PATIENCE).until(() -> requestIds(f.kafka.results()).size() == total);
+        assertThat(f.kafka.deadLetters()).isEmpty();
+        assertThat(f.kafka.results()).extracting(r -> r.path("worker").asString()).contains("w1", "w2");
+    }
+
+    static Set<String> requestIds(List<JsonNode> records) {
+        return records.stream().map(r -> r.path("request_id").asString()).collect(Collectors.toSet());
+    }
+
+    private static JsonNode byCode(List<JsonNode> deadLetters, String code) {
+        return deadLetters.stream().filter(d -> d.at("/error/code").asString().equals(code)).findFirst().orElseThrow();
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}
