@@ -32,19 +32,44 @@ final class TopicSetup {
         wanted.add(new NewTopic(topics.deadLetters(), Optional.of(OUTPUT_PARTITIONS), Optional.empty()));
         wanted.add(new NewTopic(topics.batches(), Optional.of(1), Optional.empty())
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-        for (var future : admin.createTopics(wanted).values().values()) {
-            try {
-                future.get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new CliException(ExitCodes.UNREACHABLE, "could not create topics: " + e.getCause().getMessage());
+        try {
+            for (var future : admin.createTopics(wanted).values().values()) {
+                try {
+                    future.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new CliException(ExitCodes.UNREACHABLE, "could not create topics: " + e.getCause().getMessage());
+                    }
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CliException(ExitCodes.INTERRUPTED, "interrupted");
-            } catch (TimeoutException e) {
-                throw new CliException(ExitCodes.UNREACHABLE, "Kafka did not create topics within 30 s");
             }
+            awaitLeaders(admin, wanted.stream().map(NewTopic::name).toList());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCodes.INTERRUPTED, "interrupted");
+        } catch (TimeoutException | ExecutionException e) {
+            throw new CliException(ExitCodes.UNREACHABLE, "Kafka did not make the topics ready within 30 s: " + e);
+        }
+    }
+
+    /**
+     * Waits until every partition has a leader. Producing to a partition in the moment between
+     * its creation and its leader taking over can wedge an idempotent producer in
+     * OUT_OF_ORDER_SEQUENCE_NUMBER retries (seen on Kafka 4.1 with a single broker).
+     */
+    private static void awaitLeaders(Admin admin, List<String> topicNames)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            boolean ready = admin.describeTopics(topicNames).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .flatMap(description -> description.partitions().stream())
+                    .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("partitions without a leader");
+            }
+            Thread.sleep(100);
         }
     }
 }

@@ -138,6 +138,9 @@ final class InferenceEngine {
     }
 
     private static void requireInput(InferenceEndpoint endpoint, JsonNode body) {
+        if (body.has("model") && !body.path("model").isString()) {
+            throw LmStudioErrors.badRequest("'model' must be a string", "model");
+        }
         JsonNode input = body.path(endpoint.inputField());
         boolean ok = endpoint == InferenceEndpoint.CHAT ? input.isArray() && !input.isEmpty()
                 : input.isString() || input.isArray();

@@ -18,9 +18,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An HTTP server that behaves like LM Studio's server for everything dmap's worker uses; a
- * development and test tool, never a substitute for LM Studio. See {@link LmStudioErrors} for
- * the status codes it had to choose where LM Studio documents none, and {@link ModelResidency},
- * {@link ModelLoader} and {@link InferenceEngine} for the memory, load and timing model.
+ * development and test tool, never a substitute for LM Studio. The memory, load and timing
+ * model is described in {@link ModelResidency}, {@link ModelLoader} and {@link InferenceEngine}.
+ *
+ * <p>Emulator assumptions where LM Studio documents no status code (details in
+ * {@link LmStudioErrors}): a load refused for memory ("insufficient system resources") and a
+ * failing load answer <b>500</b> with {@code error.type = "model_load_failed"}; a call whose
+ * model is unloaded under it answers <b>500</b> "Model unloaded."; a missing or wrong Bearer
+ * token answers <b>401</b>; a malformed JSON body <b>400</b>; an unknown model in
+ * {@code /api/v1/models/load} or {@code /api/v0/models/{id}} and an unknown instance in
+ * {@code /api/v1/models/unload} answer <b>404</b>; "No models loaded" answers <b>400</b> (as in
+ * LM Studio 0.4.8; 0.3.5 used 404).
  *
  * <p>Built on the JDK's {@code com.sun.net.httpserver}, one thread per call from a cached pool:
  * a call spends nearly all its life waiting (for a slot or for simulated time), and waiting
@@ -86,6 +94,7 @@ public final class LmStudioEmulator implements AutoCloseable {
         return config.faults();
     }
 
+    /** The configuration this emulator runs with (its {@link Faults} are the live ones). */
     public EmulatorConfig config() {
         return config;
     }

@@ -32,11 +32,32 @@ final class OutputTopics {
                     }
                 }
             }
+            awaitLeaders(admin, wanted.stream().map(NewTopic::name).toList());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not describe dmap's output topics", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka at " + settings.bootstrapServers() + " did not answer in 30 s", e);
+        }
+    }
+
+    /**
+     * Waits until every partition has a leader: producing in the moment between a partition's
+     * creation and its leader taking over can wedge an idempotent producer in
+     * OUT_OF_ORDER_SEQUENCE_NUMBER retries (seen on Kafka 4.1 with a single broker).
+     */
+    private static void awaitLeaders(Admin admin, List<String> topicNames)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!admin.describeTopics(topicNames).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                .flatMap(description -> description.partitions().stream())
+                .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty())) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("partitions without a leader");
+            }
+            Thread.sleep(100);
         }
     }
 }

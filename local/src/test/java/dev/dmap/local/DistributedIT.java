@@ -1,0 +1,75 @@
+package dev.dmap.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dmap.cli.DmapCli;
+import dev.dmap.cli.ExitCodes;
+import dev.dmap.devkit.broker.LocalBroker;
+import dev.dmap.devkit.emulator.EmulatorConfig;
+import dev.dmap.devkit.emulator.LmStudioEmulator;
+import dev.dmap.worker.app.WorkerApplication;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine;
+
+/**
+ * The distributed shape: a broker, the emulator, the worker service (Spring Boot, as
+ * {@code ./dmap worker} runs it) and the producer CLI's submit and collect, each talking to the
+ * others only over sockets.
+ */
+class DistributedIT {
+    private static final Path EXAMPLES = Path.of(System.getProperty("dmap.examples", "../examples"));
+
+    @Test
+    void shouldProcessABatchSubmittedAndCollectedWithTheCli(@TempDir Path dir) throws Exception {
+        try (LocalBroker broker = LocalBroker.startTemporary();
+                LmStudioEmulator emulator = LmStudioEmulator.start(EmulatorConfig.builder().timeScale(0.02).build());
+                ConfigurableApplicationContext worker = SpringApplication.run(WorkerApplication.class,
+                        "--server.port=0", "--dmap.worker-id=gpu-box-1",
+                        "--dmap.kafka.bootstrap-servers=" + broker.bootstrapServers(),
+                        "--dmap.backend.url=" + emulator.baseUrl(), "--dmap.backend.unload-cooldown=20ms")) {
+            String cli = "--bootstrap-servers=" + broker.bootstrapServers();
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CommandLine submit = DmapCli.commandLine(new DmapCli());
+            submit.setOut(new PrintWriter(out, true));
+            submit.setErr(new PrintWriter(err, true));
+            assertThat(submit.execute("submit", cli, "--no-progress", EXAMPLES.resolve("batch.jsonl").toString()))
+                    .as(err.toString()).isEqualTo(ExitCodes.OK);
+            String batchId = out.toString().trim();
+            assertThat(batchId).startsWith("batch_");
+
+            CommandLine collect = DmapCli.commandLine(new DmapCli());
+            collect.setErr(new PrintWriter(err, true));
+            Path output = dir.resolve("out.jsonl");
+            assertThat(collect.execute("collect", cli, "--no-progress", "--batch-id", batchId, "-o", output.toString(),
+                    "--timeout", "5m")).as(err.toString()).isEqualTo(ExitCodes.OK);
+
+            assertThat(Files.readAllLines(output)).hasSize(28);
+            assertThat(Files.readAllLines(dir.resolve("out.errors.jsonl"))).hasSize(2);
+            String port = worker.getEnvironment().getProperty("local.server.port");
+            assertThat(get(port, "/actuator/health")).contains("\"lmstudio\"").contains("\"kafka\"").contains("UP");
+            assertThat(get(port, "/actuator/prometheus"))
+                    .contains("dmap_request_duration_seconds_bucket{")
+                    .contains("dmap_queue_depth{")
+                    .contains("dmap_model_swaps_total{");
+        }
+    }
+
+    private static String get(String port, String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.body();
+    }
+}
