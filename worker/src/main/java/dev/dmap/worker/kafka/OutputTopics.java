@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates the results and dead-letter topics when they are missing, so the first outcome has somewhere to go. */
 final class OutputTopics {
@@ -51,13 +52,25 @@ final class OutputTopics {
     private static void awaitLeaders(Admin admin, List<String> topicNames)
             throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!admin.describeTopics(topicNames).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                .flatMap(description -> description.partitions().stream())
-                .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty())) {
+        while (!haveLeaders(admin, topicNames)) {
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("partitions without a leader");
             }
             Thread.sleep(100);
+        }
+    }
+
+    private static boolean haveLeaders(Admin admin, List<String> topicNames)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            return admin.describeTopics(topicNames).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .flatMap(description -> description.partitions().stream())
+                    .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false; // just created; the metadata has not reached the broker yet
+            }
+            throw e;
         }
     }
 }
