@@ -73,8 +73,7 @@ public class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         BatchFile batch = BatchFile.read(file);
         if (!batch.isValid()) {
-            batch.problems().forEach(problem -> err.println(problem.describe(file)));
-            err.printf("%s: %d problem(s); nothing was run.%n", file.getFileName(), batch.problems().size());
+            batch.report(err);
             return ExitCodes.INVALID_INPUT;
         }
         if (!sim) {

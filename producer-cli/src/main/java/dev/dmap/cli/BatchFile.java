@@ -44,6 +44,13 @@ public record BatchFile(Path path, List<Request> requests, List<Problem> problem
         return problems.isEmpty();
     }
 
+    /** Lists every problem, one per line, then a count saying that nothing happened. */
+    public void report(java.io.PrintWriter err) {
+        problems.forEach(problem -> err.println(problem.describe(path)));
+        err.printf("%s: %d problem(s) on %d line(s); nothing was published.%n", path.getFileName(), problems.size(),
+                problems.stream().mapToInt(Problem::line).distinct().count());
+    }
+
     /** Requests per exact model id, in first-seen order. */
     public Map<String, Long> countsByModel() {
         Map<String, Long> counts = new LinkedHashMap<>();

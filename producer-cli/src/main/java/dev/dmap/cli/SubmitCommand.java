@@ -38,9 +38,7 @@ public class SubmitCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         BatchFile batch = BatchFile.read(file);
         if (!batch.isValid()) {
-            batch.problems().forEach(problem -> err.println(problem.describe(file)));
-            err.printf("%s: %d problem(s) on %d line(s); nothing was published.%n", file.getFileName(),
-                    batch.problems().size(), batch.problems().stream().mapToInt(BatchFile.Problem::line).distinct().count());
+            batch.report(err);
             return ExitCodes.INVALID_INPUT;
         }
         Clock clock = Clock.systemUTC();

@@ -42,7 +42,7 @@ public final class Submitter {
         Map<String, Long> byModel = file.countsByModel();
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             kafka.requireReachable(admin);
-            TopicSetup.ensure(admin, topics, byModel.keySet(), TopicSetup.DEFAULT_REQUEST_PARTITIONS);
+            TopicSetup.ensure(admin, topics, byModel.keySet());
         }
         Instant now = clock.instant();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties());
