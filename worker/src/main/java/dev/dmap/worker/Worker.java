@@ -20,6 +20,7 @@ import dev.dmap.worker.pipeline.BackoffPolicy;
 import dev.dmap.worker.pipeline.ContextBudget;
 import dev.dmap.worker.pipeline.RequestProcessor;
 import dev.dmap.worker.pipeline.TokenEstimator;
+import dev.dmap.worker.scheduling.AffinityStrategy;
 import dev.dmap.worker.scheduling.DispatchStrategy;
 import dev.dmap.worker.scheduling.FifoStrategy;
 import io.github.resilience4j.retry.Retry;
@@ -80,8 +81,8 @@ public final class Worker implements AutoCloseable {
                 new ContextBudget(config.backend().contextMarginTokens()), retry(config.retry()), config.workerId(),
                 metrics, clock);
         ExecutorService callers = Executors.newCachedThreadPool(threads("dmap-call"));
-        PollLoop loop = WorkerLoops.create(config, processor, residency, probe, strategy(config.scheduling()), callers,
-                metrics, clock);
+        PollLoop loop = WorkerLoops.create(config, processor, residency, probe, strategy(config.scheduling(), clock),
+                callers, metrics, clock);
         Thread pollThread = threads("dmap-poll").newThread(loop);
         pollThread.start();
         return new Worker(config, loop, residency, catalogue, callers, scheduler);
@@ -132,9 +133,10 @@ public final class Worker implements AutoCloseable {
         return Retry.of("backend", retryConfig);
     }
 
-    static DispatchStrategy strategy(SchedulingSettings settings) {
+    static DispatchStrategy strategy(SchedulingSettings settings, Clock clock) {
         return switch (settings.strategy()) {
             case FIFO -> new FifoStrategy();
+            case AFFINITY -> new AffinityStrategy(clock, settings.maxWait(), settings.minHold());
         };
     }
 

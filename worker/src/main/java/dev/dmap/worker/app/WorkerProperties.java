@@ -39,7 +39,7 @@ public record WorkerProperties(
     public record Retry(Integer maxAttempts, Duration initialBackoff, Double multiplier, Duration maxBackoff, Double jitter) {
     }
 
-    public record Scheduling(SchedulingSettings.Strategy strategy) {
+    public record Scheduling(SchedulingSettings.Strategy strategy, Duration maxWait, Duration minHold, Integer prefetch) {
     }
 
     public WorkerConfig toConfig() {
@@ -49,8 +49,7 @@ public record WorkerProperties(
                 kafka(kafka == null ? new Kafka(null, null, null, null, null, null, null, null) : kafka),
                 backend(backend == null ? new Backend(null, null, null, null, null, null, null, null, null, null, null, null, null) : backend),
                 retry(retry == null ? new Retry(null, null, null, null, null) : retry),
-                new SchedulingSettings(scheduling == null || scheduling.strategy() == null
-                        ? SchedulingSettings.DEFAULT_STRATEGY : scheduling.strategy()),
+                scheduling(scheduling == null ? new Scheduling(null, null, null, null) : scheduling),
                 or(maxRequestBytes, WorkerConfig.DEFAULT_MAX_REQUEST_BYTES));
     }
 
@@ -90,6 +89,14 @@ public record WorkerProperties(
                 or(r.multiplier(), RetrySettings.DEFAULT_MULTIPLIER),
                 or(r.maxBackoff(), RetrySettings.DEFAULT_MAX_BACKOFF),
                 or(r.jitter(), RetrySettings.DEFAULT_JITTER));
+    }
+
+    private static SchedulingSettings scheduling(Scheduling s) {
+        return new SchedulingSettings(
+                or(s.strategy(), SchedulingSettings.DEFAULT_STRATEGY),
+                or(s.maxWait(), SchedulingSettings.DEFAULT_MAX_WAIT),
+                or(s.minHold(), SchedulingSettings.DEFAULT_MIN_HOLD),
+                or(s.prefetch(), SchedulingSettings.DEFAULT_PREFETCH));
     }
 
     private static String defaultWorkerId() {

@@ -1,13 +1,20 @@
 package dev.dmap.worker.config;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
  * Which of its fetched records a worker serves next.
  *
- * @param strategy the dispatch strategy
+ * @param strategy    the dispatch strategy
+ * @param maxWait     affinity: once another model's oldest request has waited this long, the
+ *                    worker swaps to it (after {@code minHold}); the bound against starvation
+ * @param minHold     affinity: a model swapped in is served at least this long before a
+ *                    starving model may take its place, so swaps cannot thrash
+ * @param prefetch    affinity: records fetched per partition of a model not being served, enough
+ *                    to know how long it has waited; the rest stay in Kafka
  */
-public record SchedulingSettings(Strategy strategy) {
+public record SchedulingSettings(Strategy strategy, Duration maxWait, Duration minHold, int prefetch) {
 
     /** Dispatch strategies. */
     public enum Strategy {
@@ -15,16 +22,38 @@ public record SchedulingSettings(Strategy strategy) {
          * Arrival order over every assigned partition, swapping models whenever the next record's
          * model differs: the naive baseline every benchmark compares against.
          */
-        FIFO
+        FIFO,
+        /** Serve the loaded model; swap when it is drained or another model has waited past max-wait. */
+        AFFINITY
     }
 
-    public static final Strategy DEFAULT_STRATEGY = Strategy.FIFO;
+    public static final Strategy DEFAULT_STRATEGY = Strategy.AFFINITY;
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ofMinutes(2);
+    public static final Duration DEFAULT_MIN_HOLD = Duration.ofSeconds(30);
+    public static final int DEFAULT_PREFETCH = 2;
 
     public SchedulingSettings {
         Objects.requireNonNull(strategy, "strategy");
+        Durations.requirePositive(maxWait, "maxWait");
+        Durations.requireNonNegative(minHold, "minHold");
+        if (prefetch < 1) {
+            throw new IllegalArgumentException("prefetch must be at least 1");
+        }
     }
 
     public static SchedulingSettings defaults() {
-        return new SchedulingSettings(DEFAULT_STRATEGY);
+        return new SchedulingSettings(DEFAULT_STRATEGY, DEFAULT_MAX_WAIT, DEFAULT_MIN_HOLD, DEFAULT_PREFETCH);
+    }
+
+    public static SchedulingSettings of(Strategy strategy) {
+        return new SchedulingSettings(strategy, DEFAULT_MAX_WAIT, DEFAULT_MIN_HOLD, DEFAULT_PREFETCH);
+    }
+
+    public SchedulingSettings withStrategy(Strategy newStrategy) {
+        return new SchedulingSettings(newStrategy, maxWait, minHold, prefetch);
+    }
+
+    public SchedulingSettings withMaxWait(Duration newMaxWait, Duration newMinHold) {
+        return new SchedulingSettings(strategy, newMaxWait, newMinHold, prefetch);
     }
 }

@@ -1,6 +1,5 @@
 package dev.dmap.worker.kafka;
 
-import dev.dmap.worker.scheduling.WorkQueue;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,22 +13,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The partitions this worker owns, with an epoch per ownership and the offset tracker of each.
- * On revocation it commits what is finished and forgets the rest: buffered records are dropped
- * and in-flight ones, when they finish, no longer match the epoch, so the new owner serves them.
- * Runs on the poll thread (rebalance callbacks run inside {@code poll}).
+ * On revocation it first lets the poll loop hand the partitions over (drop what waits, finish
+ * and publish what is in flight), then commits what is finished. An outcome from an older
+ * ownership no longer matches the epoch and is dropped. Runs on the poll thread (rebalance
+ * callbacks run inside {@code poll}).
  */
 final class Assignment implements ConsumerRebalanceListener {
     private static final Logger log = LoggerFactory.getLogger(Assignment.class);
 
+    /** What the poll loop does before revoked partitions are committed and forgotten. */
+    interface Handover {
+        void release(Collection<TopicPartition> partitions);
+
+        void lost(Collection<TopicPartition> partitions);
+    }
+
     private final Consumer<byte[], byte[]> consumer;
-    private final WorkQueue<PendingRecord> queue;
+    private final Handover handover;
     private final Map<TopicPartition, Long> epochs = new HashMap<>();
     private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
     private long lastEpoch;
 
-    Assignment(Consumer<byte[], byte[]> consumer, WorkQueue<PendingRecord> queue) {
+    Assignment(Consumer<byte[], byte[]> consumer, Handover handover) {
         this.consumer = consumer;
-        this.queue = queue;
+        this.handover = handover;
     }
 
     @Override
@@ -48,6 +55,7 @@ final class Assignment implements ConsumerRebalanceListener {
         if (partitions.isEmpty()) {
             return;
         }
+        handover.release(partitions);
         Map<TopicPartition, OffsetAndMetadata> finished = committable(partitions);
         try {
             if (!finished.isEmpty()) {
@@ -62,6 +70,7 @@ final class Assignment implements ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        handover.lost(partitions);
         forget(partitions);
         log.warn("Lost {} without a clean hand-over; their unfinished records will be served again", partitions);
     }
@@ -112,9 +121,7 @@ final class Assignment implements ConsumerRebalanceListener {
     }
 
     private void forget(Collection<TopicPartition> partitions) {
-        Set<TopicPartition> gone = Set.copyOf(partitions);
-        queue.removeIf(pending -> gone.contains(pending.partition()));
-        gone.forEach(partition -> {
+        partitions.forEach(partition -> {
             epochs.remove(partition);
             trackers.remove(partition);
         });

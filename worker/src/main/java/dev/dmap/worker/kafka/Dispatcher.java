@@ -10,19 +10,24 @@ import dev.dmap.worker.scheduling.DispatchState;
 import dev.dmap.worker.scheduling.DispatchStrategy;
 import dev.dmap.worker.scheduling.WorkQueue;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts records on worker threads as the strategy picks them, and counts what is in flight per
- * model: the in-flight window of each model is its backend's parallel slots. The poll thread
- * never waits for a request; results come back as {@link LoopEvent.Processed}.
+ * Holds the fetched records and starts them on worker threads as the strategy picks them, at
+ * most a model's parallel slots at a time. A worker thread that finishes a request starts the
+ * next one itself, so a slot never waits for the poll loop; outcomes go to the poll thread as
+ * {@link LoopEvent.Processed}. Thread-safe: one lock guards the queue, the counts and the strategy.
  */
 final class Dispatcher implements DispatchState {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -35,11 +40,14 @@ final class Dispatcher implements DispatchState {
     private final Consumer<LoopEvent> events;
     private final WorkerMetrics metrics;
     private final DeadLetters deadLetters;
+    private final WorkQueue<PendingRecord> queue = new WorkQueue<>(PendingRecord::partition);
     private final Map<String, Integer> inFlight = new HashMap<>();
+    private final Map<TopicPartition, Integer> inFlightByPartition = new HashMap<>();
+    private Map<String, Long> lag = Map.of();
+    private boolean halted;
 
     Dispatcher(DispatchStrategy strategy, ModelResidency residency, int maxLoadedModels, RequestProcessor processor,
             ExecutorService callers, Consumer<LoopEvent> events, WorkerMetrics metrics, DeadLetters deadLetters) {
-        this.deadLetters = deadLetters;
         this.strategy = strategy;
         this.residency = residency;
         this.maxLoadedModels = maxLoadedModels;
@@ -47,27 +55,65 @@ final class Dispatcher implements DispatchState {
         this.callers = callers;
         this.events = events;
         this.metrics = metrics;
+        this.deadLetters = deadLetters;
+    }
+
+    /** A fetched record, or one put back because the backend went down; it keeps its place by arrival. */
+    synchronized void enqueue(PendingRecord pending) {
+        queue.add(pending);
+    }
+
+    /** Forgets the waiting records of partitions this worker no longer owns. */
+    synchronized void forget(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> gone = Set.copyOf(partitions);
+        queue.removeIf(pending -> gone.contains(pending.partition()));
+    }
+
+    /** Stops (true) or resumes (false) starting records: while the backend is down, or when stopping. */
+    synchronized void halt(boolean halt) {
+        halted = halt;
+    }
+
+    /** The latest consumer lag per model, for strategies that weigh backlog. */
+    synchronized void lag(Map<String, Long> lagByModel) {
+        lag = Map.copyOf(lagByModel);
     }
 
     /** Starts everything the strategy allows now. */
-    void dispatch(WorkQueue<PendingRecord> queue) {
-        for (Optional<PendingRecord> next = strategy.next(queue, this); next.isPresent(); next = strategy.next(queue, this)) {
-            start(next.get());
+    void dispatch() {
+        List<PendingRecord> started = new ArrayList<>();
+        synchronized (this) {
+            if (halted) {
+                return;
+            }
+            for (Optional<PendingRecord> next = strategy.next(queue, this); next.isPresent(); next = strategy.next(queue, this)) {
+                PendingRecord pending = next.get();
+                metrics.inFlight(pending.model(), inFlight.merge(pending.model(), 1, Integer::sum));
+                inFlightByPartition.merge(pending.partition(), 1, Integer::sum);
+                started.add(pending);
+            }
         }
+        started.forEach(pending -> callers.execute(() -> run(pending)));
     }
 
-    /** A started record has its outcome. */
-    void finished(PendingRecord pending) {
-        String model = pending.model();
-        int left = inFlight.merge(model, -1, Integer::sum);
-        if (left <= 0) {
-            inFlight.remove(model);
-        }
-        metrics.inFlight(model, Math.max(left, 0));
+    synchronized int buffered(TopicPartition partition) {
+        return queue.bucketSize(partition);
     }
 
-    int totalInFlight() {
+    synchronized boolean isServing(String model) {
+        return strategy.isServing(model);
+    }
+
+    synchronized int totalInFlight() {
         return inFlight.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    synchronized int inFlightIn(Collection<TopicPartition> partitions) {
+        return partitions.stream().mapToInt(partition -> inFlightByPartition.getOrDefault(partition, 0)).sum();
+    }
+
+    synchronized int waiting() {
+        return queue.size();
     }
 
     @Override
@@ -90,10 +136,39 @@ final class Dispatcher implements DispatchState {
         return maxLoadedModels;
     }
 
-    private void start(PendingRecord pending) {
+    @Override
+    public long lag(String model) {
+        return lag.getOrDefault(model, 0L);
+    }
+
+    @Override
+    public boolean isLoaded(String model) {
+        return residency.loadedModels().contains(model);
+    }
+
+    private void run(PendingRecord pending) {
+        Outcome outcome = serve(pending);
+        boolean deferred = outcome instanceof Outcome.Deferred;
+        synchronized (this) {
+            finished(pending);
+            if (deferred) {
+                halted = true; // the poll loop puts the record back and waits for the backend
+            }
+        }
+        events.accept(new LoopEvent.Processed(pending, outcome));
+        if (!deferred) {
+            dispatch();
+        }
+    }
+
+    private void finished(PendingRecord pending) {
         String model = pending.model();
-        metrics.inFlight(model, inFlight.merge(model, 1, Integer::sum));
-        callers.execute(() -> events.accept(new LoopEvent.Processed(pending, serve(pending))));
+        int left = inFlight.merge(model, -1, Integer::sum);
+        if (left <= 0) {
+            inFlight.remove(model);
+        }
+        inFlightByPartition.computeIfPresent(pending.partition(), (partition, count) -> count == 1 ? null : count - 1);
+        metrics.inFlight(model, Math.max(left, 0));
     }
 
     private Outcome serve(PendingRecord pending) {

@@ -6,7 +6,6 @@ import dev.dmap.worker.backend.HealthProbe;
 import dev.dmap.worker.config.KafkaSettings;
 import dev.dmap.worker.metrics.WorkerMetrics;
 import dev.dmap.worker.pipeline.DeadLetters;
-import dev.dmap.worker.scheduling.WorkQueue;
 import java.time.Clock;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -21,7 +20,7 @@ record LoopParts(
         DeadLetters deadLetters,
         Topics topics,
         KafkaSettings settings,
+        int prefetch,
         Clock clock,
-        WorkQueue<PendingRecord> queue,
         Function<Consumer<LoopEvent>, Dispatcher> dispatcherFactory) {
 }

@@ -1,38 +1,51 @@
 package dev.dmap.worker.kafka;
 
-import dev.dmap.worker.scheduling.WorkQueue;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Decides which partitions stop fetching: all of them while the backend is down, and any
- * partition whose buffer of fetched, unstarted records is full (it resumes at half), so memory
- * stays flat however large the backlog in Kafka is. Pausing keeps the consumer polling, so the
- * group membership is never at risk.
+ * Decides which partitions stop fetching, while polling goes on (so the group membership is
+ * never at risk):
+ * <ul>
+ *   <li>all of them while the backend is down;</li>
+ *   <li>a partition whose buffer of fetched, unstarted records is full (it resumes at half), so
+ *       memory stays flat however large the backlog in Kafka is;</li>
+ *   <li>a partition of a model the strategy is not serving, once a few of its records are
+ *       fetched (enough to know how long it has waited): the rest stays in Kafka.</li>
+ * </ul>
  */
 final class PartitionPauses {
     private final Consumer<byte[], byte[]> consumer;
     private final int maxBuffered;
+    private final int prefetch;
     private final Set<TopicPartition> full = new HashSet<>();
 
-    PartitionPauses(Consumer<byte[], byte[]> consumer, int maxBuffered) {
+    PartitionPauses(Consumer<byte[], byte[]> consumer, int maxBuffered, int prefetch) {
         this.consumer = consumer;
         this.maxBuffered = maxBuffered;
+        this.prefetch = prefetch;
     }
 
-    void apply(Set<TopicPartition> owned, WorkQueue<PendingRecord> queue, boolean backendDown) {
+    /** @param modelOfTopic the exact model of a request topic, or null while unknown */
+    void apply(Set<TopicPartition> owned, Dispatcher dispatcher, boolean backendDown, Function<String, String> modelOfTopic) {
         full.retainAll(owned);
+        Set<TopicPartition> wanted = new HashSet<>();
         for (TopicPartition partition : owned) {
-            int count = queue.bucketSize(partition);
-            if (count >= maxBuffered) {
+            int buffered = dispatcher.buffered(partition);
+            if (buffered >= maxBuffered) {
                 full.add(partition);
-            } else if (count <= maxBuffered / 2) {
+            } else if (buffered <= maxBuffered / 2) {
                 full.remove(partition);
             }
+            String model = modelOfTopic.apply(partition.topic());
+            boolean notServed = model != null && !dispatcher.isServing(model);
+            if (backendDown || full.contains(partition) || (notServed && buffered >= prefetch)) {
+                wanted.add(partition);
+            }
         }
-        Set<TopicPartition> wanted = backendDown ? new HashSet<>(owned) : new HashSet<>(full);
         Set<TopicPartition> paused = consumer.paused();
         Set<TopicPartition> toPause = new HashSet<>(wanted);
         toPause.removeAll(paused);

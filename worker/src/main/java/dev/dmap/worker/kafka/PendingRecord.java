@@ -24,6 +24,12 @@ record PendingRecord(long seq, long epoch, ConsumerRecord<byte[], byte[]> record
         return work == null ? null : work.request().model();
     }
 
+    @Override
+    public Instant waitingSince() {
+        Instant submitted = work == null ? null : work.request().submittedAt();
+        return submitted != null ? submitted : fetchedAt;
+    }
+
     TopicPartition partition() {
         return new TopicPartition(record.topic(), record.partition());
     }

@@ -12,30 +12,32 @@ import dev.dmap.worker.metrics.WorkerMetrics;
 import dev.dmap.worker.pipeline.DeadLetters;
 import dev.dmap.worker.pipeline.Outcome;
 import dev.dmap.worker.pipeline.Work;
-import dev.dmap.worker.scheduling.WorkQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The consumer loop. One thread owns the {@link Consumer}: it polls without pause (so a
- * generation that takes minutes never costs the group membership), decodes what arrives, lets
- * the {@link Dispatcher} start records on worker threads, publishes outcomes, pauses partitions
- * when their buffer is full or the backend is down, and commits each partition up to its lowest
- * unfinished offset. Everything other threads report arrives as a {@link LoopEvent}.
+ * generation that takes minutes never costs the group membership), decodes what arrives, hands
+ * requests to the {@link Dispatcher}, publishes outcomes, pauses partitions, and commits each
+ * partition up to its lowest unfinished offset. Everything other threads report arrives as a
+ * {@link LoopEvent}.
  */
-public final class PollLoop implements Runnable {
+public final class PollLoop implements Runnable, Assignment.Handover {
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
 
     private final Consumer<byte[], byte[]> consumer;
@@ -48,11 +50,11 @@ public final class PollLoop implements Runnable {
     private final Topics topics;
     private final KafkaSettings settings;
     private final Clock clock;
-    private final WorkQueue<PendingRecord> queue;
     private final Assignment assignment;
     private final PartitionPauses pauses;
     private final QueueDepth depth;
     private final Queue<LoopEvent> events = new ConcurrentLinkedQueue<>();
+    private final Map<TopicPartition, Integer> unacknowledged = new HashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile boolean backendDown;
@@ -70,10 +72,9 @@ public final class PollLoop implements Runnable {
         this.topics = parts.topics();
         this.settings = parts.settings();
         this.clock = parts.clock();
-        this.queue = parts.queue();
         this.dispatcher = parts.dispatcherFactory().apply(events::add);
-        this.assignment = new Assignment(consumer, queue);
-        this.pauses = new PartitionPauses(consumer, settings.maxBufferedPerPartition());
+        this.assignment = new Assignment(consumer, this);
+        this.pauses = new PartitionPauses(consumer, settings.maxBufferedPerPartition(), parts.prefetch());
         this.depth = new QueueDepth(consumer, metrics);
     }
 
@@ -85,10 +86,6 @@ public final class PollLoop implements Runnable {
                 loopOnce();
             }
             drain();
-        } catch (WakeupException e) {
-            if (running) {
-                throw e;
-            }
         } catch (RuntimeException e) {
             log.error("The consumer loop stopped on an unexpected error", e);
             throw e;
@@ -104,7 +101,7 @@ public final class PollLoop implements Runnable {
     }
 
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
-        return stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** What health checks want to know, readable from any thread. */
@@ -118,10 +115,9 @@ public final class PollLoop implements Runnable {
         }
         lastPoll = clock.instant();
         handleEvents();
-        if (!backendDown) {
-            dispatcher.dispatch(queue);
-        }
-        pauses.apply(assignment.partitions(), queue, backendDown);
+        dispatcher.lag(depth.lag(assignment.partitions()));
+        dispatcher.dispatch();
+        pauses.apply(assignment.partitions(), dispatcher, backendDown, depth::modelOf);
         commitIfDue(false);
         depth.report(assignment);
     }
@@ -142,7 +138,7 @@ public final class PollLoop implements Runnable {
         Decoded.Valid valid = (Decoded.Valid) decoded;
         Work work = new Work(valid.request(), valid.tree(), source, now, TraceHeaders.from(record.headers()));
         depth.learnModel(record.topic(), valid.request().model());
-        queue.add(new PendingRecord(seq++, epoch, record, work, now));
+        dispatcher.enqueue(new PendingRecord(seq++, epoch, record, work, now));
     }
 
     private void handleEvents() {
@@ -159,23 +155,13 @@ public final class PollLoop implements Runnable {
         }
     }
 
-    private void publishAgain(LoopEvent.PublishFailed failed) {
-        if (!assignment.owns(failed.pending())) {
-            return;
-        }
-        log.warn("Publishing the outcome of {} failed ({}); sending it again", failed.pending().where(),
-                failed.error().toString());
-        publish(failed.pending(), failed.outcome());
-    }
-
     private void processed(PendingRecord pending, Outcome outcome) {
-        dispatcher.finished(pending);
         if (!assignment.owns(pending)) {
             log.debug("Dropping the outcome of {}: the partition was reassigned", pending.where());
             return;
         }
         if (outcome instanceof Outcome.Deferred deferred) {
-            queue.add(pending);
+            dispatcher.enqueue(pending);
             backendDown(deferred.reason());
             return;
         }
@@ -184,6 +170,7 @@ public final class PollLoop implements Runnable {
 
     private void publish(PendingRecord pending, Outcome outcome) {
         Duration took = Duration.between(pending.fetchedAt(), clock.instant());
+        unacknowledged.merge(pending.partition(), 1, Integer::sum);
         if (outcome instanceof Outcome.Succeeded succeeded) {
             Result result = succeeded.result();
             metrics.requestFinished(result.model(), "success", took);
@@ -206,9 +193,20 @@ public final class PollLoop implements Runnable {
     }
 
     private void acknowledged(PendingRecord pending) {
+        unacknowledged.computeIfPresent(pending.partition(), (partition, count) -> count == 1 ? null : count - 1);
         if (assignment.owns(pending)) {
             assignment.tracker(pending.partition()).finished(pending.offset());
         }
+    }
+
+    private void publishAgain(LoopEvent.PublishFailed failed) {
+        unacknowledged.computeIfPresent(failed.pending().partition(), (partition, count) -> count == 1 ? null : count - 1);
+        if (!assignment.owns(failed.pending())) {
+            return;
+        }
+        log.warn("Publishing the outcome of {} failed ({}); sending it again", failed.pending().where(),
+                failed.error().toString());
+        publish(failed.pending(), failed.outcome());
     }
 
     private void backendDown(String reason) {
@@ -223,7 +221,34 @@ public final class PollLoop implements Runnable {
     private void backendUp() {
         backendDown = false;
         metrics.backendUp(true);
+        dispatcher.halt(false);
         log.info("Resuming consumption");
+    }
+
+    /**
+     * Hands revoked partitions over cleanly: waiting records are dropped, and requests in flight
+     * are finished and their outcomes acknowledged (up to the shutdown timeout) before the
+     * partitions' offsets are committed, so the next owner neither repeats nor loses them.
+     */
+    @Override
+    public void release(Collection<TopicPartition> partitions) {
+        dispatcher.forget(partitions);
+        Instant deadline = clock.instant().plus(settings.shutdownTimeout());
+        while ((dispatcher.inFlightIn(partitions) > 0 || unacknowledgedIn(partitions) > 0)
+                && clock.instant().isBefore(deadline)) {
+            handleEvents();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+        handleEvents();
+    }
+
+    @Override
+    public void lost(Collection<TopicPartition> partitions) {
+        dispatcher.forget(partitions);
+    }
+
+    private int unacknowledgedIn(Collection<TopicPartition> partitions) {
+        return partitions.stream().mapToInt(partition -> unacknowledged.getOrDefault(partition, 0)).sum();
     }
 
     private void commitIfDue(boolean now) {
@@ -237,14 +262,13 @@ public final class PollLoop implements Runnable {
         }
         if (now) {
             consumer.commitSync(offsets);
-            assignment.committed(offsets);
-            return;
+        } else {
+            consumer.commitAsync(offsets, (committed, error) -> {
+                if (error != null) {
+                    log.warn("Committing offsets failed: {}", error.toString());
+                }
+            });
         }
-        consumer.commitAsync(offsets, (committed, error) -> {
-            if (error != null) {
-                log.warn("Committing offsets failed: {}", error.toString());
-            }
-        });
         assignment.committed(offsets);
     }
 
@@ -254,9 +278,10 @@ public final class PollLoop implements Runnable {
      * what finished. Whatever did not finish is served again by the next owner.
      */
     private void drain() {
+        dispatcher.halt(true);
         Instant deadline = clock.instant().plus(settings.shutdownTimeout());
         consumer.pause(consumer.assignment());
-        while (dispatcher.totalInFlight() > 0 && clock.instant().isBefore(deadline)) {
+        while ((dispatcher.totalInFlight() > 0 || !unacknowledged.isEmpty()) && clock.instant().isBefore(deadline)) {
             consumer.poll(settings.pollTimeout());
             handleEvents();
         }

@@ -10,9 +10,9 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Publishes {@code dmap_queue_depth{model}} about once a second: for every owned partition,
- * the records not fetched yet (consumer lag) plus those fetched and unfinished. A topic's model
- * is the exact id seen in its records, or its model key until a record arrives.
+ * Backlog per model in this worker's partitions: the consumer lag (records not fetched yet),
+ * for the strategy on every loop, and {@code dmap_queue_depth{model}} (lag plus fetched but
+ * unfinished) about once a second. A topic's model is the exact id seen in its records.
  */
 final class QueueDepth {
     private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -32,24 +32,39 @@ final class QueueDepth {
         modelOfTopic.putIfAbsent(topic, model);
     }
 
+    /** The exact model of a topic, or null until one of its records was read. */
+    String modelOf(String topic) {
+        return modelOfTopic.get(topic);
+    }
+
+    /** Unfetched records per model, over the owned partitions. */
+    Map<String, Long> lag(Set<TopicPartition> owned) {
+        Map<String, Long> lag = new HashMap<>();
+        for (TopicPartition partition : owned) {
+            long partitionLag = consumer.currentLag(partition).orElse(0);
+            if (partitionLag > 0) {
+                lag.merge(modelOrKey(partition.topic()), partitionLag, Long::sum);
+            }
+        }
+        return lag;
+    }
+
     void report(Assignment assignment) {
         long now = System.nanoTime();
         if (now - lastReport < INTERVAL_NANOS) {
             return;
         }
         lastReport = now;
-        Map<String, Long> depth = new HashMap<>();
+        Map<String, Long> depth = new HashMap<>(lag(assignment.partitions()));
         for (TopicPartition partition : assignment.partitions()) {
-            long lag = consumer.currentLag(partition).orElse(0);
-            long unfinished = assignment.tracker(partition).unfinishedCount();
-            depth.merge(modelOf(partition.topic()), lag + unfinished, Long::sum);
+            depth.merge(modelOrKey(partition.topic()), (long) assignment.tracker(partition).unfinishedCount(), Long::sum);
         }
         reported.forEach(model -> depth.putIfAbsent(model, 0L));
         depth.forEach(metrics::queueDepth);
         reported.addAll(depth.keySet());
     }
 
-    private String modelOf(String topic) {
+    private String modelOrKey(String topic) {
         String model = modelOfTopic.get(topic);
         return model != null ? model : topic.substring(topic.lastIndexOf(".requests.") + ".requests.".length());
     }

@@ -8,7 +8,6 @@ import dev.dmap.worker.metrics.WorkerMetrics;
 import dev.dmap.worker.pipeline.DeadLetters;
 import dev.dmap.worker.pipeline.RequestProcessor;
 import dev.dmap.worker.scheduling.DispatchStrategy;
-import dev.dmap.worker.scheduling.WorkQueue;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,9 +25,8 @@ public final class WorkerLoops {
         var consumer = new KafkaConsumer<byte[], byte[]>(ClientProperties.consumer(config.kafka(), config.workerId()));
         var producer = new KafkaProducer<byte[], byte[]>(ClientProperties.producer(config.kafka(), config.workerId()));
         OutcomePublisher publisher = new OutcomePublisher(producer, config.topics(), config.kafka().groupId());
-        WorkQueue<PendingRecord> queue = new WorkQueue<>(PendingRecord::partition);
         LoopParts parts = new LoopParts(consumer, publisher, probe, metrics, new RequestDecoder(config.maxRequestBytes()),
-                deadLetters, config.topics(), config.kafka(), clock, queue,
+                deadLetters, config.topics(), config.kafka(), config.scheduling().prefetch(), clock,
                 events -> new Dispatcher(strategy, residency, config.backend().maxLoadedModels(), processor, callers,
                         events, metrics, deadLetters));
         return new PollLoop(parts);

@@ -15,4 +15,14 @@ public interface DispatchState {
 
     /** How many models the backend can hold at once. */
     int maxLoadedModels();
+
+    /** Requests of {@code model} in this worker's partitions not fetched yet (consumer lag). */
+    default long lag(String model) {
+        return 0;
+    }
+
+    /** Whether the backend holds {@code model} now (serving it costs no load). */
+    default boolean isLoaded(String model) {
+        return false;
+    }
 }

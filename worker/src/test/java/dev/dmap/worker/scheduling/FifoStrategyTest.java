@@ -11,6 +11,10 @@ import org.junit.jupiter.api.Test;
 
 class FifoStrategyTest {
     record Item(long seq, String model) implements Schedulable {
+        @Override
+        public java.time.Instant waitingSince() {
+            return java.time.Instant.EPOCH.plusSeconds(seq);
+        }
     }
 
     /** A worker state tests set by hand. */

@@ -7,6 +7,10 @@ import org.junit.jupiter.api.Test;
 
 class WorkQueueTest {
     record Item(long seq, String model, int partition) implements Schedulable {
+        @Override
+        public java.time.Instant waitingSince() {
+            return java.time.Instant.EPOCH.plusSeconds(seq);
+        }
     }
 
     private final WorkQueue<Item> queue = new WorkQueue<>(Item::partition);

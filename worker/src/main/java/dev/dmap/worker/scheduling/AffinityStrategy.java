@@ -1,0 +1,137 @@
+package dev.dmap.worker.scheduling;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Model-aware dispatch: serve the model(s) the backend holds for as long as they have work, and
+ * swap only when a served model is drained, or when another model's oldest request has waited
+ * past {@code maxWait} and the served model has held for {@code minHold}. The next model is the
+ * one waiting longest past the bound, else the one already loaded with work, else the one with
+ * the largest backlog. A swap retires the old model first: nothing new starts on it, and its
+ * slot frees when its in-flight requests end, so the backend never unloads a busy model.
+ * Not thread-safe: the dispatcher calls it under its lock.
+ */
+public final class AffinityStrategy implements DispatchStrategy {
+    private final Clock clock;
+    private final Duration maxWait;
+    private final Duration minHold;
+    /** Models being served, with when they were chosen, in the order they were chosen. */
+    private final Map<String, Instant> serving = new LinkedHashMap<>();
+    private final Set<String> retiring = new HashSet<>();
+    /** The starving model a retirement makes room for; it takes the freed slot before anyone else. */
+    private String swapTarget;
+
+    public AffinityStrategy(Clock clock, Duration maxWait, Duration minHold) {
+        this.clock = clock;
+        this.maxWait = maxWait;
+        this.minHold = minHold;
+    }
+
+    @Override
+    public <T extends Schedulable> Optional<T> next(WorkQueue<T> queue, DispatchState state) {
+        Instant now = clock.instant();
+        releaseFinished(queue, state);
+        retireForStarving(queue, state, now);
+        fillFreeSlots(queue, state, now);
+        for (String model : serving.keySet()) {
+            if (!retiring.contains(model) && state.inFlight(model) < state.slots(model)) {
+                Optional<T> head = queue.oldest(model);
+                if (head.isPresent()) {
+                    queue.remove(head.get());
+                    return head;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean isServing(String model) {
+        return serving.containsKey(model) && !retiring.contains(model);
+    }
+
+    /** The models being served now (for the worker's status). */
+    public Set<String> servingModels() {
+        return Set.copyOf(serving.keySet());
+    }
+
+    /** Drops served models that have nothing left, and retired models whose last request ended. */
+    private <T extends Schedulable> void releaseFinished(WorkQueue<T> queue, DispatchState state) {
+        serving.keySet().removeIf(model -> {
+            boolean idle = state.inFlight(model) == 0;
+            boolean drained = queue.size(model) == 0 && state.lag(model) == 0;
+            boolean done = idle && (retiring.contains(model) || drained);
+            if (done) {
+                retiring.remove(model);
+            }
+            return done;
+        });
+    }
+
+    /** When a model not served has waited past the bound, retire the served model that has held longest. */
+    private <T extends Schedulable> void retireForStarving(WorkQueue<T> queue, DispatchState state, Instant now) {
+        boolean full = serving.size() >= state.maxLoadedModels();
+        if (!full || !retiring.isEmpty() || swapTarget != null || oldestStarving(queue, now).isEmpty()) {
+            return;
+        }
+        Optional<String> starving = oldestStarving(queue, now);
+        serving.entrySet().stream()
+                .filter(entry -> !Duration.between(entry.getValue(), now).minus(minHold).isNegative())
+                .min(Map.Entry.comparingByValue())
+                .ifPresent(entry -> {
+                    retiring.add(entry.getKey());
+                    swapTarget = starving.get();
+                });
+    }
+
+    private <T extends Schedulable> void fillFreeSlots(WorkQueue<T> queue, DispatchState state, Instant now) {
+        while (serving.size() < state.maxLoadedModels()) {
+            Optional<String> pick = choose(queue, state, now);
+            if (pick.isEmpty()) {
+                return;
+            }
+            serving.put(pick.get(), now);
+        }
+    }
+
+    /** The next model to serve: the longest starving, else a loaded one with work, else the largest backlog. */
+    private <T extends Schedulable> Optional<String> choose(WorkQueue<T> queue, DispatchState state, Instant now) {
+        if (swapTarget != null) {
+            String target = swapTarget;
+            swapTarget = null;
+            if (queue.size(target) > 0) {
+                return Optional.of(target);
+            }
+        }
+        Optional<String> starving = oldestStarving(queue, now);
+        if (starving.isPresent()) {
+            return starving;
+        }
+        Comparator<String> byPreference = Comparator
+                .comparing((String model) -> state.isLoaded(model))
+                .thenComparingLong(model -> queue.size(model) + state.lag(model))
+                .thenComparing(model -> waitedSince(queue, model), Comparator.reverseOrder())
+                .thenComparingLong(model -> -queue.oldest(model).map(Schedulable::seq).orElse(Long.MAX_VALUE));
+        return queue.models().stream().filter(model -> !serving.containsKey(model)).max(byPreference);
+    }
+
+    private <T extends Schedulable> Optional<String> oldestStarving(WorkQueue<T> queue, Instant now) {
+        Instant threshold = now.minus(maxWait);
+        return queue.models().stream()
+                .filter(model -> !serving.containsKey(model))
+                .filter(model -> waitedSince(queue, model).isBefore(threshold))
+                .min(Comparator.comparing(model -> waitedSince(queue, model)));
+    }
+
+    private static <T extends Schedulable> Instant waitedSince(WorkQueue<T> queue, String model) {
+        return queue.oldest(model).map(Schedulable::waitingSince).orElse(Instant.MAX);
+    }
+}
