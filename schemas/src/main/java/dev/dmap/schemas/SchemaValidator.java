@@ -40,6 +40,10 @@ public final class SchemaValidator {
         return load("batch-state-v1.schema.json");
     }
 
+    public static SchemaValidator workerStatus() {
+        return load("worker-status-v1.schema.json");
+    }
+
     /** Loads a schema file that sits beside this class. */
     static SchemaValidator load(String fileName) {
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);

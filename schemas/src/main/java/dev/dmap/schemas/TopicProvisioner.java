@@ -33,7 +33,7 @@ public final class TopicProvisioner {
         this.topics = topics;
     }
 
-    /** Request topics for the given models, plus the results, dead-letter and batches topics. */
+    /** Request topics for the given models, plus the results, dead-letter, batches and workers topics. */
     public void ensureAll(Collection<String> models) throws TimeoutException, InterruptedException {
         List<NewTopic> wanted = new ArrayList<>();
         for (String model : models) {
@@ -43,7 +43,7 @@ public final class TopicProvisioner {
         ensure(wanted);
     }
 
-    /** The results, dead-letter and batches topics. */
+    /** The results, dead-letter, batches and workers topics. */
     public void ensureOutputs() throws TimeoutException, InterruptedException {
         ensure(outputTopics());
     }
@@ -53,6 +53,8 @@ public final class TopicProvisioner {
                 new NewTopic(topics.results(), Optional.of(OUTPUT_PARTITIONS), Optional.empty()),
                 new NewTopic(topics.deadLetters(), Optional.of(OUTPUT_PARTITIONS), Optional.empty()),
                 new NewTopic(topics.batches(), Optional.of(1), Optional.empty())
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                new NewTopic(topics.workers(), Optional.of(1), Optional.empty())
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     }
 

@@ -22,7 +22,8 @@ class GoldenFilesTest {
         "result-v1.json, result",
         "dead-letter-v1.json, dead-letter",
         "dead-letter-undecodable-v1.json, dead-letter",
-        "batch-state-v1.json, batch-state"
+        "batch-state-v1.json, batch-state",
+        "worker-status-v1.json, worker-status"
     })
     void shouldValidateAgainstItsSchemaAndRoundTripThroughItsRecord(String file, String kind) {
         JsonNode golden = golden(file);
@@ -51,6 +52,7 @@ class GoldenFilesTest {
             case "result" -> SchemaValidator.result();
             case "dead-letter" -> SchemaValidator.deadLetter();
             case "batch-state" -> SchemaValidator.batchState();
+            case "worker-status" -> SchemaValidator.workerStatus();
             default -> throw new IllegalArgumentException(kind);
         };
     }
@@ -61,6 +63,7 @@ class GoldenFilesTest {
             case "result" -> Result.class;
             case "dead-letter" -> DeadLetter.class;
             case "batch-state" -> BatchState.class;
+            case "worker-status" -> WorkerStatus.class;
             default -> throw new IllegalArgumentException(kind);
         };
     }

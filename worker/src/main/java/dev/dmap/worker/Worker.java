@@ -136,7 +136,7 @@ public final class Worker implements AutoCloseable {
     static DispatchStrategy strategy(SchedulingSettings settings, Clock clock) {
         return switch (settings.strategy()) {
             case FIFO -> new FifoStrategy();
-            case AFFINITY -> new AffinityStrategy(clock, settings.maxWait(), settings.minHold());
+            case AFFINITY -> new AffinityStrategy(clock, settings.maxWait(), settings.minHold(), settings.drainGrace());
         };
     }
 

@@ -39,7 +39,8 @@ public record WorkerProperties(
     public record Retry(Integer maxAttempts, Duration initialBackoff, Double multiplier, Duration maxBackoff, Double jitter) {
     }
 
-    public record Scheduling(SchedulingSettings.Strategy strategy, Duration maxWait, Duration minHold, Integer prefetch) {
+    public record Scheduling(SchedulingSettings.Strategy strategy, Duration maxWait, Duration minHold, Integer prefetch,
+            Long spreadMinBacklog, Duration drainGrace) {
     }
 
     public WorkerConfig toConfig() {
@@ -49,7 +50,7 @@ public record WorkerProperties(
                 kafka(kafka == null ? new Kafka(null, null, null, null, null, null, null, null) : kafka),
                 backend(backend == null ? new Backend(null, null, null, null, null, null, null, null, null, null, null, null, null) : backend),
                 retry(retry == null ? new Retry(null, null, null, null, null) : retry),
-                scheduling(scheduling == null ? new Scheduling(null, null, null, null) : scheduling),
+                scheduling(scheduling == null ? new Scheduling(null, null, null, null, null, null) : scheduling),
                 or(maxRequestBytes, WorkerConfig.DEFAULT_MAX_REQUEST_BYTES));
     }
 
@@ -96,7 +97,9 @@ public record WorkerProperties(
                 or(s.strategy(), SchedulingSettings.DEFAULT_STRATEGY),
                 or(s.maxWait(), SchedulingSettings.DEFAULT_MAX_WAIT),
                 or(s.minHold(), SchedulingSettings.DEFAULT_MIN_HOLD),
-                or(s.prefetch(), SchedulingSettings.DEFAULT_PREFETCH));
+                or(s.prefetch(), SchedulingSettings.DEFAULT_PREFETCH),
+                or(s.spreadMinBacklog(), SchedulingSettings.DEFAULT_SPREAD_MIN_BACKLOG),
+                or(s.drainGrace(), SchedulingSettings.DEFAULT_DRAIN_GRACE));
     }
 
     private static String defaultWorkerId() {

@@ -44,6 +44,7 @@ public final class ModelResidency {
     private volatile Map<String, LoadedModel> loaded = Map.of();
     private volatile boolean stale = true;
     private Instant lastUnloadAt = Instant.MIN;
+    private final java.util.concurrent.atomic.AtomicLong loads = new java.util.concurrent.atomic.AtomicLong();
 
     public ModelResidency(ModelApi client, ModelCatalogue catalogue, BackendSettings settings, Clock clock,
             Sleeper sleeper, ResidencyListener listener) {
@@ -86,6 +87,11 @@ public final class ModelResidency {
     /** The models believed loaded, without I/O. */
     public Set<String> loadedModels() {
         return loaded.keySet();
+    }
+
+    /** Model loads this worker performed since it started. */
+    public long loadCount() {
+        return loads.get();
     }
 
     /** Forget what we believe; the next acquire reads the state from the backend (after a restart, say). */
@@ -137,6 +143,7 @@ public final class ModelResidency {
         Duration took = Duration.between(started, clock.instant());
         log.info("Loaded model {} in {} ms (context {}, parallel {})", model, took.toMillis(),
                 loadedModel.contextLength(), loadedModel.parallelSlots());
+        loads.incrementAndGet();
         listener.loaded(model, replaced, took);
         return loadedModel;
     }

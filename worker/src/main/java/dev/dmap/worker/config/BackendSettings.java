@@ -101,6 +101,12 @@ public record BackendSettings(
                 catalogueTtl);
     }
 
+    public BackendSettings withBaseUrl(URI url) {
+        return new BackendSettings(url, apiKey, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
+                maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
+                catalogueTtl);
+    }
+
     public BackendSettings withApiKey(String key) {
         return new BackendSettings(baseUrl, key, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
                 maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,

@@ -13,8 +13,13 @@ import java.util.Objects;
  *                    starving model may take its place, so swaps cannot thrash
  * @param prefetch    affinity: records fetched per partition of a model not being served, enough
  *                    to know how long it has waited; the rest stay in Kafka
+ * @param spreadMinBacklog affinity, across workers: a model is split over an idle worker only
+ *                    with at least this many requests waiting (one more load must pay for itself)
+ * @param drainGrace  affinity: a served model must stay drained this long before another model
+ *                    takes its place, since the last records of a batch may still be arriving
  */
-public record SchedulingSettings(Strategy strategy, Duration maxWait, Duration minHold, int prefetch) {
+public record SchedulingSettings(Strategy strategy, Duration maxWait, Duration minHold, int prefetch,
+        long spreadMinBacklog, Duration drainGrace) {
 
     /** Dispatch strategies. */
     public enum Strategy {
@@ -31,6 +36,8 @@ public record SchedulingSettings(Strategy strategy, Duration maxWait, Duration m
     public static final Duration DEFAULT_MAX_WAIT = Duration.ofMinutes(2);
     public static final Duration DEFAULT_MIN_HOLD = Duration.ofSeconds(30);
     public static final int DEFAULT_PREFETCH = 2;
+    public static final long DEFAULT_SPREAD_MIN_BACKLOG = 200;
+    public static final Duration DEFAULT_DRAIN_GRACE = Duration.ofMillis(250);
 
     public SchedulingSettings {
         Objects.requireNonNull(strategy, "strategy");
@@ -39,21 +46,35 @@ public record SchedulingSettings(Strategy strategy, Duration maxWait, Duration m
         if (prefetch < 1) {
             throw new IllegalArgumentException("prefetch must be at least 1");
         }
+        Durations.requireNonNegative(drainGrace, "drainGrace");
+        if (spreadMinBacklog < 1) {
+            throw new IllegalArgumentException("spreadMinBacklog must be at least 1");
+        }
     }
 
     public static SchedulingSettings defaults() {
-        return new SchedulingSettings(DEFAULT_STRATEGY, DEFAULT_MAX_WAIT, DEFAULT_MIN_HOLD, DEFAULT_PREFETCH);
+        return new SchedulingSettings(DEFAULT_STRATEGY, DEFAULT_MAX_WAIT, DEFAULT_MIN_HOLD, DEFAULT_PREFETCH,
+                DEFAULT_SPREAD_MIN_BACKLOG, DEFAULT_DRAIN_GRACE);
     }
 
     public static SchedulingSettings of(Strategy strategy) {
-        return new SchedulingSettings(strategy, DEFAULT_MAX_WAIT, DEFAULT_MIN_HOLD, DEFAULT_PREFETCH);
+        return new SchedulingSettings(strategy, DEFAULT_MAX_WAIT, DEFAULT_MIN_HOLD, DEFAULT_PREFETCH,
+                DEFAULT_SPREAD_MIN_BACKLOG, DEFAULT_DRAIN_GRACE);
     }
 
     public SchedulingSettings withStrategy(Strategy newStrategy) {
-        return new SchedulingSettings(newStrategy, maxWait, minHold, prefetch);
+        return new SchedulingSettings(newStrategy, maxWait, minHold, prefetch, spreadMinBacklog, drainGrace);
     }
 
     public SchedulingSettings withMaxWait(Duration newMaxWait, Duration newMinHold) {
-        return new SchedulingSettings(strategy, newMaxWait, newMinHold, prefetch);
+        return new SchedulingSettings(strategy, newMaxWait, newMinHold, prefetch, spreadMinBacklog, drainGrace);
+    }
+
+    public SchedulingSettings withDrainGrace(Duration newDrainGrace) {
+        return new SchedulingSettings(strategy, maxWait, minHold, prefetch, spreadMinBacklog, newDrainGrace);
+    }
+
+    public SchedulingSettings withSpreadMinBacklog(long newSpreadMinBacklog) {
+        return new SchedulingSettings(strategy, maxWait, minHold, prefetch, newSpreadMinBacklog, drainGrace);
     }
 }

@@ -3,6 +3,8 @@ package dev.dmap.worker.kafka;
 import dev.dmap.worker.config.KafkaSettings;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -14,7 +16,12 @@ final class ClientProperties {
     private ClientProperties() {
     }
 
-    static Map<String, Object> consumer(KafkaSettings settings, String clientId) {
+    /**
+     * @param affinity     use dmap's model-affinity assignor (else cooperative-sticky, the FIFO baseline)
+     * @param loadedModels what this worker's backend holds, sent to the group leader at each rebalance
+     */
+    static Map<String, Object> consumer(KafkaSettings settings, String clientId, boolean affinity,
+            Supplier<Set<String>> loadedModels, long spreadMinBacklog) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
@@ -26,7 +33,10 @@ final class ClientProperties {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         // the pattern subscription sees a new model's topic this soon
         props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) settings.metadataMaxAge().toMillis());
-        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                affinity ? ModelAffinityAssignor.class.getName() : CooperativeStickyAssignor.class.getName());
+        props.put(ModelAffinityAssignor.LOADED_MODELS_CONFIG, loadedModels);
+        props.put(ModelAffinityAssignor.SPREAD_MIN_BACKLOG_CONFIG, spreadMinBacklog);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.putAll(settings.clientProperties());

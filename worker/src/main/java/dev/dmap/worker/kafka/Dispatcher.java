@@ -112,6 +112,10 @@ final class Dispatcher implements DispatchState {
         return partitions.stream().mapToInt(partition -> inFlightByPartition.getOrDefault(partition, 0)).sum();
     }
 
+    synchronized Set<String> servingModels() {
+        return strategy.servingModels(this);
+    }
+
     synchronized int waiting() {
         return queue.size();
     }

@@ -22,5 +22,7 @@ record LoopParts(
         KafkaSettings settings,
         int prefetch,
         Clock clock,
+        StatusReporter.Identity identity,
+        RebalanceNudge nudge,
         Function<Consumer<LoopEvent>, Dispatcher> dispatcherFactory) {
 }

@@ -4,6 +4,7 @@ import dev.dmap.schemas.DeadLetter;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.Result;
 import dev.dmap.schemas.Topics;
+import dev.dmap.schemas.WorkerStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.kafka.clients.producer.Callback;
@@ -45,6 +46,11 @@ final class OutcomePublisher implements AutoCloseable {
                 MessageCodec.encode(deadLetter));
         DeadLetterHeaders.write(record.headers(), pending.record(), deadLetter, groupId);
         producer.send(record, acknowledged);
+    }
+
+    /** The worker's status, keyed by worker id on the compacted workers topic; fire and forget. */
+    void publish(WorkerStatus status) {
+        producer.send(new ProducerRecord<>(topics.workers(), key(status.workerId()), MessageCodec.encode(status)));
     }
 
     void flush() {

@@ -53,6 +53,8 @@ public final class PollLoop implements Runnable, Assignment.Handover {
     private final Assignment assignment;
     private final PartitionPauses pauses;
     private final QueueDepth depth;
+    private final StatusReporter status;
+    private final RebalanceNudge nudge;
     private final Queue<LoopEvent> events = new ConcurrentLinkedQueue<>();
     private final Map<TopicPartition, Integer> unacknowledged = new HashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -76,6 +78,8 @@ public final class PollLoop implements Runnable, Assignment.Handover {
         this.assignment = new Assignment(consumer, this);
         this.pauses = new PartitionPauses(consumer, settings.maxBufferedPerPartition(), parts.prefetch());
         this.depth = new QueueDepth(consumer, metrics);
+        this.status = new StatusReporter(parts.identity(), publisher, clock);
+        this.nudge = parts.nudge();
     }
 
     @Override
@@ -115,11 +119,17 @@ public final class PollLoop implements Runnable, Assignment.Handover {
         }
         lastPoll = clock.instant();
         handleEvents();
-        dispatcher.lag(depth.lag(assignment.partitions()));
+        Map<String, Long> lag = depth.lag(assignment.partitions());
+        dispatcher.lag(lag);
         dispatcher.dispatch();
         pauses.apply(assignment.partitions(), dispatcher, backendDown, depth::modelOf);
         commitIfDue(false);
         depth.report(assignment);
+        status.reportIfDue(assignment.partitions(), dispatcher, backendDown, depth::modelOf);
+        if (nudge != null) {
+            boolean idle = lag.isEmpty() && dispatcher.waiting() == 0 && dispatcher.totalInFlight() == 0 && !backendDown;
+            nudge.check(consumer, assignment.partitions(), idle);
+        }
     }
 
     private void intake(ConsumerRecord<byte[], byte[]> record) {
@@ -302,6 +312,9 @@ public final class PollLoop implements Runnable, Assignment.Handover {
             consumer.close();
         } finally {
             publisher.close();
+            if (nudge != null) {
+                nudge.close();
+            }
         }
     }
 }

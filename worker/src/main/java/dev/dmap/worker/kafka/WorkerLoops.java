@@ -3,6 +3,7 @@ package dev.dmap.worker.kafka;
 import dev.dmap.schemas.RequestDecoder;
 import dev.dmap.worker.backend.HealthProbe;
 import dev.dmap.worker.backend.ModelResidency;
+import dev.dmap.worker.config.SchedulingSettings;
 import dev.dmap.worker.config.WorkerConfig;
 import dev.dmap.worker.metrics.WorkerMetrics;
 import dev.dmap.worker.pipeline.DeadLetters;
@@ -22,11 +23,18 @@ public final class WorkerLoops {
             HealthProbe probe, DispatchStrategy strategy, ExecutorService callers, WorkerMetrics metrics, Clock clock) {
         OutputTopics.ensure(config.kafka(), config.topics());
         DeadLetters deadLetters = new DeadLetters(config.workerId());
-        var consumer = new KafkaConsumer<byte[], byte[]>(ClientProperties.consumer(config.kafka(), config.workerId()));
+        boolean affinity = config.scheduling().strategy() == SchedulingSettings.Strategy.AFFINITY;
+        var consumer = new KafkaConsumer<byte[], byte[]>(ClientProperties.consumer(config.kafka(), config.workerId(),
+                affinity, residency::loadedModels, config.scheduling().spreadMinBacklog()));
         var producer = new KafkaProducer<byte[], byte[]>(ClientProperties.producer(config.kafka(), config.workerId()));
         OutcomePublisher publisher = new OutcomePublisher(producer, config.topics(), config.kafka().groupId());
         LoopParts parts = new LoopParts(consumer, publisher, probe, metrics, new RequestDecoder(config.maxRequestBytes()),
                 deadLetters, config.topics(), config.kafka(), config.scheduling().prefetch(), clock,
+                new StatusReporter.Identity(config.workerId(), config.kafka().groupId(), config.backend().baseUrl().toString(),
+                        config.scheduling().strategy().name().toLowerCase(java.util.Locale.ROOT), residency::loadedModels,
+                        residency::loadCount),
+                affinity ? new RebalanceNudge(ClientProperties.admin(config.kafka()), config.kafka().groupId(),
+                        config.scheduling().spreadMinBacklog()) : null,
                 events -> new Dispatcher(strategy, residency, config.backend().maxLoadedModels(), processor, callers,
                         events, metrics, deadLetters));
         return new PollLoop(parts);

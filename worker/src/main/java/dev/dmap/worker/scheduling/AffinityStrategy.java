@@ -23,22 +23,30 @@ public final class AffinityStrategy implements DispatchStrategy {
     private final Clock clock;
     private final Duration maxWait;
     private final Duration minHold;
+    private final Duration drainGrace;
+    /** When each served model was last seen with nothing to do. */
+    private final Map<String, Instant> drainedSince = new java.util.HashMap<>();
     /** Models being served, with when they were chosen, in the order they were chosen. */
     private final Map<String, Instant> serving = new LinkedHashMap<>();
     private final Set<String> retiring = new HashSet<>();
     /** The starving model a retirement makes room for; it takes the freed slot before anyone else. */
     private String swapTarget;
 
-    public AffinityStrategy(Clock clock, Duration maxWait, Duration minHold) {
+    /**
+     * @param drainGrace how long a served model must stay drained before another takes its place:
+     *                   the last records of a batch may still be on their way from Kafka
+     */
+    public AffinityStrategy(Clock clock, Duration maxWait, Duration minHold, Duration drainGrace) {
         this.clock = clock;
         this.maxWait = maxWait;
         this.minHold = minHold;
+        this.drainGrace = drainGrace;
     }
 
     @Override
     public <T extends Schedulable> Optional<T> next(WorkQueue<T> queue, DispatchState state) {
         Instant now = clock.instant();
-        releaseFinished(queue, state);
+        releaseFinished(queue, state, now);
         retireForStarving(queue, state, now);
         fillFreeSlots(queue, state, now);
         for (String model : serving.keySet()) {
@@ -58,19 +66,29 @@ public final class AffinityStrategy implements DispatchStrategy {
         return serving.containsKey(model) && !retiring.contains(model);
     }
 
-    /** The models being served now (for the worker's status). */
-    public Set<String> servingModels() {
+    @Override
+    public Set<String> servingModels(DispatchState state) {
         return Set.copyOf(serving.keySet());
     }
 
-    /** Drops served models that have nothing left, and retired models whose last request ended. */
-    private <T extends Schedulable> void releaseFinished(WorkQueue<T> queue, DispatchState state) {
+    /**
+     * Drops served models that have had nothing left for the drain grace, and retired models
+     * whose last request ended.
+     */
+    private <T extends Schedulable> void releaseFinished(WorkQueue<T> queue, DispatchState state, Instant now) {
         serving.keySet().removeIf(model -> {
             boolean idle = state.inFlight(model) == 0;
-            boolean drained = queue.size(model) == 0 && state.lag(model) == 0;
-            boolean done = idle && (retiring.contains(model) || drained);
+            boolean drained = idle && queue.size(model) == 0 && state.lag(model) == 0;
+            if (!drained) {
+                drainedSince.remove(model);
+            } else {
+                drainedSince.putIfAbsent(model, now);
+            }
+            boolean graceOver = drained && !now.isBefore(drainedSince.get(model).plus(drainGrace));
+            boolean done = idle && (retiring.contains(model) || graceOver);
             if (done) {
                 retiring.remove(model);
+                drainedSince.remove(model);
             }
             return done;
         });

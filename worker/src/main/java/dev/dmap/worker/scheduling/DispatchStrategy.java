@@ -20,4 +20,9 @@ public interface DispatchStrategy {
     default boolean isServing(String model) {
         return true;
     }
+
+    /** The models being served now, for the worker's status. */
+    default java.util.Set<String> servingModels(DispatchState state) {
+        return java.util.Set.copyOf(state.busyModels());
+    }
 }

@@ -53,6 +53,15 @@ public final class TestKafka implements AutoCloseable {
         producer.send(new ProducerRecord<>(topics.requests(model), key == null ? null : utf8(key), value)).get();
     }
 
+    /** Publishes without waiting for each acknowledgement; call {@link #flush()} after. */
+    public void publishAsync(String model, String key, String value) {
+        producer.send(new ProducerRecord<>(topics.requests(model), utf8(key), utf8(value)));
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
     public void publishRequest(String customId, String model, String userText, int maxTokens) throws Exception {
         publish(model, customId, utf8(chatRequest(customId, model, userText, maxTokens)));
     }

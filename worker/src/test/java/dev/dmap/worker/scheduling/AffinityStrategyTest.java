@@ -63,7 +63,7 @@ class AffinityStrategyTest {
     }
 
     private final MutableClock clock = new MutableClock();
-    private final AffinityStrategy affinity = new AffinityStrategy(clock, MAX_WAIT, MIN_HOLD);
+    private final AffinityStrategy affinity = new AffinityStrategy(clock, MAX_WAIT, MIN_HOLD, Duration.ZERO);
     private final WorkQueue<Item> queue = new WorkQueue<>();
     private final State state = new State();
     private long seq;
@@ -114,6 +114,18 @@ class AffinityStrategyTest {
         assertThat(next()).isEmpty();
         assertThat(affinity.isServing("a")).isTrue();
         assertThat(affinity.isServing("b")).isFalse();
+    }
+
+    @Test
+    void shouldWaitTheDrainGraceBeforeSwappingAwayFromADrainedModel() {
+        AffinityStrategy patient = new AffinityStrategy(clock, MAX_WAIT, MIN_HOLD, Duration.ofMillis(500));
+        add("a", "b");
+        assertThat(patient.next(queue, state)).map(Item::model).contains("a");
+        assertThat(patient.next(queue, state)).as("a just drained; more of it may be arriving").isEmpty();
+        clock.advance(Duration.ofMillis(499));
+        assertThat(patient.next(queue, state)).isEmpty();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(patient.next(queue, state)).map(Item::model).contains("b");
     }
 
     @Test
@@ -190,7 +202,7 @@ class AffinityStrategyTest {
         assertThat(next()).map(Item::model).contains("c");
         assertThat(next()).map(Item::model).contains("c");
         assertThat(next()).map(Item::model).as("the second slot serves the oldest other").contains("a");
-        assertThat(affinity.servingModels()).containsExactlyInAnyOrder("a", "c");
+        assertThat(affinity.servingModels(state)).containsExactlyInAnyOrder("a", "c");
         state.inFlight.put("a", 1);
         assertThat(next()).as("both model slots are taken and busy").isEmpty();
     }

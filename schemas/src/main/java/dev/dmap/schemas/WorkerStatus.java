@@ -1,0 +1,47 @@
+package dev.dmap.schemas;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Worker status v1 (worker-status-v1.schema.json), on the compacted workers topic.
+ *
+ * @param workerId       the worker's id, also the record key
+ * @param groupId        its consumer group
+ * @param backendUrl     the LLM server it fronts
+ * @param strategy       {@code fifo} or {@code affinity}
+ * @param loadedModels   models the backend holds
+ * @param servingModels  models the scheduler serves now
+ * @param assignedModels models whose partitions it owns
+ * @param inFlight       requests being served
+ * @param waiting        requests fetched and waiting
+ * @param modelLoads     model loads since start
+ * @param backendUp      whether the backend answers
+ * @param heartbeatAt    when this status was published
+ * @param schemaVersion  1
+ */
+public record WorkerStatus(
+        String workerId,
+        String groupId,
+        String backendUrl,
+        String strategy,
+        List<String> loadedModels,
+        List<String> servingModels,
+        List<String> assignedModels,
+        int inFlight,
+        int waiting,
+        long modelLoads,
+        boolean backendUp,
+        Instant heartbeatAt,
+        int schemaVersion) {
+
+    public WorkerStatus {
+        Objects.requireNonNull(workerId, "worker_id");
+        Objects.requireNonNull(groupId, "group_id");
+        Objects.requireNonNull(heartbeatAt, "heartbeat_at");
+        loadedModels = List.copyOf(loadedModels);
+        servingModels = List.copyOf(servingModels);
+        assignedModels = List.copyOf(assignedModels);
+    }
+}

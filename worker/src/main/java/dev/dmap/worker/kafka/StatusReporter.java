@@ -1,0 +1,62 @@
+package dev.dmap.worker.kafka;
+
+import dev.dmap.schemas.WorkerStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Publishes this worker's status to the compacted workers topic every few seconds: what its
+ * backend holds, what it serves and owns, how busy it is. {@code dmap status} reads it.
+ */
+final class StatusReporter {
+    static final Duration INTERVAL = Duration.ofSeconds(5);
+
+    /**
+     * What the status is built from.
+     *
+     * @param workerId     this worker
+     * @param groupId      its group
+     * @param backendUrl   its backend
+     * @param strategy     its dispatch strategy, lower case
+     * @param loadedModels what its backend holds now
+     * @param modelLoads   loads since start
+     */
+    record Identity(String workerId, String groupId, String backendUrl, String strategy,
+            Supplier<Set<String>> loadedModels, Supplier<Long> modelLoads) {
+    }
+
+    private final Identity identity;
+    private final OutcomePublisher publisher;
+    private final Clock clock;
+    private Instant last = Instant.EPOCH;
+
+    StatusReporter(Identity identity, OutcomePublisher publisher, Clock clock) {
+        this.identity = identity;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    void reportIfDue(Set<TopicPartition> owned, Dispatcher dispatcher, boolean backendDown,
+            Function<String, String> modelOfTopic) {
+        Instant now = clock.instant();
+        if (now.isBefore(last.plus(INTERVAL))) {
+            return;
+        }
+        last = now;
+        Set<String> assigned = new TreeSet<>();
+        owned.forEach(partition -> {
+            String model = modelOfTopic.apply(partition.topic());
+            assigned.add(model != null ? model : partition.topic().substring(partition.topic().indexOf(".requests.") + 10));
+        });
+        publisher.publish(new WorkerStatus(identity.workerId(), identity.groupId(), identity.backendUrl(),
+                identity.strategy(), new TreeSet<>(identity.loadedModels().get()).stream().toList(),
+                new TreeSet<>(dispatcher.servingModels()).stream().toList(), assigned.stream().toList(),
+                dispatcher.totalInFlight(), dispatcher.waiting(), identity.modelLoads().get(), !backendDown, now, 1));
+    }
+}

@@ -1,0 +1,181 @@
+package dev.dmap.worker.scheduling;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Decides which worker owns which request partitions: the model-aware half of scheduling that
+ * spans the fleet. Pure: the Kafka assignor feeds it the members and the backlog and applies the
+ * result. The rules, in order:
+ * <ol>
+ *   <li>All partitions of a model go to one worker, so each model is loaded in one place.</li>
+ *   <li>Models with backlog are placed largest first (longest-processing-time first), each on the
+ *       worker that already has it loaded if that worker is not above the fair share of backlog,
+ *       else on the worker that owned it before if it is not above the fair share (stickiness),
+ *       else on the worker with the least backlog so far.</li>
+ *   <li>Models without backlog stay where they were, or go where they are loaded, or to the
+ *       worker with the fewest models.</li>
+ *   <li>While a worker would sit idle and a model with backlog in two or more partitions (and at
+ *       least {@code spreadMinBacklog} requests) sits on a busy worker, that model is split: the
+ *       idle worker takes its partitions, largest lag first, until it holds about half the
+ *       model's backlog.</li>
+ * </ol>
+ */
+public final class FleetPlanner {
+
+    /**
+     * A worker in the group.
+     *
+     * @param memberId     its group member id
+     * @param loadedModels the exact model ids its backend holds
+     * @param owned        the partitions it owns now
+     */
+    public record Member(String memberId, Set<String> loadedModels, Set<PartitionRef> owned) {
+    }
+
+    /**
+     * A partition of a model's request topic.
+     *
+     * @param topic     the topic
+     * @param partition the partition number
+     */
+    public record PartitionRef(String topic, int partition) implements Comparable<PartitionRef> {
+        @Override
+        public int compareTo(PartitionRef other) {
+            int byTopic = topic.compareTo(other.topic);
+            return byTopic != 0 ? byTopic : Integer.compare(partition, other.partition);
+        }
+    }
+
+    /**
+     * One model's topic.
+     *
+     * @param topic      the topic
+     * @param modelKey   the model key in its name, to match against loaded model ids
+     * @param lagByPartition unfinished requests per partition
+     */
+    public record ModelTopic(String topic, String modelKey, Map<Integer, Long> lagByPartition) {
+        long backlog() {
+            return lagByPartition.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private final java.util.function.Function<String, String> modelKeyOf;
+    private final long spreadMinBacklog;
+
+    /**
+     * @param modelKeyOf       the model key of an exact model id (dmap's topic naming)
+     * @param spreadMinBacklog a model is split over an idle worker only with at least this many
+     *                         requests waiting: below it, one more model load costs more than it saves
+     */
+    public FleetPlanner(java.util.function.Function<String, String> modelKeyOf, long spreadMinBacklog) {
+        this.modelKeyOf = modelKeyOf;
+        this.spreadMinBacklog = spreadMinBacklog;
+    }
+
+    /** The partitions each member should own. Every member appears in the result, possibly with none. */
+    public Map<String, List<PartitionRef>> plan(List<Member> members, List<ModelTopic> topics) {
+        Map<String, List<PartitionRef>> plan = new TreeMap<>();
+        if (members.isEmpty()) {
+            return plan;
+        }
+        members.forEach(member -> plan.put(member.memberId(), new ArrayList<>()));
+        Map<String, Long> load = new HashMap<>();
+        members.forEach(member -> load.put(member.memberId(), 0L));
+        long total = topics.stream().mapToLong(ModelTopic::backlog).sum();
+        long fairShare = (total + members.size() - 1) / members.size();
+        List<ModelTopic> busyFirst = new ArrayList<>(topics);
+        busyFirst.sort(Comparator.comparingLong(ModelTopic::backlog).reversed().thenComparing(ModelTopic::topic));
+        Map<String, String> ownerOfTopic = new LinkedHashMap<>();
+        for (ModelTopic topic : busyFirst) {
+            String owner = topic.backlog() > 0 ? placeBusy(topic, members, load, fairShare) : placeIdle(topic, members, plan);
+            ownerOfTopic.put(topic.topic(), owner);
+            load.merge(owner, topic.backlog(), Long::sum);
+            topic.lagByPartition().keySet().stream().sorted()
+                    .forEach(partition -> plan.get(owner).add(new PartitionRef(topic.topic(), partition)));
+        }
+        spreadToIdle(topics, plan, load, ownerOfTopic);
+        plan.values().forEach(partitions -> partitions.sort(Comparator.naturalOrder()));
+        return plan;
+    }
+
+    private String placeBusy(ModelTopic topic, List<Member> members, Map<String, Long> load, long fairShare) {
+        Comparator<Member> leastLoaded = Comparator.comparingLong((Member m) -> load.get(m.memberId()))
+                .thenComparing(Member::memberId);
+        return members.stream().filter(m -> hasLoaded(m, topic)).filter(m -> load.get(m.memberId()) < fairShare)
+                .min(leastLoaded)
+                .or(() -> members.stream().filter(m -> ownedBefore(m, topic)).filter(m -> load.get(m.memberId()) < fairShare)
+                        .min(leastLoaded))
+                .or(() -> members.stream().min(leastLoaded))
+                .orElseThrow().memberId();
+    }
+
+    private String placeIdle(ModelTopic topic, List<Member> members, Map<String, List<PartitionRef>> plan) {
+        Comparator<Member> fewestPartitions = Comparator.comparingInt((Member m) -> plan.get(m.memberId()).size())
+                .thenComparing(Member::memberId);
+        return members.stream().filter(m -> ownedBefore(m, topic)).min(fewestPartitions)
+                .or(() -> members.stream().filter(m -> hasLoaded(m, topic)).min(fewestPartitions))
+                .or(() -> members.stream().min(fewestPartitions))
+                .orElseThrow().memberId();
+    }
+
+    /** Moves partitions of the busiest splittable model to workers that would otherwise idle. */
+    private void spreadToIdle(List<ModelTopic> topics, Map<String, List<PartitionRef>> plan, Map<String, Long> load,
+            Map<String, String> ownerOfTopic) {
+        for (String idle : idleMembers(load)) {
+            topics.stream()
+                    .filter(topic -> topic.lagByPartition().values().stream().filter(lag -> lag > 0).count() >= 2)
+                    .filter(topic -> plan.get(ownerOfTopic.get(topic.topic())).stream()
+                            .filter(p -> p.topic().equals(topic.topic()) && lagOf(topic, p) > 0).count() >= 2)
+                    .filter(topic -> ownedLag(topic, plan.get(ownerOfTopic.get(topic.topic()))) >= spreadMinBacklog)
+                    .max(Comparator.comparingLong(topic -> ownedLag(topic, plan.get(ownerOfTopic.get(topic.topic())))))
+                    .ifPresent(topic -> split(topic, ownerOfTopic.get(topic.topic()), idle, plan, load));
+        }
+    }
+
+    private static List<String> idleMembers(Map<String, Long> load) {
+        return load.entrySet().stream().filter(e -> e.getValue() == 0).map(Map.Entry::getKey).sorted().toList();
+    }
+
+    /** The idle worker takes the model's partitions, largest lag first, until it has about half its backlog. */
+    private static void split(ModelTopic topic, String from, String to, Map<String, List<PartitionRef>> plan,
+            Map<String, Long> load) {
+        List<PartitionRef> lagging = new ArrayList<>(plan.get(from).stream()
+                .filter(p -> p.topic().equals(topic.topic()) && lagOf(topic, p) > 0).toList());
+        lagging.sort(Comparator.comparingLong((PartitionRef p) -> lagOf(topic, p)).reversed()
+                .thenComparing(Comparator.naturalOrder()));
+        long half = lagging.stream().mapToLong(p -> lagOf(topic, p)).sum() / 2;
+        long moved = 0;
+        for (int i = 0; i < lagging.size() - 1 && moved < half; i++) {
+            PartitionRef partition = lagging.get(i);
+            plan.get(from).remove(partition);
+            plan.get(to).add(partition);
+            moved += lagOf(topic, partition);
+        }
+        load.merge(from, -moved, Long::sum);
+        load.merge(to, moved, Long::sum);
+    }
+
+    private static long lagOf(ModelTopic topic, PartitionRef partition) {
+        return topic.lagByPartition().getOrDefault(partition.partition(), 0L);
+    }
+
+    private static long ownedLag(ModelTopic topic, List<PartitionRef> owned) {
+        return owned.stream().filter(p -> p.topic().equals(topic.topic()))
+                .mapToLong(p -> topic.lagByPartition().getOrDefault(p.partition(), 0L)).sum();
+    }
+
+    private boolean hasLoaded(Member member, ModelTopic topic) {
+        return member.loadedModels().stream().anyMatch(model -> modelKeyOf.apply(model).equals(topic.modelKey()));
+    }
+
+    private static boolean ownedBefore(Member member, ModelTopic topic) {
+        return member.owned().stream().anyMatch(p -> p.topic().equals(topic.topic()));
+    }
+}
