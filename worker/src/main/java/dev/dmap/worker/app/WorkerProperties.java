@@ -40,7 +40,7 @@ public record WorkerProperties(
     }
 
     public record Scheduling(SchedulingSettings.Strategy strategy, Duration maxWait, Duration minHold, Integer prefetch,
-            Long spreadMinBacklog, Duration drainGrace) {
+            Long loadCost, Duration drainGrace) {
     }
 
     public WorkerConfig toConfig() {
@@ -98,7 +98,7 @@ public record WorkerProperties(
                 or(s.maxWait(), SchedulingSettings.DEFAULT_MAX_WAIT),
                 or(s.minHold(), SchedulingSettings.DEFAULT_MIN_HOLD),
                 or(s.prefetch(), SchedulingSettings.DEFAULT_PREFETCH),
-                or(s.spreadMinBacklog(), SchedulingSettings.DEFAULT_SPREAD_MIN_BACKLOG),
+                or(s.loadCost(), SchedulingSettings.DEFAULT_LOAD_COST),
                 or(s.drainGrace(), SchedulingSettings.DEFAULT_DRAIN_GRACE));
     }
 

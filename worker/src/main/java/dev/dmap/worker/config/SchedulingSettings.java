@@ -13,13 +13,15 @@ import java.util.Objects;
  *                    starving model may take its place, so swaps cannot thrash
  * @param prefetch    affinity: records fetched per partition of a model not being served, enough
  *                    to know how long it has waited; the rest stay in Kafka
- * @param spreadMinBacklog affinity, across workers: a model is split over an idle worker only
- *                    with at least this many requests waiting (one more load must pay for itself)
+ * @param loadCost    affinity, across workers: what a model load costs, in requests a worker could
+ *                    have served in that time (load time x slots / service time). The assignor
+ *                    adds it to a worker's cost for a model it does not hold, and splits a model
+ *                    over an idle worker only when it has twice that many requests waiting.
  * @param drainGrace  affinity: a served model must stay drained this long before another model
  *                    takes its place, since the last records of a batch may still be arriving
  */
 public record SchedulingSettings(Strategy strategy, Duration maxWait, Duration minHold, int prefetch,
-        long spreadMinBacklog, Duration drainGrace) {
+        long loadCost, Duration drainGrace) {
 
     /** Dispatch strategies. */
     public enum Strategy {
@@ -36,7 +38,7 @@ public record SchedulingSettings(Strategy strategy, Duration maxWait, Duration m
     public static final Duration DEFAULT_MAX_WAIT = Duration.ofMinutes(2);
     public static final Duration DEFAULT_MIN_HOLD = Duration.ofSeconds(30);
     public static final int DEFAULT_PREFETCH = 2;
-    public static final long DEFAULT_SPREAD_MIN_BACKLOG = 200;
+    public static final long DEFAULT_LOAD_COST = 100;
     public static final Duration DEFAULT_DRAIN_GRACE = Duration.ofMillis(250);
 
     public SchedulingSettings {
@@ -47,34 +49,34 @@ public record SchedulingSettings(Strategy strategy, Duration maxWait, Duration m
             throw new IllegalArgumentException("prefetch must be at least 1");
         }
         Durations.requireNonNegative(drainGrace, "drainGrace");
-        if (spreadMinBacklog < 1) {
-            throw new IllegalArgumentException("spreadMinBacklog must be at least 1");
+        if (loadCost < 1) {
+            throw new IllegalArgumentException("loadCost must be at least 1 request");
         }
     }
 
     public static SchedulingSettings defaults() {
         return new SchedulingSettings(DEFAULT_STRATEGY, DEFAULT_MAX_WAIT, DEFAULT_MIN_HOLD, DEFAULT_PREFETCH,
-                DEFAULT_SPREAD_MIN_BACKLOG, DEFAULT_DRAIN_GRACE);
+                DEFAULT_LOAD_COST, DEFAULT_DRAIN_GRACE);
     }
 
     public static SchedulingSettings of(Strategy strategy) {
         return new SchedulingSettings(strategy, DEFAULT_MAX_WAIT, DEFAULT_MIN_HOLD, DEFAULT_PREFETCH,
-                DEFAULT_SPREAD_MIN_BACKLOG, DEFAULT_DRAIN_GRACE);
+                DEFAULT_LOAD_COST, DEFAULT_DRAIN_GRACE);
     }
 
     public SchedulingSettings withStrategy(Strategy newStrategy) {
-        return new SchedulingSettings(newStrategy, maxWait, minHold, prefetch, spreadMinBacklog, drainGrace);
+        return new SchedulingSettings(newStrategy, maxWait, minHold, prefetch, loadCost, drainGrace);
     }
 
     public SchedulingSettings withMaxWait(Duration newMaxWait, Duration newMinHold) {
-        return new SchedulingSettings(strategy, newMaxWait, newMinHold, prefetch, spreadMinBacklog, drainGrace);
+        return new SchedulingSettings(strategy, newMaxWait, newMinHold, prefetch, loadCost, drainGrace);
     }
 
     public SchedulingSettings withDrainGrace(Duration newDrainGrace) {
-        return new SchedulingSettings(strategy, maxWait, minHold, prefetch, spreadMinBacklog, newDrainGrace);
+        return new SchedulingSettings(strategy, maxWait, minHold, prefetch, loadCost, newDrainGrace);
     }
 
-    public SchedulingSettings withSpreadMinBacklog(long newSpreadMinBacklog) {
-        return new SchedulingSettings(strategy, maxWait, minHold, prefetch, newSpreadMinBacklog, drainGrace);
+    public SchedulingSettings withLoadCost(long newLoadCost) {
+        return new SchedulingSettings(strategy, maxWait, minHold, prefetch, newLoadCost, drainGrace);
     }
 }

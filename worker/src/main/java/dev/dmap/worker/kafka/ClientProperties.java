@@ -21,7 +21,7 @@ final class ClientProperties {
      * @param loadedModels what this worker's backend holds, sent to the group leader at each rebalance
      */
     static Map<String, Object> consumer(KafkaSettings settings, String clientId, boolean affinity,
-            Supplier<Set<String>> loadedModels, long spreadMinBacklog) {
+            Supplier<Set<String>> loadedModels, long loadCost) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
@@ -36,7 +36,7 @@ final class ClientProperties {
         props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
                 affinity ? ModelAffinityAssignor.class.getName() : CooperativeStickyAssignor.class.getName());
         props.put(ModelAffinityAssignor.LOADED_MODELS_CONFIG, loadedModels);
-        props.put(ModelAffinityAssignor.SPREAD_MIN_BACKLOG_CONFIG, spreadMinBacklog);
+        props.put(ModelAffinityAssignor.LOAD_COST_CONFIG, loadCost);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.putAll(settings.clientProperties());

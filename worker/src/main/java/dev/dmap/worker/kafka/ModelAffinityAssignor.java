@@ -37,10 +37,10 @@ public final class ModelAffinityAssignor implements ConsumerPartitionAssignor, C
     /** Consumer config entry holding a {@code Supplier<Set<String>>} of the models this worker's backend holds. */
     public static final String LOADED_MODELS_CONFIG = "dmap.assignor.loaded-models";
     /** Consumer config entry: the smallest backlog worth splitting a model over an idle worker. */
-    public static final String SPREAD_MIN_BACKLOG_CONFIG = "dmap.assignor.spread-min-backlog";
+    public static final String LOAD_COST_CONFIG = "dmap.assignor.load-cost";
     private static final Logger log = LoggerFactory.getLogger(ModelAffinityAssignor.class);
 
-    private FleetPlanner planner = new FleetPlanner(Topics::modelKey, SchedulingSettings.DEFAULT_SPREAD_MIN_BACKLOG);
+    private FleetPlanner planner = new FleetPlanner(Topics::modelKey, SchedulingSettings.DEFAULT_LOAD_COST);
     private Supplier<Set<String>> loadedModels = Set::of;
     private Map<String, Object> adminConfig = Map.of();
     private String groupId;
@@ -53,7 +53,7 @@ public final class ModelAffinityAssignor implements ConsumerPartitionAssignor, C
             loadedModels = (Supplier<Set<String>>) s;
         }
         groupId = String.valueOf(configs.get(ConsumerConfig.GROUP_ID_CONFIG));
-        Object spread = configs.get(SPREAD_MIN_BACKLOG_CONFIG);
+        Object spread = configs.get(LOAD_COST_CONFIG);
         if (spread != null) {
             planner = new FleetPlanner(Topics::modelKey, Long.parseLong(spread.toString()));
         }

@@ -25,7 +25,7 @@ public final class WorkerLoops {
         DeadLetters deadLetters = new DeadLetters(config.workerId());
         boolean affinity = config.scheduling().strategy() == SchedulingSettings.Strategy.AFFINITY;
         var consumer = new KafkaConsumer<byte[], byte[]>(ClientProperties.consumer(config.kafka(), config.workerId(),
-                affinity, residency::loadedModels, config.scheduling().spreadMinBacklog()));
+                affinity, residency::loadedModels, config.scheduling().loadCost()));
         var producer = new KafkaProducer<byte[], byte[]>(ClientProperties.producer(config.kafka(), config.workerId()));
         OutcomePublisher publisher = new OutcomePublisher(producer, config.topics(), config.kafka().groupId());
         LoopParts parts = new LoopParts(consumer, publisher, probe, metrics, new RequestDecoder(config.maxRequestBytes()),
@@ -34,7 +34,7 @@ public final class WorkerLoops {
                         config.scheduling().strategy().name().toLowerCase(java.util.Locale.ROOT), residency::loadedModels,
                         residency::loadCount),
                 affinity ? new RebalanceNudge(ClientProperties.admin(config.kafka()), config.kafka().groupId(),
-                        config.scheduling().spreadMinBacklog()) : null,
+                        config.scheduling().loadCost()) : null,
                 events -> new Dispatcher(strategy, residency, config.backend().maxLoadedModels(), processor, callers,
                         events, metrics, deadLetters));
         return new PollLoop(parts);

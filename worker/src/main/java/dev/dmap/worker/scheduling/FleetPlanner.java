@@ -16,13 +16,13 @@ import java.util.TreeMap;
  * <ol>
  *   <li>All partitions of a model go to one worker, so each model is loaded in one place.</li>
  *   <li>Models with backlog are placed largest first (longest-processing-time first), each on the
- *       worker that already has it loaded if that worker is not above the fair share of backlog,
- *       else on the worker that owned it before if it is not above the fair share (stickiness),
- *       else on the worker with the least backlog so far.</li>
+ *       worker that would finish it first: its work so far plus the model's backlog, plus a load
+ *       cost unless it already holds the model. Ties go to the less busy worker, then to the one
+ *       that owned the model before.</li>
  *   <li>Models without backlog stay where they were, or go where they are loaded, or to the
  *       worker with the fewest models.</li>
  *   <li>While a worker would sit idle and a model with backlog in two or more partitions (and at
- *       least {@code spreadMinBacklog} requests) sits on a busy worker, that model is split: the
+ *       least twice {@code loadCost} requests) sits on a busy worker, that model is split: the
  *       idle worker takes its partitions, largest lag first, until it holds about half the
  *       model's backlog.</li>
  * </ol>
@@ -67,16 +67,16 @@ public final class FleetPlanner {
     }
 
     private final java.util.function.Function<String, String> modelKeyOf;
-    private final long spreadMinBacklog;
+    private final long loadCost;
 
     /**
      * @param modelKeyOf       the model key of an exact model id (dmap's topic naming)
-     * @param spreadMinBacklog a model is split over an idle worker only with at least this many
-     *                         requests waiting: below it, one more model load costs more than it saves
+     * @param loadCost   what loading a model costs, in requests a worker could serve meanwhile; a
+     *                   model is split over an idle worker only with twice that many waiting
      */
-    public FleetPlanner(java.util.function.Function<String, String> modelKeyOf, long spreadMinBacklog) {
+    public FleetPlanner(java.util.function.Function<String, String> modelKeyOf, long loadCost) {
         this.modelKeyOf = modelKeyOf;
-        this.spreadMinBacklog = spreadMinBacklog;
+        this.loadCost = loadCost;
     }
 
     /** The partitions each member should own. Every member appears in the result, possibly with none. */
@@ -88,15 +88,15 @@ public final class FleetPlanner {
         members.forEach(member -> plan.put(member.memberId(), new ArrayList<>()));
         Map<String, Long> load = new HashMap<>();
         members.forEach(member -> load.put(member.memberId(), 0L));
-        long total = topics.stream().mapToLong(ModelTopic::backlog).sum();
-        long fairShare = (total + members.size() - 1) / members.size();
         List<ModelTopic> busyFirst = new ArrayList<>(topics);
         busyFirst.sort(Comparator.comparingLong(ModelTopic::backlog).reversed().thenComparing(ModelTopic::topic));
         Map<String, String> ownerOfTopic = new LinkedHashMap<>();
         for (ModelTopic topic : busyFirst) {
-            String owner = topic.backlog() > 0 ? placeBusy(topic, members, load, fairShare) : placeIdle(topic, members, plan);
+            String owner = topic.backlog() > 0 ? placeBusy(topic, members, load) : placeIdle(topic, members, plan);
             ownerOfTopic.put(topic.topic(), owner);
-            load.merge(owner, topic.backlog(), Long::sum);
+            boolean needsLoad = topic.backlog() > 0 && members.stream()
+                    .noneMatch(m -> m.memberId().equals(owner) && hasLoaded(m, topic));
+            load.merge(owner, topic.backlog() + (needsLoad ? loadCost : 0), Long::sum);
             topic.lagByPartition().keySet().stream().sorted()
                     .forEach(partition -> plan.get(owner).add(new PartitionRef(topic.topic(), partition)));
         }
@@ -105,15 +105,13 @@ public final class FleetPlanner {
         return plan;
     }
 
-    private String placeBusy(ModelTopic topic, List<Member> members, Map<String, Long> load, long fairShare) {
-        Comparator<Member> leastLoaded = Comparator.comparingLong((Member m) -> load.get(m.memberId()))
+    private String placeBusy(ModelTopic topic, List<Member> members, Map<String, Long> load) {
+        Comparator<Member> soonestDone = Comparator
+                .comparingLong((Member m) -> load.get(m.memberId()) + (hasLoaded(m, topic) ? 0 : loadCost))
+                .thenComparingLong(m -> load.get(m.memberId()))
+                .thenComparing(m -> !ownedBefore(m, topic))
                 .thenComparing(Member::memberId);
-        return members.stream().filter(m -> hasLoaded(m, topic)).filter(m -> load.get(m.memberId()) < fairShare)
-                .min(leastLoaded)
-                .or(() -> members.stream().filter(m -> ownedBefore(m, topic)).filter(m -> load.get(m.memberId()) < fairShare)
-                        .min(leastLoaded))
-                .or(() -> members.stream().min(leastLoaded))
-                .orElseThrow().memberId();
+        return members.stream().min(soonestDone).orElseThrow().memberId();
     }
 
     private String placeIdle(ModelTopic topic, List<Member> members, Map<String, List<PartitionRef>> plan) {
@@ -133,7 +131,7 @@ public final class FleetPlanner {
                     .filter(topic -> topic.lagByPartition().values().stream().filter(lag -> lag > 0).count() >= 2)
                     .filter(topic -> plan.get(ownerOfTopic.get(topic.topic())).stream()
                             .filter(p -> p.topic().equals(topic.topic()) && lagOf(topic, p) > 0).count() >= 2)
-                    .filter(topic -> ownedLag(topic, plan.get(ownerOfTopic.get(topic.topic()))) >= spreadMinBacklog)
+                    .filter(topic -> ownedLag(topic, plan.get(ownerOfTopic.get(topic.topic()))) >= 2 * loadCost)
                     .max(Comparator.comparingLong(topic -> ownedLag(topic, plan.get(ownerOfTopic.get(topic.topic())))))
                     .ifPresent(topic -> split(topic, ownerOfTopic.get(topic.topic()), idle, plan, load));
         }

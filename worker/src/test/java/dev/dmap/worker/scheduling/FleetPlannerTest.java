@@ -55,7 +55,7 @@ class FleetPlannerTest {
     @Test
     void shouldSpreadAHotModelOverWorkersThatWouldSitIdle() {
         List<Member> members = List.of(member("w1", Set.of("hot")), member("w2", Set.of()), member("w3", Set.of()));
-        Map<String, List<PartitionRef>> plan = planner.plan(members, List.of(topic("hot", 50, 50, 50, 50, 50, 50)));
+        Map<String, List<PartitionRef>> plan = planner.plan(members, List.of(topic("hot", 100, 100, 100, 100, 100, 100)));
         assertThat(plan.get("w1")).isNotEmpty();
         assertThat(plan.get("w2")).isNotEmpty();
         assertThat(plan.get("w3")).isNotEmpty();
@@ -65,7 +65,8 @@ class FleetPlannerTest {
     @Test
     void shouldNotSplitAModelWhoseBacklogIsTooSmallToPayForAnotherLoad() {
         List<Member> members = List.of(member("w1", Set.of()), member("w2", Set.of()));
-        Map<String, List<PartitionRef>> plan = planner.plan(members, List.of(topic("a", 20, 20, 20)));
+        // splitting 150 requests saves 75, less than the 100 a load costs
+        Map<String, List<PartitionRef>> plan = planner.plan(members, List.of(topic("a", 50, 50, 50)));
         assertThat(plan.values()).anyMatch(List::isEmpty);
     }
 
