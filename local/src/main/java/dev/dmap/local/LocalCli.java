@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dmap", mixinStandardHelpOptions = true, version = "dmap 0.1.0",
         description = "Model-aware batch LLM inference over Kafka.",
-        subcommands = {RunCommand.class, BrokerCommand.class, SimCommand.class, SubmitCommand.class, CollectCommand.class},
+        subcommands = {RunCommand.class, BrokerCommand.class, SimCommand.class, BenchCommand.class, SubmitCommand.class,
+            CollectCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done; every request has its result or dead letter",

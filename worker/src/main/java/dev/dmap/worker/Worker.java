@@ -81,7 +81,7 @@ public final class Worker implements AutoCloseable {
                 new ContextBudget(config.backend().contextMarginTokens()), retry(config.retry()), config.workerId(),
                 metrics, clock);
         ExecutorService callers = Executors.newCachedThreadPool(threads("dmap-call"));
-        PollLoop loop = WorkerLoops.create(config, processor, residency, probe, strategy(config.scheduling(), clock),
+        PollLoop loop = WorkerLoops.create(config, processor, residency, probe, strategy(config.scheduling(), config.backend().unloadCooldown(), clock),
                 callers, metrics, clock);
         Thread pollThread = threads("dmap-poll").newThread(loop);
         pollThread.start();
@@ -133,10 +133,11 @@ public final class Worker implements AutoCloseable {
         return Retry.of("backend", retryConfig);
     }
 
-    static DispatchStrategy strategy(SchedulingSettings settings, Clock clock) {
+    static DispatchStrategy strategy(SchedulingSettings settings, java.time.Duration cooldown, Clock clock) {
         return switch (settings.strategy()) {
             case FIFO -> new FifoStrategy();
-            case AFFINITY -> new AffinityStrategy(clock, settings.maxWait(), settings.minHold(), settings.drainGrace());
+            case AFFINITY -> new AffinityStrategy(clock, settings.maxWait(), settings.minHold(), settings.drainGrace(),
+                    AffinityStrategy.swapLead(settings.maxWait(), cooldown));
         };
     }
 

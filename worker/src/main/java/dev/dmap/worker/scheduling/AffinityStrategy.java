@@ -12,18 +12,22 @@ import java.util.Set;
 
 /**
  * Model-aware dispatch: serve the model(s) the backend holds for as long as they have work, and
- * swap only when a served model is drained, or when another model's oldest request has waited
- * past {@code maxWait} and the served model has held for {@code minHold}. The next model is the
+ * swap only when a served model is drained, or when another model's oldest request is about to
+ * wait past {@code maxWait} (the swap starts {@code swapLead} early) and the served model has
+ * held for {@code minHold}. The next model is the
  * one waiting longest past the bound, else the one already loaded with work, else the one with
  * the largest backlog. A swap retires the old model first: nothing new starts on it, and its
  * slot frees when its in-flight requests end, so the backend never unloads a busy model.
  * Not thread-safe: the dispatcher calls it under its lock.
  */
 public final class AffinityStrategy implements DispatchStrategy {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AffinityStrategy.class);
     private final Clock clock;
     private final Duration maxWait;
     private final Duration minHold;
     private final Duration drainGrace;
+    /** How early, before max-wait, a swap starts: so the wait, not the swap, is what max-wait bounds. */
+    private final Duration swapLead;
     /** When each served model was last seen with nothing to do. */
     private final Map<String, Instant> drainedSince = new java.util.HashMap<>();
     /** Models being served, with when they were chosen, in the order they were chosen. */
@@ -35,12 +39,22 @@ public final class AffinityStrategy implements DispatchStrategy {
     /**
      * @param drainGrace how long a served model must stay drained before another takes its place:
      *                   the last records of a batch may still be on their way from Kafka
+     * @param swapLead   how long before max-wait a swap for a starving model starts (the unload
+     *                   cooldown and a margin), so that a request waits at most max-wait plus its
+     *                   model's load time
      */
-    public AffinityStrategy(Clock clock, Duration maxWait, Duration minHold, Duration drainGrace) {
+    public AffinityStrategy(Clock clock, Duration maxWait, Duration minHold, Duration drainGrace, Duration swapLead) {
         this.clock = clock;
         this.maxWait = maxWait;
         this.minHold = minHold;
         this.drainGrace = drainGrace;
+        this.swapLead = swapLead;
+    }
+
+    /** The swap lead dmap uses: the unload cooldown plus 5% of max-wait, at most max-wait. */
+    public static Duration swapLead(Duration maxWait, Duration cooldown) {
+        Duration lead = cooldown.plus(maxWait.dividedBy(20));
+        return lead.compareTo(maxWait) > 0 ? maxWait : lead;
     }
 
     @Override
@@ -87,6 +101,7 @@ public final class AffinityStrategy implements DispatchStrategy {
             boolean graceOver = drained && !now.isBefore(drainedSince.get(model).plus(drainGrace));
             boolean done = idle && (retiring.contains(model) || graceOver);
             if (done) {
+                log.info("Released {} ({})", model, retiring.contains(model) ? "retired" : "drained");
                 retiring.remove(model);
                 drainedSince.remove(model);
             }
@@ -107,6 +122,8 @@ public final class AffinityStrategy implements DispatchStrategy {
                 .ifPresent(entry -> {
                     retiring.add(entry.getKey());
                     swapTarget = starving.get();
+                    log.info("Retiring {} for {}, whose oldest request has waited {} ms", entry.getKey(), swapTarget,
+                            Duration.between(waitedSince(queue, swapTarget), now).toMillis());
                 });
     }
 
@@ -117,6 +134,7 @@ public final class AffinityStrategy implements DispatchStrategy {
                 return;
             }
             serving.put(pick.get(), now);
+            log.info("Serving {} ({} waiting, {} unfetched)", pick.get(), queue.size(pick.get()), state.lag(pick.get()));
         }
     }
 
@@ -142,10 +160,10 @@ public final class AffinityStrategy implements DispatchStrategy {
     }
 
     private <T extends Schedulable> Optional<String> oldestStarving(WorkQueue<T> queue, Instant now) {
-        Instant threshold = now.minus(maxWait);
+        Instant threshold = now.minus(maxWait).plus(swapLead);
         return queue.models().stream()
                 .filter(model -> !serving.containsKey(model))
-                .filter(model -> waitedSince(queue, model).isBefore(threshold))
+                .filter(model -> !waitedSince(queue, model).isAfter(threshold))
                 .min(Comparator.comparing(model -> waitedSince(queue, model)));
     }
 

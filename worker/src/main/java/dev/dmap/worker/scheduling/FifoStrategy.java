@@ -3,7 +3,7 @@ package dev.dmap.worker.scheduling;
 import java.util.Optional;
 
 /**
- * The naive baseline: strict arrival order over every assigned partition. When the oldest
+ * The naive baseline: strict submission order over every assigned partition. When the oldest
  * record needs another model, it waits until the busy model drains and then swaps, whatever
  * else is waiting. On an interleaved workload it swaps on nearly every request, which is what
  * model-aware scheduling is measured against.

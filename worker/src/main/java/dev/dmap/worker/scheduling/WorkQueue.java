@@ -11,13 +11,16 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Fetched records waiting to be served, one queue per model, each in arrival order. A record
- * put back (the backend went down) regains its place. Not thread-safe: owned by the poll thread.
+ * Fetched records waiting to be served, one queue per model, each in submission order (a
+ * consumer fetches partition by partition, so fetch order is not submission order). A record
+ * put back (the backend went down) regains its place. Not thread-safe: its owner locks it.
  *
  * @param <T> the queued item
  */
 public final class WorkQueue<T extends Schedulable> {
-    private static final Comparator<Schedulable> ARRIVAL = Comparator.comparingLong(Schedulable::seq);
+    /** Submission order: when a request was submitted (or fetched, without a submit time), then fetch order. */
+    private static final Comparator<Schedulable> ARRIVAL = Comparator.comparing(Schedulable::waitingSince)
+            .thenComparingLong(Schedulable::seq);
 
     private final Map<String, PriorityQueue<T>> byModel = new HashMap<>();
     private final Function<? super T, ?> bucketOf;

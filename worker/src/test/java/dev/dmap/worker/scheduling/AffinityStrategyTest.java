@@ -63,7 +63,7 @@ class AffinityStrategyTest {
     }
 
     private final MutableClock clock = new MutableClock();
-    private final AffinityStrategy affinity = new AffinityStrategy(clock, MAX_WAIT, MIN_HOLD, Duration.ZERO);
+    private final AffinityStrategy affinity = new AffinityStrategy(clock, MAX_WAIT, MIN_HOLD, Duration.ZERO, Duration.ZERO);
     private final WorkQueue<Item> queue = new WorkQueue<>();
     private final State state = new State();
     private long seq;
@@ -118,7 +118,7 @@ class AffinityStrategyTest {
 
     @Test
     void shouldWaitTheDrainGraceBeforeSwappingAwayFromADrainedModel() {
-        AffinityStrategy patient = new AffinityStrategy(clock, MAX_WAIT, MIN_HOLD, Duration.ofMillis(500));
+        AffinityStrategy patient = new AffinityStrategy(clock, MAX_WAIT, MIN_HOLD, Duration.ofMillis(500), Duration.ZERO);
         add("a", "b");
         assertThat(patient.next(queue, state)).map(Item::model).contains("a");
         assertThat(patient.next(queue, state)).as("a just drained; more of it may be arriving").isEmpty();
@@ -156,6 +156,28 @@ class AffinityStrategyTest {
         assertThat(next()).isEmpty();
         state.inFlight.clear();
         assertThat(next()).map(Item::model).as("b is drained, back to a").contains("a");
+    }
+
+    @Test
+    void shouldStartTheSwapEarlyEnoughThatTheWaitNotTheSwapIsBounded() {
+        AffinityStrategy early = new AffinityStrategy(clock, MAX_WAIT, MIN_HOLD, Duration.ZERO, Duration.ofSeconds(8));
+        add("a", "a", "a");
+        add("b");
+        state.slots = 1;
+        assertThat(early.next(queue, state)).map(Item::model).contains("a");
+        state.inFlight.put("a", 1);
+        clock.advance(MAX_WAIT.minusSeconds(9));
+        early.next(queue, state);
+        assertThat(early.isServing("a")).isTrue();
+        clock.advance(Duration.ofSeconds(1)); // b has waited max-wait minus the 8 s lead
+        early.next(queue, state);
+        assertThat(early.isServing("a")).isFalse();
+    }
+
+    @Test
+    void shouldLeadBySwapCooldownAndAMarginButNeverMoreThanMaxWait() {
+        assertThat(AffinityStrategy.swapLead(Duration.ofSeconds(100), Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(8));
+        assertThat(AffinityStrategy.swapLead(Duration.ofSeconds(2), Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test

@@ -1,0 +1,55 @@
+package dev.dmap.local;
+
+import dev.dmap.devkit.broker.BrokerSettings;
+import dev.dmap.devkit.broker.LocalBroker;
+import dev.dmap.local.bench.SchedulingBenchmark;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code dmap bench}: runs benchmark scenarios, both strategies in one run, and writes docs/benchmarks.md. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Benchmark model-aware scheduling against FIFO on a local broker and emulated GPUs,",
+                "and write the tables and charts into docs/benchmarks.md."})
+public class BenchCommand implements Callable<Integer> {
+    @Parameters(arity = "0..*", paramLabel = "SCENARIO", defaultValue = "a,b,c", split = ",",
+            description = "Scenarios to run: a, b, c (default: all).")
+    List<String> scenarios;
+
+    @Option(names = "--time-scale", defaultValue = "0.2", description = "Real seconds per emulated second (default: ${DEFAULT-VALUE}).")
+    double timeScale;
+
+    @Option(names = "--size", defaultValue = "0.1",
+            description = "Fraction of the request counts of scenarios a and b (default: ${DEFAULT-VALUE}).")
+    double size;
+
+    @Option(names = "--report", defaultValue = "docs/benchmarks.md", description = "Markdown file to update (default: ${DEFAULT-VALUE}).")
+    Path report;
+
+    @Option(names = "--raw", description = "Also write every request's timings as CSV into this folder.")
+    Path raw;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        PrintWriter out = spec.commandLine().getErr();
+        // workers that start together join one group generation
+        BrokerSettings settings = new BrokerSettings(BrokerSettings.DEFAULT_HOST, 0, 0, null,
+                Map.of("group.initial.rebalance.delay.ms", "1500"));
+        try (LocalBroker broker = LocalBroker.start(settings)) {
+            new SchedulingBenchmark(broker.bootstrapServers(), timeScale, size, out, raw).run(scenarios, report);
+        }
+        out.println("Wrote " + report);
+        return 0;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.dmap.local.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One benchmark scenario: workers (each with its own emulated GPU), models, the requests and
+ * when they arrive, and the timings, all at full scale; {@link #timeScale} shrinks every
+ * duration so a run fits in minutes.
+ *
+ * @param name        short name, e.g. {@code a}
+ * @param title       one line for the report
+ * @param workers     workers, each fronting its own emulator
+ * @param requests    what is submitted and when (offset from the start, full scale)
+ * @param timings     the emulated hardware
+ * @param maxWait     the affinity strategy's starvation bound, full scale
+ * @param minHold     the affinity strategy's minimum hold, full scale
+ * @param loadCost    the assignor's load cost, in requests
+ * @param timeScale   real seconds per emulated second
+ * @param fullSize    the request count the scenario describes, for the report
+ */
+public record Scenario(String name, String title, int workers, List<PlannedRequest> requests, Timings timings,
+        Duration maxWait, Duration minHold, long loadCost, double timeScale, int fullSize) {
+
+    /**
+     * A request to submit.
+     *
+     * @param customId its id
+     * @param model    its model
+     * @param at       when to submit it, from the start, full scale
+     */
+    public record PlannedRequest(String customId, String model, Duration at) {
+    }
+
+    /**
+     * The emulated hardware, full scale.
+     *
+     * @param load          model load time
+     * @param cooldown      the worker's unload cooldown
+     * @param overhead      per-request fixed time
+     * @param prefillTps    prompt tokens per second
+     * @param decodeTps     generated tokens per second, one stream
+     * @param maxTokens     tokens generated per request
+     * @param slots         parallel slots per GPU
+     */
+    public record Timings(Duration load, Duration cooldown, Duration overhead, double prefillTps, double decodeTps,
+            int maxTokens, int slots) {
+    }
+
+    public Set<String> models() {
+        Set<String> models = new TreeSet<>();
+        requests.forEach(request -> models.add(request.model()));
+        return models;
+    }
+
+    /** A full-scale duration in real time. */
+    public Duration scaled(Duration fullScale) {
+        return Duration.ofNanos((long) (fullScale.toNanos() * timeScale));
+    }
+
+    public Scenario withTimeScale(double scale) {
+        return new Scenario(name, title, workers, requests, timings, maxWait, minHold, loadCost, scale, fullSize);
+    }
+}

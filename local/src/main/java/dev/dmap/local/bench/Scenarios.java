@@ -1,0 +1,75 @@
+package dev.dmap.local.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/** The scheduling benchmark's scenarios (issue: model-aware scheduling). */
+public final class Scenarios {
+    /** 2 s loads, 3 s cooldown, about 50 ms per request, 4 slots: a 7B model on a mid-range GPU, sped up. */
+    static final Scenario.Timings TIMINGS = new Scenario.Timings(Duration.ofSeconds(2), Duration.ofSeconds(3),
+            Duration.ofMillis(20), 2000, 400, 8, 4);
+    static final List<String> MODELS = List.of("qwen2.5-7b-instruct", "meta-llama-3.1-8b-instruct",
+            "mistral-7b-instruct-v0.3", "gemma-2-9b-it", "phi-3.5-mini-instruct", "llama-3.2-3b-instruct",
+            "deepseek-r1-distill-qwen-7b", "granite-3.1-8b-instruct");
+    /** Requests a worker serves in the time a swap takes: (2 s + 3 s) x 4 slots / 55 ms. */
+    static final long LOAD_COST = 360;
+    private static final long SEED = 42;
+
+    private Scenarios() {
+    }
+
+    /** (a) one worker, 4 models, requests interleaved uniformly. */
+    static Scenario a(double size, double timeScale) {
+        int total = (int) Math.round(2000 * size);
+        List<Scenario.PlannedRequest> requests = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            requests.add(new Scenario.PlannedRequest(id(i), MODELS.get(i % 4), Duration.ZERO));
+        }
+        return new Scenario("a", "1 worker, 4 models, requests interleaved uniformly", 1, requests, TIMINGS,
+                Duration.ofMinutes(2), Duration.ofSeconds(30), LOAD_COST, timeScale, 2000);
+    }
+
+    /** (b) four workers, each GPU fits one model; 8 models with Zipf-skewed traffic. */
+    static Scenario b(double size, double timeScale) {
+        int total = (int) Math.round(8000 * size);
+        double[] weights = new double[8];
+        double sum = 0;
+        for (int k = 0; k < 8; k++) {
+            weights[k] = 1.0 / (k + 1);
+            sum += weights[k];
+        }
+        Random random = new Random(SEED);
+        List<Scenario.PlannedRequest> requests = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            double pick = random.nextDouble() * sum;
+            int k = 0;
+            while (pick > weights[k] && k < 7) {
+                pick -= weights[k++];
+            }
+            requests.add(new Scenario.PlannedRequest(id(i), MODELS.get(k), Duration.ZERO));
+        }
+        Collections.shuffle(requests, random);
+        return new Scenario("b", "4 workers (one model per GPU), 8 models, Zipf-skewed traffic", 4, requests, TIMINGS,
+                Duration.ofMinutes(2), Duration.ofSeconds(30), LOAD_COST, timeScale, 8000);
+    }
+
+    /** (c) a large batch for one model while a second model trickles in: the starvation check. */
+    static Scenario c(double timeScale) {
+        List<Scenario.PlannedRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            requests.add(new Scenario.PlannedRequest(id(i), MODELS.get(0), Duration.ZERO));
+        }
+        for (int i = 0; i < 25; i++) {
+            requests.add(new Scenario.PlannedRequest("trickle-" + i, MODELS.get(1), Duration.ofSeconds(1 + i)));
+        }
+        return new Scenario("c", "a 2,000-request batch for one model, one request a second for another",
+                1, requests, TIMINGS, Duration.ofSeconds(20), Duration.ofSeconds(10), LOAD_COST, timeScale, 2025);
+    }
+
+    private static String id(int i) {
+        return String.format("r-%05d", i);
+    }
+}

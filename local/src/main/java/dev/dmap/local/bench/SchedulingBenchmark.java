@@ -1,0 +1,80 @@
+package dev.dmap.local.bench;
+
+import dev.dmap.worker.config.SchedulingSettings;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Runs the scheduling scenarios with FIFO and affinity, then writes the report and charts. */
+public final class SchedulingBenchmark {
+    private final String bootstrapServers;
+    private final double timeScale;
+    private final double size;
+    private final PrintWriter progress;
+    private final Path rawDir;
+
+    /** @param rawDir where to write every request's timings as CSV, or null */
+    public SchedulingBenchmark(String bootstrapServers, double timeScale, double size, PrintWriter progress, Path rawDir) {
+        this.bootstrapServers = bootstrapServers;
+        this.timeScale = timeScale;
+        this.size = size;
+        this.progress = progress;
+        this.rawDir = rawDir;
+    }
+
+    public void run(List<String> names, Path report) throws Exception {
+        BenchReport text = new BenchReport();
+        text.header(timeScale, String.format(Locale.ROOT, "./dmap bench %s --time-scale %s --size %s",
+                String.join(",", names), timeScale, size), machine());
+        for (String name : names) {
+            Scenario scenario = switch (name) {
+                case "a" -> Scenarios.a(size, timeScale);
+                case "b" -> Scenarios.b(size, timeScale);
+                case "c" -> Scenarios.c(timeScale);
+                default -> throw new IllegalArgumentException("unknown scenario " + name + " (a, b or c)");
+            };
+            runScenario(scenario, report, text);
+        }
+        text.writeInto(report);
+    }
+
+    private void runScenario(Scenario scenario, Path report, BenchReport text) throws Exception {
+        progress.printf("Scenario %s: %s (%d requests)%n", scenario.name(), scenario.title(), scenario.requests().size());
+        List<RunResult> runs = new ArrayList<>();
+        List<Figures> figures = new ArrayList<>();
+        for (SchedulingSettings.Strategy strategy : List.of(SchedulingSettings.Strategy.FIFO, SchedulingSettings.Strategy.AFFINITY)) {
+            long started = System.nanoTime();
+            RunResult run = new BenchRunner(bootstrapServers, progress).run(scenario, strategy);
+            runs.add(run);
+            if (rawDir != null) {
+                RawCsv.write(rawDir.resolve(scenario.name() + "-" + run.strategy() + ".csv"), run);
+            }
+            Figures f = Figures.of(run, scenario.timings().slots());
+            figures.add(f);
+            progress.printf("  %s: %d loads, makespan %.2f s, longest wait %.2f s (run took %.0f s)%n", f.strategy(),
+                    f.loads(), f.makespan(), f.longestWait(), (System.nanoTime() - started) / 1e9);
+        }
+        Double bound = scenario.name().equals("c") ? null : lowerBound(scenario, figures.get(figures.size() - 1));
+        String chart = "bench-" + scenario.name() + ".png";
+        BacklogChart.write(report.resolveSibling(chart), "Scenario " + scenario.name(), runs);
+        text.scenario(scenario, figures, bound, chart, Targets.verdicts(scenario, figures, bound));
+    }
+
+    /** Every model loaded once, the unavoidable cooldowns, and the work over all slots, in real seconds. */
+    static double lowerBound(Scenario scenario, Figures affinity) {
+        int models = scenario.models().size();
+        int workers = scenario.workers();
+        Scenario.Timings t = scenario.timings();
+        double loads = (models * t.load().toMillis() + Math.max(0, models - workers) * t.cooldown().toMillis())
+                / 1000.0 * scenario.timeScale();
+        double work = scenario.requests().size() * affinity.meanServiceMs() / 1000.0 / t.slots();
+        return (loads + work) / workers;
+    }
+
+    private static String machine() {
+        return Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.version");
+    }
+}
