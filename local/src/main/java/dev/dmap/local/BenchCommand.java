@@ -33,6 +33,10 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--report", defaultValue = "docs/benchmarks.md", description = "Markdown file to update (default: ${DEFAULT-VALUE}).")
     Path report;
 
+    @Option(names = "--strategies", defaultValue = "fifo,affinity", split = ",",
+            description = "Strategies to compare (default: ${DEFAULT-VALUE}); the report wants both.")
+    List<String> strategies;
+
     @Option(names = "--raw", description = "Also write every request's timings as CSV into this folder.")
     Path raw;
 
@@ -47,7 +51,7 @@ public class BenchCommand implements Callable<Integer> {
         BrokerSettings settings = new BrokerSettings(BrokerSettings.DEFAULT_HOST, 0, 0, null,
                 Map.of("group.initial.rebalance.delay.ms", "1500"));
         try (LocalBroker broker = LocalBroker.start(settings)) {
-            new SchedulingBenchmark(broker.bootstrapServers(), timeScale, size, out, raw).run(scenarios, report);
+            new SchedulingBenchmark(broker.bootstrapServers(), timeScale, size, out, raw).run(scenarios, strategies, report);
         }
         out.println("Wrote " + report);
         return 0;

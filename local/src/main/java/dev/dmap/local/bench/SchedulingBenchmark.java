@@ -24,7 +24,7 @@ public final class SchedulingBenchmark {
         this.rawDir = rawDir;
     }
 
-    public void run(List<String> names, Path report) throws Exception {
+    public void run(List<String> names, List<String> strategies, Path report) throws Exception {
         BenchReport text = new BenchReport();
         text.header(timeScale, String.format(Locale.ROOT, "./dmap bench %s --time-scale %s --size %s",
                 String.join(",", names), timeScale, size), machine());
@@ -35,16 +35,17 @@ public final class SchedulingBenchmark {
                 case "c" -> Scenarios.c(timeScale);
                 default -> throw new IllegalArgumentException("unknown scenario " + name + " (a, b or c)");
             };
-            runScenario(scenario, report, text);
+            runScenario(scenario, strategies, report, text);
         }
         text.writeInto(report);
     }
 
-    private void runScenario(Scenario scenario, Path report, BenchReport text) throws Exception {
+    private void runScenario(Scenario scenario, List<String> strategies, Path report, BenchReport text) throws Exception {
         progress.printf("Scenario %s: %s (%d requests)%n", scenario.name(), scenario.title(), scenario.requests().size());
         List<RunResult> runs = new ArrayList<>();
         List<Figures> figures = new ArrayList<>();
-        for (SchedulingSettings.Strategy strategy : List.of(SchedulingSettings.Strategy.FIFO, SchedulingSettings.Strategy.AFFINITY)) {
+        for (String strategyName : strategies) {
+            SchedulingSettings.Strategy strategy = SchedulingSettings.Strategy.valueOf(strategyName.toUpperCase(Locale.ROOT));
             long started = System.nanoTime();
             RunResult run = new BenchRunner(bootstrapServers, progress).run(scenario, strategy);
             runs.add(run);

@@ -10,6 +10,9 @@ final class Targets {
     }
 
     static List<String> verdicts(Scenario scenario, List<Figures> figures, Double bound) {
+        if (figures.size() < 2) {
+            return List.of("Only one strategy ran: no comparison.");
+        }
         Figures fifo = figures.get(0);
         Figures affinity = figures.get(figures.size() - 1);
         List<String> verdicts = new ArrayList<>();

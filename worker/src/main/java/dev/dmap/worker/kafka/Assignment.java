@@ -33,6 +33,7 @@ final class Assignment implements ConsumerRebalanceListener {
     private final Map<TopicPartition, Long> epochs = new HashMap<>();
     private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
     private long lastEpoch;
+    private boolean joined;
 
     Assignment(Consumer<byte[], byte[]> consumer, Handover handover) {
         this.consumer = consumer;
@@ -41,6 +42,7 @@ final class Assignment implements ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        joined = true;
         for (TopicPartition partition : partitions) {
             epochs.put(partition, ++lastEpoch);
             trackers.put(partition, new OffsetTracker());
@@ -89,6 +91,11 @@ final class Assignment implements ConsumerRebalanceListener {
             epoch = epochs.get(partition);
         }
         return epoch;
+    }
+
+    /** Whether this worker has completed a rebalance, so that its idleness means something. */
+    boolean joined() {
+        return joined;
     }
 
     OffsetTracker tracker(TopicPartition partition) {

@@ -44,6 +44,7 @@ final class Dispatcher implements DispatchState {
     private final Map<String, Integer> inFlight = new HashMap<>();
     private final Map<TopicPartition, Integer> inFlightByPartition = new HashMap<>();
     private Map<String, Long> lag = Map.of();
+    private final Map<String, Instant> lastArrival = new HashMap<>();
     private boolean halted;
 
     Dispatcher(DispatchStrategy strategy, ModelResidency residency, int maxLoadedModels, RequestProcessor processor,
@@ -61,6 +62,7 @@ final class Dispatcher implements DispatchState {
     /** A fetched record, or one put back because the backend went down; it keeps its place by arrival. */
     synchronized void enqueue(PendingRecord pending) {
         queue.add(pending);
+        lastArrival.merge(pending.model(), pending.fetchedAt(), (a, b) -> a.isAfter(b) ? a : b);
     }
 
     /** Forgets the waiting records of partitions this worker no longer owns. */
@@ -143,6 +145,11 @@ final class Dispatcher implements DispatchState {
     @Override
     public long lag(String model) {
         return lag.getOrDefault(model, 0L);
+    }
+
+    @Override
+    public Instant lastArrival(String model) {
+        return lastArrival.getOrDefault(model, Instant.MIN);
     }
 
     @Override

@@ -44,6 +44,15 @@ public final class ModelAffinityAssignor implements ConsumerPartitionAssignor, C
     private Supplier<Set<String>> loadedModels = Set::of;
     private Map<String, Object> adminConfig = Map.of();
     private String groupId;
+    private java.util.function.Function<List<TopicPartition>, Map<TopicPartition, Long>> lagSource = this::readLag;
+
+    public ModelAffinityAssignor() {
+    }
+
+    /** For tests: lag from a function instead of the brokers. */
+    ModelAffinityAssignor(java.util.function.Function<List<TopicPartition>, Map<TopicPartition, Long>> lagSource) {
+        this.lagSource = lagSource;
+    }
 
     @Override
     @SuppressWarnings("unchecked")
@@ -100,7 +109,7 @@ public final class ModelAffinityAssignor implements ConsumerPartitionAssignor, C
         List<TopicPartition> partitions = new ArrayList<>();
         topics.forEach(topic -> metadata.partitionsForTopic(topic).stream()
                 .map(info -> new TopicPartition(info.topic(), info.partition())).forEach(partitions::add));
-        Map<TopicPartition, Long> lag = lag(partitions);
+        Map<TopicPartition, Long> lag = lagSource.apply(partitions);
         Map<String, List<FleetPlanner.PartitionRef>> plan = planner.plan(members, modelTopics(metadata, topics, lag));
         return new GroupAssignment(toAssignments(plan, owners));
     }
@@ -142,7 +151,7 @@ public final class ModelAffinityAssignor implements ConsumerPartitionAssignor, C
         return modelTopics;
     }
 
-    private Map<TopicPartition, Long> lag(List<TopicPartition> partitions) {
+    private Map<TopicPartition, Long> readLag(List<TopicPartition> partitions) {
         try (Admin admin = Admin.create(adminConfig)) {
             return LagReader.read(admin, groupId, partitions);
         } catch (Exception e) {

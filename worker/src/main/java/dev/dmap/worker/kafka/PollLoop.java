@@ -126,7 +126,7 @@ public final class PollLoop implements Runnable, Assignment.Handover {
         commitIfDue(false);
         depth.report(assignment);
         status.reportIfDue(assignment.partitions(), dispatcher, backendDown, depth::modelOf);
-        if (nudge != null) {
+        if (nudge != null && assignment.joined()) {
             boolean idle = lag.isEmpty() && dispatcher.waiting() == 0 && dispatcher.totalInFlight() == 0 && !backendDown;
             nudge.check(consumer, assignment.partitions(), idle);
         }
@@ -312,7 +312,7 @@ public final class PollLoop implements Runnable, Assignment.Handover {
             consumer.close();
         } finally {
             publisher.close();
-            if (nudge != null) {
+            if (nudge != null && assignment.joined()) {
                 nudge.close();
             }
         }

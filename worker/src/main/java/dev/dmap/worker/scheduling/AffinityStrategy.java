@@ -28,8 +28,6 @@ public final class AffinityStrategy implements DispatchStrategy {
     private final Duration drainGrace;
     /** How early, before max-wait, a swap starts: so the wait, not the swap, is what max-wait bounds. */
     private final Duration swapLead;
-    /** When each served model was last seen with nothing to do. */
-    private final Map<String, Instant> drainedSince = new java.util.HashMap<>();
     /** Models being served, with when they were chosen, in the order they were chosen. */
     private final Map<String, Instant> serving = new LinkedHashMap<>();
     private final Set<String> retiring = new HashSet<>();
@@ -86,24 +84,19 @@ public final class AffinityStrategy implements DispatchStrategy {
     }
 
     /**
-     * Drops served models that have had nothing left for the drain grace, and retired models
-     * whose last request ended.
+     * Drops served models that have nothing left, and retired models whose last request ended.
+     * A drained model whose requests were still arriving within the drain grace is kept until
+     * the grace has passed since its last arrival: more of it is probably on its way.
      */
     private <T extends Schedulable> void releaseFinished(WorkQueue<T> queue, DispatchState state, Instant now) {
         serving.keySet().removeIf(model -> {
             boolean idle = state.inFlight(model) == 0;
             boolean drained = idle && queue.size(model) == 0 && state.lag(model) == 0;
-            if (!drained) {
-                drainedSince.remove(model);
-            } else {
-                drainedSince.putIfAbsent(model, now);
-            }
-            boolean graceOver = drained && !now.isBefore(drainedSince.get(model).plus(drainGrace));
-            boolean done = idle && (retiring.contains(model) || graceOver);
+            boolean quiet = !state.lastArrival(model).plus(drainGrace).isAfter(now);
+            boolean done = idle && (retiring.contains(model) || (drained && quiet));
             if (done) {
                 log.info("Released {} ({})", model, retiring.contains(model) ? "retired" : "drained");
                 retiring.remove(model);
-                drainedSince.remove(model);
             }
             return done;
         });

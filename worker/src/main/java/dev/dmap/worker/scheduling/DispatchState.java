@@ -21,6 +21,11 @@ public interface DispatchState {
         return 0;
     }
 
+    /** When the worker last fetched a request of {@code model}; {@link java.time.Instant#MIN} if never. */
+    default java.time.Instant lastArrival(String model) {
+        return java.time.Instant.MIN;
+    }
+
     /** Whether the backend holds {@code model} now (serving it costs no load). */
     default boolean isLoaded(String model) {
         return false;

@@ -28,6 +28,7 @@ class AffinityStrategyTest {
         final Map<String, Integer> inFlight = new HashMap<>();
         final Map<String, Long> lag = new HashMap<>();
         final Set<String> loaded = new HashSet<>();
+        final Map<String, Instant> arrivals = new HashMap<>();
         int slots = 2;
         int maxLoaded = 1;
 
@@ -59,6 +60,11 @@ class AffinityStrategyTest {
         @Override
         public boolean isLoaded(String model) {
             return loaded.contains(model);
+        }
+
+        @Override
+        public Instant lastArrival(String model) {
+            return arrivals.getOrDefault(model, Instant.MIN);
         }
     }
 
@@ -117,14 +123,24 @@ class AffinityStrategyTest {
     }
 
     @Test
-    void shouldWaitTheDrainGraceBeforeSwappingAwayFromADrainedModel() {
+    void shouldWaitTheDrainGraceBeforeSwappingAwayFromAModelWhoseRequestsAreStillArriving() {
         AffinityStrategy patient = new AffinityStrategy(clock, MAX_WAIT, MIN_HOLD, Duration.ofMillis(500), Duration.ZERO);
         add("a", "b");
+        state.arrivals.put("a", clock.instant());
         assertThat(patient.next(queue, state)).map(Item::model).contains("a");
         assertThat(patient.next(queue, state)).as("a just drained; more of it may be arriving").isEmpty();
         clock.advance(Duration.ofMillis(499));
         assertThat(patient.next(queue, state)).isEmpty();
         clock.advance(Duration.ofMillis(1));
+        assertThat(patient.next(queue, state)).map(Item::model).contains("b");
+    }
+
+    @Test
+    void shouldSwapAtOnceFromADrainedModelWhoseRequestsStoppedArriving() {
+        AffinityStrategy patient = new AffinityStrategy(clock, MAX_WAIT, MIN_HOLD, Duration.ofMillis(500), Duration.ZERO);
+        add("a", "b");
+        state.arrivals.put("a", clock.instant().minusSeconds(5));
+        assertThat(patient.next(queue, state)).map(Item::model).contains("a");
         assertThat(patient.next(queue, state)).map(Item::model).contains("b");
     }
 
