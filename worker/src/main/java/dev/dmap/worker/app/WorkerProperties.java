@@ -2,6 +2,7 @@ package dev.dmap.worker.app;
 
 import dev.dmap.schemas.Topics;
 import dev.dmap.worker.config.BackendSettings;
+import dev.dmap.worker.config.DeliverySettings;
 import dev.dmap.worker.config.KafkaSettings;
 import dev.dmap.worker.config.RetrySettings;
 import dev.dmap.worker.config.SchedulingSettings;
@@ -20,7 +21,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("dmap")
 public record WorkerProperties(
         String workerId, String topicPrefix, Integer maxRequestBytes,
-        Kafka kafka, Backend backend, Retry retry, Scheduling scheduling) {
+        Kafka kafka, Backend backend, Retry retry, Scheduling scheduling, Delivery delivery) {
 
     public record Kafka(String bootstrapServers, String groupId, Duration pollTimeout, Duration commitInterval,
             Integer maxBufferedPerPartition, Duration metadataMaxAge, Duration shutdownTimeout,
@@ -39,6 +40,9 @@ public record WorkerProperties(
     public record Retry(Integer maxAttempts, Duration initialBackoff, Double multiplier, Duration maxBackoff, Double jitter) {
     }
 
+    public record Delivery(DeliverySettings.Mode mode, Duration transactionInterval) {
+    }
+
     public record Scheduling(SchedulingSettings.Strategy strategy, Duration maxWait, Duration minHold, Integer prefetch,
             Long loadCost, Duration drainGrace) {
     }
@@ -51,6 +55,10 @@ public record WorkerProperties(
                 backend(backend == null ? new Backend(null, null, null, null, null, null, null, null, null, null, null, null, null) : backend),
                 retry(retry == null ? new Retry(null, null, null, null, null) : retry),
                 scheduling(scheduling == null ? new Scheduling(null, null, null, null, null, null) : scheduling),
+                new DeliverySettings(
+                        delivery == null || delivery.mode() == null ? DeliverySettings.DEFAULT_MODE : delivery.mode(),
+                        delivery == null || delivery.transactionInterval() == null
+                                ? DeliverySettings.DEFAULT_TRANSACTION_INTERVAL : delivery.transactionInterval()),
                 or(maxRequestBytes, WorkerConfig.DEFAULT_MAX_REQUEST_BYTES));
     }
 

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param backend         how to reach LM Studio and manage its models
  * @param retry           retries of transient backend failures
  * @param scheduling      which records to serve next
+ * @param delivery        exactly-once or at-least-once
  * @param maxRequestBytes larger request records end as {@code payload_too_large}
  */
 public record WorkerConfig(
@@ -23,6 +24,7 @@ public record WorkerConfig(
         BackendSettings backend,
         RetrySettings retry,
         SchedulingSettings scheduling,
+        DeliverySettings delivery,
         int maxRequestBytes) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -34,6 +36,7 @@ public record WorkerConfig(
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(scheduling, "scheduling");
+        Objects.requireNonNull(delivery, "delivery");
         if (workerId.isBlank()) {
             throw new IllegalArgumentException("worker id must not be blank");
         }
@@ -46,26 +49,30 @@ public record WorkerConfig(
     public static WorkerConfig defaults(String workerId, String bootstrapServers, java.net.URI backendUrl) {
         return new WorkerConfig(workerId, Topics.defaults(), KafkaSettings.defaults(bootstrapServers),
                 BackendSettings.defaults(backendUrl), RetrySettings.defaults(), SchedulingSettings.defaults(),
-                DEFAULT_MAX_REQUEST_BYTES);
+                DeliverySettings.defaults(), DEFAULT_MAX_REQUEST_BYTES);
     }
 
     public WorkerConfig withBackend(BackendSettings newBackend) {
-        return new WorkerConfig(workerId, topics, kafka, newBackend, retry, scheduling, maxRequestBytes);
+        return new WorkerConfig(workerId, topics, kafka, newBackend, retry, scheduling, delivery, maxRequestBytes);
     }
 
     public WorkerConfig withRetry(RetrySettings newRetry) {
-        return new WorkerConfig(workerId, topics, kafka, backend, newRetry, scheduling, maxRequestBytes);
+        return new WorkerConfig(workerId, topics, kafka, backend, newRetry, scheduling, delivery, maxRequestBytes);
     }
 
     public WorkerConfig withKafka(KafkaSettings newKafka) {
-        return new WorkerConfig(workerId, topics, newKafka, backend, retry, scheduling, maxRequestBytes);
+        return new WorkerConfig(workerId, topics, newKafka, backend, retry, scheduling, delivery, maxRequestBytes);
     }
 
     public WorkerConfig withScheduling(SchedulingSettings newScheduling) {
-        return new WorkerConfig(workerId, topics, kafka, backend, retry, newScheduling, maxRequestBytes);
+        return new WorkerConfig(workerId, topics, kafka, backend, retry, newScheduling, delivery, maxRequestBytes);
+    }
+
+    public WorkerConfig withDelivery(DeliverySettings newDelivery) {
+        return new WorkerConfig(workerId, topics, kafka, backend, retry, scheduling, newDelivery, maxRequestBytes);
     }
 
     public WorkerConfig withWorkerId(String newWorkerId) {
-        return new WorkerConfig(newWorkerId, topics, kafka, backend, retry, scheduling, maxRequestBytes);
+        return new WorkerConfig(newWorkerId, topics, kafka, backend, retry, scheduling, delivery, maxRequestBytes);
     }
 }

@@ -4,7 +4,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -13,30 +12,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The partitions this worker owns, with an epoch per ownership and the offset tracker of each.
- * On revocation it first lets the poll loop hand the partitions over (drop what waits, finish
- * and publish what is in flight), then commits what is finished. An outcome from an older
+ * On revocation it lets the poll loop hand the partitions over (drop what waits, finish and
+ * publish what is in flight, commit), then forgets them. An outcome from an older
  * ownership no longer matches the epoch and is dropped. Runs on the poll thread (rebalance
  * callbacks run inside {@code poll}).
  */
 final class Assignment implements ConsumerRebalanceListener {
     private static final Logger log = LoggerFactory.getLogger(Assignment.class);
 
-    /** What the poll loop does before revoked partitions are committed and forgotten. */
+    /** What the poll loop does before revoked partitions are forgotten: finish, make durable, commit. */
     interface Handover {
         void release(Collection<TopicPartition> partitions);
 
         void lost(Collection<TopicPartition> partitions);
     }
 
-    private final Consumer<byte[], byte[]> consumer;
     private final Handover handover;
     private final Map<TopicPartition, Long> epochs = new HashMap<>();
     private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
     private long lastEpoch;
     private boolean joined;
 
-    Assignment(Consumer<byte[], byte[]> consumer, Handover handover) {
-        this.consumer = consumer;
+    Assignment(Handover handover) {
         this.handover = handover;
     }
 
@@ -58,14 +55,6 @@ final class Assignment implements ConsumerRebalanceListener {
             return;
         }
         handover.release(partitions);
-        Map<TopicPartition, OffsetAndMetadata> finished = committable(partitions);
-        try {
-            if (!finished.isEmpty()) {
-                consumer.commitSync(finished);
-            }
-        } catch (RuntimeException e) {
-            log.warn("Could not commit {} on revocation: {}", finished, e.toString());
-        }
         forget(partitions);
         log.info("Revoked {}", partitions);
     }
@@ -91,6 +80,14 @@ final class Assignment implements ConsumerRebalanceListener {
             epoch = epochs.get(partition);
         }
         return epoch;
+    }
+
+    /** Starts the partitions' ownership afresh: new epochs, empty trackers (after a rewind). */
+    void restart(Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            epochs.put(partition, ++lastEpoch);
+            trackers.put(partition, new OffsetTracker());
+        }
     }
 
     /** Whether this worker has completed a rebalance, so that its idleness means something. */

@@ -26,6 +26,9 @@ final class ClientProperties {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-consumer");
+        // Static membership: a worker that restarts (after a crash, say) takes its partitions back at
+        // once instead of waiting out the session timeout; a clean stop leaves the group explicitly.
+        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, clientId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // requests published in an aborted transaction are not requests
@@ -56,6 +59,13 @@ final class ClientProperties {
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.putAll(settings.clientProperties());
+        return props;
+    }
+
+    /** A transactional producer for exactly-once delivery. */
+    static Map<String, Object> transactionalProducer(KafkaSettings settings, String clientId, String transactionalId) {
+        Map<String, Object> props = producer(settings, clientId);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         return props;
     }
 

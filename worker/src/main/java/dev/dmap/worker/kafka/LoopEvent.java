@@ -1,6 +1,7 @@
 package dev.dmap.worker.kafka;
 
 import dev.dmap.worker.pipeline.Outcome;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** What other threads tell the poll loop; it handles them in order on its own thread. */
 sealed interface LoopEvent {
@@ -9,12 +10,12 @@ sealed interface LoopEvent {
     record Processed(PendingRecord pending, Outcome outcome) implements LoopEvent {
     }
 
-    /** The broker acknowledged a record's terminal record. */
+    /** At-least-once: the broker acknowledged a record's terminal record. */
     record Acknowledged(PendingRecord pending) implements LoopEvent {
     }
 
-    /** The producer gave up on a terminal record; it is sent again. */
-    record PublishFailed(PendingRecord pending, Outcome outcome, Exception error) implements LoopEvent {
+    /** At-least-once: the producer gave up on a terminal record; it is sent again. */
+    record PublishFailed(PendingRecord pending, ProducerRecord<byte[], byte[]> record, Exception error) implements LoopEvent {
     }
 
     /** The backend answers again after being down. */

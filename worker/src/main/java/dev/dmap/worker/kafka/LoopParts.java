@@ -13,7 +13,8 @@ import java.util.function.Function;
 /** What a {@link PollLoop} is made of; built by {@link WorkerLoops}. */
 record LoopParts(
         org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
-        OutcomePublisher publisher,
+        DeliveryFactory delivery,
+        OutcomeRecords records,
         HealthProbe probe,
         WorkerMetrics metrics,
         RequestDecoder decoder,
@@ -25,4 +26,10 @@ record LoopParts(
         StatusReporter.Identity identity,
         RebalanceNudge nudge,
         Function<Consumer<LoopEvent>, Dispatcher> dispatcherFactory) {
+
+    /** Builds the delivery once the loop's assignment, events and recovery exist. */
+    @FunctionalInterface
+    interface DeliveryFactory {
+        Delivery create(Assignment assignment, Consumer<LoopEvent> events, ExactlyOnceDelivery.Recovery recovery);
+    }
 }

@@ -16,16 +16,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,15 +36,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The consumer loop. One thread owns the {@link Consumer}: it polls without pause (so a
  * generation that takes minutes never costs the group membership), decodes what arrives, hands
- * requests to the {@link Dispatcher}, publishes outcomes, pauses partitions, and commits each
- * partition up to its lowest unfinished offset. Everything other threads report arrives as a
- * {@link LoopEvent}.
+ * requests to the {@link Dispatcher}, sends outcomes through the {@link Delivery}, pauses
+ * partitions, and commits each partition up to its lowest unfinished offset. Everything other
+ * threads report arrives as a {@link LoopEvent}.
  */
-public final class PollLoop implements Runnable, Assignment.Handover {
+public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnceDelivery.Recovery {
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
 
     private final Consumer<byte[], byte[]> consumer;
-    private final OutcomePublisher publisher;
+    private final OutcomeRecords records;
     private final Dispatcher dispatcher;
     private final HealthProbe probe;
     private final WorkerMetrics metrics;
@@ -51,22 +54,22 @@ public final class PollLoop implements Runnable, Assignment.Handover {
     private final KafkaSettings settings;
     private final Clock clock;
     private final Assignment assignment;
+    private final Delivery delivery;
     private final PartitionPauses pauses;
     private final QueueDepth depth;
     private final StatusReporter status;
     private final RebalanceNudge nudge;
     private final Queue<LoopEvent> events = new ConcurrentLinkedQueue<>();
-    private final Map<TopicPartition, Integer> unacknowledged = new HashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile boolean backendDown;
+    private volatile boolean fenced;
     private volatile Instant lastPoll = Instant.EPOCH;
     private long seq;
-    private Instant lastCommit = Instant.EPOCH;
 
     PollLoop(LoopParts parts) {
         this.consumer = parts.consumer();
-        this.publisher = parts.publisher();
+        this.records = parts.records();
         this.probe = parts.probe();
         this.metrics = parts.metrics();
         this.decoder = parts.decoder();
@@ -75,10 +78,11 @@ public final class PollLoop implements Runnable, Assignment.Handover {
         this.settings = parts.settings();
         this.clock = parts.clock();
         this.dispatcher = parts.dispatcherFactory().apply(events::add);
-        this.assignment = new Assignment(consumer, this);
+        this.assignment = new Assignment(this);
+        this.delivery = parts.delivery().create(assignment, events::add, this);
         this.pauses = new PartitionPauses(consumer, settings.maxBufferedPerPartition(), parts.prefetch());
         this.depth = new QueueDepth(consumer, metrics);
-        this.status = new StatusReporter(parts.identity(), publisher, clock);
+        this.status = new StatusReporter(parts.identity(), clock);
         this.nudge = parts.nudge();
     }
 
@@ -89,7 +93,9 @@ public final class PollLoop implements Runnable, Assignment.Handover {
             while (running) {
                 loopOnce();
             }
-            drain();
+            if (!fenced) {
+                drain();
+            }
         } catch (RuntimeException e) {
             log.error("The consumer loop stopped on an unexpected error", e);
             throw e;
@@ -123,9 +129,10 @@ public final class PollLoop implements Runnable, Assignment.Handover {
         dispatcher.lag(lag);
         dispatcher.dispatch();
         pauses.apply(assignment.partitions(), dispatcher, backendDown, depth::modelOf);
-        commitIfDue(false);
+        status.reportIfDue(assignment.partitions(), dispatcher, backendDown, depth::modelOf)
+                .ifPresent(workerStatus -> delivery.sendBestEffort(records.status(workerStatus)));
+        delivery.commit(false);
         depth.report(assignment);
-        status.reportIfDue(assignment.partitions(), dispatcher, backendDown, depth::modelOf);
         if (nudge != null && assignment.joined()) {
             boolean idle = lag.isEmpty() && dispatcher.waiting() == 0 && dispatcher.totalInFlight() == 0 && !backendDown;
             nudge.check(consumer, assignment.partitions(), idle);
@@ -156,7 +163,7 @@ public final class PollLoop implements Runnable, Assignment.Handover {
             if (event instanceof LoopEvent.Processed processed) {
                 processed(processed.pending(), processed.outcome());
             } else if (event instanceof LoopEvent.Acknowledged acknowledged) {
-                acknowledged(acknowledged.pending());
+                delivery.acknowledged(acknowledged.pending());
             } else if (event instanceof LoopEvent.PublishFailed failed) {
                 publishAgain(failed);
             } else if (event instanceof LoopEvent.BackendUp) {
@@ -180,43 +187,29 @@ public final class PollLoop implements Runnable, Assignment.Handover {
 
     private void publish(PendingRecord pending, Outcome outcome) {
         Duration took = Duration.between(pending.fetchedAt(), clock.instant());
-        unacknowledged.merge(pending.partition(), 1, Integer::sum);
         if (outcome instanceof Outcome.Succeeded succeeded) {
             Result result = succeeded.result();
             metrics.requestFinished(result.model(), "success", took);
-            publisher.publish(pending, result, (metadata, error) -> acked(pending, outcome, error));
+            delivery.send(pending, records.result(pending, result));
         } else if (outcome instanceof Outcome.Failed failed) {
             DeadLetter deadLetter = failed.deadLetter();
             log.error("Request {} from {} is a dead letter: {}: {}", deadLetter.requestId(), pending.where(),
                     deadLetter.error().code(), deadLetter.error().message());
             metrics.requestFinished(String.valueOf(deadLetter.model()), deadLetter.error().code(), took);
             metrics.deadLetter(deadLetter.model(), deadLetter.error().code());
-            publisher.publish(pending, deadLetter, (metadata, error) -> acked(pending, outcome, error));
+            delivery.send(pending, records.deadLetter(pending, deadLetter));
         } else {
             throw new IllegalStateException("a deferred outcome is not published: " + outcome);
         }
     }
 
-    /** Producer callback, on the producer's I/O thread. */
-    private void acked(PendingRecord pending, Outcome outcome, Exception error) {
-        events.add(error == null ? new LoopEvent.Acknowledged(pending) : new LoopEvent.PublishFailed(pending, outcome, error));
-    }
-
-    private void acknowledged(PendingRecord pending) {
-        unacknowledged.computeIfPresent(pending.partition(), (partition, count) -> count == 1 ? null : count - 1);
-        if (assignment.owns(pending)) {
-            assignment.tracker(pending.partition()).finished(pending.offset());
-        }
-    }
-
     private void publishAgain(LoopEvent.PublishFailed failed) {
-        unacknowledged.computeIfPresent(failed.pending().partition(), (partition, count) -> count == 1 ? null : count - 1);
-        if (!assignment.owns(failed.pending())) {
-            return;
+        delivery.failed(failed.pending());
+        if (assignment.owns(failed.pending())) {
+            log.warn("Publishing the outcome of {} failed ({}); sending it again", failed.pending().where(),
+                    failed.error().toString());
+            delivery.send(failed.pending(), failed.record());
         }
-        log.warn("Publishing the outcome of {} failed ({}); sending it again", failed.pending().where(),
-                failed.error().toString());
-        publish(failed.pending(), failed.outcome());
     }
 
     private void backendDown(String reason) {
@@ -236,20 +229,19 @@ public final class PollLoop implements Runnable, Assignment.Handover {
     }
 
     /**
-     * Hands revoked partitions over cleanly: waiting records are dropped, and requests in flight
-     * are finished and their outcomes acknowledged (up to the shutdown timeout) before the
-     * partitions' offsets are committed, so the next owner neither repeats nor loses them.
+     * Hands revoked partitions over cleanly: waiting records are dropped, requests in flight are
+     * finished and their outcomes made durable (up to the shutdown timeout), and the partitions'
+     * offsets are committed, so the next owner neither repeats nor loses them.
      */
     @Override
     public void release(Collection<TopicPartition> partitions) {
         dispatcher.forget(partitions);
-        Instant deadline = clock.instant().plus(settings.shutdownTimeout());
-        while ((dispatcher.inFlightIn(partitions) > 0 || unacknowledgedIn(partitions) > 0)
-                && clock.instant().isBefore(deadline)) {
-            handleEvents();
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        awaitSettled(partitions, clock.instant().plus(settings.shutdownTimeout()));
+        try {
+            delivery.commit(true);
+        } catch (KafkaException e) {
+            log.warn("Could not commit {} on revocation: {}", partitions, e.toString());
         }
-        handleEvents();
     }
 
     @Override
@@ -257,49 +249,58 @@ public final class PollLoop implements Runnable, Assignment.Handover {
         dispatcher.forget(partitions);
     }
 
-    private int unacknowledgedIn(Collection<TopicPartition> partitions) {
-        return partitions.stream().mapToInt(partition -> unacknowledged.getOrDefault(partition, 0)).sum();
+    /** The transaction was aborted: every owned partition is served again from its committed offset. */
+    @Override
+    public void rewind() {
+        Set<TopicPartition> owned = Set.copyOf(assignment.partitions());
+        dispatcher.forget(owned);
+        assignment.restart(owned);
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(owned);
+        for (TopicPartition partition : owned) {
+            OffsetAndMetadata offset = committed.get(partition);
+            if (offset != null) {
+                consumer.seek(partition, offset.offset());
+            } else {
+                consumer.seekToBeginning(List.of(partition));
+            }
+        }
     }
 
-    private void commitIfDue(boolean now) {
-        if (!now && clock.instant().isBefore(lastCommit.plus(settings.commitInterval()))) {
-            return;
+    @Override
+    public void fenced(KafkaException cause) {
+        log.error("Another worker took over this worker's transactional id ({}); stopping. Worker ids must be "
+                + "unique within a group.", cause.toString());
+        fenced = true;
+        running = false;
+        dispatcher.halt(true);
+    }
+
+    private void awaitSettled(Collection<TopicPartition> partitions, Instant deadline) {
+        while ((dispatcher.inFlightIn(partitions) > 0 || delivery.pendingIn(partitions) > 0)
+                && clock.instant().isBefore(deadline)) {
+            handleEvents();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
         }
-        lastCommit = clock.instant();
-        Map<TopicPartition, OffsetAndMetadata> offsets = assignment.committable(assignment.partitions());
-        if (offsets.isEmpty()) {
-            return;
-        }
-        if (now) {
-            consumer.commitSync(offsets);
-        } else {
-            consumer.commitAsync(offsets, (committed, error) -> {
-                if (error != null) {
-                    log.warn("Committing offsets failed: {}", error.toString());
-                }
-            });
-        }
-        assignment.committed(offsets);
+        handleEvents();
     }
 
     /**
      * Graceful stop: start nothing new, keep polling (all partitions paused) so the group
-     * membership holds, wait for in-flight requests up to the shutdown timeout, then commit
-     * what finished. Whatever did not finish is served again by the next owner.
+     * membership holds, wait for in-flight requests up to the shutdown timeout, then make what
+     * finished durable. Whatever did not finish is served again by the next owner.
      */
     private void drain() {
         dispatcher.halt(true);
         Instant deadline = clock.instant().plus(settings.shutdownTimeout());
         consumer.pause(consumer.assignment());
-        while ((dispatcher.totalInFlight() > 0 || !unacknowledged.isEmpty()) && clock.instant().isBefore(deadline)) {
+        while ((dispatcher.totalInFlight() > 0 || delivery.pendingIn(assignment.partitions()) > 0)
+                && clock.instant().isBefore(deadline)) {
             consumer.poll(settings.pollTimeout());
             handleEvents();
         }
-        publisher.flush();
-        handleEvents();
         try {
-            commitIfDue(true);
-        } catch (RuntimeException e) {
+            delivery.commit(true);
+        } catch (KafkaException e) {
             log.warn("Final commit failed: {}", e.toString());
         }
         if (dispatcher.totalInFlight() > 0) {
@@ -309,10 +310,11 @@ public final class PollLoop implements Runnable, Assignment.Handover {
 
     private void close() {
         try {
-            consumer.close();
+            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(10)));
         } finally {
-            publisher.close();
-            if (nudge != null && assignment.joined()) {
+            delivery.close();
+            if (nudge != null) {
                 nudge.close();
             }
         }

@@ -4,6 +4,7 @@ import dev.dmap.schemas.WorkerStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -11,7 +12,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Publishes this worker's status to the compacted workers topic every few seconds: what its
+ * Builds this worker's status for the compacted workers topic every few seconds: what its
  * backend holds, what it serves and owns, how busy it is. {@code dmap status} reads it.
  */
 final class StatusReporter {
@@ -32,21 +33,20 @@ final class StatusReporter {
     }
 
     private final Identity identity;
-    private final OutcomePublisher publisher;
     private final Clock clock;
     private Instant last = Instant.EPOCH;
 
-    StatusReporter(Identity identity, OutcomePublisher publisher, Clock clock) {
+    StatusReporter(Identity identity, Clock clock) {
         this.identity = identity;
-        this.publisher = publisher;
         this.clock = clock;
     }
 
-    void reportIfDue(Set<TopicPartition> owned, Dispatcher dispatcher, boolean backendDown,
+    /** The status to publish, when one is due. */
+    Optional<WorkerStatus> reportIfDue(Set<TopicPartition> owned, Dispatcher dispatcher, boolean backendDown,
             Function<String, String> modelOfTopic) {
         Instant now = clock.instant();
         if (now.isBefore(last.plus(INTERVAL))) {
-            return;
+            return Optional.empty();
         }
         last = now;
         Set<String> assigned = new TreeSet<>();
@@ -54,7 +54,7 @@ final class StatusReporter {
             String model = modelOfTopic.apply(partition.topic());
             assigned.add(model != null ? model : partition.topic().substring(partition.topic().indexOf(".requests.") + 10));
         });
-        publisher.publish(new WorkerStatus(identity.workerId(), identity.groupId(), identity.backendUrl(),
+        return Optional.of(new WorkerStatus(identity.workerId(), identity.groupId(), identity.backendUrl(),
                 identity.strategy(), new TreeSet<>(identity.loadedModels().get()).stream().toList(),
                 new TreeSet<>(dispatcher.servingModels()).stream().toList(), assigned.stream().toList(),
                 dispatcher.totalInFlight(), dispatcher.waiting(), identity.modelLoads().get(), !backendDown, now, 1));

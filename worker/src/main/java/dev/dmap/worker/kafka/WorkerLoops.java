@@ -3,6 +3,8 @@ package dev.dmap.worker.kafka;
 import dev.dmap.schemas.RequestDecoder;
 import dev.dmap.worker.backend.HealthProbe;
 import dev.dmap.worker.backend.ModelResidency;
+import dev.dmap.worker.config.DeliverySettings;
+import dev.dmap.worker.config.KafkaSettings;
 import dev.dmap.worker.config.SchedulingSettings;
 import dev.dmap.worker.config.WorkerConfig;
 import dev.dmap.worker.metrics.WorkerMetrics;
@@ -26,9 +28,9 @@ public final class WorkerLoops {
         boolean affinity = config.scheduling().strategy() == SchedulingSettings.Strategy.AFFINITY;
         var consumer = new KafkaConsumer<byte[], byte[]>(ClientProperties.consumer(config.kafka(), config.workerId(),
                 affinity, residency::loadedModels, config.scheduling().loadCost()));
-        var producer = new KafkaProducer<byte[], byte[]>(ClientProperties.producer(config.kafka(), config.workerId()));
-        OutcomePublisher publisher = new OutcomePublisher(producer, config.topics(), config.kafka().groupId());
-        LoopParts parts = new LoopParts(consumer, publisher, probe, metrics, new RequestDecoder(config.maxRequestBytes()),
+        LoopParts parts = new LoopParts(consumer, delivery(config, consumer, clock),
+                new OutcomeRecords(config.topics(), config.kafka().groupId()), probe, metrics,
+                new RequestDecoder(config.maxRequestBytes()),
                 deadLetters, config.topics(), config.kafka(), config.scheduling().prefetch(), clock,
                 new StatusReporter.Identity(config.workerId(), config.kafka().groupId(), config.backend().baseUrl().toString(),
                         config.scheduling().strategy().name().toLowerCase(java.util.Locale.ROOT), residency::loadedModels,
@@ -38,5 +40,19 @@ public final class WorkerLoops {
                 events -> new Dispatcher(strategy, residency, config.backend().maxLoadedModels(), processor, callers,
                         events, metrics, deadLetters));
         return new PollLoop(parts);
+    }
+
+    private static LoopParts.DeliveryFactory delivery(WorkerConfig config, KafkaConsumer<byte[], byte[]> consumer,
+            Clock clock) {
+        KafkaSettings kafka = config.kafka();
+        if (config.delivery().mode() == DeliverySettings.Mode.AT_LEAST_ONCE) {
+            return (assignment, events, recovery) -> new AtLeastOnceDelivery(
+                    new KafkaProducer<>(ClientProperties.producer(kafka, config.workerId())), consumer, assignment, events,
+                    kafka.commitInterval(), clock);
+        }
+        String transactionalId = config.topics().prefix() + "-" + kafka.groupId() + "-" + config.workerId();
+        return (assignment, events, recovery) -> new ExactlyOnceDelivery(
+                new KafkaProducer<>(ClientProperties.transactionalProducer(kafka, config.workerId(), transactionalId)),
+                consumer, assignment, config.delivery().transactionInterval(), clock, recovery);
     }
 }

@@ -1,0 +1,35 @@
+package dev.dmap.worker.kafka;
+
+import java.util.Collection;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * How terminal records and consumed offsets reach Kafka: {@link AtLeastOnceDelivery} or
+ * {@link ExactlyOnceDelivery}. Used by the poll thread only.
+ */
+interface Delivery extends AutoCloseable {
+
+    /** Sends a fetched record's terminal record; its offset is finished once the record is durable. */
+    void send(PendingRecord pending, ProducerRecord<byte[], byte[]> record);
+
+    /** Sends a record whose loss costs nothing (the worker's status). */
+    void sendBestEffort(ProducerRecord<byte[], byte[]> record);
+
+    /** Terminal records of these partitions sent but not yet durable. */
+    int pendingIn(Collection<TopicPartition> partitions);
+
+    /** Makes finished work durable: offsets (and the open transaction). When due, or now. */
+    void commit(boolean now);
+
+    /** At-least-once: the broker acknowledged a terminal record. */
+    default void acknowledged(PendingRecord pending) {
+    }
+
+    /** At-least-once: the producer gave up on a terminal record; it will be sent again. */
+    default void failed(PendingRecord pending) {
+    }
+
+    @Override
+    void close();
+}
