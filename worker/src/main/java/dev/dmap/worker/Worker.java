@@ -16,10 +16,13 @@ import dev.dmap.worker.kafka.LoopStatus;
 import dev.dmap.worker.kafka.PollLoop;
 import dev.dmap.worker.kafka.WorkerLoops;
 import dev.dmap.worker.metrics.WorkerMetrics;
+import dev.dmap.worker.pipeline.BackPressure;
 import dev.dmap.worker.pipeline.BackoffPolicy;
 import dev.dmap.worker.pipeline.ContextBudget;
+import dev.dmap.worker.pipeline.PipelineListener;
 import dev.dmap.worker.pipeline.RequestProcessor;
 import dev.dmap.worker.pipeline.TokenEstimator;
+import dev.dmap.worker.scheduling.AdaptiveWindow;
 import dev.dmap.worker.scheduling.AffinityStrategy;
 import dev.dmap.worker.scheduling.DispatchStrategy;
 import dev.dmap.worker.scheduling.FifoStrategy;
@@ -77,12 +80,13 @@ public final class Worker implements AutoCloseable {
         ModelResidency residency = new ModelResidency(client, catalogue, config.backend(), clock, Sleeper.SYSTEM, metrics);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(threads("dmap-probe"));
         HealthProbe probe = new HealthProbe(catalogue, config.backend(), scheduler);
+        AdaptiveWindow window = new AdaptiveWindow(clock);
         RequestProcessor processor = new RequestProcessor(client, catalogue, residency, probe, new TokenEstimator(),
                 new ContextBudget(config.backend().contextMarginTokens()), retry(config.retry()), config.workerId(),
-                metrics, clock);
+                PipelineListener.both(metrics, new BackPressure(window, residency)), clock);
         ExecutorService callers = Executors.newCachedThreadPool(threads("dmap-call"));
-        PollLoop loop = WorkerLoops.create(config, processor, residency, probe, strategy(config.scheduling(), config.backend().unloadCooldown(), clock),
-                callers, metrics, clock);
+        PollLoop loop = WorkerLoops.create(config, processor, residency, window, probe,
+                strategy(config.scheduling(), config.backend().unloadCooldown(), clock), callers, metrics, clock);
         Thread pollThread = threads("dmap-poll").newThread(loop);
         pollThread.start();
         return new Worker(config, loop, residency, catalogue, callers, scheduler);

@@ -38,6 +38,9 @@ public final class FailureClassifier {
         if (status == 408) {
             return Optional.of(new RetryableFailure(RetryableFailure.Reason.TIMEOUT, summary, reply, null));
         }
+        if (status == 503) {
+            return Optional.of(new RetryableFailure(RetryableFailure.Reason.OVERLOADED, summary, reply, null));
+        }
         if (status >= 500) {
             return Optional.of(new RetryableFailure(RetryableFailure.Reason.SERVER_ERROR, summary, reply, null));
         }

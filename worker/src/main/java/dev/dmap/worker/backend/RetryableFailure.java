@@ -9,6 +9,8 @@ public final class RetryableFailure extends BackendFailure {
         SERVER_ERROR,
         /** 429: the server asks to slow down. */
         RATE_LIMITED,
+        /** 503: the server is overloaded (or briefly unavailable); slow down and retry. */
+        OVERLOADED,
         /** No answer within the request timeout, or 408. */
         TIMEOUT,
         /** The connection broke mid-call (reset, EOF). The server may still be up. */
@@ -33,5 +35,10 @@ public final class RetryableFailure extends BackendFailure {
 
     public Reason reason() {
         return reason;
+    }
+
+    /** Whether the server pushed back (429, 503): the worker should send it less. */
+    public boolean isBackPressure() {
+        return reason == Reason.RATE_LIMITED || reason == Reason.OVERLOADED;
     }
 }

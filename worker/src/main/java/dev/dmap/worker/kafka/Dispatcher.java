@@ -6,6 +6,7 @@ import dev.dmap.worker.metrics.WorkerMetrics;
 import dev.dmap.worker.pipeline.DeadLetters;
 import dev.dmap.worker.pipeline.Outcome;
 import dev.dmap.worker.pipeline.RequestProcessor;
+import dev.dmap.worker.scheduling.AdaptiveWindow;
 import dev.dmap.worker.scheduling.DispatchState;
 import dev.dmap.worker.scheduling.DispatchStrategy;
 import dev.dmap.worker.scheduling.WorkQueue;
@@ -34,6 +35,7 @@ final class Dispatcher implements DispatchState {
 
     private final DispatchStrategy strategy;
     private final ModelResidency residency;
+    private final AdaptiveWindow window;
     private final int maxLoadedModels;
     private final RequestProcessor processor;
     private final ExecutorService callers;
@@ -47,10 +49,12 @@ final class Dispatcher implements DispatchState {
     private final Map<String, Instant> lastArrival = new HashMap<>();
     private boolean halted;
 
-    Dispatcher(DispatchStrategy strategy, ModelResidency residency, int maxLoadedModels, RequestProcessor processor,
+    Dispatcher(DispatchStrategy strategy, ModelResidency residency, AdaptiveWindow window, int maxLoadedModels,
+            RequestProcessor processor,
             ExecutorService callers, Consumer<LoopEvent> events, WorkerMetrics metrics, DeadLetters deadLetters) {
         this.strategy = strategy;
         this.residency = residency;
+        this.window = window;
         this.maxLoadedModels = maxLoadedModels;
         this.processor = processor;
         this.callers = callers;
@@ -129,7 +133,7 @@ final class Dispatcher implements DispatchState {
 
     @Override
     public int slots(String model) {
-        return residency.slotsFor(model);
+        return window.limit(model, residency.slotsFor(model));
     }
 
     @Override

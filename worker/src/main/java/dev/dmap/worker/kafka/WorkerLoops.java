@@ -10,6 +10,7 @@ import dev.dmap.worker.config.WorkerConfig;
 import dev.dmap.worker.metrics.WorkerMetrics;
 import dev.dmap.worker.pipeline.DeadLetters;
 import dev.dmap.worker.pipeline.RequestProcessor;
+import dev.dmap.worker.scheduling.AdaptiveWindow;
 import dev.dmap.worker.scheduling.DispatchStrategy;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
@@ -22,7 +23,7 @@ public final class WorkerLoops {
     }
 
     public static PollLoop create(WorkerConfig config, RequestProcessor processor, ModelResidency residency,
-            HealthProbe probe, DispatchStrategy strategy, ExecutorService callers, WorkerMetrics metrics, Clock clock) {
+            AdaptiveWindow window, HealthProbe probe, DispatchStrategy strategy, ExecutorService callers, WorkerMetrics metrics, Clock clock) {
         OutputTopics.ensure(config.kafka(), config.topics());
         DeadLetters deadLetters = new DeadLetters(config.workerId());
         boolean affinity = config.scheduling().strategy() == SchedulingSettings.Strategy.AFFINITY;
@@ -37,8 +38,8 @@ public final class WorkerLoops {
                         residency::loadCount),
                 affinity ? new RebalanceNudge(ClientProperties.admin(config.kafka()), config.kafka().groupId(),
                         config.scheduling().loadCost()) : null,
-                events -> new Dispatcher(strategy, residency, config.backend().maxLoadedModels(), processor, callers,
-                        events, metrics, deadLetters));
+                events -> new Dispatcher(strategy, residency, window, config.backend().maxLoadedModels(), processor,
+                        callers, events, metrics, deadLetters));
         return new PollLoop(parts);
     }
 

@@ -85,9 +85,9 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
     }
 
     @Override
-    public void retried(String model, RetryableFailure.Reason reason) {
+    public void retried(String model, RetryableFailure failure) {
         Counter.builder(MetricNames.RETRIES).description("Backend calls that failed and were retried")
-                .tag("reason", reason.tag()).register(registry).increment();
+                .tag("reason", failure.reason().tag()).register(registry).increment();
     }
 
     @Override

@@ -10,7 +10,7 @@ public interface PipelineListener {
     };
 
     /** A backend call failed and will be retried if attempts remain. */
-    default void retried(String model, RetryableFailure.Reason reason) {
+    default void retried(String model, RetryableFailure failure) {
     }
 
     /**
@@ -20,5 +20,22 @@ public interface PipelineListener {
      * @param estimatedPrompt our prompt token estimate, to compare with {@code usage.prompt_tokens}
      */
     default void served(Request request, JsonNode body, int estimatedPrompt) {
+    }
+
+    /** Both listeners, in order. */
+    static PipelineListener both(PipelineListener first, PipelineListener second) {
+        return new PipelineListener() {
+            @Override
+            public void retried(String model, RetryableFailure failure) {
+                first.retried(model, failure);
+                second.retried(model, failure);
+            }
+
+            @Override
+            public void served(Request request, JsonNode body, int estimatedPrompt) {
+                first.served(request, body, estimatedPrompt);
+                second.served(request, body, estimatedPrompt);
+            }
+        };
     }
 }

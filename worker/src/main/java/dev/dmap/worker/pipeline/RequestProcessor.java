@@ -112,7 +112,7 @@ public final class RequestProcessor {
             if (e.reason() == RetryableFailure.Reason.MODEL_NOT_READY) {
                 residency.invalidate();
             }
-            listener.retried(request.model(), e.reason());
+            listener.retried(request.model(), e);
             throw e;
         } catch (BackendUnavailable e) {
             residency.invalidate();

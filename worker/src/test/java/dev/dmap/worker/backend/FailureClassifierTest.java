@@ -19,7 +19,8 @@ class FailureClassifierTest {
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @CsvSource(delimiter = '|', textBlock = """
         500 | {"error":{"message":"boom","type":"server_error"}}                                          | retryable:SERVER_ERROR
-        503 | {"error":"Service Unavailable"}                                                               | retryable:SERVER_ERROR
+        503 | {"error":"Service Unavailable"}                                                               | retryable:OVERLOADED
+        502 | bad gateway                                                                                   | retryable:SERVER_ERROR
         429 | {"error":{"message":"slow down","type":"rate_limit_error","code":"concurrency_limit"}}       | retryable:RATE_LIMITED
         408 | request timeout                                                                               | retryable:TIMEOUT
         400 | {"error":{"message":"No models loaded. Please load a model in the developer page or use the 'lms load' command.","type":"invalid_request_error","param":"model","code":null}} | retryable:MODEL_NOT_READY

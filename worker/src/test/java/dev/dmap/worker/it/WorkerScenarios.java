@@ -203,6 +203,36 @@ abstract class WorkerScenarios {
         assertThat(f.kafka.results()).extracting(r -> r.path("worker").asString()).contains("w1", "w2");
     }
 
+    @Test
+    void shouldBackOffWhenTheBackendIsOverloadedAndStillServeEverything() throws Exception {
+        WorkerFixture f = fixture(0.01);
+        f.kafka.createRequestTopics(Set.of(QWEN), 1);
+        f.emulator.faults().failNext(3, 503);
+        f.startWorker("w1");
+        for (int i = 0; i < 12; i++) {
+            f.kafka.publishRequest("busy-" + i, QWEN, "Hello " + i, 16);
+        }
+
+        await().atMost(PATIENCE).until(() -> requestIds(f.kafka.results()).size() == 12);
+
+        assertThat(f.kafka.deadLetters()).isEmpty();
+        assertThat(f.registry.find("dmap.retries").tag("reason", "overloaded").counter().count()).isEqualTo(3.0);
+    }
+
+    @Test
+    void shouldDeliverAtLeastOnceWhenAsked() throws Exception {
+        WorkerFixture f = fixture(0.01);
+        f.kafka.createRequestTopics(Set.of(QWEN, LLAMA), 2);
+        f.startWorker(f.config("w1").withDelivery(
+                dev.dmap.worker.config.DeliverySettings.of(dev.dmap.worker.config.DeliverySettings.Mode.AT_LEAST_ONCE)));
+        for (int i = 0; i < 10; i++) {
+            f.kafka.publishRequest("alo-" + i, i % 2 == 0 ? QWEN : LLAMA, "Hello " + i, 16);
+        }
+        f.kafka.publish(QWEN, null, "not json".getBytes(StandardCharsets.UTF_8));
+
+        await().atMost(PATIENCE).until(() -> requestIds(f.kafka.results()).size() == 10 && f.kafka.deadLetters().size() == 1);
+    }
+
     static Set<String> requestIds(List<JsonNode> records) {
         return records.stream().map(r -> r.path("request_id").asString()).collect(Collectors.toSet());
     }
