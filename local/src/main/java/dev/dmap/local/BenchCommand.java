@@ -2,6 +2,7 @@ package dev.dmap.local;
 
 import dev.dmap.devkit.broker.BrokerSettings;
 import dev.dmap.devkit.broker.LocalBroker;
+import dev.dmap.local.bench.OverheadBenchmark;
 import dev.dmap.local.bench.SchedulingBenchmark;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,8 +21,21 @@ import picocli.CommandLine.Spec;
                 "and write the tables and charts into docs/benchmarks.md."})
 public class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "SCENARIO", defaultValue = "a,b,c", split = ",",
-            description = "Scenarios to run: a, b, c (default: all).")
+            description = "Scenarios to run: a, b, c (scheduling; default: all three), or overhead.")
     List<String> scenarios;
+
+    @Option(names = "--requests", defaultValue = "20000", description = "overhead: requests per path (default: ${DEFAULT-VALUE}).")
+    int requests;
+
+    @Option(names = "--slots", defaultValue = "64", description = "overhead: the emulator's parallel slots (default: ${DEFAULT-VALUE}).")
+    int slots;
+
+    @Option(names = "--backlog", defaultValue = "1000000", description = "overhead: backlog for the memory check (default: ${DEFAULT-VALUE}).")
+    long backlog;
+
+    @Option(names = "--heap-watch", defaultValue = "60s", converter = dev.dmap.cli.DurationConverter.class,
+            description = "overhead: how long to watch the worker's heap (default: ${DEFAULT-VALUE}).")
+    java.time.Duration heapWatch;
 
     @Option(names = "--time-scale", defaultValue = "0.2", description = "Real seconds per emulated second (default: ${DEFAULT-VALUE}).")
     double timeScale;
@@ -51,7 +65,13 @@ public class BenchCommand implements Callable<Integer> {
         BrokerSettings settings = new BrokerSettings(BrokerSettings.DEFAULT_HOST, 0, 0, null,
                 Map.of("group.initial.rebalance.delay.ms", "1500"));
         try (LocalBroker broker = LocalBroker.start(settings)) {
-            new SchedulingBenchmark(broker.bootstrapServers(), timeScale, size, out, raw).run(scenarios, strategies, report);
+            if (scenarios.contains("overhead")) {
+                new OverheadBenchmark(broker.bootstrapServers(), out, requests, slots).run(report, backlog, heapWatch, report);
+            }
+            List<String> scheduling = scenarios.stream().filter(name -> !name.equals("overhead")).toList();
+            if (!scheduling.isEmpty()) {
+                new SchedulingBenchmark(broker.bootstrapServers(), timeScale, size, out, raw).run(scheduling, strategies, report);
+            }
         }
         out.println("Wrote " + report);
         return 0;

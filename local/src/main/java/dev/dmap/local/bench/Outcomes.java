@@ -63,6 +63,20 @@ final class Outcomes {
         return new Outcomes(results, failed.size());
     }
 
+    /** From the first request's start (its completion minus its backend and load time) to the last completion. */
+    Duration workSpan() {
+        Instant first = Instant.MAX;
+        Instant last = Instant.MIN;
+        for (JsonNode result : results.values()) {
+            Instant completed = Instant.parse(result.path("completed_at").asString());
+            JsonNode timing = result.path("timing");
+            Instant start = completed.minusMillis(timing.path("backend_ms").asLong() + timing.path("load_ms").asLong());
+            first = start.isBefore(first) ? start : first;
+            last = completed.isAfter(last) ? completed : last;
+        }
+        return Duration.between(first, last);
+    }
+
     int deadLetters() {
         return deadLetters;
     }
