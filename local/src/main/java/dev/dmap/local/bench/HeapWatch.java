@@ -38,7 +38,7 @@ final class HeapWatch {
     /**
      * @param result  backlog published, samples of heap used after GC (seconds, MB), requests served meanwhile
      */
-    record Result(long backlog, List<double[]> samples, long served, String maxHeap) {
+    record Result(long backlog, List<double[]> samples, long served, String maxHeap, double slotBusy) {
     }
 
     HeapWatch(String bootstrapServers, PrintWriter progress, Path classpathHint) {
@@ -58,12 +58,15 @@ final class HeapWatch {
         int port = freePort();
         try (LmStudioEmulator gpu = LmStudioEmulator.start(EmulatorConfig.builder().port(0).build())) {
             Process worker = startWorker(topics, gpu.baseUrl(), port);
+            List<double[]> samples;
             try {
-                return new Result(backlog, sample(worker, port, watch), served(port), MAX_HEAP);
+                samples = sample(worker, port, watch);
             } finally {
-                worker.destroy();
-                worker.waitFor(30, TimeUnit.SECONDS);
+                worker.destroy(); // SIGTERM: a graceful stop commits what finished
+                worker.waitFor(60, TimeUnit.SECONDS);
             }
+            Outcomes all = Outcomes.readAll(bootstrapServers, topics);
+            return new Result(backlog, samples, all.succeeded(), MAX_HEAP, all.slotBusy(gpu.config().parallelSlots()));
         }
     }
 
@@ -82,14 +85,6 @@ final class HeapWatch {
             Thread.sleep(SAMPLE_EVERY.toMillis());
         }
         return samples;
-    }
-
-    private static long served(int port) {
-        try {
-            return (long) metric(port, "dmap.request.duration");
-        } catch (Exception e) {
-            return -1;
-        }
     }
 
     private Process startWorker(Topics topics, URI backend, int port) throws Exception {

@@ -26,7 +26,32 @@ final class Outcomes {
         this.deadLetters = deadLetters;
     }
 
+    /** Slot occupancy: time in backend calls over {@code slots} x the span from the first start to the last completion. */
+    double slotBusy(int slots) {
+        double busy = results.values().stream().mapToLong(r -> r.path("timing").path("backend_ms").asLong()).sum() / 1000.0;
+        return busy / (slots * workSpan().toNanos() / 1e9);
+    }
+
+    int succeeded() {
+        return results.size();
+    }
+
+    /** Every result and dead letter written so far. */
+    static Outcomes readAll(String bootstrapServers, Topics topics) {
+        return read(bootstrapServers, topics, Integer.MAX_VALUE, Duration.ZERO, null);
+    }
+
     static Outcomes await(String bootstrapServers, Topics topics, int total, Duration giveUp, PrintWriter progress) {
+        Outcomes outcomes = read(bootstrapServers, topics, total, giveUp, progress);
+        if (outcomes.results.size() + outcomes.deadLetters < total) {
+            throw new IllegalStateException("gave up after " + giveUp + " with " + (outcomes.results.size()
+                    + outcomes.deadLetters) + " of " + total + " requests done");
+        }
+        return outcomes;
+    }
+
+    /** Reads until {@code total} outcomes, or until the deadline, or (with a zero wait) to the current end. */
+    private static Outcomes read(String bootstrapServers, Topics topics, int total, Duration giveUp, PrintWriter progress) {
         Map<String, JsonNode> results = new HashMap<>();
         Map<String, JsonNode> failed = new HashMap<>();
         Instant deadline = Instant.now().plus(giveUp);
@@ -43,34 +68,32 @@ final class Outcomes {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            while (results.size() + failed.size() < total && Instant.now().isBefore(deadline)) {
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (results.size() + failed.size() < total && (giveUp.isZero()
+                    ? partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) : Instant.now().isBefore(deadline))) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     JsonNode node = MessageCodec.mapper().readTree(record.value());
                     String id = node.path("custom_id").asString("");
                     (record.topic().equals(topics.results()) ? results : failed).putIfAbsent(id, node);
                 }
-                if (Instant.now().isAfter(nextReport)) {
+                if (progress != null && Instant.now().isAfter(nextReport)) {
                     progress.printf("    %d of %d done%n", results.size() + failed.size(), total);
                     progress.flush();
                     nextReport = Instant.now().plusSeconds(15);
                 }
             }
         }
-        if (results.size() + failed.size() < total) {
-            throw new IllegalStateException("gave up after " + giveUp + " with " + (results.size() + failed.size())
-                    + " of " + total + " requests done");
-        }
         return new Outcomes(results, failed.size());
     }
 
-    /** From the first request's start (its completion minus its backend and load time) to the last completion. */
+    /** From the first backend call (a completion minus its backend time) to the last completion; model loads excluded. */
     Duration workSpan() {
         Instant first = Instant.MAX;
         Instant last = Instant.MIN;
         for (JsonNode result : results.values()) {
             Instant completed = Instant.parse(result.path("completed_at").asString());
             JsonNode timing = result.path("timing");
-            Instant start = completed.minusMillis(timing.path("backend_ms").asLong() + timing.path("load_ms").asLong());
+            Instant start = completed.minusMillis(timing.path("backend_ms").asLong());
             first = start.isBefore(first) ? start : first;
             last = completed.isAfter(last) ? completed : last;
         }

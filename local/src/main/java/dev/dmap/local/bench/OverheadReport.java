@@ -52,8 +52,11 @@ final class OverheadReport {
                         + "backlog of %,d requests with the emulator at realistic speed (4 slots): its heap after a forced GC, "
                         + "every 5 s, stayed between %.1f and %.1f MB while it served %,d requests; the backlog stays in "
                         + "Kafka, and the worker holds at most `max-buffered-per-partition` records per partition plus its "
-                        + "in-flight window.%n%n![Heap after GC while facing the backlog](bench-heap.png)%n%n",
-                heap.maxHeap(), heap.backlog(), low, peak, heap.served()));
+                        + "in-flight window.%n%n**Slots busy.** In that run, with the model always backlogged, the "
+                        + "backend's 4 slots were in a backend call %.1f%% of the time (sum of the results' `backend_ms` over "
+                        + "4 x the span from the first backend call to the last result; the model load before it does not count).%n%n"
+                        + "![Heap after GC while facing the backlog](bench-heap.png)%n%n",
+                heap.maxHeap(), heap.backlog(), low, peak, heap.served(), 100 * heap.slotBusy()));
         text.append(END).append("\n");
         writeChart(file.resolveSibling("bench-heap.png"));
         replaceSection(file, text.toString());
