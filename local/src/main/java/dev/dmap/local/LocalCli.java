@@ -1,6 +1,9 @@
 package dev.dmap.local;
 
+import dev.dmap.cli.CancelCommand;
 import dev.dmap.cli.CollectCommand;
+import dev.dmap.cli.DlqCommand;
+import dev.dmap.cli.StatusCommand;
 import dev.dmap.cli.DmapCli;
 import dev.dmap.cli.SubmitCommand;
 import dev.dmap.devkit.broker.BrokerCommand;
@@ -14,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dmap", mixinStandardHelpOptions = true, version = "dmap 0.1.0",
         description = "Model-aware batch LLM inference over Kafka.",
         subcommands = {RunCommand.class, BrokerCommand.class, SimCommand.class, BenchCommand.class, SubmitCommand.class,
-            CollectCommand.class},
+            CollectCommand.class, StatusCommand.class, CancelCommand.class, DlqCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done; every request has its result or dead letter",

@@ -90,7 +90,7 @@ public class RunCommand implements Callable<Integer> {
             try (Worker worker = Worker.start(workerConfig(broker, backend), registry)) {
                 SubmittedBatch submitted = new Submitter(kafka, Clock.systemUTC()).submit(batch, "run-" + started.getEpochSecond(), null, true);
                 OutputFiles files = OutputFiles.beside(output, errors);
-                summary = new Collector(kafka).collect(submitted.batchId(), files, null, true, withDmapFields);
+                summary = new Collector(kafka).collect(submitted.batchId(), files, null, true, withDmapFields, true);
                 CollectCommand.print(err, summary, files);
             }
             printRunFacts(err, registry, started);
@@ -108,7 +108,8 @@ public class RunCommand implements Callable<Integer> {
     private WorkerConfig workerConfig(LocalBroker broker, URI backend) {
         WorkerConfig config = WorkerConfig.defaults("local-worker", broker.bootstrapServers(), backend)
                 .withKafka(dev.dmap.worker.config.KafkaSettings.defaults(broker.bootstrapServers()).withGroupId("dmap-run"));
-        config = config.withBackend(config.backend().withApiKey(apiKey));
+        config = config.withBackend(config.backend().withApiKey(apiKey)).withBatches(
+                dev.dmap.worker.config.BatchSettings.withoutTracker());
         if (sim) {
             // the cooldown stands for the GPU driver releasing memory: emulated hardware, so emulated time
             Duration cooldown = Duration.ofMillis((long) (config.backend().unloadCooldown().toMillis() * timeScale));

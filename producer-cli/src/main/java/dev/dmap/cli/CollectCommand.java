@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 /** {@code dmap collect --batch-id ID -o out.jsonl}: wait for a batch and write OpenAI Batch output and error files. */
 @Command(name = "collect", mixinStandardHelpOptions = true,
         description = {"Write a batch's results as OpenAI Batch output lines and its failures as error lines,",
-                "each as soon as it is read, until every request of the batch has its terminal record."})
+                "each as soon as it is read, until every request of the batch has its terminal record.",
+                "Run it again after an interruption: it resumes the files without writing a line twice."})
 public class CollectCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -34,6 +35,9 @@ public class CollectCommand implements Callable<Integer> {
     @Option(names = "--with-dmap-fields", description = "Write whole dmap records, not just the OpenAI fields.")
     boolean withDmapFields;
 
+    @Option(names = "--overwrite", description = "Start the files afresh (default: resume them, writing only what is missing).")
+    boolean overwrite;
+
     @Option(names = "--no-progress", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Show a progress bar on stderr (default: on).")
     boolean progress;
@@ -45,7 +49,7 @@ public class CollectCommand implements Callable<Integer> {
     public Integer call() {
         OutputFiles files = OutputFiles.beside(output, errors);
         CollectSummary summary = new Collector(kafka).collect(BatchIds.require(batchId), files, timeout, progress,
-                withDmapFields);
+                withDmapFields, overwrite);
         print(spec.commandLine().getErr(), summary, files);
         return summary.exitCode();
     }

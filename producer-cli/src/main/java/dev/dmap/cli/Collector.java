@@ -1,6 +1,5 @@
 package dev.dmap.cli;
 
-import dev.dmap.schemas.BatchState;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.Topics;
 import java.io.BufferedWriter;
@@ -8,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,18 +17,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import me.tongfei.progressbar.ProgressBar;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Reads a batch's results and dead letters (read_committed, from the beginning) and writes each
  * as an OpenAI Batch line the moment it is read, until every request of the batch has its
- * terminal record. A request id seen twice (at-least-once delivery) is written once.
+ * terminal record. Resumable: lines already in the files are read first and never written again;
+ * a request seen twice (at-least-once delivery) is written once.
  */
 public final class Collector {
     private static final Duration POLL = Duration.ofMillis(200);
@@ -39,21 +38,32 @@ public final class Collector {
         this.kafka = kafka;
     }
 
-    /** @param timeout how long to wait for the batch to complete; null waits for as long as it takes */
+    /**
+     * @param timeout  how long to wait for the batch to complete; null waits for as long as it takes
+     * @param fresh    start the files afresh instead of resuming them
+     */
     public CollectSummary collect(String batchId, OutputFiles files, Duration timeout, boolean progress,
-            boolean withDmapFields) {
+            boolean withDmapFields, boolean fresh) {
         Topics topics = kafka.topics();
         Instant deadline = timeout == null ? Instant.MAX : Instant.now().plus(timeout);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties());
-                BufferedWriter output = Files.newBufferedWriter(files.output(), StandardCharsets.UTF_8);
-                BufferedWriter errors = Files.newBufferedWriter(files.errors(), StandardCharsets.UTF_8)) {
-            BatchState state = BatchStates.latest(consumer, topics.batches(), batchId).orElseThrow(() -> new CliException(
-                    ExitCodes.INVALID_INPUT, "no batch \"" + batchId + "\" on " + topics.batches()
-                            + " (wrong --batch-id or --topic-prefix?)"));
-            long total = state.requestCounts().total();
+        long total = BatchCommands.created(kafka, batchId).map(command -> command.total() == null ? 0L : command.total())
+                .orElseThrow(() -> new CliException(ExitCodes.INVALID_INPUT, "no batch \"" + batchId + "\" on "
+                        + topics.batchCommands() + " (wrong --batch-id or --topic-prefix?)"));
+        Tally tally = new Tally(total);
+        if (!fresh) {
+            tally.resume(files);
+        }
+        StandardOpenOption mode = fresh ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(TopicReader.properties(kafka));
+                BufferedWriter output = Files.newBufferedWriter(files.output(), StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode);
+                BufferedWriter errors = Files.newBufferedWriter(files.errors(), StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
             assignFromBeginning(consumer, List.of(topics.results(), topics.deadLetters()));
-            Tally tally = new Tally(total);
             try (ProgressBar bar = progress ? Progress.bar("Collecting " + batchId, total) : null) {
+                if (bar != null) {
+                    bar.stepTo(tally.done());
+                }
                 while (!tally.complete() && Instant.now().isBefore(deadline)) {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                         boolean isResult = record.topic().equals(topics.results());
@@ -86,14 +96,12 @@ public final class Collector {
         consumer.seekToBeginning(partitions);
     }
 
-    private Map<String, Object> consumerProperties() {
-        Map<String, Object> props = kafka.clientProperties();
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return props;
+    private static JsonNode parse(String line) {
+        try {
+            return MessageCodec.mapper().readTree(line);
+        } catch (JacksonException e) {
+            return null;
+        }
     }
 
     private static JsonNode parse(byte[] value) {
@@ -118,20 +126,46 @@ public final class Collector {
             this.total = total;
         }
 
-        /** Whether the record belongs to the batch and is the first for its request. */
+        /**
+         * Whether the record belongs to the batch and is the first for its request. A dead letter
+         * followed by a result (a replay that succeeded) is not taken back: the error line stays.
+         */
         boolean accept(JsonNode record, String batchId, boolean isResult) {
             if (!batchId.equals(record.path("batch_id").asString(null))) {
                 return false;
             }
-            if (!seen.add(record.path("request_id").asString(""))) {
+            if (!seen.add(record.path("custom_id").asString(""))) {
                 return false;
             }
+            count(isResult, record);
+            return true;
+        }
+
+        private void count(boolean isResult, JsonNode line) {
             if (isResult) {
                 succeeded++;
             } else {
-                failedByCode.merge(record.path("error").path("code").asString("unknown"), 1L, Long::sum);
+                failedByCode.merge(line.path("error").path("code").asString("unknown"), 1L, Long::sum);
             }
-            return true;
+        }
+
+        /** Counts what earlier runs already wrote, so nothing is written twice. */
+        void resume(OutputFiles files) {
+            resume(files.output(), true);
+            resume(files.errors(), false);
+        }
+
+        private void resume(java.nio.file.Path file, boolean isResult) {
+            if (!Files.exists(file)) {
+                return;
+            }
+            try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+                lines.filter(line -> !line.isBlank()).map(Collector::parse)
+                        .filter(node -> node != null && seen.add(node.path("custom_id").asString("")))
+                        .forEach(node -> count(isResult, node));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         long done() {

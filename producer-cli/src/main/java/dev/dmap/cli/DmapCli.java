@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code dmap} command line for producers: submit batches, collect their results. */
 @Command(name = "dmap", mixinStandardHelpOptions = true, version = "dmap 0.1.0",
         description = "Model-aware batch LLM inference over Kafka.",
-        subcommands = {SubmitCommand.class, CollectCommand.class},
+        subcommands = {SubmitCommand.class, CollectCommand.class, StatusCommand.class, CancelCommand.class, DlqCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done; every request has its result or dead letter",

@@ -26,6 +26,13 @@ public class SubmitCommand implements Callable<Integer> {
     @Option(names = "--batch-id", description = "Batch id to use (default: a new batch_<time>_<hex>).")
     String batchId;
 
+    @Option(names = "--completion-window", converter = DurationConverter.class,
+            description = "Deadline from now, e.g. 2h or 24h: requests not served by then end as deadline_exceeded.")
+    java.time.Duration completionWindow;
+
+    @Option(names = "--deadline", description = "Explicit deadline (RFC 3339, e.g. 2026-11-27T08:00:00Z).")
+    java.time.Instant deadline;
+
     @Option(names = "--no-progress", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Show a progress bar on stderr (default: on).")
     boolean progress;
@@ -43,8 +50,19 @@ public class SubmitCommand implements Callable<Integer> {
         }
         Clock clock = Clock.systemUTC();
         String id = batchId == null ? BatchIds.generate(clock) : BatchIds.require(batchId);
-        SubmittedBatch submitted = new Submitter(kafka, clock).submit(batch, id, null, progress);
-        err.printf("Submitted batch %s: %d requests%n", submitted.batchId(), submitted.total());
+        if (completionWindow != null && deadline != null) {
+            throw new CliException(ExitCodes.INVALID_INPUT, "give --completion-window or --deadline, not both");
+        }
+        java.time.Instant expires = deadline != null ? deadline
+                : completionWindow != null ? clock.instant().plus(completionWindow) : null;
+        SubmittedBatch submitted = new Submitter(kafka, clock).submit(batch, id, expires, progress);
+        if (submitted.again()) {
+            err.printf("Batch %s was submitted before with this file; nothing was published again.%n", submitted.batchId());
+            spec.commandLine().getOut().println(submitted.batchId());
+            return ExitCodes.OK;
+        }
+        err.printf("Submitted batch %s: %d requests%s%n", submitted.batchId(), submitted.total(),
+                expires == null ? "" : ", deadline " + expires);
         submitted.byModel().forEach((model, count) -> err.printf("  %-50s %d%n", model, count));
         err.printf("Collect the results with: dmap collect --batch-id %s -o results.jsonl%n", submitted.batchId());
         spec.commandLine().getOut().println(submitted.batchId());

@@ -8,6 +8,7 @@ import java.util.Map;
  * @param batchId the batch id
  * @param total   requests published
  * @param byModel requests per exact model id
+ * @param again   whether it had been submitted before, so nothing was published this time
  */
-public record SubmittedBatch(String batchId, long total, Map<String, Long> byModel) {
+public record SubmittedBatch(String batchId, long total, Map<String, Long> byModel, boolean again) {
 }

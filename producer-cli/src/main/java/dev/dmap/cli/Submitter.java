@@ -1,16 +1,14 @@
 package dev.dmap.cli;
 
-import dev.dmap.schemas.BatchState;
-import dev.dmap.schemas.BatchStatus;
+import dev.dmap.schemas.BatchCommand;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.Request;
-import dev.dmap.schemas.RequestCounts;
 import dev.dmap.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import me.tongfei.progressbar.ProgressBar;
@@ -21,8 +19,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Publishes a validated batch: each request to its model's topic, keyed by request id, with an
- * idempotent producer, then the batch's state to the batches topic. Creates missing topics.
+ * Publishes a validated batch: a {@code created} command (its size), each request to its model's
+ * topic keyed by request id (deterministic: {@code <batch>:<custom_id>}) with an idempotent
+ * producer, then a {@code published} command. Creates missing topics. Submitting a batch id again
+ * publishes nothing.
  */
 public final class Submitter {
     private final KafkaOptions kafka;
@@ -34,6 +34,9 @@ public final class Submitter {
     }
 
     /**
+     * Publishes the batch, unless a batch with this id was submitted before: then nothing is
+     * published again (same file) or the submit is refused (different file).
+     *
      * @param deadline when unserved requests expire, or null
      * @param progress whether to draw a progress bar on stderr
      */
@@ -44,9 +47,15 @@ public final class Submitter {
             kafka.requireReachable(admin);
             TopicSetup.ensure(admin, topics, byModel.keySet());
         }
+        Optional<BatchCommand> earlier = BatchCommands.created(kafka, batchId);
+        if (earlier.isPresent()) {
+            return alreadySubmitted(earlier.get(), file, byModel);
+        }
         Instant now = clock.instant();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties());
                 ProgressBar bar = progress ? Progress.bar("Submitting", file.requests().size()) : null) {
+            command(producer, BatchCommand.created(batchId, file.requests().size(), byModel,
+                    file.path().getFileName().toString(), deadline, now));
             AtomicReference<Exception> failure = new AtomicReference<>();
             for (Request request : file.requests()) {
                 Request published = request.withBatch(batchId, now, deadline);
@@ -63,17 +72,38 @@ public final class Submitter {
             if (failure.get() != null) {
                 throw new CliException(ExitCodes.UNREACHABLE, "publishing failed: " + failure.get().getMessage());
             }
-            BatchState state = new BatchState(batchId, BatchStatus.IN_PROGRESS.wire(),
-                    new RequestCounts(file.requests().size(), 0, 0), perModel(byModel), file.path().getFileName().toString(),
-                    now, 1);
-            producer.send(new ProducerRecord<>(topics.batches(), utf8(batchId), MessageCodec.encode(state))).get();
+            command(producer, BatchCommand.published(batchId, clock.instant()));
+        }
+        return new SubmittedBatch(batchId, file.requests().size(), byModel, false);
+    }
+
+    /** Publishes a batch command and waits for the broker to have it. */
+    public void command(BatchCommand command) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
+            command(producer, command);
+        }
+    }
+
+    private void command(KafkaProducer<byte[], byte[]> producer, BatchCommand command) {
+        try {
+            producer.send(new ProducerRecord<>(kafka.topics().batchCommands(), utf8(command.batchId()),
+                    MessageCodec.encode(command))).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCodes.INTERRUPTED, "interrupted");
         } catch (ExecutionException e) {
-            throw new CliException(ExitCodes.UNREACHABLE, "publishing the batch state failed: " + e.getCause().getMessage());
+            throw new CliException(ExitCodes.UNREACHABLE, "publishing the batch command failed: " + e.getCause().getMessage());
         }
-        return new SubmittedBatch(batchId, file.requests().size(), byModel);
+    }
+
+    private static SubmittedBatch alreadySubmitted(BatchCommand earlier, BatchFile file, Map<String, Long> byModel) {
+        boolean sameFile = earlier.total() != null && earlier.total() == file.requests().size()
+                && java.util.Objects.equals(earlier.models(), new java.util.TreeMap<>(byModel));
+        if (!sameFile) {
+            throw new CliException(ExitCodes.INVALID_INPUT, "batch " + earlier.batchId() + " was submitted before with "
+                    + earlier.total() + " requests (" + earlier.inputFile() + "); choose another --batch-id");
+        }
+        return new SubmittedBatch(earlier.batchId(), file.requests().size(), byModel, true);
     }
 
     private Map<String, Object> producerProperties() {
@@ -89,12 +119,6 @@ public final class Submitter {
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return props;
-    }
-
-    private static Map<String, RequestCounts> perModel(Map<String, Long> byModel) {
-        Map<String, RequestCounts> counts = new LinkedHashMap<>();
-        byModel.forEach((model, total) -> counts.put(model, new RequestCounts(total, 0, 0)));
-        return counts;
     }
 
     private static byte[] utf8(String text) {

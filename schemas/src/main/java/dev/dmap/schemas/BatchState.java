@@ -11,19 +11,39 @@ import java.util.TreeMap;
  *
  * @param batchId       batch id, also the record key
  * @param status        OpenAI batch status, wire form (see {@link BatchStatus})
+ * @param outcome       once ended: {@code succeeded}, {@code partially_failed} or {@code all_failed}; else null
  * @param requestCounts counts over the whole batch
  * @param models        counts per exact model id, sorted by id
+ * @param errors        failed requests per error code, sorted by code
+ * @param usage         token usage over the results, or null
  * @param inputFile     name of the submitted file, or null
  * @param createdAt     when the batch was submitted
+ * @param inProgressAt  when all its requests were published, or null
+ * @param finalizingAt  when its last request ended, or null
+ * @param completedAt   when it completed, or null
+ * @param expiresAt     its deadline, or null
+ * @param expiredAt     when it ended as expired, or null
+ * @param cancellingAt  when cancel was asked, or null
+ * @param cancelledAt   when it ended as cancelled, or null
  * @param schemaVersion 1
  */
 public record BatchState(
         String batchId,
         String status,
+        String outcome,
         RequestCounts requestCounts,
         Map<String, RequestCounts> models,
+        Map<String, Long> errors,
+        Usage usage,
         String inputFile,
         Instant createdAt,
+        Instant inProgressAt,
+        Instant finalizingAt,
+        Instant completedAt,
+        Instant expiresAt,
+        Instant expiredAt,
+        Instant cancellingAt,
+        Instant cancelledAt,
         int schemaVersion) {
 
     public BatchState {
@@ -32,10 +52,16 @@ public record BatchState(
         Objects.requireNonNull(requestCounts, "request_counts");
         Objects.requireNonNull(createdAt, "created_at");
         models = models == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(models));
+        errors = errors == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(errors));
         BatchStatus.fromWire(status);
     }
 
     public BatchStatus batchStatus() {
         return BatchStatus.fromWire(status);
+    }
+
+    /** Whether the batch has ended: completed, expired, cancelled or failed. */
+    public boolean ended() {
+        return batchStatus().isTerminal();
     }
 }

@@ -6,6 +6,11 @@ import java.util.Arrays;
 public enum BatchStatus {
     VALIDATING, FAILED, IN_PROGRESS, FINALIZING, COMPLETED, EXPIRED, CANCELLING, CANCELLED;
 
+    /** Whether a batch in this status has ended. */
+    public boolean isTerminal() {
+        return this == FAILED || this == COMPLETED || this == EXPIRED || this == CANCELLED;
+    }
+
     public String wire() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -19,6 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
  * @param submittedAt   when the producer published it, or null
  * @param deadline      after this instant the request ends as {@code deadline_exceeded}, or null
  * @param priority      higher first within a model; 0 by default
+ * @param attempt       1 for the first submission, incremented by each dead-letter replay
  */
 public record Request(
         String customId,
@@ -30,7 +31,8 @@ public record Request(
         String batchId,
         Instant submittedAt,
         Instant deadline,
-        int priority) {
+        int priority,
+        int attempt) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -39,6 +41,7 @@ public record Request(
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(body, "body");
         method = method == null ? "POST" : method;
+        attempt = Math.max(1, attempt);
         id = id == null ? defaultId(batchId, customId) : id;
         JsonNode model = body.get("model");
         if (model == null || !model.isString()) {
@@ -70,6 +73,6 @@ public record Request(
     /** A copy with batch fields set, as {@code dmap submit} publishes it. */
     public Request withBatch(String newBatchId, Instant newSubmittedAt, Instant newDeadline) {
         return new Request(customId, method, url, body, schemaVersion, defaultId(newBatchId, customId),
-                newBatchId, newSubmittedAt, newDeadline, priority);
+                newBatchId, newSubmittedAt, newDeadline, priority, attempt);
     }
 }

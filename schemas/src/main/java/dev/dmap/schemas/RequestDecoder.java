@@ -102,7 +102,8 @@ public final class RequestDecoder {
                 textOrNull(tree, "batch_id"),
                 instantOrNull(tree, "submitted_at"),
                 instantOrNull(tree, "deadline"),
-                tree.has("priority") ? tree.get("priority").asInt() : 0);
+                tree.has("priority") ? tree.get("priority").asInt() : 0,
+                tree.has("attempt") ? tree.get("attempt").asInt() : 1);
     }
 
     private static String textOrNull(JsonNode tree, String field) {

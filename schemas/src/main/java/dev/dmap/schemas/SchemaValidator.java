@@ -40,6 +40,14 @@ public final class SchemaValidator {
         return load("batch-state-v1.schema.json");
     }
 
+    public static SchemaValidator batchCommand() {
+        return load("batch-command-v1.schema.json");
+    }
+
+    public static SchemaValidator batchEvent() {
+        return load("batch-event-v1.schema.json");
+    }
+
     public static SchemaValidator workerStatus() {
         return load("worker-status-v1.schema.json");
     }

@@ -33,7 +33,7 @@ public final class TopicProvisioner {
         this.topics = topics;
     }
 
-    /** Request topics for the given models, plus the results, dead-letter, batches and workers topics. */
+    /** Request topics for the given models, plus every shared topic. */
     public void ensureAll(Collection<String> models) throws TimeoutException, InterruptedException {
         List<NewTopic> wanted = new ArrayList<>();
         for (String model : models) {
@@ -43,7 +43,7 @@ public final class TopicProvisioner {
         ensure(wanted);
     }
 
-    /** The results, dead-letter, batches and workers topics. */
+    /** The results, dead-letter, batch (state, commands, events) and workers topics. */
     public void ensureOutputs() throws TimeoutException, InterruptedException {
         ensure(outputTopics());
     }
@@ -55,7 +55,10 @@ public final class TopicProvisioner {
                 new NewTopic(topics.batches(), Optional.of(1), Optional.empty())
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
                 new NewTopic(topics.workers(), Optional.of(1), Optional.empty())
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                // as many partitions as the results: the batch tracker co-partitions them by batch id
+                new NewTopic(topics.batchCommands(), Optional.of(OUTPUT_PARTITIONS), Optional.empty()),
+                new NewTopic(topics.batchEvents(), Optional.of(OUTPUT_PARTITIONS), Optional.empty()));
     }
 
     private void ensure(List<NewTopic> wanted) throws TimeoutException, InterruptedException {

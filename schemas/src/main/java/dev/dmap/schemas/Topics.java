@@ -59,6 +59,16 @@ public record Topics(String prefix) {
         return prefix + ".workers";
     }
 
+    /** Batch commands (created, published, cancel), keyed by batch id: what the CLI asks. */
+    public String batchCommands() {
+        return prefix + ".batch-commands";
+    }
+
+    /** Batch events (a batch ended), keyed by batch id: what downstream services consume. */
+    public String batchEvents() {
+        return prefix + ".batch-events";
+    }
+
     /**
      * The model key: the id lower-cased, every run of characters outside {@code [a-z0-9._-]}
      * replaced by {@code -}, trimmed of {@code -}, cut to 180 characters; when it had to be cut

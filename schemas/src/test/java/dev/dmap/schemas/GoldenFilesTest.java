@@ -23,7 +23,9 @@ class GoldenFilesTest {
         "dead-letter-v1.json, dead-letter",
         "dead-letter-undecodable-v1.json, dead-letter",
         "batch-state-v1.json, batch-state",
-        "worker-status-v1.json, worker-status"
+        "worker-status-v1.json, worker-status",
+        "batch-command-v1.json, batch-command",
+        "batch-event-v1.json, batch-event"
     })
     void shouldValidateAgainstItsSchemaAndRoundTripThroughItsRecord(String file, String kind) {
         JsonNode golden = golden(file);
@@ -53,6 +55,8 @@ class GoldenFilesTest {
             case "dead-letter" -> SchemaValidator.deadLetter();
             case "batch-state" -> SchemaValidator.batchState();
             case "worker-status" -> SchemaValidator.workerStatus();
+            case "batch-command" -> SchemaValidator.batchCommand();
+            case "batch-event" -> SchemaValidator.batchEvent();
             default -> throw new IllegalArgumentException(kind);
         };
     }
@@ -64,6 +68,8 @@ class GoldenFilesTest {
             case "dead-letter" -> DeadLetter.class;
             case "batch-state" -> BatchState.class;
             case "worker-status" -> WorkerStatus.class;
+            case "batch-command" -> BatchCommand.class;
+            case "batch-event" -> BatchEvent.class;
             default -> throw new IllegalArgumentException(kind);
         };
     }

@@ -1,6 +1,8 @@
 package dev.dmap.worker;
 
 import dev.dmap.worker.backend.FailureClassifier;
+import dev.dmap.worker.batches.BatchRegistry;
+import dev.dmap.worker.batches.BatchTracker;
 import dev.dmap.worker.backend.HealthProbe;
 import dev.dmap.worker.backend.HttpReply;
 import dev.dmap.worker.backend.LmStudioClient;
@@ -12,6 +14,7 @@ import dev.dmap.worker.backend.Sleeper;
 import dev.dmap.worker.config.RetrySettings;
 import dev.dmap.worker.config.SchedulingSettings;
 import dev.dmap.worker.config.WorkerConfig;
+import dev.dmap.worker.kafka.OutputTopics;
 import dev.dmap.worker.kafka.LoopStatus;
 import dev.dmap.worker.kafka.PollLoop;
 import dev.dmap.worker.kafka.WorkerLoops;
@@ -56,9 +59,13 @@ public final class Worker implements AutoCloseable {
     private final ModelCatalogue catalogue;
     private final ExecutorService callers;
     private final ScheduledExecutorService scheduler;
+    private final BatchRegistry batches;
+    private final BatchTracker tracker;
 
     private Worker(WorkerConfig config, PollLoop loop, ModelResidency residency, ModelCatalogue catalogue,
-            ExecutorService callers, ScheduledExecutorService scheduler) {
+            ExecutorService callers, ScheduledExecutorService scheduler, BatchRegistry batches, BatchTracker tracker) {
+        this.batches = batches;
+        this.tracker = tracker;
         this.config = config;
         this.loop = loop;
         this.residency = residency;
@@ -81,15 +88,21 @@ public final class Worker implements AutoCloseable {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(threads("dmap-probe"));
         HealthProbe probe = new HealthProbe(catalogue, config.backend(), scheduler);
         AdaptiveWindow window = new AdaptiveWindow(clock);
+        OutputTopics.ensure(config.kafka(), config.topics());
+        BatchRegistry batches = new BatchRegistry(config.topics(), WorkerLoops.readerProperties(config));
+        BatchTracker tracker = config.batches().tracker()
+                ? BatchTracker.start(config.topics(), config.kafka().bootstrapServers(), config.kafka().clientProperties(),
+                        config.workerId(), config.batches().stateDir(), config.batches().retention())
+                : null;
         RequestProcessor processor = new RequestProcessor(client, catalogue, residency, probe, new TokenEstimator(),
                 new ContextBudget(config.backend().contextMarginTokens()), retry(config.retry()), config.workerId(),
-                PipelineListener.both(metrics, new BackPressure(window, residency)), clock);
+                PipelineListener.both(metrics, new BackPressure(window, residency)), batches, clock);
         ExecutorService callers = Executors.newCachedThreadPool(threads("dmap-call"));
         PollLoop loop = WorkerLoops.create(config, processor, residency, window, probe,
                 strategy(config.scheduling(), config.backend().unloadCooldown(), clock), callers, metrics, clock);
         Thread pollThread = threads("dmap-poll").newThread(loop);
         pollThread.start();
-        return new Worker(config, loop, residency, catalogue, callers, scheduler);
+        return new Worker(config, loop, residency, catalogue, callers, scheduler, batches, tracker);
     }
 
     public String id() {
@@ -123,6 +136,10 @@ public final class Worker implements AutoCloseable {
         } finally {
             callers.shutdownNow();
             scheduler.shutdownNow();
+            batches.close();
+            if (tracker != null) {
+                tracker.close();
+            }
         }
         log.info("Worker {} stopped", config.workerId());
     }

@@ -8,6 +8,7 @@ import dev.dmap.schemas.TopicProvisioner;
 import dev.dmap.schemas.Topics;
 import dev.dmap.worker.Worker;
 import dev.dmap.worker.config.BackendSettings;
+import dev.dmap.worker.config.BatchSettings;
 import dev.dmap.worker.config.DeliverySettings;
 import dev.dmap.worker.config.KafkaSettings;
 import dev.dmap.worker.config.RetrySettings;
@@ -156,7 +157,7 @@ final class BenchRunner {
                 scenario.scaled(scenario.minHold()), SchedulingSettings.DEFAULT_PREFETCH, scenario.loadCost(),
                 SchedulingSettings.DEFAULT_DRAIN_GRACE);
         return new WorkerConfig(workerId, topics, kafka, backend, RetrySettings.defaults(), scheduling,
-                DeliverySettings.defaults(), WorkerConfig.DEFAULT_MAX_REQUEST_BYTES);
+                DeliverySettings.defaults(), BatchSettings.withoutTracker(), WorkerConfig.DEFAULT_MAX_REQUEST_BYTES);
     }
 
 }

@@ -6,6 +6,7 @@ import dev.dmap.schemas.TopicProvisioner;
 import dev.dmap.schemas.Topics;
 import dev.dmap.worker.Worker;
 import dev.dmap.worker.config.BackendSettings;
+import dev.dmap.worker.config.BatchSettings;
 import dev.dmap.worker.config.DeliverySettings;
 import dev.dmap.worker.config.KafkaSettings;
 import dev.dmap.worker.config.RetrySettings;
@@ -68,7 +69,7 @@ public final class OverheadBenchmark {
                 Duration.ofMillis(200), 1000, Duration.ofSeconds(1), Duration.ofSeconds(10), Map.of());
         BackendSettings backend = BackendSettings.defaults(gpu.baseUrl()).withUnloadCooldown(Duration.ZERO);
         WorkerConfig config = new WorkerConfig("overhead-worker", topics, kafka, backend, RetrySettings.defaults(),
-                SchedulingSettings.defaults(), DeliverySettings.of(mode), WorkerConfig.DEFAULT_MAX_REQUEST_BYTES);
+                SchedulingSettings.defaults(), DeliverySettings.of(mode), BatchSettings.withoutTracker(), WorkerConfig.DEFAULT_MAX_REQUEST_BYTES);
         try (Worker worker = Worker.start(config, new SimpleMeterRegistry())) {
             return Outcomes.await(bootstrapServers, topics, requests, Duration.ofMinutes(10), progress).workSpan();
         }

@@ -2,6 +2,7 @@ package dev.dmap.worker.app;
 
 import dev.dmap.schemas.Topics;
 import dev.dmap.worker.config.BackendSettings;
+import dev.dmap.worker.config.BatchSettings;
 import dev.dmap.worker.config.DeliverySettings;
 import dev.dmap.worker.config.KafkaSettings;
 import dev.dmap.worker.config.RetrySettings;
@@ -21,7 +22,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("dmap")
 public record WorkerProperties(
         String workerId, String topicPrefix, Integer maxRequestBytes,
-        Kafka kafka, Backend backend, Retry retry, Scheduling scheduling, Delivery delivery) {
+        Kafka kafka, Backend backend, Retry retry, Scheduling scheduling, Delivery delivery, Batches batches) {
 
     public record Kafka(String bootstrapServers, String groupId, Duration pollTimeout, Duration commitInterval,
             Integer maxBufferedPerPartition, Duration metadataMaxAge, Duration shutdownTimeout,
@@ -43,6 +44,9 @@ public record WorkerProperties(
     public record Delivery(DeliverySettings.Mode mode, Duration transactionInterval) {
     }
 
+    public record Batches(Boolean tracker, java.nio.file.Path stateDir, Duration retention) {
+    }
+
     public record Scheduling(SchedulingSettings.Strategy strategy, Duration maxWait, Duration minHold, Integer prefetch,
             Long loadCost, Duration drainGrace) {
     }
@@ -59,6 +63,10 @@ public record WorkerProperties(
                         delivery == null || delivery.mode() == null ? DeliverySettings.DEFAULT_MODE : delivery.mode(),
                         delivery == null || delivery.transactionInterval() == null
                                 ? DeliverySettings.DEFAULT_TRANSACTION_INTERVAL : delivery.transactionInterval()),
+                batches == null ? BatchSettings.defaults() : new BatchSettings(
+                        or(batches.tracker(), true),
+                        or(batches.stateDir(), BatchSettings.DEFAULT_STATE_DIR),
+                        or(batches.retention(), BatchSettings.DEFAULT_RETENTION)),
                 or(maxRequestBytes, WorkerConfig.DEFAULT_MAX_REQUEST_BYTES));
     }
 

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param retry           retries of transient backend failures
  * @param scheduling      which records to serve next
  * @param delivery        exactly-once or at-least-once
+ * @param batches         the batch tracker
  * @param maxRequestBytes larger request records end as {@code payload_too_large}
  */
 public record WorkerConfig(
@@ -25,6 +26,7 @@ public record WorkerConfig(
         RetrySettings retry,
         SchedulingSettings scheduling,
         DeliverySettings delivery,
+        BatchSettings batches,
         int maxRequestBytes) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -37,6 +39,7 @@ public record WorkerConfig(
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(scheduling, "scheduling");
         Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(batches, "batches");
         if (workerId.isBlank()) {
             throw new IllegalArgumentException("worker id must not be blank");
         }
@@ -49,30 +52,34 @@ public record WorkerConfig(
     public static WorkerConfig defaults(String workerId, String bootstrapServers, java.net.URI backendUrl) {
         return new WorkerConfig(workerId, Topics.defaults(), KafkaSettings.defaults(bootstrapServers),
                 BackendSettings.defaults(backendUrl), RetrySettings.defaults(), SchedulingSettings.defaults(),
-                DeliverySettings.defaults(), DEFAULT_MAX_REQUEST_BYTES);
+                DeliverySettings.defaults(), BatchSettings.defaults(), DEFAULT_MAX_REQUEST_BYTES);
     }
 
     public WorkerConfig withBackend(BackendSettings newBackend) {
-        return new WorkerConfig(workerId, topics, kafka, newBackend, retry, scheduling, delivery, maxRequestBytes);
+        return new WorkerConfig(workerId, topics, kafka, newBackend, retry, scheduling, delivery, batches, maxRequestBytes);
     }
 
     public WorkerConfig withRetry(RetrySettings newRetry) {
-        return new WorkerConfig(workerId, topics, kafka, backend, newRetry, scheduling, delivery, maxRequestBytes);
+        return new WorkerConfig(workerId, topics, kafka, backend, newRetry, scheduling, delivery, batches, maxRequestBytes);
     }
 
     public WorkerConfig withKafka(KafkaSettings newKafka) {
-        return new WorkerConfig(workerId, topics, newKafka, backend, retry, scheduling, delivery, maxRequestBytes);
+        return new WorkerConfig(workerId, topics, newKafka, backend, retry, scheduling, delivery, batches, maxRequestBytes);
     }
 
     public WorkerConfig withScheduling(SchedulingSettings newScheduling) {
-        return new WorkerConfig(workerId, topics, kafka, backend, retry, newScheduling, delivery, maxRequestBytes);
+        return new WorkerConfig(workerId, topics, kafka, backend, retry, newScheduling, delivery, batches, maxRequestBytes);
     }
 
     public WorkerConfig withDelivery(DeliverySettings newDelivery) {
-        return new WorkerConfig(workerId, topics, kafka, backend, retry, scheduling, newDelivery, maxRequestBytes);
+        return new WorkerConfig(workerId, topics, kafka, backend, retry, scheduling, newDelivery, batches, maxRequestBytes);
+    }
+
+    public WorkerConfig withBatches(BatchSettings newBatches) {
+        return new WorkerConfig(workerId, topics, kafka, backend, retry, scheduling, delivery, newBatches, maxRequestBytes);
     }
 
     public WorkerConfig withWorkerId(String newWorkerId) {
-        return new WorkerConfig(newWorkerId, topics, kafka, backend, retry, scheduling, delivery, maxRequestBytes);
+        return new WorkerConfig(newWorkerId, topics, kafka, backend, retry, scheduling, delivery, batches, maxRequestBytes);
     }
 }

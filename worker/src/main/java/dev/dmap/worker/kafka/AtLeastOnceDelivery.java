@@ -50,6 +50,13 @@ final class AtLeastOnceDelivery implements Delivery {
     }
 
     @Override
+    public void skip(PendingRecord pending) {
+        if (assignment.owns(pending)) {
+            assignment.tracker(pending.partition()).finished(pending.offset());
+        }
+    }
+
+    @Override
     public void sendBestEffort(ProducerRecord<byte[], byte[]> record) {
         producer.send(record);
     }

@@ -13,6 +13,9 @@ interface Delivery extends AutoCloseable {
     /** Sends a fetched record's terminal record; its offset is finished once the record is durable. */
     void send(PendingRecord pending, ProducerRecord<byte[], byte[]> record);
 
+    /** Finishes a fetched record that needs no terminal record (a duplicate of an ended batch). */
+    void skip(PendingRecord pending);
+
     /** Sends a record whose loss costs nothing (the worker's status). */
     void sendBestEffort(ProducerRecord<byte[], byte[]> record);
 

@@ -71,6 +71,17 @@ final class ExactlyOnceDelivery implements Delivery {
         inTransaction.add(pending);
     }
 
+    /** The record's offset commits with the next transaction. */
+    @Override
+    public void skip(PendingRecord pending) {
+        if (!open) {
+            producer.beginTransaction();
+            open = true;
+            openedAt = clock.instant();
+        }
+        inTransaction.add(pending);
+    }
+
     @Override
     public void sendBestEffort(ProducerRecord<byte[], byte[]> record) {
         if (!open) {

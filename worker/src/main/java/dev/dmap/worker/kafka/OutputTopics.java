@@ -7,11 +7,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 
 /** Creates the results, dead-letter and batches topics when they are missing, so the first outcome has somewhere to go. */
-final class OutputTopics {
+public final class OutputTopics {
     private OutputTopics() {
     }
 
-    static void ensure(KafkaSettings settings, Topics topics) {
+    public static void ensure(KafkaSettings settings, Topics topics) {
         try (Admin admin = Admin.create(ClientProperties.admin(settings))) {
             new TopicProvisioner(admin, topics).ensureOutputs();
         } catch (InterruptedException e) {

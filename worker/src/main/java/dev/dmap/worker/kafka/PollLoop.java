@@ -182,6 +182,11 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
             backendDown(deferred.reason());
             return;
         }
+        if (outcome instanceof Outcome.Skipped skipped) {
+            log.debug("Skipping {}: {}", pending.where(), skipped.reason());
+            delivery.skip(pending);
+            return;
+        }
         publish(pending, outcome);
     }
 

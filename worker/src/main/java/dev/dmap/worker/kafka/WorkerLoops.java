@@ -24,7 +24,6 @@ public final class WorkerLoops {
 
     public static PollLoop create(WorkerConfig config, RequestProcessor processor, ModelResidency residency,
             AdaptiveWindow window, HealthProbe probe, DispatchStrategy strategy, ExecutorService callers, WorkerMetrics metrics, Clock clock) {
-        OutputTopics.ensure(config.kafka(), config.topics());
         DeadLetters deadLetters = new DeadLetters(config.workerId());
         boolean affinity = config.scheduling().strategy() == SchedulingSettings.Strategy.AFFINITY;
         var consumer = new KafkaConsumer<byte[], byte[]>(ClientProperties.consumer(config.kafka(), config.workerId(),
@@ -41,6 +40,14 @@ public final class WorkerLoops {
                 events -> new Dispatcher(strategy, residency, window, config.backend().maxLoadedModels(), processor,
                         callers, events, metrics, deadLetters));
         return new PollLoop(parts);
+    }
+
+    /** Client properties for a plain reader of dmap's topics (no group). */
+    public static java.util.Map<String, Object> readerProperties(WorkerConfig config) {
+        java.util.Map<String, Object> props = new java.util.HashMap<>(config.kafka().clientProperties());
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, config.workerId());
+        return props;
     }
 
     private static LoopParts.DeliveryFactory delivery(WorkerConfig config, KafkaConsumer<byte[], byte[]> consumer,

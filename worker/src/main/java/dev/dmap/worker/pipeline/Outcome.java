@@ -22,4 +22,13 @@ public sealed interface Outcome {
      */
     record Deferred(String reason) implements Outcome {
     }
+
+    /**
+     * A duplicate: the request already has its terminal record (its batch has ended). Nothing is
+     * published; its offset is simply committed.
+     *
+     * @param reason why, for the log
+     */
+    record Skipped(String reason) implements Outcome {
+    }
 }

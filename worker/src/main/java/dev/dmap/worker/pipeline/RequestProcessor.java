@@ -43,11 +43,13 @@ public final class RequestProcessor {
     private final DeadLetters deadLetters;
     private final PipelineListener listener;
     private final String workerId;
+    private final BatchGate batches;
     private final Clock clock;
 
     public RequestProcessor(LmStudioClient client, ModelCatalogue catalogue, ModelResidency residency, HealthProbe probe,
             TokenEstimator tokens, ContextBudget budget, Retry retry, String workerId, PipelineListener listener,
-            Clock clock) {
+            BatchGate batches, Clock clock) {
+        this.batches = batches;
         this.client = client;
         this.catalogue = catalogue;
         this.residency = residency;
@@ -65,6 +67,13 @@ public final class RequestProcessor {
         Request request = work.request();
         Instant started = clock.instant();
         try {
+            if (request.attempt() == 1 && batches.ended(request.batchId())) {
+                return new Outcome.Skipped("batch " + request.batchId() + " has ended; this is a duplicate");
+            }
+            if (batches.cancelled(request.batchId())) {
+                return failed(work, ErrorCode.BATCH_CANCELLED, "batch " + request.batchId()
+                        + " was cancelled before a worker served this request", null, 0);
+            }
             if (request.deadline() != null && started.isAfter(request.deadline())) {
                 return failed(work, ErrorCode.DEADLINE_EXCEEDED, "the deadline " + request.deadline()
                         + " passed before a worker could serve it", null, 0);

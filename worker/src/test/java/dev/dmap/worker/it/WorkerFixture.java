@@ -5,6 +5,7 @@ import dev.dmap.devkit.emulator.LmStudioEmulator;
 import dev.dmap.schemas.Topics;
 import dev.dmap.worker.Worker;
 import dev.dmap.worker.config.BackendSettings;
+import dev.dmap.worker.config.BatchSettings;
 import dev.dmap.worker.config.DeliverySettings;
 import dev.dmap.worker.config.KafkaSettings;
 import dev.dmap.worker.config.RetrySettings;
@@ -48,7 +49,7 @@ public final class WorkerFixture implements AutoCloseable {
                 Duration.ofSeconds(5));
         RetrySettings retry = new RetrySettings(4, Duration.ofMillis(10), 2.0, Duration.ofMillis(100), 0.5);
         return new WorkerConfig(workerId, topics, kafkaSettings, backend, retry, SchedulingSettings.defaults(),
-                DeliverySettings.defaults(), WorkerConfig.DEFAULT_MAX_REQUEST_BYTES);
+                DeliverySettings.defaults(), BatchSettings.withoutTracker(), WorkerConfig.DEFAULT_MAX_REQUEST_BYTES);
     }
 
     public Worker startWorker(String workerId) {

@@ -1,0 +1,64 @@
+package dev.dmap.cli;
+
+import dev.dmap.schemas.BatchCommand;
+import dev.dmap.schemas.BatchState;
+import dev.dmap.schemas.MessageCodec;
+import dev.dmap.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import tools.jackson.core.JacksonException;
+
+/**
+ * What the topics say of batches: their creation commands (written by {@code submit}, so always
+ * there) and their latest states (written by the batch tracker in the workers).
+ */
+final class BatchCommands {
+    private BatchCommands() {
+    }
+
+    /** The creation command of a batch, if it was ever submitted. */
+    static Optional<BatchCommand> created(KafkaOptions kafka, String batchId) {
+        return Optional.ofNullable(createdAll(kafka).get(batchId));
+    }
+
+    static Map<String, BatchCommand> createdAll(KafkaOptions kafka) {
+        Map<String, BatchCommand> created = new TreeMap<>();
+        TopicReader.readAll(kafka, List.of(kafka.topics().batchCommands()), record -> {
+            BatchCommand command = decode(record.value(), BatchCommand.class);
+            if (command != null && BatchCommand.CREATED.equals(command.type())) {
+                created.putIfAbsent(command.batchId(), command);
+            }
+        });
+        return created;
+    }
+
+    /** Every batch's latest state, by batch id. */
+    static Map<String, BatchState> states(KafkaOptions kafka) {
+        Topics topics = kafka.topics();
+        Map<String, BatchState> states = new TreeMap<>();
+        TopicReader.readAll(kafka, List.of(topics.batches()), record -> {
+            if (record.key() == null) {
+                return;
+            }
+            String batchId = new String(record.key(), StandardCharsets.UTF_8);
+            BatchState state = decode(record.value(), BatchState.class);
+            if (state == null) {
+                states.remove(batchId);
+            } else {
+                states.put(batchId, state);
+            }
+        });
+        return states;
+    }
+
+    private static <T> T decode(byte[] value, Class<T> type) {
+        try {
+            return value == null ? null : MessageCodec.decode(value, type);
+        } catch (JacksonException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.dmap.cli;
+
+import dev.dmap.schemas.WorkerStatus;
+import java.io.PrintWriter;
+
+/** The readable form of {@link StatusReport}. */
+final class StatusTables {
+    private StatusTables() {
+    }
+
+    static void print(PrintWriter out, StatusReport report) {
+        out.println("BATCHES");
+        out.printf("  %-36s %-12s %-16s %9s %9s %7s %7s %9s %8s%n", "batch", "status", "outcome", "done", "total",
+                "failed", "%", "req/s", "eta");
+        for (StatusReport.BatchRow b : report.batches()) {
+            out.printf("  %-36s %-12s %-16s %9d %9d %7d %6.1f%% %9.1f %8s%n", b.batchId(), b.status(),
+                    b.outcome() == null ? "-" : b.outcome(), b.completed() + b.failed(), b.total(), b.failed(),
+                    100 * b.progress(), b.perSecond(), b.etaSeconds() == null ? "-" : b.etaSeconds() + "s");
+        }
+        if (report.batches().isEmpty()) {
+            out.println("  (none)");
+        }
+        out.println();
+        out.println("MODELS");
+        out.printf("  %-44s %9s  %-24s %-24s%n", "model", "backlog", "served by", "loaded on");
+        for (StatusReport.ModelRow m : report.models()) {
+            out.printf("  %-44s %9d  %-24s %-24s%n", m.model(), m.backlog(), list(m.servedBy()), list(m.loadedOn()));
+        }
+        out.println();
+        out.println("WORKERS");
+        out.printf("  %-20s %-9s %-10s %9s %9s %7s  %s%n", "worker", "strategy", "backend", "in flight", "waiting", "loads",
+                "loaded");
+        for (WorkerStatus w : report.workers()) {
+            out.printf("  %-20s %-9s %-10s %9d %9d %7d  %s%n", w.workerId(), w.strategy(), w.backendUp() ? "up" : "DOWN",
+                    w.inFlight(), w.waiting(), w.modelLoads(), list(w.loadedModels()));
+        }
+        if (report.workers().isEmpty()) {
+            out.println("  (no worker reported in the last minute)");
+        }
+        out.flush();
+    }
+
+    private static String list(java.util.List<String> values) {
+        return values.isEmpty() ? "-" : String.join(",", values);
+    }
+}

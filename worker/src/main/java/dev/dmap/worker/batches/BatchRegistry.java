@@ -1,0 +1,146 @@
+package dev.dmap.worker.batches;
+
+import dev.dmap.schemas.BatchCommand;
+import dev.dmap.schemas.BatchState;
+import dev.dmap.schemas.MessageCodec;
+import dev.dmap.schemas.Topics;
+import dev.dmap.worker.pipeline.BatchGate;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Follows the batch commands (for cancellations) and the batch states (for ended batches) on a
+ * thread of its own, so that a worker stops calling the backend for a cancelled batch within a
+ * second or so. Holds one entry per cancelled or ended batch.
+ */
+public final class BatchRegistry implements BatchGate, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BatchRegistry.class);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Topics topics;
+    private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    private final Set<String> ended = ConcurrentHashMap.newKeySet();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public BatchRegistry(Topics topics, Map<String, Object> clientProperties) {
+        this.topics = topics;
+        Map<String, Object> props = new java.util.HashMap<>(clientProperties);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        props.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
+        props.remove(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, props.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, "dmap") + "-batches");
+        this.consumer = new KafkaConsumer<>(props);
+        this.thread = new Thread(this::follow, "dmap-batches");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    @Override
+    public boolean cancelled(String batchId) {
+        return batchId != null && cancelled.contains(batchId);
+    }
+
+    @Override
+    public boolean ended(String batchId) {
+        return batchId != null && ended.contains(batchId);
+    }
+
+    private void follow() {
+        try {
+            List<TopicPartition> partitions = partitions();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    apply(record);
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            log.error("Stopped following batch commands and states", e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** The partitions of both topics, waiting for topics that another process has not finished creating. */
+    private List<TopicPartition> partitions() {
+        while (true) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            boolean complete = true;
+            for (String topic : List.of(topics.batchCommands(), topics.batches())) {
+                var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+                complete &= !infos.isEmpty();
+                infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            }
+            if (complete) {
+                return partitions;
+            }
+            log.debug("Waiting for topics {} and {}", topics.batchCommands(), topics.batches());
+            if (!running) {
+                throw new WakeupException();
+            }
+            sleepQuietly();
+        }
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> record) {
+        if (record.key() == null || record.value() == null) {
+            return;
+        }
+        String batchId = new String(record.key(), StandardCharsets.UTF_8);
+        try {
+            if (record.topic().equals(topics.batchCommands())) {
+                if (BatchCommand.CANCEL.equals(MessageCodec.decode(record.value(), BatchCommand.class).type())) {
+                    if (cancelled.add(batchId)) {
+                        log.info("Batch {} is cancelled: its remaining requests end as batch_cancelled", batchId);
+                    }
+                }
+            } else if (MessageCodec.decode(record.value(), BatchState.class).ended()) {
+                ended.add(batchId);
+            }
+        } catch (JacksonException | IllegalArgumentException e) {
+            log.warn("Ignoring an unreadable record on {}: {}", record.topic(), e.getMessage());
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
