@@ -3,12 +3,17 @@ package dev.dmap.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.dmap.cli.BatchFile;
 import dev.dmap.cli.DmapCli;
 import dev.dmap.cli.ExitCodes;
+import dev.dmap.cli.KafkaOptions;
+import dev.dmap.cli.Submitter;
 import dev.dmap.devkit.broker.LocalBroker;
 import dev.dmap.devkit.emulator.EmulatorConfig;
 import dev.dmap.devkit.emulator.LmStudioEmulator;
+import dev.dmap.schemas.BatchCommand;
 import dev.dmap.schemas.MessageCodec;
+import dev.dmap.schemas.Request;
 import dev.dmap.schemas.Topics;
 import dev.dmap.worker.Worker;
 import dev.dmap.worker.config.BatchSettings;
@@ -16,8 +21,10 @@ import dev.dmap.worker.config.WorkerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,8 +32,12 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -134,6 +145,40 @@ class BatchLifecycleIT {
         assertThat(countResults(batch)).isEqualTo(5);
         assertThat(submitExit(dir, lines(6, "mistral-7b-instruct-v0.3"), "--batch-id", "job-again"))
                 .as("another file under a used id is refused").isEqualTo(ExitCodes.INVALID_INPUT);
+    }
+
+    @Test
+    void shouldFinishAnInterruptedSubmitWithoutServingARequestTwice(@TempDir Path dir) throws Exception {
+        String model = "qwen2.5-7b-instruct";
+        int callsBefore = gpu.stats().inferenceCallsByModel().getOrDefault(model, 0);
+        Path file = dir.resolve("input.jsonl");
+        Files.write(file, lines(6, model));
+        BatchFile batchFile = BatchFile.read(file);
+        String batch = "job-interrupted";
+        KafkaOptions kafka = KafkaOptions.of(broker.bootstrapServers(), Topics.DEFAULT_PREFIX);
+        Instant submittedAt = Instant.now();
+        // an earlier submit published the creation command and half the requests, then died
+        new Submitter(kafka, Clock.systemUTC()).command(BatchCommand.created(batch, 6, batchFile.countsByModel(),
+                "input.jsonl", null, submittedAt));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            for (Request request : batchFile.requests().subList(0, 3)) {
+                Request published = request.withBatch(batch, submittedAt, null);
+                producer.send(new ProducerRecord<>(Topics.defaults().requests(model),
+                        published.id().getBytes(StandardCharsets.UTF_8), MessageCodec.encode(published))).get();
+            }
+        }
+        await().atMost(PATIENCE).until(() -> countResults(batch) == 3);
+
+        StringWriter out = new StringWriter();
+        assertThat(submit(dir, lines(6, model), out, "--batch-id", batch)).isEqualTo(ExitCodes.OK);
+
+        JsonNode state = awaitState(batch, "completed");
+        assertThat(state.at("/request_counts/completed").asInt()).isEqualTo(6);
+        assertThat(countResults(batch)).isEqualTo(6);
+        assertThat(gpu.stats().inferenceCallsByModel().get(model) - callsBefore).isEqualTo(6);
     }
 
     @Test

@@ -19,9 +19,36 @@ final class BatchCommands {
     private BatchCommands() {
     }
 
+    /**
+     * How far an earlier submit of a batch got.
+     *
+     * @param created   its creation command
+     * @param published whether every request was published (a submit interrupted midway has not)
+     */
+    record Submission(BatchCommand created, boolean published) {
+    }
+
+    /** The earlier submission of a batch, if it was ever submitted. */
+    static Optional<Submission> submission(KafkaOptions kafka, String batchId) {
+        BatchCommand[] created = new BatchCommand[1];
+        boolean[] published = new boolean[1];
+        TopicReader.readAll(kafka, List.of(kafka.topics().batchCommands()), record -> {
+            BatchCommand command = decode(record.value(), BatchCommand.class);
+            if (command == null || !command.batchId().equals(batchId)) {
+                return;
+            }
+            if (BatchCommand.CREATED.equals(command.type()) && created[0] == null) {
+                created[0] = command;
+            } else if (BatchCommand.PUBLISHED.equals(command.type())) {
+                published[0] = true;
+            }
+        });
+        return Optional.ofNullable(created[0]).map(command -> new Submission(command, published[0]));
+    }
+
     /** The creation command of a batch, if it was ever submitted. */
     static Optional<BatchCommand> created(KafkaOptions kafka, String batchId) {
-        return Optional.ofNullable(createdAll(kafka).get(batchId));
+        return submission(kafka, batchId).map(Submission::created);
     }
 
     static Map<String, BatchCommand> createdAll(KafkaOptions kafka) {

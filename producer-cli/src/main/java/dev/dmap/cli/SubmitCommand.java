@@ -56,13 +56,17 @@ public class SubmitCommand implements Callable<Integer> {
         java.time.Instant expires = deadline != null ? deadline
                 : completionWindow != null ? clock.instant().plus(completionWindow) : null;
         SubmittedBatch submitted = new Submitter(kafka, clock).submit(batch, id, expires, progress);
-        if (submitted.again()) {
-            err.printf("Batch %s was submitted before with this file; nothing was published again.%n", submitted.batchId());
-            spec.commandLine().getOut().println(submitted.batchId());
-            return ExitCodes.OK;
+        switch (submitted.publication()) {
+            case NONE -> {
+                err.printf("Batch %s was submitted before with this file; nothing was published again.%n", submitted.batchId());
+                spec.commandLine().getOut().println(submitted.batchId());
+                return ExitCodes.OK;
+            }
+            case RESUMED -> err.printf("Batch %s was submitted before but stopped midway; published its %d requests again "
+                    + "(requests already taken are skipped)%n", submitted.batchId(), submitted.total());
+            case ALL -> err.printf("Submitted batch %s: %d requests%s%n", submitted.batchId(), submitted.total(),
+                    expires == null ? "" : ", deadline " + expires);
         }
-        err.printf("Submitted batch %s: %d requests%s%n", submitted.batchId(), submitted.total(),
-                expires == null ? "" : ", deadline " + expires);
         submitted.byModel().forEach((model, count) -> err.printf("  %-50s %d%n", model, count));
         err.printf("Collect the results with: dmap collect --batch-id %s -o results.jsonl%n", submitted.batchId());
         spec.commandLine().getOut().println(submitted.batchId());

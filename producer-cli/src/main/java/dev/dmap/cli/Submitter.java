@@ -22,7 +22,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Publishes a validated batch: a {@code created} command (its size), each request to its model's
  * topic keyed by request id (deterministic: {@code <batch>:<custom_id>}) with an idempotent
  * producer, then a {@code published} command. Creates missing topics. Submitting a batch id again
- * publishes nothing.
+ * publishes nothing, unless the earlier submit stopped before its {@code published} command: then
+ * it publishes the requests again, and the duplicates are skipped downstream.
  */
 public final class Submitter {
     private final KafkaOptions kafka;
@@ -35,7 +36,8 @@ public final class Submitter {
 
     /**
      * Publishes the batch, unless a batch with this id was submitted before: then nothing is
-     * published again (same file) or the submit is refused (different file).
+     * published again (same file, fully published), the interrupted submit is finished (same file),
+     * or the submit is refused (different file).
      *
      * @param deadline when unserved requests expire, or null
      * @param progress whether to draw a progress bar on stderr
@@ -47,18 +49,36 @@ public final class Submitter {
             kafka.requireReachable(admin);
             TopicSetup.ensure(admin, topics, byModel.keySet());
         }
-        Optional<BatchCommand> earlier = BatchCommands.created(kafka, batchId);
+        Optional<BatchCommands.Submission> earlier = BatchCommands.submission(kafka, batchId);
         if (earlier.isPresent()) {
-            return alreadySubmitted(earlier.get(), file, byModel);
+            BatchCommand created = earlier.get().created();
+            requireSameFile(created, file, byModel);
+            if (earlier.get().published()) {
+                return new SubmittedBatch(batchId, file.requests().size(), byModel, SubmittedBatch.Publication.NONE);
+            }
+            // the earlier submit stopped midway: publish it all again, as it was; workers skip
+            // the ids already taken, and the batch tracker counts each request once
+            publish(file, batchId, created.at(), created.expiresAt(), progress, null);
+            return new SubmittedBatch(batchId, file.requests().size(), byModel, SubmittedBatch.Publication.RESUMED);
         }
         Instant now = clock.instant();
+        publish(file, batchId, now, deadline, progress, BatchCommand.created(batchId, file.requests().size(), byModel,
+                file.path().getFileName().toString(), deadline, now));
+        return new SubmittedBatch(batchId, file.requests().size(), byModel, SubmittedBatch.Publication.ALL);
+    }
+
+    /** Publishes the creation command (unless null), every request, then the published command. */
+    private void publish(BatchFile file, String batchId, Instant submittedAt, Instant deadline, boolean progress,
+            BatchCommand created) {
+        Topics topics = kafka.topics();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties());
                 ProgressBar bar = progress ? Progress.bar("Submitting", file.requests().size()) : null) {
-            command(producer, BatchCommand.created(batchId, file.requests().size(), byModel,
-                    file.path().getFileName().toString(), deadline, now));
+            if (created != null) {
+                command(producer, created);
+            }
             AtomicReference<Exception> failure = new AtomicReference<>();
             for (Request request : file.requests()) {
-                Request published = request.withBatch(batchId, now, deadline);
+                Request published = request.withBatch(batchId, submittedAt, deadline);
                 producer.send(new ProducerRecord<>(topics.requests(published.model()), utf8(published.id()),
                         MessageCodec.encode(published)), (metadata, error) -> {
                             if (error != null) {
@@ -70,11 +90,11 @@ public final class Submitter {
             }
             producer.flush();
             if (failure.get() != null) {
-                throw new CliException(ExitCodes.UNREACHABLE, "publishing failed: " + failure.get().getMessage());
+                throw new CliException(ExitCodes.UNREACHABLE, "publishing failed: " + failure.get().getMessage()
+                        + "; run the same submit again to finish it");
             }
             command(producer, BatchCommand.published(batchId, clock.instant()));
         }
-        return new SubmittedBatch(batchId, file.requests().size(), byModel, false);
     }
 
     /** Publishes a batch command and waits for the broker to have it. */
@@ -96,14 +116,13 @@ public final class Submitter {
         }
     }
 
-    private static SubmittedBatch alreadySubmitted(BatchCommand earlier, BatchFile file, Map<String, Long> byModel) {
+    private static void requireSameFile(BatchCommand earlier, BatchFile file, Map<String, Long> byModel) {
         boolean sameFile = earlier.total() != null && earlier.total() == file.requests().size()
                 && java.util.Objects.equals(earlier.models(), new java.util.TreeMap<>(byModel));
         if (!sameFile) {
             throw new CliException(ExitCodes.INVALID_INPUT, "batch " + earlier.batchId() + " was submitted before with "
                     + earlier.total() + " requests (" + earlier.inputFile() + "); choose another --batch-id");
         }
-        return new SubmittedBatch(earlier.batchId(), file.requests().size(), byModel, true);
     }
 
     private Map<String, Object> producerProperties() {

@@ -59,6 +59,7 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
     private final QueueDepth depth;
     private final StatusReporter status;
     private final RebalanceNudge nudge;
+    private final SeenRequests seen = new SeenRequests();
     private final Queue<LoopEvent> events = new ConcurrentLinkedQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -155,7 +156,13 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
         Decoded.Valid valid = (Decoded.Valid) decoded;
         Work work = new Work(valid.request(), valid.tree(), source, now, TraceHeaders.from(record.headers()));
         depth.learnModel(record.topic(), valid.request().model());
-        dispatcher.enqueue(new PendingRecord(seq++, epoch, record, work, now));
+        PendingRecord pending = new PendingRecord(seq++, epoch, record, work, now);
+        if (!seen.firstTime(partition, valid.request().id(), valid.request().attempt())) {
+            log.debug("Skipping {}: request {} was taken before; this is a duplicate", pending.where(), valid.request().id());
+            delivery.skip(pending);
+            return;
+        }
+        dispatcher.enqueue(pending);
     }
 
     private void handleEvents() {
@@ -241,6 +248,7 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
     @Override
     public void release(Collection<TopicPartition> partitions) {
         dispatcher.forget(partitions);
+        seen.forget(partitions);
         awaitSettled(partitions, clock.instant().plus(settings.shutdownTimeout()));
         try {
             delivery.commit(true);
@@ -252,6 +260,7 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
     @Override
     public void lost(Collection<TopicPartition> partitions) {
         dispatcher.forget(partitions);
+        seen.forget(partitions);
     }
 
     /** The transaction was aborted: every owned partition is served again from its committed offset. */
@@ -259,6 +268,7 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
     public void rewind() {
         Set<TopicPartition> owned = Set.copyOf(assignment.partitions());
         dispatcher.forget(owned);
+        seen.forget(owned);
         assignment.restart(owned);
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(owned);
         for (TopicPartition partition : owned) {

@@ -84,6 +84,24 @@ abstract class WorkerScenarios {
     }
 
     @Test
+    void shouldServeARequestPublishedSeveralTimesOnce() throws Exception {
+        WorkerFixture f = fixture(0.01);
+        f.kafka.createRequestTopics(Set.of(QWEN), 1);
+        f.startWorker("w1");
+        for (int i = 0; i < 3; i++) {
+            f.kafka.publishRequest("twice", QWEN, "Hello", 32);
+        }
+        f.kafka.publishRequest("after", QWEN, "Hello again", 32);
+
+        // served in fetch order: by the time the last request has its result, any duplicate was called
+        await().atMost(PATIENCE).until(() -> f.kafka.results().stream()
+                .anyMatch(r -> r.path("custom_id").asString().equals("after")));
+
+        assertThat(f.kafka.results()).extracting(r -> r.path("custom_id").asString()).containsExactlyInAnyOrder("twice", "after");
+        assertThat(f.emulator.stats().totalInferenceCalls()).isEqualTo(2);
+    }
+
+    @Test
     void shouldDeadLetterAClientErrorWithTheUpstreamBody() throws Exception {
         WorkerFixture f = fixture(0.01);
         f.kafka.createRequestTopics(Set.of(QWEN), 1);
