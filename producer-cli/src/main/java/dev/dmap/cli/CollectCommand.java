@@ -38,9 +38,8 @@ public class CollectCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Start the files afresh (default: resume them, writing only what is missing).")
     boolean overwrite;
 
-    @Option(names = "--no-progress", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Show a progress bar on stderr (default: on).")
-    boolean progress;
+    @Option(names = "--no-progress", negatable = true, description = "A progress bar on stderr (default: on).")
+    boolean progress = true;
 
     @Spec
     CommandSpec spec;

@@ -25,6 +25,7 @@ public class DmapCli {
     public static CommandLine commandLine(Object command) {
         Logging.quietDefaults();
         CommandLine commandLine = new CommandLine(command);
+        commandLine.setUsageHelpWidth(100); // descriptions are written in lines of up to 100 characters
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
             if (error instanceof CliException cli) {
                 cmd.getErr().println("dmap: " + cli.getMessage());

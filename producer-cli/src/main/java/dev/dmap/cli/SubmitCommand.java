@@ -33,9 +33,8 @@ public class SubmitCommand implements Callable<Integer> {
     @Option(names = "--deadline", description = "Explicit deadline (RFC 3339, e.g. 2026-11-27T08:00:00Z).")
     java.time.Instant deadline;
 
-    @Option(names = "--no-progress", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Show a progress bar on stderr (default: on).")
-    boolean progress;
+    @Option(names = "--no-progress", negatable = true, description = "A progress bar on stderr (default: on).")
+    boolean progress = true;
 
     @Spec
     CommandSpec spec;

@@ -2,6 +2,7 @@ package dev.dmap.worker.kafka;
 
 import dev.dmap.schemas.Decoded;
 import dev.dmap.schemas.DeadLetter;
+import dev.dmap.schemas.ErrorCode;
 import dev.dmap.schemas.RequestDecoder;
 import dev.dmap.schemas.Result;
 import dev.dmap.schemas.Source;
@@ -205,14 +206,23 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
             delivery.send(pending, records.result(pending, result));
         } else if (outcome instanceof Outcome.Failed failed) {
             DeadLetter deadLetter = failed.deadLetter();
-            log.error("Request {} from {} is a dead letter: {}: {}", deadLetter.requestId(), pending.where(),
-                    deadLetter.error().code(), deadLetter.error().message());
+            if (asked(deadLetter.error().code())) {
+                log.debug("Request {} from {} ends as {}", deadLetter.requestId(), pending.where(), deadLetter.error().code());
+            } else {
+                log.error("Request {} from {} is a dead letter: {}: {}", deadLetter.requestId(), pending.where(),
+                        deadLetter.error().code(), deadLetter.error().message());
+            }
             metrics.requestFinished(String.valueOf(deadLetter.model()), deadLetter.error().code(), took);
             metrics.deadLetter(deadLetter.model(), deadLetter.error().code());
             delivery.send(pending, records.deadLetter(pending, deadLetter));
         } else {
             throw new IllegalStateException("a deferred outcome is not published: " + outcome);
         }
+    }
+
+    /** Dead letters the user asked for (a cancel, a deadline): one log line per batch, not per request. */
+    private static boolean asked(String code) {
+        return ErrorCode.BATCH_CANCELLED.code().equals(code) || ErrorCode.DEADLINE_EXCEEDED.code().equals(code);
     }
 
     private void publishAgain(LoopEvent.PublishFailed failed) {
