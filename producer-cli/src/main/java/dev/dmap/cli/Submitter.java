@@ -79,14 +79,16 @@ public final class Submitter {
             AtomicReference<Exception> failure = new AtomicReference<>();
             for (Request request : file.requests()) {
                 Request published = request.withBatch(batchId, submittedAt, deadline);
-                producer.send(new ProducerRecord<>(topics.requests(published.model()), utf8(published.id()),
-                        MessageCodec.encode(published)), (metadata, error) -> {
-                            if (error != null) {
-                                failure.compareAndSet(null, error);
-                            } else if (bar != null) {
-                                bar.step();
-                            }
-                        });
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.requests(published.model()),
+                        utf8(published.id()), MessageCodec.encode(published));
+                record.headers().add(TraceContext.HEADER, utf8(TraceContext.newTraceparent()));
+                producer.send(record, (metadata, error) -> {
+                    if (error != null) {
+                        failure.compareAndSet(null, error);
+                    } else if (bar != null) {
+                        bar.step();
+                    }
+                });
             }
             producer.flush();
             if (failure.get() != null) {

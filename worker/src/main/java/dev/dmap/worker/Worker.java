@@ -17,6 +17,7 @@ import dev.dmap.worker.config.WorkerConfig;
 import dev.dmap.worker.kafka.OutputTopics;
 import dev.dmap.worker.kafka.LoopStatus;
 import dev.dmap.worker.kafka.PollLoop;
+import dev.dmap.worker.kafka.RequestTracing;
 import dev.dmap.worker.kafka.WorkerLoops;
 import dev.dmap.worker.metrics.WorkerMetrics;
 import dev.dmap.worker.pipeline.BackPressure;
@@ -34,11 +35,14 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +83,15 @@ public final class Worker implements AutoCloseable {
     }
 
     public static Worker start(WorkerConfig config, MeterRegistry registry, Clock clock) {
+        return start(config, registry, RequestTracing.PASS_THROUGH, clock);
+    }
+
+    /**
+     * Starts a worker.
+     *
+     * @param tracing spans per request ({@link RequestTracing#of}), or {@link RequestTracing#PASS_THROUGH}
+     */
+    public static Worker start(WorkerConfig config, MeterRegistry registry, RequestTracing tracing, Clock clock) {
         log.info("Starting worker {} against {} ({}), Kafka at {}", config.workerId(), config.backend().baseUrl(),
                 config.scheduling().strategy(), config.kafka().bootstrapServers());
         WorkerMetrics metrics = new WorkerMetrics(registry);
@@ -87,6 +100,7 @@ public final class Worker implements AutoCloseable {
         ModelResidency residency = new ModelResidency(client, catalogue, config.backend(), clock, Sleeper.SYSTEM, metrics);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(threads("dmap-probe"));
         HealthProbe probe = new HealthProbe(catalogue, config.backend(), scheduler);
+        scheduler.scheduleWithFixedDelay(() -> metrics.loadedModels(slotsByLoadedModel(residency)), 0, 1, TimeUnit.SECONDS);
         AdaptiveWindow window = new AdaptiveWindow(clock);
         OutputTopics.ensure(config.kafka(), config.topics());
         BatchRegistry batches = new BatchRegistry(config.topics(), WorkerLoops.readerProperties(config));
@@ -99,10 +113,16 @@ public final class Worker implements AutoCloseable {
                 PipelineListener.both(metrics, new BackPressure(window, residency)), batches, clock);
         ExecutorService callers = Executors.newCachedThreadPool(threads("dmap-call"));
         PollLoop loop = WorkerLoops.create(config, processor, residency, window, probe,
-                strategy(config.scheduling(), config.backend().unloadCooldown(), clock), callers, metrics, clock);
+                strategy(config.scheduling(), config.backend().unloadCooldown(), clock), callers, metrics, tracing, clock);
         Thread pollThread = threads("dmap-poll").newThread(loop);
         pollThread.start();
         return new Worker(config, loop, residency, catalogue, callers, scheduler, batches, tracker);
+    }
+
+    private static Map<String, Integer> slotsByLoadedModel(ModelResidency residency) {
+        Map<String, Integer> slots = new HashMap<>();
+        residency.loadedModels().forEach(model -> slots.put(model, residency.slotsFor(model)));
+        return slots;
     }
 
     public String id() {

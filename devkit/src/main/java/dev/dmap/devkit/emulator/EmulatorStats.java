@@ -18,11 +18,12 @@ import java.util.TreeMap;
  * @param maxInstancesOfOneModel the most loaded instances of any single model at one time (2 or more shows the
  *                               duplicate-instance behaviour that a well-behaved client avoids)
  * @param loadedInstanceIds      instance ids loaded now, e.g. {@code qwen2.5-7b-instruct}, {@code qwen2.5-7b-instruct:2}
+ * @param recentTraceparents     the W3C {@code traceparent} headers of the latest inference calls that had one, oldest first
  */
 public record EmulatorStats(Map<String, Integer> loadsByModel, Map<String, Integer> unloadsByModel,
                             Map<String, Integer> inferenceCallsByModel, int injectedFaults,
                             Map<String, Integer> maxConcurrentByModel, int maxInstancesOfOneModel,
-                            List<String> loadedInstanceIds) {
+                            List<String> loadedInstanceIds, List<String> recentTraceparents) {
 
     public EmulatorStats {
         loadsByModel = sorted(loadsByModel);
@@ -30,6 +31,7 @@ public record EmulatorStats(Map<String, Integer> loadsByModel, Map<String, Integ
         inferenceCallsByModel = sorted(inferenceCallsByModel);
         maxConcurrentByModel = sorted(maxConcurrentByModel);
         loadedInstanceIds = List.copyOf(loadedInstanceIds);
+        recentTraceparents = List.copyOf(recentTraceparents);
     }
 
     /** Completed loads of every model together. */

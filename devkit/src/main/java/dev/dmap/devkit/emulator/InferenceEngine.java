@@ -52,6 +52,13 @@ final class InferenceEngine {
      * @throws DropConnectionException for an injected drop
      * @throws Cancellation.CancelledException when the emulator crashes meanwhile
      */
+    /** Notes the trace context an inference call carried, for tests that follow a request end to end. */
+    void traced(String traceparent) {
+        if (traceparent != null) {
+            stats.traceparent(traceparent);
+        }
+    }
+
     Served serve(InferenceEndpoint endpoint, JsonNode body, Cancellation call, Consumer<ModelInstance> onFirstToken) {
         requireInput(endpoint, body);
         String requested = Json.text(body, "model");

@@ -47,6 +47,7 @@ final class OpenAiEndpoints {
     Reply inference(HttpExchange exchange, InferenceEndpoint endpoint, boolean nativeV0, Cancellation call)
             throws IOException {
         ObjectNode body = HttpIo.readObject(exchange);
+        engine.traced(exchange.getRequestHeaders().getFirst("traceparent"));
         boolean stream = endpoint.generatesText() && body.path("stream").asBoolean(false);
         if (stream) {
             return streamed(exchange, endpoint, body, call);

@@ -8,6 +8,8 @@ import java.util.stream.Collectors;
 
 /** Thread-safe counters behind {@link EmulatorStats}; lives as long as the emulator, across crashes. */
 final class StatsRecorder {
+    static final int TRACEPARENTS_KEPT = 1000;
+
     private final Map<String, AtomicInteger> loads = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> unloads = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
@@ -15,6 +17,7 @@ final class StatsRecorder {
     private final Map<String, AtomicInteger> maxActive = new ConcurrentHashMap<>();
     private final AtomicInteger injectedFaults = new AtomicInteger();
     private final AtomicInteger maxInstances = new AtomicInteger();
+    private final java.util.Deque<String> traceparents = new java.util.ArrayDeque<>();
 
     /** A load of {@code modelKey} completed; {@code loadedInstancesOfModel} counts it. */
     void loaded(String modelKey, int loadedInstancesOfModel) {
@@ -28,6 +31,16 @@ final class StatsRecorder {
 
     void inferenceCall(String modelKey) {
         counter(calls, modelKey).incrementAndGet();
+    }
+
+    /** An inference call carried this W3C {@code traceparent}; the last {@value #TRACEPARENTS_KEPT} are kept. */
+    void traceparent(String value) {
+        synchronized (traceparents) {
+            traceparents.addLast(value);
+            if (traceparents.size() > TRACEPARENTS_KEPT) {
+                traceparents.removeFirst();
+            }
+        }
     }
 
     void injectedFault() {
@@ -44,8 +57,12 @@ final class StatsRecorder {
     }
 
     EmulatorStats snapshot(List<String> loadedInstanceIds) {
+        List<String> traces;
+        synchronized (traceparents) {
+            traces = List.copyOf(traceparents);
+        }
         return new EmulatorStats(values(loads), values(unloads), values(calls), injectedFaults.get(),
-                values(maxActive), maxInstances.get(), loadedInstanceIds);
+                values(maxActive), maxInstances.get(), loadedInstanceIds, traces);
     }
 
     private static AtomicInteger counter(Map<String, AtomicInteger> map, String key) {

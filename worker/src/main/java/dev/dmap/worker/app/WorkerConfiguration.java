@@ -2,9 +2,14 @@ package dev.dmap.worker.app;
 
 import dev.dmap.worker.Worker;
 import dev.dmap.worker.config.WorkerConfig;
+import dev.dmap.worker.kafka.RequestTracing;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -14,15 +19,24 @@ class WorkerConfiguration {
     private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
 
     @Bean(destroyMethod = "close")
-    Worker worker(WorkerProperties properties, MeterRegistry registry) {
+    Worker worker(WorkerProperties properties, MeterRegistry registry, ObjectProvider<Tracer> tracer,
+            ObjectProvider<Propagator> propagator) {
         WorkerConfig config = properties.toConfig();
         log.info("Configuration: {}", config);
-        return Worker.start(config, registry);
+        RequestTracing tracing = RequestTracing.of(tracer.getIfAvailable(), propagator.getIfAvailable());
+        log.info("Request tracing: {}", tracing);
+        return Worker.start(config, registry, tracing, Clock.systemUTC());
     }
 
     @Bean
     LmStudioHealthIndicator lmstudioHealthIndicator(Worker worker, WorkerProperties properties) {
         return new LmStudioHealthIndicator(worker, properties.toConfig().backend().baseUrl());
+    }
+
+    @Bean
+    SchedulerHealthIndicator schedulerHealthIndicator(Worker worker, WorkerProperties properties) {
+        return new SchedulerHealthIndicator(worker,
+                properties.toConfig().scheduling().strategy().name().toLowerCase(java.util.Locale.ROOT), Clock.systemUTC());
     }
 
     @Bean(destroyMethod = "close")

@@ -10,6 +10,7 @@ import dev.dmap.worker.scheduling.AdaptiveWindow;
 import dev.dmap.worker.scheduling.DispatchState;
 import dev.dmap.worker.scheduling.DispatchStrategy;
 import dev.dmap.worker.scheduling.WorkQueue;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -48,10 +49,13 @@ final class Dispatcher implements DispatchState {
     private Map<String, Long> lag = Map.of();
     private final Map<String, Instant> lastArrival = new HashMap<>();
     private boolean halted;
+    private final RequestTracing tracing;
 
     Dispatcher(DispatchStrategy strategy, ModelResidency residency, AdaptiveWindow window, int maxLoadedModels,
             RequestProcessor processor,
-            ExecutorService callers, Consumer<LoopEvent> events, WorkerMetrics metrics, DeadLetters deadLetters) {
+            ExecutorService callers, Consumer<LoopEvent> events, WorkerMetrics metrics, DeadLetters deadLetters,
+            RequestTracing tracing) {
+        this.tracing = tracing;
         this.strategy = strategy;
         this.residency = residency;
         this.window = window;
@@ -162,7 +166,16 @@ final class Dispatcher implements DispatchState {
     }
 
     private void run(PendingRecord pending) {
-        Outcome outcome = serve(pending);
+        long start = System.nanoTime();
+        Outcome outcome;
+        Map<String, String> trace;
+        try (RequestTracing.Traced traced = tracing.start(pending)) {
+            trace = traced.headers();
+            outcome = serve(pending, trace);
+            traced.ended(outcome);
+        }
+        Duration served = Duration.ofNanos(System.nanoTime() - start);
+        metrics.slotBusy(pending.model(), served);
         boolean deferred = outcome instanceof Outcome.Deferred;
         synchronized (this) {
             finished(pending);
@@ -170,7 +183,7 @@ final class Dispatcher implements DispatchState {
                 halted = true; // the poll loop puts the record back and waits for the backend
             }
         }
-        events.accept(new LoopEvent.Processed(pending, outcome));
+        events.accept(new LoopEvent.Processed(pending, outcome, served, trace));
         if (!deferred) {
             dispatch();
         }
@@ -186,9 +199,9 @@ final class Dispatcher implements DispatchState {
         metrics.inFlight(model, Math.max(left, 0));
     }
 
-    private Outcome serve(PendingRecord pending) {
+    private Outcome serve(PendingRecord pending, Map<String, String> trace) {
         try {
-            return processor.process(pending.work());
+            return processor.process(pending.work().withHeaders(trace));
         } catch (RuntimeException | Error e) {
             // A bug must neither take the worker down nor lose the record: it ends as a dead letter
             // that can be replayed once the bug is fixed.

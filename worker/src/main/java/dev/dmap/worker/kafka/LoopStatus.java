@@ -1,13 +1,21 @@
 package dev.dmap.worker.kafka;
 
 import java.time.Instant;
+import java.util.Set;
 
 /**
- * The consumer loop's state for health checks.
+ * The consumer loop's and the scheduler's state, for health checks.
  *
  * @param running     the loop thread is alive and not stopping
  * @param backendDown consumption is paused because the backend does not answer
  * @param lastPoll    when the loop last returned from a poll
+ * @param serving     the models the scheduler serves now
+ * @param waiting     fetched requests waiting for a slot
+ * @param inFlight    requests being served
  */
-public record LoopStatus(boolean running, boolean backendDown, Instant lastPoll) {
+public record LoopStatus(boolean running, boolean backendDown, Instant lastPoll, Set<String> serving, int waiting,
+        int inFlight) {
+    public LoopStatus {
+        serving = Set.copyOf(serving);
+    }
 }

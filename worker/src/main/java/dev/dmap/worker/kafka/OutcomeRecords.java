@@ -6,17 +6,14 @@ import dev.dmap.schemas.Result;
 import dev.dmap.schemas.Topics;
 import dev.dmap.schemas.WorkerStatus;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 
 /**
  * The records a worker writes: results to {@code <prefix>.results} and dead letters to
  * {@code <prefix>.dead-letters}, keyed by request id, and its status to {@code <prefix>.workers}.
  */
 final class OutcomeRecords {
-    /** Carried from the request to its result, for tracing. */
-    private static final String TRACEPARENT = "traceparent";
-
     private final Topics topics;
     private final String groupId;
 
@@ -25,21 +22,25 @@ final class OutcomeRecords {
         this.groupId = groupId;
     }
 
-    ProducerRecord<byte[], byte[]> result(PendingRecord pending, Result result) {
+    /** A result, with the trace context {@code trace} ({@code traceparent}, {@code tracestate}) as headers. */
+    ProducerRecord<byte[], byte[]> result(PendingRecord pending, Result result, Map<String, String> trace) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.results(), key(result.requestId()),
                 MessageCodec.encode(result));
-        Header traceparent = pending.record().headers().lastHeader(TRACEPARENT);
-        if (traceparent != null) {
-            record.headers().add(traceparent);
-        }
+        traceHeaders(record, trace);
         return record;
     }
 
-    ProducerRecord<byte[], byte[]> deadLetter(PendingRecord pending, DeadLetter deadLetter) {
+    /** A dead letter, with spring-kafka's {@code kafka_dlt-*} headers and the trace context. */
+    ProducerRecord<byte[], byte[]> deadLetter(PendingRecord pending, DeadLetter deadLetter, Map<String, String> trace) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.deadLetters(), key(deadLetter.requestId()),
                 MessageCodec.encode(deadLetter));
         DeadLetterHeaders.write(record.headers(), pending.record(), deadLetter, groupId);
+        traceHeaders(record, trace);
         return record;
+    }
+
+    private static void traceHeaders(ProducerRecord<byte[], byte[]> record, Map<String, String> trace) {
+        trace.forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
     }
 
     ProducerRecord<byte[], byte[]> status(WorkerStatus status) {

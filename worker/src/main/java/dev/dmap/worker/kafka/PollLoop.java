@@ -118,7 +118,8 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
 
     /** What health checks want to know, readable from any thread. */
     public LoopStatus status() {
-        return new LoopStatus(running && stopped.getCount() > 0, backendDown, lastPoll);
+        return new LoopStatus(running && stopped.getCount() > 0, backendDown, lastPoll, dispatcher.servingModels(),
+                dispatcher.waiting(), dispatcher.totalInFlight());
     }
 
     private void loopOnce() {
@@ -151,7 +152,8 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
         if (decoded instanceof Decoded.Invalid invalid) {
             DeadLetter deadLetter = deadLetters.forInvalid(record.value(), invalid.tree(), invalid.code(),
                     invalid.message(), source, now);
-            publish(new PendingRecord(seq++, epoch, record, null, now), new Outcome.Failed(deadLetter));
+            publish(new PendingRecord(seq++, epoch, record, null, now), new Outcome.Failed(deadLetter), null,
+                    TraceHeaders.from(record.headers()));
             return;
         }
         Decoded.Valid valid = (Decoded.Valid) decoded;
@@ -169,7 +171,7 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
     private void handleEvents() {
         for (LoopEvent event = events.poll(); event != null; event = events.poll()) {
             if (event instanceof LoopEvent.Processed processed) {
-                processed(processed.pending(), processed.outcome());
+                processed(processed.pending(), processed.outcome(), processed.served(), processed.trace());
             } else if (event instanceof LoopEvent.Acknowledged acknowledged) {
                 delivery.acknowledged(acknowledged.pending());
             } else if (event instanceof LoopEvent.PublishFailed failed) {
@@ -180,7 +182,7 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
         }
     }
 
-    private void processed(PendingRecord pending, Outcome outcome) {
+    private void processed(PendingRecord pending, Outcome outcome, Duration served, Map<String, String> trace) {
         if (!assignment.owns(pending)) {
             log.debug("Dropping the outcome of {}: the partition was reassigned", pending.where());
             return;
@@ -195,15 +197,18 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
             delivery.skip(pending);
             return;
         }
-        publish(pending, outcome);
+        publish(pending, outcome, served, trace);
     }
 
-    private void publish(PendingRecord pending, Outcome outcome) {
-        Duration took = Duration.between(pending.fetchedAt(), clock.instant());
+    /**
+     * Publishes a terminal record with the trace context {@code trace}; {@code served} is null for a
+     * record that never reached a slot (undecodable).
+     */
+    private void publish(PendingRecord pending, Outcome outcome, Duration served, Map<String, String> trace) {
         if (outcome instanceof Outcome.Succeeded succeeded) {
             Result result = succeeded.result();
-            metrics.requestFinished(result.model(), "success", took);
-            delivery.send(pending, records.result(pending, result));
+            metrics.requestFinished(result.model(), "success", served, endToEnd(pending));
+            delivery.send(pending, records.result(pending, result, trace));
         } else if (outcome instanceof Outcome.Failed failed) {
             DeadLetter deadLetter = failed.deadLetter();
             if (asked(deadLetter.error().code())) {
@@ -212,12 +217,23 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
                 log.error("Request {} from {} is a dead letter: {}: {}", deadLetter.requestId(), pending.where(),
                         deadLetter.error().code(), deadLetter.error().message());
             }
-            metrics.requestFinished(String.valueOf(deadLetter.model()), deadLetter.error().code(), took);
+            if (served != null) {
+                metrics.requestFinished(String.valueOf(deadLetter.model()), deadLetter.error().code(), served, endToEnd(pending));
+            }
             metrics.deadLetter(deadLetter.model(), deadLetter.error().code());
-            delivery.send(pending, records.deadLetter(pending, deadLetter));
+            delivery.send(pending, records.deadLetter(pending, deadLetter, trace));
         } else {
             throw new IllegalStateException("a deferred outcome is not published: " + outcome);
         }
+    }
+
+    /** From the request's submission ({@code submitted_at}, else the record's timestamp) to now, or null. */
+    private Duration endToEnd(PendingRecord pending) {
+        Instant submitted = pending.work() == null ? null : pending.work().request().submittedAt();
+        if (submitted == null && pending.record().timestamp() > 0) {
+            submitted = Instant.ofEpochMilli(pending.record().timestamp());
+        }
+        return submitted == null ? null : Duration.between(submitted, clock.instant());
     }
 
     /** Dead letters the user asked for (a cancel, a deadline): one log line per batch, not per request. */

@@ -23,7 +23,8 @@ public final class WorkerLoops {
     }
 
     public static PollLoop create(WorkerConfig config, RequestProcessor processor, ModelResidency residency,
-            AdaptiveWindow window, HealthProbe probe, DispatchStrategy strategy, ExecutorService callers, WorkerMetrics metrics, Clock clock) {
+            AdaptiveWindow window, HealthProbe probe, DispatchStrategy strategy, ExecutorService callers, WorkerMetrics metrics,
+            RequestTracing tracing, Clock clock) {
         DeadLetters deadLetters = new DeadLetters(config.workerId());
         boolean affinity = config.scheduling().strategy() == SchedulingSettings.Strategy.AFFINITY;
         var consumer = new KafkaConsumer<byte[], byte[]>(ClientProperties.consumer(config.kafka(), config.workerId(),
@@ -38,7 +39,7 @@ public final class WorkerLoops {
                 affinity ? new RebalanceNudge(ClientProperties.admin(config.kafka()), config.kafka().groupId(),
                         config.scheduling().loadCost()) : null,
                 events -> new Dispatcher(strategy, residency, window, config.backend().maxLoadedModels(), processor,
-                        callers, events, metrics, deadLetters));
+                        callers, events, metrics, deadLetters, tracing));
         return new PollLoop(parts);
     }
 

@@ -5,14 +5,25 @@ package dev.dmap.worker.metrics;
  * and {@code _total} suffixes) are in docs/metrics.md. The first two are the DMAP article's.
  */
 public final class MetricNames {
-    /** Timer {model,status}: from the start of work to the outcome; status is {@code success} or the error code. */
+    /**
+     * Timer {model,status}: from the moment a slot takes the request to its outcome (model load and
+     * retries included); status is {@code success} or the error code.
+     */
     public static final String REQUEST_DURATION = "dmap.request.duration";
+    /** Timer {model,status}: from submission ({@code submitted_at}, else the record's timestamp) to the outcome. */
+    public static final String REQUEST_END_TO_END = "dmap.request.end.to.end";
     /** Gauge {model}: requests waiting for this worker: unfetched lag plus fetched but unfinished. */
     public static final String QUEUE_DEPTH = "dmap.queue.depth";
     /** Counter {from,to}: model swaps; from is {@code none} when there was room. */
     public static final String MODEL_SWAPS = "dmap.model.swaps";
     /** Timer {model}: model load calls. */
     public static final String MODEL_LOAD_DURATION = "dmap.model.load.duration";
+    /** Gauge {model}: 1 while the model is loaded on this worker's backend. */
+    public static final String MODEL_LOADED = "dmap.model.loaded";
+    /** Gauge {model}: parallel slots of a loaded model (0 when not loaded). */
+    public static final String SLOTS = "dmap.slots";
+    /** Counter {model}: seconds slots spent serving; its rate is the average number of busy slots. */
+    public static final String SLOT_BUSY = "dmap.slot.busy";
     /** Gauge {model}: requests being served now. */
     public static final String IN_FLIGHT = "dmap.inflight.requests";
     /** Counter {model,kind}: tokens processed, kind prompt or completion, from the backend's usage. */

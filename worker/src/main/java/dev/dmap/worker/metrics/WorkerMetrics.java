@@ -25,6 +25,10 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
         Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
         Duration.ofMillis(1500), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10),
         Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(5)};
+    /** Buckets for model loads: a small model from NVMe to a large one from a busy disk. */
+    private static final Duration[] LOAD_SLOS = {
+        Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10),
+        Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(2), Duration.ofMinutes(5)};
     /** Below this share of our estimate, a prompt was probably truncated by the server. */
     private static final double TRUNCATION_RATIO = 0.5;
 
@@ -32,20 +36,65 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
     private final Map<String, AtomicLong> queueDepth = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger backendUp = new AtomicInteger(1);
+    private final Map<String, AtomicInteger> loaded = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> slots = new ConcurrentHashMap<>();
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder(MetricNames.BACKEND_UP, backendUp, AtomicInteger::get)
                 .description("1 while the backend answers, 0 while the worker waits for it").register(registry);
+        for (RetryableFailure.Reason reason : RetryableFailure.Reason.values()) {
+            retries(reason); // every reason reads 0 from the start, so rate() and alerts see the series
+        }
     }
 
-    public void requestFinished(String model, String status, Duration took) {
+    /**
+     * A request has its outcome.
+     *
+     * @param status   {@code success} or the error code
+     * @param served   from the moment a slot took it to its outcome
+     * @param endToEnd from its submission to its outcome, or null when unknown
+     */
+    public void requestFinished(String model, String status, Duration served, Duration endToEnd) {
         Timer.builder(MetricNames.REQUEST_DURATION)
-                .description("Time from the start of work on a request to its outcome")
+                .description("Time from the moment a slot takes a request to its outcome")
                 .tags("model", model, "status", status)
                 .serviceLevelObjectives(LATENCY_SLOS)
                 .register(registry)
-                .record(took);
+                .record(served);
+        if (endToEnd != null && !endToEnd.isNegative()) {
+            Timer.builder(MetricNames.REQUEST_END_TO_END)
+                    .description("Time from a request's submission to its outcome")
+                    .tags("model", model, "status", status)
+                    .serviceLevelObjectives(LATENCY_SLOS)
+                    .register(registry)
+                    .record(endToEnd);
+        }
+    }
+
+    /** A slot of {@code model} was busy this long (serving a request, whatever its outcome). */
+    public void slotBusy(String model, Duration busy) {
+        Counter.builder(MetricNames.SLOT_BUSY).baseUnit("seconds")
+                .description("Seconds slots spent serving; the rate is the average number of busy slots")
+                .tag("model", model).register(registry).increment(busy.toNanos() / 1e9);
+    }
+
+    /** What the backend holds now: the parallel slots of each loaded model; models not listed read 0. */
+    public void loadedModels(Map<String, Integer> slotsByModel) {
+        slotsByModel.keySet().forEach(model -> {
+            gauge(loaded, MetricNames.MODEL_LOADED, "1 while the model is loaded on this worker's backend", model);
+            gauge(slots, MetricNames.SLOTS, "Parallel slots of a loaded model", model);
+        });
+        loaded.forEach((model, value) -> value.set(slotsByModel.containsKey(model) ? 1 : 0));
+        slots.forEach((model, value) -> value.set(slotsByModel.getOrDefault(model, 0)));
+    }
+
+    private AtomicInteger gauge(Map<String, AtomicInteger> values, String name, String description, String model) {
+        return values.computeIfAbsent(model, m -> {
+            AtomicInteger value = new AtomicInteger();
+            Gauge.builder(name, value, AtomicInteger::get).description(description).tag("model", m).register(registry);
+            return value;
+        });
     }
 
     public void deadLetter(String model, String code) {
@@ -68,12 +117,7 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
     }
 
     public void inFlight(String model, int count) {
-        inFlight.computeIfAbsent(model, m -> {
-            AtomicInteger value = new AtomicInteger();
-            Gauge.builder(MetricNames.IN_FLIGHT, value, AtomicInteger::get)
-                    .description("Requests being served now, per model").tag("model", m).register(registry);
-            return value;
-        }).set(count);
+        gauge(inFlight, MetricNames.IN_FLIGHT, "Requests being served now, per model", model).set(count);
     }
 
     @Override
@@ -81,13 +125,17 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
         Counter.builder(MetricNames.MODEL_SWAPS).description("Model loads, by the model they replaced")
                 .tags("from", replaced == null ? "none" : replaced, "to", model).register(registry).increment();
         Timer.builder(MetricNames.MODEL_LOAD_DURATION).description("Model load calls")
-                .tag("model", model).register(registry).record(took);
+                .tag("model", model).serviceLevelObjectives(LOAD_SLOS).register(registry).record(took);
     }
 
     @Override
     public void retried(String model, RetryableFailure failure) {
-        Counter.builder(MetricNames.RETRIES).description("Backend calls that failed and were retried")
-                .tag("reason", failure.reason().tag()).register(registry).increment();
+        retries(failure.reason()).increment();
+    }
+
+    private Counter retries(RetryableFailure.Reason reason) {
+        return Counter.builder(MetricNames.RETRIES).description("Backend calls that failed and were retried")
+                .tag("reason", reason.tag()).register(registry);
     }
 
     @Override
@@ -97,12 +145,13 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
         long completion = usage.path("completion_tokens").asLong(0);
         tokens(request.model(), "prompt", prompt);
         tokens(request.model(), "completion", completion);
+        Counter truncations = Counter.builder(MetricNames.PROMPT_TRUNCATION_SUSPECTED)
+                .description("Answers whose prompt token count is far below the estimate")
+                .tag("model", request.model()).register(registry); // reads 0 until it happens
         if (usage.has("prompt_tokens") && estimatedPrompt > 32 && prompt < estimatedPrompt * TRUNCATION_RATIO) {
             log.warn("Request {}: the server counted {} prompt tokens, we estimated {}; the prompt may have been truncated",
                     request.id(), prompt, estimatedPrompt);
-            Counter.builder(MetricNames.PROMPT_TRUNCATION_SUSPECTED)
-                    .description("Answers whose prompt token count is far below the estimate")
-                    .tag("model", request.model()).register(registry).increment();
+            truncations.increment();
         }
     }
 

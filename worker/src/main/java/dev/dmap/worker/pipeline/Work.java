@@ -23,4 +23,9 @@ public record Work(Request request, JsonNode original, Source source, Instant fe
         Objects.requireNonNull(fetchedAt, "fetchedAt");
         headers = headers == null ? Map.of() : Map.copyOf(headers);
     }
+
+    /** The same work with other headers for the backend call (the worker's own trace context). */
+    public Work withHeaders(Map<String, String> newHeaders) {
+        return new Work(request, original, source, fetchedAt, newHeaders);
+    }
 }
