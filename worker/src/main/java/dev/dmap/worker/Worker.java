@@ -43,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,9 @@ public final class Worker implements AutoCloseable {
     /** Extra time, beyond the drain timeout, for the consumer to leave the group. */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(15);
 
+    /** How often the backend is checked while nothing else shows whether it answers. */
+    private static final Duration BACKEND_CHECK = Duration.ofSeconds(5);
+
     private final WorkerConfig config;
     private final PollLoop loop;
     private final ModelResidency residency;
@@ -65,9 +69,12 @@ public final class Worker implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final BatchRegistry batches;
     private final BatchTracker tracker;
+    private final AtomicBoolean backendAnswers;
 
     private Worker(WorkerConfig config, PollLoop loop, ModelResidency residency, ModelCatalogue catalogue,
-            ExecutorService callers, ScheduledExecutorService scheduler, BatchRegistry batches, BatchTracker tracker) {
+            ExecutorService callers, ScheduledExecutorService scheduler, BatchRegistry batches, BatchTracker tracker,
+            AtomicBoolean backendAnswers) {
+        this.backendAnswers = backendAnswers;
         this.batches = batches;
         this.tracker = tracker;
         this.config = config;
@@ -101,6 +108,9 @@ public final class Worker implements AutoCloseable {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(threads("dmap-probe"));
         HealthProbe probe = new HealthProbe(catalogue, config.backend(), scheduler);
         scheduler.scheduleWithFixedDelay(() -> metrics.loadedModels(slotsByLoadedModel(residency)), 0, 1, TimeUnit.SECONDS);
+        AtomicBoolean backendAnswers = new AtomicBoolean(true);
+        scheduler.scheduleWithFixedDelay(() -> backendAnswers.set(probe.answers()), BACKEND_CHECK.toMillis(),
+                BACKEND_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         AdaptiveWindow window = new AdaptiveWindow(clock);
         OutputTopics.ensure(config.kafka(), config.topics());
         BatchRegistry batches = new BatchRegistry(config.topics(), WorkerLoops.readerProperties(config));
@@ -116,7 +126,7 @@ public final class Worker implements AutoCloseable {
                 strategy(config.scheduling(), config.backend().unloadCooldown(), clock), callers, metrics, tracing, clock);
         Thread pollThread = threads("dmap-poll").newThread(loop);
         pollThread.start();
-        return new Worker(config, loop, residency, catalogue, callers, scheduler, batches, tracker);
+        return new Worker(config, loop, residency, catalogue, callers, scheduler, batches, tracker, backendAnswers);
     }
 
     private static Map<String, Integer> slotsByLoadedModel(ModelResidency residency) {
@@ -131,6 +141,11 @@ public final class Worker implements AutoCloseable {
 
     public LoopStatus status() {
         return loop.status();
+    }
+
+    /** Whether the backend answered its model listing at the last check (every few seconds, idle or not). */
+    public boolean backendAnswers() {
+        return backendAnswers.get();
     }
 
     /** Models LM Studio holds as far as this worker knows, without I/O. */

@@ -8,8 +8,9 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * {@code lmstudio}: DOWN while the worker has paused consumption because the backend does not
- * answer; details name the URL and the models loaded. Reads the worker's state, no I/O.
+ * {@code lmstudio}: DOWN while the backend does not answer: the worker has paused consumption
+ * because a call failed, or the periodic check of its model listing failed. Details name the URL
+ * and the models loaded. Part of readiness. Reads the worker's state, no I/O.
  */
 class LmStudioHealthIndicator implements HealthIndicator {
     private final Worker worker;
@@ -24,7 +25,7 @@ class LmStudioHealthIndicator implements HealthIndicator {
     public Health health() {
         LoopStatus status = worker.status();
         ModelListing listing = worker.lastListing();
-        Health.Builder health = status.backendDown() ? Health.down() : Health.up();
+        Health.Builder health = status.backendDown() || !worker.backendAnswers() ? Health.down() : Health.up();
         health.withDetail("url", url.toString()).withDetail("loadedModels", worker.loadedModels());
         if (listing != null) {
             health.withDetail("availableModels", listing.available().size()).withDetail("listedAt", listing.readAt().toString());
