@@ -83,6 +83,7 @@ class ObservabilityIT {
                 "--server.port=0", "--dmap.worker-id=gpu-box-7",
                 "--dmap.kafka.bootstrap-servers=" + broker.bootstrapServers(),
                 "--dmap.backend.url=" + gpu.baseUrl(), "--dmap.backend.unload-cooldown=20ms",
+                "--management.tracing.sampling.probability=1.0",
                 "--dmap.batches.state-dir=" + dir.resolve("streams"));
         port = worker.getEnvironment().getProperty("local.server.port");
         String cli = "--bootstrap-servers=" + broker.bootstrapServers();
@@ -166,6 +167,21 @@ class ObservabilityIT {
 
     @Test
     @Order(3)
+    void shouldPutExemplarsOnlyOnBucketsAndTotals() throws Exception {
+        HttpResponse<String> openMetrics = get("/actuator/prometheus", "application/openmetrics-text;version=1.0.0");
+        assertThat(openMetrics.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/openmetrics-text"));
+        List<String> withExemplars = openMetrics.body().lines()
+                .filter(line -> !line.startsWith("#") && line.contains(" # {")).toList();
+        assertThat(withExemplars).as("sampled request spans leave exemplars")
+                .anyMatch(line -> line.startsWith("dmap_request_duration_seconds_bucket{"));
+        // Prometheus before 2.43 (Debian 12 ships 2.42) drops the whole scrape otherwise
+        assertThat(withExemplars).allSatisfy(line -> assertThat(SAMPLE.matcher(line).results().findFirst())
+                .hasValueSatisfying(sample -> assertThat(sample.group(1)).matches(".*_(bucket|total)")));
+    }
+
+    @Test
+    @Order(4)
     void shouldQueryOnlyMetricsTheWorkerExposes() throws IOException {
         Set<String> exposed = parse(scrape).keySet();
         String dashboard = Files.readString(ROOT.resolve("compose/grafana/dashboards/dmap.json"));
@@ -188,7 +204,7 @@ class ObservabilityIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void shouldPassTheAlertRulesChecksAndUnitTests() throws Exception {
         requirePromtool();
         Run check = promtool(null, "check", "rules", ROOT.resolve("compose/prometheus/alerts.yml").toString());
@@ -200,7 +216,7 @@ class ObservabilityIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void shouldFollowOneRequestFromSubmitThroughLmStudioToItsResult() {
         Map<String, String> submitted = traceparents(Topics.defaults().requests("meta-llama-3.1-8b-instruct"));
         Map<String, String> results = traceparents(Topics.defaults().results());
@@ -218,7 +234,7 @@ class ObservabilityIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void shouldStayLiveButNotReadyWhileLmStudioIsDown() throws Exception {
         assertThat(get("/actuator/health/liveness")).satisfies(response -> {
             assertThat(response.statusCode()).isEqualTo(200);
@@ -312,8 +328,12 @@ class ObservabilityIT {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return get(path, "*/*");
+    }
+
+    private static HttpResponse<String> get(String path, String accept) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Accept", accept).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The traceparent header of every record of a topic, by record key. */

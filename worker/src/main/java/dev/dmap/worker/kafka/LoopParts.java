@@ -17,6 +17,7 @@ record LoopParts(
         OutcomeRecords records,
         HealthProbe probe,
         WorkerMetrics metrics,
+        RequestTracing tracing,
         RequestDecoder decoder,
         DeadLetters deadLetters,
         Topics topics,

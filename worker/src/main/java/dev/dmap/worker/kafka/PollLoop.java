@@ -49,6 +49,7 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
     private final Dispatcher dispatcher;
     private final HealthProbe probe;
     private final WorkerMetrics metrics;
+    private final RequestTracing tracing;
     private final RequestDecoder decoder;
     private final DeadLetters deadLetters;
     private final Topics topics;
@@ -74,6 +75,7 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
         this.records = parts.records();
         this.probe = parts.probe();
         this.metrics = parts.metrics();
+        this.tracing = parts.tracing();
         this.decoder = parts.decoder();
         this.deadLetters = parts.deadLetters();
         this.topics = parts.topics();
@@ -207,7 +209,7 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
     private void publish(PendingRecord pending, Outcome outcome, Duration served, Map<String, String> trace) {
         if (outcome instanceof Outcome.Succeeded succeeded) {
             Result result = succeeded.result();
-            metrics.requestFinished(result.model(), "success", served, endToEnd(pending));
+            tracing.inContextOf(trace, () -> metrics.requestFinished(result.model(), "success", served, endToEnd(pending)));
             delivery.send(pending, records.result(pending, result, trace));
         } else if (outcome instanceof Outcome.Failed failed) {
             DeadLetter deadLetter = failed.deadLetter();
@@ -218,7 +220,8 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
                         deadLetter.error().code(), deadLetter.error().message());
             }
             if (served != null) {
-                metrics.requestFinished(String.valueOf(deadLetter.model()), deadLetter.error().code(), served, endToEnd(pending));
+                tracing.inContextOf(trace, () -> metrics.requestFinished(String.valueOf(deadLetter.model()),
+                        deadLetter.error().code(), served, endToEnd(pending)));
             }
             metrics.deadLetter(deadLetter.model(), deadLetter.error().code());
             delivery.send(pending, records.deadLetter(pending, deadLetter, trace));

@@ -1,7 +1,9 @@
 package dev.dmap.worker.kafka;
 
 import dev.dmap.worker.pipeline.Outcome;
+import io.micrometer.tracing.CurrentTraceContext;
 import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import java.nio.charset.StandardCharsets;
@@ -93,6 +95,23 @@ public final class RequestTracing {
             log.debug("Span {} of {}: headers out {}", span.context(), pending.where(), headers);
         }
         return new Traced(span, tracer.withSpan(span), headers);
+    }
+
+    /**
+     * Runs {@code action} in the context of the span whose headers are {@code trace}, on any thread
+     * and after the span ended, so that metrics recorded there keep its trace as their exemplar.
+     */
+    void inContextOf(Map<String, String> trace, Runnable action) {
+        String[] parts = tracer == null ? null : String.valueOf(trace.get("traceparent")).split("-");
+        if (parts == null || parts.length != 4) {
+            action.run();
+            return;
+        }
+        TraceContext context = tracer.traceContextBuilder().traceId(parts[1]).spanId(parts[2])
+                .sampled(parts[3].endsWith("1")).build();
+        try (CurrentTraceContext.Scope scope = tracer.currentTraceContext().newScope(context)) {
+            action.run();
+        }
     }
 
     @Override

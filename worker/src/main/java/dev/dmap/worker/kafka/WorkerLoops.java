@@ -30,7 +30,7 @@ public final class WorkerLoops {
         var consumer = new KafkaConsumer<byte[], byte[]>(ClientProperties.consumer(config.kafka(), config.workerId(),
                 affinity, residency::loadedModels, config.scheduling().loadCost()));
         LoopParts parts = new LoopParts(consumer, delivery(config, consumer, clock),
-                new OutcomeRecords(config.topics(), config.kafka().groupId()), probe, metrics,
+                new OutcomeRecords(config.topics(), config.kafka().groupId()), probe, metrics, tracing,
                 new RequestDecoder(config.maxRequestBytes()),
                 deadLetters, config.topics(), config.kafka(), config.scheduling().prefetch(), clock,
                 new StatusReporter.Identity(config.workerId(), config.kafka().groupId(), config.backend().baseUrl().toString(),
