@@ -38,6 +38,16 @@ def expand(expr):
     return expr.replace("$model", ".*").replace("$worker", ".*")
 
 
+def with_gaps(points):
+    """Breaks the line where Prometheus has no samples (a missed scrape), instead of bridging it."""
+    broken = []
+    for point in points:
+        if broken and point[0] - broken[-1][0] > 2 * STEP / 60:
+            broken.append((broken[-1][0] + STEP / 60, float("nan")))
+        broken.append(point)
+    return broken
+
+
 def legend(template, labels):
     return re.sub(r"\{\{\s*(\w+)\s*\}\}", lambda m: labels.get(m.group(1), ""), template or "").strip()
 
@@ -76,7 +86,7 @@ def draw_timeseries(ax, panel, args, colours):
         dashed = template.startswith("p95") and any(t.get("legendFormat", "").startswith("p50") for t in panel["targets"])
         for series in query_range(args.prometheus, expand(target["expr"]), args.start, args.end):
             labels = series["metric"]
-            points = [((float(t) - args.start) / 60, float(v)) for t, v in series["values"]]
+            points = with_gaps([((float(t) - args.start) / 60, float(v)) for t, v in series["values"]])
             if not any(math.isfinite(v) and v != 0 for _, v in points):
                 continue
             key = labels.get("model") or labels.get("worker") or labels.get("code") or labels.get("reason") or template

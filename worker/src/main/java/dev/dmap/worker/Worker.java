@@ -122,7 +122,7 @@ public final class Worker implements AutoCloseable {
                 new ContextBudget(config.backend().contextMarginTokens()), retry(config.retry()), config.workerId(),
                 PipelineListener.both(metrics, new BackPressure(window, residency)), batches, clock);
         ExecutorService callers = Executors.newCachedThreadPool(threads("dmap-call"));
-        PollLoop loop = WorkerLoops.create(config, processor, residency, window, probe,
+        PollLoop loop = WorkerLoops.create(config, processor, residency, catalogue, window, probe,
                 strategy(config.scheduling(), config.backend().unloadCooldown(), clock), callers, metrics, tracing, clock);
         Thread pollThread = threads("dmap-poll").newThread(loop);
         pollThread.start();

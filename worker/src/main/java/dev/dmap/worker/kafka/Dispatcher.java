@@ -1,6 +1,8 @@
 package dev.dmap.worker.kafka;
 
 import dev.dmap.schemas.ErrorCode;
+import dev.dmap.worker.backend.ModelCatalogue;
+import dev.dmap.worker.backend.ModelListing;
 import dev.dmap.worker.backend.ModelResidency;
 import dev.dmap.worker.metrics.WorkerMetrics;
 import dev.dmap.worker.pipeline.DeadLetters;
@@ -36,6 +38,7 @@ final class Dispatcher implements DispatchState {
 
     private final DispatchStrategy strategy;
     private final ModelResidency residency;
+    private final ModelCatalogue catalogue;
     private final AdaptiveWindow window;
     private final int maxLoadedModels;
     private final RequestProcessor processor;
@@ -51,13 +54,15 @@ final class Dispatcher implements DispatchState {
     private boolean halted;
     private final RequestTracing tracing;
 
-    Dispatcher(DispatchStrategy strategy, ModelResidency residency, AdaptiveWindow window, int maxLoadedModels,
+    Dispatcher(DispatchStrategy strategy, ModelResidency residency, ModelCatalogue catalogue, AdaptiveWindow window,
+            int maxLoadedModels,
             RequestProcessor processor,
             ExecutorService callers, Consumer<LoopEvent> events, WorkerMetrics metrics, DeadLetters deadLetters,
             RequestTracing tracing) {
         this.tracing = tracing;
         this.strategy = strategy;
         this.residency = residency;
+        this.catalogue = catalogue;
         this.window = window;
         this.maxLoadedModels = maxLoadedModels;
         this.processor = processor;
@@ -158,6 +163,12 @@ final class Dispatcher implements DispatchState {
     @Override
     public Instant lastArrival(String model) {
         return lastArrival.getOrDefault(model, Instant.MIN);
+    }
+
+    @Override
+    public boolean isMissing(String model) {
+        ModelListing listing = catalogue.lastKnown();
+        return listing != null && !listing.available().contains(model);
     }
 
     @Override

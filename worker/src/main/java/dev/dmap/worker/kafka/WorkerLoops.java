@@ -2,6 +2,7 @@ package dev.dmap.worker.kafka;
 
 import dev.dmap.schemas.RequestDecoder;
 import dev.dmap.worker.backend.HealthProbe;
+import dev.dmap.worker.backend.ModelCatalogue;
 import dev.dmap.worker.backend.ModelResidency;
 import dev.dmap.worker.config.DeliverySettings;
 import dev.dmap.worker.config.KafkaSettings;
@@ -23,7 +24,7 @@ public final class WorkerLoops {
     }
 
     public static PollLoop create(WorkerConfig config, RequestProcessor processor, ModelResidency residency,
-            AdaptiveWindow window, HealthProbe probe, DispatchStrategy strategy, ExecutorService callers, WorkerMetrics metrics,
+            ModelCatalogue catalogue, AdaptiveWindow window, HealthProbe probe, DispatchStrategy strategy, ExecutorService callers, WorkerMetrics metrics,
             RequestTracing tracing, Clock clock) {
         DeadLetters deadLetters = new DeadLetters(config.workerId());
         boolean affinity = config.scheduling().strategy() == SchedulingSettings.Strategy.AFFINITY;
@@ -38,7 +39,7 @@ public final class WorkerLoops {
                         residency::loadCount),
                 affinity ? new RebalanceNudge(ClientProperties.admin(config.kafka()), config.kafka().groupId(),
                         config.scheduling().loadCost()) : null,
-                events -> new Dispatcher(strategy, residency, window, config.backend().maxLoadedModels(), processor,
+                events -> new Dispatcher(strategy, residency, catalogue, window, config.backend().maxLoadedModels(), processor,
                         callers, events, metrics, deadLetters, tracing));
         return new PollLoop(parts);
     }

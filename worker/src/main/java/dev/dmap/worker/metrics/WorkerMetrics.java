@@ -106,14 +106,39 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
         backendUp.set(up ? 1 : 0);
     }
 
-    /** Sets the queue depth of a model; the gauge appears on first use. */
+    /** Sets the queue depth of a model; the gauge, and the model's swap and load series, appear on first use. */
     public void queueDepth(String model, long depth) {
         queueDepth.computeIfAbsent(model, m -> {
             AtomicLong value = new AtomicLong();
             Gauge.builder(MetricNames.QUEUE_DEPTH, value, AtomicLong::get)
                     .description("Requests waiting for this worker, per model").tag("model", m).register(registry);
+            registerSwapsAndLoads(m);
             return value;
         }).set(depth);
+    }
+
+    /**
+     * Creates, at zero, the load timer of a model just seen and the swap counters between it and
+     * the models seen before: Prometheus's increase() cannot see a series that is born at 1, so the
+     * first swap between two models would otherwise be missing from the dashboard and the alert.
+     */
+    private void registerSwapsAndLoads(String model) {
+        loadTimer(model);
+        swaps(null, model);
+        queueDepth.keySet().stream().filter(other -> !other.equals(model)).forEach(other -> {
+            swaps(other, model);
+            swaps(model, other);
+        });
+    }
+
+    private Counter swaps(String replaced, String model) {
+        return Counter.builder(MetricNames.MODEL_SWAPS).description("Model loads, by the model they replaced")
+                .tags("from", replaced == null ? "none" : replaced, "to", model).register(registry);
+    }
+
+    private Timer loadTimer(String model) {
+        return Timer.builder(MetricNames.MODEL_LOAD_DURATION).description("Model load calls")
+                .tag("model", model).serviceLevelObjectives(LOAD_SLOS).register(registry);
     }
 
     public void inFlight(String model, int count) {
@@ -122,10 +147,8 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
 
     @Override
     public void loaded(String model, String replaced, Duration took) {
-        Counter.builder(MetricNames.MODEL_SWAPS).description("Model loads, by the model they replaced")
-                .tags("from", replaced == null ? "none" : replaced, "to", model).register(registry).increment();
-        Timer.builder(MetricNames.MODEL_LOAD_DURATION).description("Model load calls")
-                .tag("model", model).serviceLevelObjectives(LOAD_SLOS).register(registry).record(took);
+        swaps(replaced, model).increment();
+        loadTimer(model).record(took);
     }
 
     @Override

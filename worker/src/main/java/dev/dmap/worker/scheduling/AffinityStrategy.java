@@ -18,6 +18,7 @@ import java.util.Set;
  * one waiting longest past the bound, else the one already loaded with work, else the one with
  * the largest backlog. A swap retires the old model first: nothing new starts on it, and its
  * slot frees when its in-flight requests end, so the backend never unloads a busy model.
+ * Requests for a model the backend does not list start at once: they end as model_not_found.
  * Not thread-safe: the dispatcher calls it under its lock.
  */
 public final class AffinityStrategy implements DispatchStrategy {
@@ -57,6 +58,10 @@ public final class AffinityStrategy implements DispatchStrategy {
 
     @Override
     public <T extends Schedulable> Optional<T> next(WorkQueue<T> queue, DispatchState state) {
+        Optional<T> missing = missingModelRequest(queue, state);
+        if (missing.isPresent()) {
+            return missing;
+        }
         Instant now = clock.instant();
         releaseFinished(queue, state, now);
         retireForStarving(queue, state, now);
@@ -66,6 +71,20 @@ public final class AffinityStrategy implements DispatchStrategy {
                 Optional<T> head = queue.oldest(model);
                 if (head.isPresent()) {
                     queue.remove(head.get());
+                    return head;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A request for a model the backend lacks: it ends at once as model_not_found, so it waits for no swap. */
+    private static <T extends Schedulable> Optional<T> missingModelRequest(WorkQueue<T> queue, DispatchState state) {
+        for (String model : queue.models()) {
+            if (state.isMissing(model)) {
+                Optional<T> head = queue.oldest(model);
+                head.ifPresent(queue::remove);
+                if (head.isPresent()) {
                     return head;
                 }
             }

@@ -26,6 +26,14 @@ public interface DispatchState {
         return java.time.Instant.MIN;
     }
 
+    /**
+     * Whether the backend's last model listing lacks {@code model}: its requests end as
+     * model_not_found without a load or a call, so they need no turn of the GPU.
+     */
+    default boolean isMissing(String model) {
+        return false;
+    }
+
     /** Whether the backend holds {@code model} now (serving it costs no load). */
     default boolean isLoaded(String model) {
         return false;

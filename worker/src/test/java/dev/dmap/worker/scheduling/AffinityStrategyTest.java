@@ -29,6 +29,7 @@ class AffinityStrategyTest {
         final Map<String, Long> lag = new HashMap<>();
         final Set<String> loaded = new HashSet<>();
         final Map<String, Instant> arrivals = new HashMap<>();
+        final Set<String> missing = new HashSet<>();
         int slots = 2;
         int maxLoaded = 1;
 
@@ -63,6 +64,11 @@ class AffinityStrategyTest {
         }
 
         @Override
+        public boolean isMissing(String model) {
+            return missing.contains(model);
+        }
+
+        @Override
         public Instant lastArrival(String model) {
             return arrivals.getOrDefault(model, Instant.MIN);
         }
@@ -82,6 +88,16 @@ class AffinityStrategyTest {
         List<String> started = drainAll();
 
         assertThat(started).containsExactly("a", "a", "a", "b", "b", "b");
+    }
+
+    @Test
+    void shouldStartRequestsForAModelTheBackendLacksAtOnceWithoutSwapping() {
+        add("a", "a", "a", "gone", "gone");
+        state.missing.add("gone");
+        assertThat(next()).map(Item::model).contains("gone");
+        assertThat(next()).map(Item::model).contains("gone");
+        assertThat(next()).map(Item::model).contains("a");
+        assertThat(affinity.isServing("gone")).as("no slot of the GPU was given to it").isFalse();
     }
 
     @Test
