@@ -18,7 +18,13 @@ command -v prometheus >/dev/null || { echo "snapshot: needs prometheus (apt-get 
 /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || { echo "snapshot: needs python3-matplotlib" >&2; exit 2; }
 
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+done_ok=""
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  # the logs stay for a failed run (or with KEEP=1)
+  if [ -n "$done_ok" ] && [ -z "${KEEP:-}" ]; then rm -rf "$WORK"; fi
+}
 trap cleanup EXIT
 
 start() { # name, command...
@@ -73,3 +79,4 @@ end_time="$(date +%s)"
   --dashboard "$ROOT/compose/grafana/dashboards/dmap.json" --output "$OUT" \
   --note "$(wc -l <"$WORK/snapshot-a.jsonl") + $(wc -l <"$WORK/snapshot-b.jsonl") requests, 2 workers, LM Studio EMULATOR (dmap sim, time scale $TIME_SCALE, 2% 500s, 0.5% dropped connections)"
 echo "snapshot: wrote $OUT"
+done_ok=1
