@@ -52,7 +52,7 @@ until (exec 3<>/dev/tcp/127.0.0.1/19092) 2>/dev/null; do sleep 1; done
 for i in 0 1; do
   start "worker-$i" "$ROOT/dmap" worker --server.port=$((18080 + i)) --dmap.worker-id="gpu-$((i + 1))" \
     --dmap.kafka.bootstrap-servers=$BOOTSTRAP --dmap.backend.url=http://127.0.0.1:$((11234 + i)) \
-    --dmap.batches.state-dir="$WORK/streams-$i"
+    --dmap.batches.state-dir="$WORK/streams-$i" --dmap.backend.gpu-memory=8GB
 done
 sed -e "s#@RULES@#$ROOT/compose/prometheus/alerts.yml#" "$HERE/prometheus.yml" >"$WORK/prometheus.yml"
 start prometheus prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \

@@ -83,7 +83,7 @@ class ObservabilityIT {
                 "--server.port=0", "--dmap.worker-id=gpu-box-7",
                 "--dmap.kafka.bootstrap-servers=" + broker.bootstrapServers(),
                 "--dmap.backend.url=" + gpu.baseUrl(), "--dmap.backend.unload-cooldown=20ms",
-                "--management.tracing.sampling.probability=1.0",
+                "--management.tracing.sampling.probability=1.0", "--dmap.backend.gpu-memory=8GB",
                 "--dmap.batches.state-dir=" + dir.resolve("streams"));
         port = worker.getEnvironment().getProperty("local.server.port");
         String cli = "--bootstrap-servers=" + broker.bootstrapServers();
@@ -149,6 +149,15 @@ class ObservabilityIT {
         assertThat(sum(samples, "dmap_slot_busy_seconds_total", Map.of())).isPositive();
         assertThat(sum(samples, "dmap_backend_up", Map.of())).isEqualTo(1);
         assertThat(sum(samples, "dmap_prompt_truncation_suspected_total", Map.of())).isZero();
+        // every backend attempt (28 results, 1 prompt over the context, 2 retried calls) looks up its model once
+        double hits = sum(samples, "dmap_model_cache_hits_total", Map.of());
+        double misses = sum(samples, "dmap_model_cache_misses_total", Map.of());
+        assertThat(hits + misses).isEqualTo(RESULTS + 1 + 2);
+        assertThat(misses).isGreaterThanOrEqualTo(sum(samples, "dmap_model_swaps_total", Map.of()));
+        assertThat(hits).isPositive();
+        assertThat(sum(samples, "dmap_backend_memory_bytes", Map.of())).isEqualTo(8.0 * 1024 * 1024 * 1024);
+        assertThat(sum(samples, "dmap_model_memory_bytes", Map.of())).isPositive()
+                .isLessThanOrEqualTo(sum(samples, "dmap_backend_memory_bytes", Map.of()));
         // the request histogram's buckets are the SLO buckets, so p95 is computable
         assertThat(samples.get("dmap_request_duration_seconds_bucket")).extracting(s -> s.labels().get("le"))
                 .contains("0.1", "0.5", "1.0", "1.5", "2.0", "5.0", "+Inf");

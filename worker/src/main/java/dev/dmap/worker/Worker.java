@@ -107,7 +107,8 @@ public final class Worker implements AutoCloseable {
         ModelResidency residency = new ModelResidency(client, catalogue, config.backend(), clock, Sleeper.SYSTEM, metrics);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(threads("dmap-probe"));
         HealthProbe probe = new HealthProbe(catalogue, config.backend(), scheduler);
-        scheduler.scheduleWithFixedDelay(() -> metrics.loadedModels(slotsByLoadedModel(residency)), 0, 1, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(() -> metrics.loadedModels(slotsByLoadedModel(residency), residency.memoryByModel()),
+                0, 1, TimeUnit.SECONDS);
         AtomicBoolean backendAnswers = new AtomicBoolean(true);
         scheduler.scheduleWithFixedDelay(() -> backendAnswers.set(probe.answers()), BACKEND_CHECK.toMillis(),
                 BACKEND_CHECK.toMillis(), TimeUnit.MILLISECONDS);

@@ -3,15 +3,20 @@ package dev.dmap.worker.app;
 import dev.dmap.worker.Worker;
 import dev.dmap.worker.config.WorkerConfig;
 import dev.dmap.worker.kafka.RequestTracing;
+import dev.dmap.worker.metrics.MetricNames;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
 
 /** Starts the worker with the bound configuration and stops it gracefully with the context (SIGTERM). */
 @Configuration(proxyBeanMethods = false)
@@ -26,6 +31,24 @@ class WorkerConfiguration {
         RequestTracing tracing = RequestTracing.of(tracer.getIfAvailable(), propagator.getIfAvailable());
         log.info("Request tracing: {}", tracing);
         return Worker.start(config, registry, tracing, Clock.systemUTC());
+    }
+
+    /**
+     * {@code dmap_backend_memory_bytes}: the GPU memory of this worker's backend, when configured
+     * ({@code dmap.backend.gpu-memory}, e.g. 24GB). LM Studio does not report it; with it, the
+     * dashboard shows how full the GPU is.
+     */
+    @Bean
+    MeterBinder backendMemory(@Value("${dmap.backend.gpu-memory:0B}") DataSize memory) {
+        if (memory.isNegative()) {
+            throw new IllegalArgumentException("dmap.backend.gpu-memory must not be negative: " + memory);
+        }
+        return registry -> {
+            if (memory.toBytes() > 0) {
+                Gauge.builder(MetricNames.BACKEND_MEMORY, memory::toBytes).baseUnit("bytes")
+                        .description("GPU memory of this worker's backend (dmap.backend.gpu-memory)").register(registry);
+            }
+        };
     }
 
     @Bean

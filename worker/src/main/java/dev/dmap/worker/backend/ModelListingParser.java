@@ -51,7 +51,7 @@ final class ModelListingParser {
         instances.forEach(instance -> ids.add(instance.path("id").asString(key)));
         JsonNode config = instances.get(0).path("config");
         int context = config.path("context_length").asInt(model.path("max_context_length").asInt(FALLBACK_CONTEXT));
-        return new LoadedModel(key, ids, context, config.path("parallel").asInt(0));
+        return new LoadedModel(key, ids, context, config.path("parallel").asInt(0), model.path("size_bytes").asLong(0));
     }
 
     Optional<ModelListing> parseV0(HttpReply reply) {
@@ -70,7 +70,7 @@ final class ModelListingParser {
             if ("loaded".equals(model.path("state").asString(""))) {
                 int context = model.path("loaded_context_length")
                         .asInt(Math.min(FALLBACK_CONTEXT, model.path("max_context_length").asInt(FALLBACK_CONTEXT)));
-                loaded.put(id, new LoadedModel(id, List.of(id), context, 0));
+                loaded.put(id, new LoadedModel(id, List.of(id), context, 0, 0));
             }
         }
         return Optional.of(new ModelListing(available, loaded, clock.instant()));

@@ -59,8 +59,10 @@ public final class ModelResidency {
     /** Ensures {@code model} is loaded and keeps it loaded until the lease is closed. */
     public Lease acquire(String model) {
         Instant start = clock.instant();
+        long loadsBefore = loads.get();
         Optional<Lease> fast = tryFastPath(model, start);
         if (fast.isPresent()) {
+            listener.acquired(model, true);
             return fast.get();
         }
         synchronized (lock) {
@@ -71,7 +73,9 @@ public final class ModelResidency {
             if (loadedModel == null) {
                 loadedModel = loadLocked(model, start.plus(settings.loadTimeout()));
             }
-            return lease(loadedModel, start);
+            Lease lease = lease(loadedModel, start);
+            listener.acquired(model, loads.get() == loadsBefore);
+            return lease;
         }
     }
 
@@ -87,6 +91,13 @@ public final class ModelResidency {
     /** The models believed loaded, without I/O. */
     public Set<String> loadedModels() {
         return loaded.keySet();
+    }
+
+    /** The memory each loaded model takes as LM Studio reports it ({@code size_bytes}; 0 when unknown), without I/O. */
+    public Map<String, Long> memoryByModel() {
+        Map<String, Long> memory = new HashMap<>();
+        loaded.forEach((model, loadedModel) -> memory.put(model, loadedModel.sizeBytes()));
+        return memory;
     }
 
     /** Model loads this worker performed since it started. */

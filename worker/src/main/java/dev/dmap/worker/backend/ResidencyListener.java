@@ -19,4 +19,13 @@ public interface ResidencyListener {
 
     default void unloaded(String model) {
     }
+
+    /**
+     * A request took a lease on {@code model}.
+     *
+     * @param resident true when the model was in memory and nothing had to be loaded or waited for
+     *                 (a hit of the model cache); false when this request loaded it or waited for a load
+     */
+    default void acquired(String model, boolean resident) {
+    }
 }

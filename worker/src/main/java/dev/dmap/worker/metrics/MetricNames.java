@@ -22,6 +22,14 @@ public final class MetricNames {
     public static final String MODEL_LOADED = "dmap.model.loaded";
     /** Gauge {model}: parallel slots of a loaded model (0 when not loaded). */
     public static final String SLOTS = "dmap.slots";
+    /** Gauge {model}: memory a loaded model takes, LM Studio's {@code size_bytes} (0 when not loaded). */
+    public static final String MODEL_MEMORY = "dmap.model.memory";
+    /** Gauge: the GPU memory of this worker's backend, as configured ({@code dmap.backend.gpu-memory}). */
+    public static final String BACKEND_MEMORY = "dmap.backend.memory";
+    /** Counter {model}: requests whose model was in memory when they reached a slot (nothing loaded or waited for). */
+    public static final String MODEL_CACHE_HITS = "dmap.model.cache.hits";
+    /** Counter {model}: requests that loaded their model, or waited for its load. */
+    public static final String MODEL_CACHE_MISSES = "dmap.model.cache.misses";
     /** Counter {model}: seconds slots spent serving; its rate is the average number of busy slots. */
     public static final String SLOT_BUSY = "dmap.slot.busy";
     /** Gauge {model}: requests being served now. */

@@ -38,6 +38,7 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
     private final AtomicInteger backendUp = new AtomicInteger(1);
     private final Map<String, AtomicInteger> loaded = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> slots = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> memory = new ConcurrentHashMap<>();
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -79,14 +80,24 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
                 .tag("model", model).register(registry).increment(busy.toNanos() / 1e9);
     }
 
-    /** What the backend holds now: the parallel slots of each loaded model; models not listed read 0. */
-    public void loadedModels(Map<String, Integer> slotsByModel) {
+    /**
+     * What the backend holds now: the parallel slots and the memory of each loaded model; models
+     * not listed read 0.
+     */
+    public void loadedModels(Map<String, Integer> slotsByModel, Map<String, Long> memoryByModel) {
         slotsByModel.keySet().forEach(model -> {
             gauge(loaded, MetricNames.MODEL_LOADED, "1 while the model is loaded on this worker's backend", model);
             gauge(slots, MetricNames.SLOTS, "Parallel slots of a loaded model", model);
+            memory.computeIfAbsent(model, m -> {
+                AtomicLong value = new AtomicLong();
+                Gauge.builder(MetricNames.MODEL_MEMORY, value, AtomicLong::get).baseUnit("bytes")
+                        .description("Memory a loaded model takes (LM Studio's size_bytes)").tag("model", m).register(registry);
+                return value;
+            });
         });
         loaded.forEach((model, value) -> value.set(slotsByModel.containsKey(model) ? 1 : 0));
         slots.forEach((model, value) -> value.set(slotsByModel.getOrDefault(model, 0)));
+        memory.forEach((model, value) -> value.set(memoryByModel.getOrDefault(model, 0L)));
     }
 
     private AtomicInteger gauge(Map<String, AtomicInteger> values, String name, String description, String model) {
@@ -118,12 +129,14 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
     }
 
     /**
-     * Creates, at zero, the load timer of a model just seen and the swap counters between it and
-     * the models seen before: Prometheus's increase() cannot see a series that is born at 1, so the
+     * Creates, at zero, the load timer and cache counters of a model just seen and the swap
+     * counters between it and the models seen before: Prometheus's increase() cannot see a series that is born at 1, so the
      * first swap between two models would otherwise be missing from the dashboard and the alert.
      */
     private void registerSwapsAndLoads(String model) {
         loadTimer(model);
+        cache(model, true);
+        cache(model, false);
         swaps(null, model);
         queueDepth.keySet().stream().filter(other -> !other.equals(model)).forEach(other -> {
             swaps(other, model);
@@ -149,6 +162,18 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
     public void loaded(String model, String replaced, Duration took) {
         swaps(replaced, model).increment();
         loadTimer(model).record(took);
+    }
+
+    @Override
+    public void acquired(String model, boolean resident) {
+        cache(model, resident).increment();
+    }
+
+    private Counter cache(String model, boolean hit) {
+        return Counter.builder(hit ? MetricNames.MODEL_CACHE_HITS : MetricNames.MODEL_CACHE_MISSES)
+                .description(hit ? "Requests whose model was in memory when they reached a slot"
+                        : "Requests that loaded their model or waited for its load")
+                .tag("model", model).register(registry);
     }
 
     @Override

@@ -34,7 +34,7 @@ final class FakeModelApi implements ModelApi {
             failNextLoad = null;
             throw failure;
         }
-        loaded.put(model, new LoadedModel(model, List.of(model), 4096, 4));
+        loaded.put(model, new LoadedModel(model, List.of(model), 4096, 4, 0));
     }
 
     @Override

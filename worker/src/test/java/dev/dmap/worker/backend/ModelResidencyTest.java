@@ -18,10 +18,16 @@ class ModelResidencyTest {
     private final FakeModelApi api = new FakeModelApi(clock, "a", "b", "c");
     private final List<Duration> sleeps = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
+    private final List<String> cache = new ArrayList<>();
     private final ResidencyListener listener = new ResidencyListener() {
         @Override
         public void loaded(String model, String replaced, Duration took) {
             events.add("loaded " + model + " replacing " + replaced);
+        }
+
+        @Override
+        public void acquired(String model, boolean resident) {
+            cache.add((resident ? "hit " : "miss ") + model);
         }
     };
 
@@ -42,6 +48,17 @@ class ModelResidencyTest {
         residency.acquire("a").close();
         assertThat(api.calls).containsExactly("load a");
         assertThat(events).containsExactly("loaded a replacing null");
+    }
+
+    @Test
+    void shouldCountAMissForEveryRequestThatLoadsItsModelAndAHitForEveryOneThatFindsItLoaded() {
+        ModelResidency residency = residency(1);
+        residency.acquire("a").close();
+        residency.acquire("a").close();
+        residency.acquire("b").close();
+        residency.acquire("a").close();
+        residency.acquire("a").close();
+        assertThat(cache).containsExactly("miss a", "hit a", "miss b", "miss a", "hit a");
     }
 
     @Test

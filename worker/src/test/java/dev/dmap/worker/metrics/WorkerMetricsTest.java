@@ -22,6 +22,9 @@ class WorkerMetricsTest {
         assertThat(registry.find(MetricNames.MODEL_SWAPS).counters()).allSatisfy(c -> assertThat(c.count()).isZero());
         assertThat(registry.find(MetricNames.MODEL_LOAD_DURATION).timers())
                 .extracting(t -> t.getId().getTag("model")).containsExactlyInAnyOrder("qwen", "llama");
+        assertThat(registry.find(MetricNames.MODEL_CACHE_MISSES).counters())
+                .extracting(c -> c.getId().getTag("model")).containsExactlyInAnyOrder("qwen", "llama");
+        assertThat(registry.find(MetricNames.MODEL_CACHE_HITS).counters()).allSatisfy(c -> assertThat(c.count()).isZero());
     }
 
     @Test

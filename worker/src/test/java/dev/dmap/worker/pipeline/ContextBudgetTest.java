@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ContextBudgetTest {
-    private final LoadedModel model = new LoadedModel("m", List.of("m"), 1000, 4);
+    private final LoadedModel model = new LoadedModel("m", List.of("m"), 1000, 4, 0);
 
     @Test
     void shouldLetARequestThatFitsThrough() {
