@@ -19,7 +19,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 STEP = 5  # seconds between points
-UNITS = {"reqps": "requests/s", "ops": "per second", "s": "seconds", "percentunit": "share busy", "short": ""}
+UNITS = {"reqps": "requests/s", "ops": "per second", "s": "seconds", "percentunit": "share (0 to 1)", "bytes": "GiB",
+         "short": ""}
+SCALE = {"bytes": 1 / 2**30}
 BACKGROUND, PANEL, TEXT, GRID = "#111217", "#181b1f", "#ccccdc", "#2c3035"
 PALETTE = ["#73bf69", "#f2cc0c", "#5794f2", "#ff9830", "#f2495c", "#b877d9", "#8ab8ff", "#fade2a",
            "#96d98d", "#ffb357", "#ca95e5", "#ff7383"]
@@ -79,17 +81,18 @@ def style(ax, title, unit, start, end):
         ax.set_ylim(0, 1.05)
 
 
-def draw_timeseries(ax, panel, args, colours):
+def draw_timeseries(ax, panel, args, colours, unit):
+    scale = SCALE.get(unit, 1)
     drawn = 0
     for target in panel.get("targets", []):
         template = target.get("legendFormat", "")
         dashed = template.startswith("p95") and any(t.get("legendFormat", "").startswith("p50") for t in panel["targets"])
         for series in query_range(args.prometheus, expand(target["expr"]), args.start, args.end):
             labels = series["metric"]
-            points = with_gaps([((float(t) - args.start) / 60, float(v)) for t, v in series["values"]])
+            points = with_gaps([((float(t) - args.start) / 60, float(v) * scale) for t, v in series["values"]])
             if not any(math.isfinite(v) and v != 0 for _, v in points):
                 continue
-            key = labels.get("model") or labels.get("worker") or labels.get("code") or labels.get("reason") or template
+            key = labels.get("model") or labels.get("code") or labels.get("reason") or legend(template, labels)
             ax.plot([p[0] for p in points], [p[1] for p in points], label=legend(template, labels),
                     color=colours.of(key), linewidth=1.4, linestyle="--" if dashed else "-")
             drawn += 1
@@ -159,7 +162,7 @@ def main():
         if panel["type"] == "state-timeline":
             draw_state_timeline(ax, panel, args, colours)
         else:
-            draw_timeseries(ax, panel, args, colours)
+            draw_timeseries(ax, panel, args, colours, unit)
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
     figure.suptitle(f"{dashboard.get('title', 'dmap')}: the Grafana dashboard's panels, drawn from Prometheus\n"

@@ -93,10 +93,14 @@ public final class ModelResidency {
         return loaded.keySet();
     }
 
-    /** The memory each loaded model takes as LM Studio reports it ({@code size_bytes}; 0 when unknown), without I/O. */
+    /**
+     * The memory each loaded model takes, from LM Studio's {@code size_bytes} times its loaded
+     * instances (0 when unknown), without I/O.
+     */
     public Map<String, Long> memoryByModel() {
         Map<String, Long> memory = new HashMap<>();
-        loaded.forEach((model, loadedModel) -> memory.put(model, loadedModel.sizeBytes()));
+        loaded.forEach((model, loadedModel) -> memory.put(model,
+                loadedModel.sizeBytes() * Math.max(1, loadedModel.instanceIds().size())));
         return memory;
     }
 
