@@ -258,10 +258,15 @@ class ObservabilityIT {
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> get("/actuator/health/readiness").statusCode() == 503);
             assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+            // the worker is idle, yet the metric behind DmapBackendDown follows too
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> sum(parse(get("/actuator/prometheus").body()), "dmap_backend_up", Map.of()) == 0);
         } finally {
             gpu.restart();
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> get("/actuator/health/readiness").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> sum(parse(get("/actuator/prometheus").body()), "dmap_backend_up", Map.of()) == 1);
     }
 
     private record Sample(Map<String, String> labels, double value) {

@@ -109,9 +109,6 @@ public final class Worker implements AutoCloseable {
         HealthProbe probe = new HealthProbe(catalogue, config.backend(), scheduler);
         scheduler.scheduleWithFixedDelay(() -> metrics.loadedModels(slotsByLoadedModel(residency), residency.memoryByModel()),
                 0, 1, TimeUnit.SECONDS);
-        AtomicBoolean backendAnswers = new AtomicBoolean(true);
-        scheduler.scheduleWithFixedDelay(() -> backendAnswers.set(probe.answers()), BACKEND_CHECK.toMillis(),
-                BACKEND_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         AdaptiveWindow window = new AdaptiveWindow(clock);
         OutputTopics.ensure(config.kafka(), config.topics());
         BatchRegistry batches = new BatchRegistry(config.topics(), WorkerLoops.readerProperties(config));
@@ -127,6 +124,12 @@ public final class Worker implements AutoCloseable {
                 strategy(config.scheduling(), config.backend().unloadCooldown(), clock), callers, metrics, tracing, clock);
         Thread pollThread = threads("dmap-poll").newThread(loop);
         pollThread.start();
+        AtomicBoolean backendAnswers = new AtomicBoolean(true);
+        scheduler.scheduleWithFixedDelay(() -> {
+            boolean answers = probe.answers();
+            backendAnswers.set(answers);
+            metrics.backendUp(answers && !loop.status().backendDown()); // an idle worker notices too
+        }, BACKEND_CHECK.toMillis(), BACKEND_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         return new Worker(config, loop, residency, catalogue, callers, scheduler, batches, tracker, backendAnswers);
     }
 

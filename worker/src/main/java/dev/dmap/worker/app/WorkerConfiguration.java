@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,19 @@ class WorkerConfiguration {
                         .description("GPU memory of this worker's backend (dmap.backend.gpu-memory)").register(registry);
             }
         };
+    }
+
+    /**
+     * Samples every request by its trace id at {@code management.tracing.sampling.probability},
+     * whatever its traceparent's sampled flag says: {@code dmap submit} starts every trace sampled,
+     * and a batch of a million requests must not export a million spans. Sampling by trace id
+     * gives the same decision in every service that samples that way at that rate.
+     */
+    @Bean
+    Sampler otelSampler(@Value("${management.tracing.sampling.probability:0.1}") double probability) {
+        Sampler byTraceId = Sampler.traceIdRatioBased(probability);
+        return Sampler.parentBasedBuilder(byTraceId).setRemoteParentSampled(byTraceId)
+                .setRemoteParentNotSampled(byTraceId).build();
     }
 
     @Bean

@@ -45,6 +45,8 @@ public final class ModelResidency {
     private volatile boolean stale = true;
     private Instant lastUnloadAt = Instant.MIN;
     private final java.util.concurrent.atomic.AtomicLong loads = new java.util.concurrent.atomic.AtomicLong();
+    /** Loads per model: a request that saw its model's count change while it waited, waited for a load. */
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> loadsByModel = new ConcurrentHashMap<>();
 
     public ModelResidency(ModelApi client, ModelCatalogue catalogue, BackendSettings settings, Clock clock,
             Sleeper sleeper, ResidencyListener listener) {
@@ -59,7 +61,7 @@ public final class ModelResidency {
     /** Ensures {@code model} is loaded and keeps it loaded until the lease is closed. */
     public Lease acquire(String model) {
         Instant start = clock.instant();
-        long loadsBefore = loads.get();
+        long loadsBefore = loadsOf(model).get();
         Optional<Lease> fast = tryFastPath(model, start);
         if (fast.isPresent()) {
             listener.acquired(model, true);
@@ -74,7 +76,7 @@ public final class ModelResidency {
                 loadedModel = loadLocked(model, start.plus(settings.loadTimeout()));
             }
             Lease lease = lease(loadedModel, start);
-            listener.acquired(model, loads.get() == loadsBefore);
+            listener.acquired(model, loadsOf(model).get() == loadsBefore);
             return lease;
         }
     }
@@ -159,6 +161,7 @@ public final class ModelResidency {
         log.info("Loaded model {} in {} ms (context {}, parallel {})", model, took.toMillis(),
                 loadedModel.contextLength(), loadedModel.parallelSlots());
         loads.incrementAndGet();
+        loadsOf(model).incrementAndGet();
         listener.loaded(model, replaced, took);
         return loadedModel;
     }
@@ -249,6 +252,10 @@ public final class ModelResidency {
                 lock.notifyAll();
             }
         }
+    }
+
+    private java.util.concurrent.atomic.AtomicLong loadsOf(String model) {
+        return loadsByModel.computeIfAbsent(model, m -> new java.util.concurrent.atomic.AtomicLong());
     }
 
     private AtomicInteger leaseCount(String model) {

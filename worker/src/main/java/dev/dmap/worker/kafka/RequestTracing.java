@@ -82,6 +82,15 @@ public final class RequestTracing {
         if (tracer == null) {
             return new Traced(null, null, pending.work().headers());
         }
+        try {
+            return startSpan(pending);
+        } catch (RuntimeException e) {
+            log.warn("Could not start the span of {}; its trace headers pass through unchanged", pending.where(), e);
+            return new Traced(null, null, pending.work().headers());
+        }
+    }
+
+    private Traced startSpan(PendingRecord pending) {
         Span span = propagator.extract(pending.record().headers(), RequestTracing::header)
                 .name("dmap.request")
                 .kind(Span.Kind.CONSUMER)
@@ -103,12 +112,13 @@ public final class RequestTracing {
      */
     void inContextOf(Map<String, String> trace, Runnable action) {
         String[] parts = tracer == null ? null : String.valueOf(trace.get("traceparent")).split("-");
-        if (parts == null || parts.length != 4) {
+        if (parts == null || parts.length != 4 || parts[1].length() != 32 || parts[2].length() != 16
+                || !parts[3].matches("[0-9a-f]{2}")) {
             action.run();
             return;
         }
-        TraceContext context = tracer.traceContextBuilder().traceId(parts[1]).spanId(parts[2])
-                .sampled(parts[3].endsWith("1")).build();
+        boolean sampled = (Integer.parseInt(parts[3], 16) & 1) == 1; // W3C: bit 0 of the flags
+        TraceContext context = tracer.traceContextBuilder().traceId(parts[1]).spanId(parts[2]).sampled(sampled).build();
         try (CurrentTraceContext.Scope scope = tracer.currentTraceContext().newScope(context)) {
             action.run();
         }
