@@ -23,8 +23,8 @@ UNITS = {"reqps": "requests/s", "ops": "per second", "s": "seconds", "percentuni
          "short": ""}
 SCALE = {"bytes": 1 / 2**30}
 BACKGROUND, PANEL, TEXT, GRID = "#111217", "#181b1f", "#ccccdc", "#2c3035"
-PALETTE = ["#73bf69", "#f2cc0c", "#5794f2", "#ff9830", "#f2495c", "#b877d9", "#8ab8ff", "#fade2a",
-           "#96d98d", "#ffb357", "#ca95e5", "#ff7383"]
+PALETTE = ["#73bf69", "#5794f2", "#ff9830", "#f2495c", "#b877d9", "#f2cc0c", "#8ab8ff", "#96d98d",
+           "#ffb357", "#ca95e5", "#ff7383", "#fade2a"]
 
 
 def query_range(prometheus, expr, start, end):
@@ -156,6 +156,9 @@ def main():
     rows = math.ceil(len(panels) / columns)
     figure, axes = plt.subplots(rows, columns, figsize=(18, 4.1 * rows), facecolor=BACKGROUND)
     colours = Colours()
+    with urllib.request.urlopen(f"{args.prometheus}/api/v1/label/model/values", timeout=30) as response:
+        for model in sorted(json.load(response)["data"]):  # the same colour for a model in every panel and run
+            colours.of(model)
     for ax, panel in zip(axes.flat, panels):
         unit = panel.get("fieldConfig", {}).get("defaults", {}).get("unit", "short")
         style(ax, panel["title"], unit, args.start, args.end)

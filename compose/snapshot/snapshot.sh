@@ -3,6 +3,7 @@
 # a real Prometheus that scraped two workers while they served batches from the LM Studio EMULATOR.
 #
 #   compose/snapshot/snapshot.sh            # about 8 minutes; needs prometheus and python3-matplotlib
+#   KEEP=1 compose/snapshot/snapshot.sh     # keeps the logs and Prometheus's data in the work folder
 #
 # Everything runs on this machine on its own ports (broker 19092, emulators 11234/11235, workers
 # 18080/18081, Prometheus 19090), so a dmap started by hand on the default ports is not disturbed.
@@ -14,6 +15,11 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/dmap-snapshot.XXXXXX")"
 BOOTSTRAP=127.0.0.1:19092
 TIME_SCALE="${TIME_SCALE:-0.3}"
 
+for port in 19092 19093 11234 11235 18080 18081 19090; do
+  if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
+    echo "snapshot: port $port is in use (a previous run still going?)" >&2; exit 2
+  fi
+done
 command -v prometheus >/dev/null || { echo "snapshot: needs prometheus (apt-get install prometheus)" >&2; exit 2; }
 /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || { echo "snapshot: needs python3-matplotlib" >&2; exit 2; }
 
@@ -48,7 +54,8 @@ for i in 0 1; do
   start "sim-$i" "$ROOT/dmap" sim --port $((11234 + i)) --time-scale "$TIME_SCALE" --context-length 4096 \
     --fail-rate 0.02 --drop-rate 0.005 --seed $((7 + i)) "${models[@]}"
 done
-until (exec 3<>/dev/tcp/127.0.0.1/19092) 2>/dev/null; do sleep 1; done
+for _ in $(seq 1 120); do (exec 3<>/dev/tcp/127.0.0.1/19092) 2>/dev/null && break; sleep 1; done
+(exec 3<>/dev/tcp/127.0.0.1/19092) 2>/dev/null || { echo "snapshot: the broker did not start; see $WORK" >&2; exit 1; }
 for i in 0 1; do
   start "worker-$i" "$ROOT/dmap" worker --server.port=$((18080 + i)) --dmap.worker-id="gpu-$((i + 1))" \
     --dmap.kafka.bootstrap-servers=$BOOTSTRAP --dmap.backend.url=http://127.0.0.1:$((11234 + i)) \
@@ -73,6 +80,7 @@ collect snapshot-b
 echo "snapshot: batches done; letting the rates settle"
 sleep 75
 end_time="$(date +%s)"
+echo "$start_time $end_time" >"$WORK/range" # to render again from $WORK/tsdb (KEEP=1)
 "$ROOT/dmap" status -b $BOOTSTRAP >"$WORK/status.txt" 2>&1 || true
 
 /usr/bin/python3 "$HERE/render.py" --prometheus http://127.0.0.1:19090 --start "$start_time" --end "$end_time" \
