@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -39,6 +40,7 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
     private final Map<String, AtomicInteger> loaded = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> slots = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> memory = new ConcurrentHashMap<>();
+    private volatile Predicate<String> listed = model -> true;
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -123,9 +125,19 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
             AtomicLong value = new AtomicLong();
             Gauge.builder(MetricNames.QUEUE_DEPTH, value, AtomicLong::get)
                     .description("Requests waiting for this worker, per model").tag("model", m).register(registry);
-            registerSwapsAndLoads(m);
+            if (listed.test(m)) {
+                registerSwapsAndLoads(m);
+            }
             return value;
         }).set(depth);
+    }
+
+    /**
+     * Limits the series created at zero to the models {@code listed} accepts (those the backend
+     * lists), so a topic for a model nobody serves adds no swap, load or cache series.
+     */
+    public void precreateOnlyFor(Predicate<String> listed) {
+        this.listed = listed;
     }
 
     /**
@@ -138,7 +150,7 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
         cache(model, true);
         cache(model, false);
         swaps(null, model);
-        queueDepth.keySet().stream().filter(other -> !other.equals(model)).forEach(other -> {
+        queueDepth.keySet().stream().filter(other -> !other.equals(model) && listed.test(other)).forEach(other -> {
             swaps(other, model);
             swaps(model, other);
         });

@@ -28,6 +28,19 @@ class WorkerMetricsTest {
     }
 
     @Test
+    void shouldCreateNoSeriesAtZeroForAModelTheBackendDoesNotList() {
+        metrics.precreateOnlyFor(model -> !model.equals("gone"));
+        metrics.queueDepth("qwen", 10);
+        metrics.queueDepth("gone", 3);
+
+        assertThat(registry.find(MetricNames.MODEL_SWAPS).counters())
+                .extracting(c -> c.getId().getTag("from") + "->" + c.getId().getTag("to")).containsExactly("none->qwen");
+        assertThat(registry.find(MetricNames.MODEL_CACHE_HITS).counters()).extracting(c -> c.getId().getTag("model"))
+                .containsExactly("qwen");
+        assertThat(registry.get(MetricNames.QUEUE_DEPTH).tag("model", "gone").gauge().value()).isEqualTo(3);
+    }
+
+    @Test
     void shouldCountASwapOnTheSeriesCreatedAtZero() {
         metrics.queueDepth("qwen", 10);
         metrics.queueDepth("llama", 5);
