@@ -104,7 +104,7 @@ public final class Worker implements AutoCloseable {
         WorkerMetrics metrics = new WorkerMetrics(registry);
         LmStudioClient client = new LmStudioClient(config.backend(), new FailureClassifier(), clock);
         ModelCatalogue catalogue = new ModelCatalogue(client, clock, config.backend().catalogueTtl());
-        metrics.precreateOnlyFor(model -> catalogue.lastKnown() == null || catalogue.lastKnown().available().contains(model));
+        metrics.precreateOnlyFor(model -> catalogue.lastKnown() != null && catalogue.lastKnown().available().contains(model));
         ModelResidency residency = new ModelResidency(client, catalogue, config.backend(), clock, Sleeper.SYSTEM, metrics);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(threads("dmap-probe"));
         HealthProbe probe = new HealthProbe(catalogue, config.backend(), scheduler);

@@ -26,6 +26,7 @@ public final class RequestTracing {
 
     private final Tracer tracer;
     private final Propagator propagator;
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
 
     private RequestTracing(Tracer tracer, Propagator propagator) {
         this.tracer = tracer;
@@ -82,28 +83,33 @@ public final class RequestTracing {
         if (tracer == null) {
             return new Traced(null, null, pending.work().headers());
         }
+        Span span = null;
         try {
-            return startSpan(pending);
+            span = propagator.extract(pending.record().headers(), RequestTracing::header)
+                    .name("dmap.request")
+                    .kind(Span.Kind.CONSUMER)
+                    .tag("dmap.model", pending.work().request().model())
+                    .tag("dmap.request_id", pending.work().request().id())
+                    .tag("messaging.kafka.source", pending.where())
+                    .start();
+            Map<String, String> headers = new HashMap<>();
+            propagator.inject(span.context(), headers, Map::put);
+            if (log.isDebugEnabled()) {
+                log.debug("Span {} of {}: headers out {}", span.context(), pending.where(), headers);
+            }
+            return new Traced(span, tracer.withSpan(span), headers);
         } catch (RuntimeException e) {
-            log.warn("Could not start the span of {}; its trace headers pass through unchanged", pending.where(), e);
+            if (span != null) {
+                span.end();
+            }
+            if (failures.getAndIncrement() == 0) {
+                log.warn("Could not start the span of {}; trace headers pass through unchanged (logged once)",
+                        pending.where(), e);
+            } else {
+                log.debug("Could not start the span of {}", pending.where(), e);
+            }
             return new Traced(null, null, pending.work().headers());
         }
-    }
-
-    private Traced startSpan(PendingRecord pending) {
-        Span span = propagator.extract(pending.record().headers(), RequestTracing::header)
-                .name("dmap.request")
-                .kind(Span.Kind.CONSUMER)
-                .tag("dmap.model", pending.work().request().model())
-                .tag("dmap.request_id", pending.work().request().id())
-                .tag("messaging.kafka.source", pending.where())
-                .start();
-        Map<String, String> headers = new HashMap<>();
-        propagator.inject(span.context(), headers, Map::put);
-        if (log.isDebugEnabled()) {
-            log.debug("Span {} of {}: headers out {}", span.context(), pending.where(), headers);
-        }
-        return new Traced(span, tracer.withSpan(span), headers);
     }
 
     /**

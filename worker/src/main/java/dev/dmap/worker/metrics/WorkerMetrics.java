@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,6 +42,8 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
     private final Map<String, AtomicInteger> slots = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> memory = new ConcurrentHashMap<>();
     private volatile Predicate<String> listed = model -> true;
+    /** Models whose swap, load and cache series exist at zero. Only the poll thread adds to it. */
+    private final Set<String> precreated = ConcurrentHashMap.newKeySet();
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -119,17 +122,21 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
         backendUp.set(up ? 1 : 0);
     }
 
-    /** Sets the queue depth of a model; the gauge, and the model's swap and load series, appear on first use. */
+    /**
+     * Sets the queue depth of a model; the gauge appears on first use, and the model's swap, load
+     * and cache series once the backend lists it (checked on every call, so a model downloaded
+     * later gets them too).
+     */
     public void queueDepth(String model, long depth) {
         queueDepth.computeIfAbsent(model, m -> {
             AtomicLong value = new AtomicLong();
             Gauge.builder(MetricNames.QUEUE_DEPTH, value, AtomicLong::get)
                     .description("Requests waiting for this worker, per model").tag("model", m).register(registry);
-            if (listed.test(m)) {
-                registerSwapsAndLoads(m);
-            }
             return value;
         }).set(depth);
+        if (!precreated.contains(model) && listed.test(model)) {
+            registerSwapsAndLoads(model);
+        }
     }
 
     /**
@@ -150,10 +157,11 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
         cache(model, true);
         cache(model, false);
         swaps(null, model);
-        queueDepth.keySet().stream().filter(other -> !other.equals(model) && listed.test(other)).forEach(other -> {
+        precreated.forEach(other -> {
             swaps(other, model);
             swaps(model, other);
         });
+        precreated.add(model);
     }
 
     private Counter swaps(String replaced, String model) {

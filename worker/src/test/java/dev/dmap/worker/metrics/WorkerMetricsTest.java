@@ -41,6 +41,20 @@ class WorkerMetricsTest {
     }
 
     @Test
+    void shouldCreateTheSeriesOnceTheBackendListsAModelFirstSeenBefore() {
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        metrics.precreateOnlyFor(listed::contains);
+        metrics.queueDepth("late", 3);
+        assertThat(registry.find(MetricNames.MODEL_SWAPS).counters()).isEmpty();
+
+        listed.add("late");
+        metrics.queueDepth("late", 3);
+
+        assertThat(registry.find(MetricNames.MODEL_SWAPS).counters())
+                .extracting(c -> c.getId().getTag("from") + "->" + c.getId().getTag("to")).containsExactly("none->late");
+    }
+
+    @Test
     void shouldCountASwapOnTheSeriesCreatedAtZero() {
         metrics.queueDepth("qwen", 10);
         metrics.queueDepth("llama", 5);
