@@ -129,7 +129,7 @@ public final class Worker implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(() -> {
             boolean answers = probe.answers();
             backendAnswers.set(answers);
-            metrics.backendUp(answers && !loop.status().backendDown()); // an idle worker notices too
+            loop.backendChecked(answers); // an idle worker's dmap_backend_up follows too
         }, BACKEND_CHECK.toMillis(), BACKEND_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         return new Worker(config, loop, residency, catalogue, callers, scheduler, batches, tracker, backendAnswers);
     }

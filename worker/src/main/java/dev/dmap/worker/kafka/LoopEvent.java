@@ -25,4 +25,8 @@ sealed interface LoopEvent {
     /** The backend answers again after being down. */
     record BackendUp() implements LoopEvent {
     }
+
+    /** The periodic check of the backend's model listing, made while the worker may be idle. */
+    record BackendChecked(boolean answers) implements LoopEvent {
+    }
 }

@@ -180,6 +180,8 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
                 publishAgain(failed);
             } else if (event instanceof LoopEvent.BackendUp) {
                 backendUp();
+            } else if (event instanceof LoopEvent.BackendChecked checked) {
+                metrics.backendUp(checked.answers() && !backendDown); // this thread is the gauge's only writer
             }
         }
     }
@@ -251,6 +253,11 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
                     failed.error().toString());
             delivery.send(failed.pending(), failed.record());
         }
+    }
+
+    /** Reports a periodic check of the backend (from any thread); an idle worker's gauge follows it. */
+    public void backendChecked(boolean answers) {
+        events.add(new LoopEvent.BackendChecked(answers));
     }
 
     private void backendDown(String reason) {

@@ -15,6 +15,9 @@ final class FakeModelApi implements ModelApi {
     final List<String> calls = new ArrayList<>();
     private final Clock clock;
     RuntimeException failNextLoad;
+    /** When set, a load counts {@code loadStarted} down and then waits for {@code loadGate}. */
+    java.util.concurrent.CountDownLatch loadStarted;
+    java.util.concurrent.CountDownLatch loadGate;
 
     FakeModelApi(Clock clock, String... models) {
         this.clock = clock;
@@ -27,7 +30,19 @@ final class FakeModelApi implements ModelApi {
     }
 
     @Override
-    public synchronized void load(String model) {
+    public void load(String model) {
+        if (loadGate != null) {
+            loadStarted.countDown();
+            try {
+                loadGate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        loadNow(model);
+    }
+
+    private synchronized void loadNow(String model) {
         calls.add("load " + model);
         if (failNextLoad != null) {
             RuntimeException failure = failNextLoad;

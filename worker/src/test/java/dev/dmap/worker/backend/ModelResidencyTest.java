@@ -18,7 +18,7 @@ class ModelResidencyTest {
     private final FakeModelApi api = new FakeModelApi(clock, "a", "b", "c");
     private final List<Duration> sleeps = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
-    private final List<String> cache = new ArrayList<>();
+    private final List<String> cache = java.util.Collections.synchronizedList(new ArrayList<>());
     private final ResidencyListener listener = new ResidencyListener() {
         @Override
         public void loaded(String model, String replaced, Duration took) {
@@ -59,6 +59,30 @@ class ModelResidencyTest {
         residency.acquire("a").close();
         residency.acquire("a").close();
         assertThat(cache).containsExactly("miss a", "hit a", "miss b", "miss a", "hit a");
+    }
+
+    @Test
+    void shouldCountAMissForARequestThatWaitedForAnotherRequestsLoad() throws Exception {
+        ModelResidency residency = residency(1);
+        api.loadStarted = new java.util.concurrent.CountDownLatch(1);
+        api.loadGate = new java.util.concurrent.CountDownLatch(1);
+        Thread loader = new Thread(() -> residency.acquire("a").close());
+        loader.start();
+        assertThat(api.loadStarted.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        Thread waiter = new Thread(() -> residency.acquire("a").close());
+        waiter.start();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (waiter.getState() != Thread.State.BLOCKED && System.nanoTime() < deadline) {
+            Thread.sleep(5); // until the second request waits for the lock the load holds
+        }
+        assertThat(waiter.getState()).isEqualTo(Thread.State.BLOCKED);
+
+        api.loadGate.countDown();
+        loader.join(10_000);
+        waiter.join(10_000);
+
+        assertThat(cache).containsExactly("miss a", "miss a");
+        assertThat(api.calls).containsExactly("load a");
     }
 
     @Test
