@@ -14,6 +14,7 @@ import dev.dmap.devkit.emulator.LmStudioEmulator;
 import dev.dmap.schemas.BatchCommand;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.Request;
+import dev.dmap.schemas.TopicScan;
 import dev.dmap.schemas.Topics;
 import dev.dmap.worker.Worker;
 import dev.dmap.worker.config.BatchSettings;
@@ -30,13 +31,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -285,21 +282,7 @@ class BatchLifecycleIT {
     }
 
     private static List<JsonNode> records(String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<JsonNode> values = new ArrayList<>();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> values.add(MessageCodec.mapper().readTree(r.value())));
-            }
-            return values;
-        }
+        return TopicScan.committed(broker.bootstrapServers(), topic).stream()
+                .map(r -> MessageCodec.mapper().readTree(r.value())).toList();
     }
 }

@@ -2,14 +2,10 @@ package dev.dmap.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dmap.cli.DmapCli;
-import dev.dmap.cli.ExitCodes;
 import dev.dmap.devkit.broker.LocalBroker;
 import dev.dmap.devkit.emulator.EmulatorConfig;
 import dev.dmap.devkit.emulator.LmStudioEmulator;
 import dev.dmap.worker.app.WorkerApplication;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
-import picocli.CommandLine;
 
 /**
  * The distributed shape: a broker, the emulator, the worker service (Spring Boot, as
@@ -38,22 +33,11 @@ class DistributedIT {
                         "--server.port=0", "--dmap.worker-id=gpu-box-1",
                         "--dmap.kafka.bootstrap-servers=" + broker.bootstrapServers(),
                         "--dmap.backend.url=" + emulator.baseUrl(), "--dmap.backend.unload-cooldown=20ms")) {
-            String cli = "--bootstrap-servers=" + broker.bootstrapServers();
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            CommandLine submit = DmapCli.commandLine(new DmapCli());
-            submit.setOut(new PrintWriter(out, true));
-            submit.setErr(new PrintWriter(err, true));
-            assertThat(submit.execute("submit", cli, "--no-progress", EXAMPLES.resolve("batch.jsonl").toString()))
-                    .as(err.toString()).isEqualTo(ExitCodes.OK);
-            String batchId = out.toString().trim();
+            String batchId = CliRuns.submit(broker.bootstrapServers(), EXAMPLES.resolve("batch.jsonl"));
             assertThat(batchId).startsWith("batch_");
 
-            CommandLine collect = DmapCli.commandLine(new DmapCli());
-            collect.setErr(new PrintWriter(err, true));
             Path output = dir.resolve("out.jsonl");
-            assertThat(collect.execute("collect", cli, "--no-progress", "--batch-id", batchId, "-o", output.toString(),
-                    "--timeout", "5m")).as(err.toString()).isEqualTo(ExitCodes.OK);
+            CliRuns.collect(broker.bootstrapServers(), batchId, output);
 
             assertThat(Files.readAllLines(output)).hasSize(28);
             assertThat(Files.readAllLines(dir.resolve("out.errors.jsonl"))).hasSize(2);

@@ -3,16 +3,13 @@ package dev.dmap.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.dmap.cli.DmapCli;
-import dev.dmap.cli.ExitCodes;
 import dev.dmap.devkit.broker.LocalBroker;
 import dev.dmap.devkit.emulator.EmulatorConfig;
 import dev.dmap.devkit.emulator.LmStudioEmulator;
+import dev.dmap.schemas.TopicScan;
 import dev.dmap.schemas.Topics;
 import dev.dmap.worker.app.WorkerApplication;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,12 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +40,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
-import picocli.CommandLine;
 
 /**
  * What an operator sees, against a live worker service (Spring Boot, as {@code ./dmap worker} runs
@@ -86,18 +78,8 @@ class ObservabilityIT {
                 "--management.tracing.sampling.probability=1.0", "--dmap.backend.gpu-memory=8GB",
                 "--dmap.batches.state-dir=" + dir.resolve("streams"));
         port = worker.getEnvironment().getProperty("local.server.port");
-        String cli = "--bootstrap-servers=" + broker.bootstrapServers();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine submit = DmapCli.commandLine(new DmapCli());
-        submit.setOut(new PrintWriter(out, true));
-        submit.setErr(new PrintWriter(err, true));
-        assertThat(submit.execute("submit", cli, "--no-progress", ROOT.resolve("examples/batch.jsonl").toString()))
-                .as(err.toString()).isEqualTo(ExitCodes.OK);
-        CommandLine collect = DmapCli.commandLine(new DmapCli());
-        collect.setErr(new PrintWriter(err, true));
-        assertThat(collect.execute("collect", cli, "--no-progress", "--batch-id", out.toString().trim(),
-                "-o", dir.resolve("out.jsonl").toString(), "--timeout", "5m")).as(err.toString()).isEqualTo(ExitCodes.OK);
+        String batchId = CliRuns.submit(broker.bootstrapServers(), ROOT.resolve("examples/batch.jsonl"));
+        CliRuns.collect(broker.bootstrapServers(), batchId, dir.resolve("out.jsonl"));
         // gauges follow the worker's state with a delay (loaded models every second, lag every few):
         // scrape once the worker reads idle, one model loaded, nothing queued or in flight
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
@@ -371,24 +353,10 @@ class ObservabilityIT {
     /** The traceparent header of every record of a topic, by record key. */
     private static Map<String, String> traceparents(String topic) {
         Map<String, String> found = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    Header header = record.headers().lastHeader("traceparent");
-                    if (header != null && record.key() != null) {
-                        found.put(new String(record.key(), StandardCharsets.UTF_8),
-                                new String(header.value(), StandardCharsets.UTF_8));
-                    }
-                }
+        for (ConsumerRecord<byte[], byte[]> record : TopicScan.committed(broker.bootstrapServers(), topic)) {
+            Header header = record.headers().lastHeader("traceparent");
+            if (header != null && record.key() != null) {
+                found.put(new String(record.key(), StandardCharsets.UTF_8), new String(header.value(), StandardCharsets.UTF_8));
             }
         }
         return found;

@@ -62,20 +62,17 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
      * @param endToEnd from its submission to its outcome, or null when unknown
      */
     public void requestFinished(String model, String status, Duration served, Duration endToEnd) {
-        Timer.builder(MetricNames.REQUEST_DURATION)
-                .description("Time from the moment a slot takes a request to its outcome")
-                .tags("model", model, "status", status)
-                .serviceLevelObjectives(LATENCY_SLOS)
-                .register(registry)
+        latency(MetricNames.REQUEST_DURATION, "Time from the moment a slot takes a request to its outcome", model, status)
                 .record(served);
         if (endToEnd != null && !endToEnd.isNegative()) {
-            Timer.builder(MetricNames.REQUEST_END_TO_END)
-                    .description("Time from a request's submission to its outcome")
-                    .tags("model", model, "status", status)
-                    .serviceLevelObjectives(LATENCY_SLOS)
-                    .register(registry)
+            latency(MetricNames.REQUEST_END_TO_END, "Time from a request's submission to its outcome", model, status)
                     .record(endToEnd);
         }
+    }
+
+    private Timer latency(String name, String description, String model, String status) {
+        return Timer.builder(name).description(description).tags("model", model, "status", status)
+                .serviceLevelObjectives(LATENCY_SLOS).register(registry);
     }
 
     /** A slot of {@code model} was busy this long (serving a request, whatever its outcome). */

@@ -2,6 +2,7 @@ package dev.dmap.worker.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.dmap.worker.config.BackendSettings;
 import java.net.URI;
@@ -71,11 +72,8 @@ class ModelResidencyTest {
         assertThat(api.loadStarted.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         Thread waiter = new Thread(() -> residency.acquire("a").close());
         waiter.start();
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (waiter.getState() != Thread.State.BLOCKED && System.nanoTime() < deadline) {
-            Thread.sleep(5); // until the second request waits for the lock the load holds
-        }
-        assertThat(waiter.getState()).isEqualTo(Thread.State.BLOCKED);
+        // until the second request waits for the lock the load holds
+        await().atMost(Duration.ofSeconds(10)).until(() -> waiter.getState() == Thread.State.BLOCKED);
 
         api.loadGate.countDown();
         loader.join(10_000);

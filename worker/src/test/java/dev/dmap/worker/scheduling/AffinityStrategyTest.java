@@ -8,12 +8,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class AffinityStrategyTest {
@@ -23,61 +19,10 @@ class AffinityStrategyTest {
     record Item(long seq, String model, Instant waitingSince) implements Schedulable {
     }
 
-    /** A worker's state, set by hand; started items count as in flight until finished. */
-    static final class State implements DispatchState {
-        final Map<String, Integer> inFlight = new HashMap<>();
-        final Map<String, Long> lag = new HashMap<>();
-        final Set<String> loaded = new HashSet<>();
-        final Map<String, Instant> arrivals = new HashMap<>();
-        final Set<String> missing = new HashSet<>();
-        int slots = 2;
-        int maxLoaded = 1;
-
-        @Override
-        public int inFlight(String model) {
-            return inFlight.getOrDefault(model, 0);
-        }
-
-        @Override
-        public int slots(String model) {
-            return slots;
-        }
-
-        @Override
-        public Set<String> busyModels() {
-            return Set.copyOf(inFlight.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey).toList());
-        }
-
-        @Override
-        public int maxLoadedModels() {
-            return maxLoaded;
-        }
-
-        @Override
-        public long lag(String model) {
-            return lag.getOrDefault(model, 0L);
-        }
-
-        @Override
-        public boolean isLoaded(String model) {
-            return loaded.contains(model);
-        }
-
-        @Override
-        public boolean isMissing(String model) {
-            return missing.contains(model);
-        }
-
-        @Override
-        public Instant lastArrival(String model) {
-            return arrivals.getOrDefault(model, Instant.MIN);
-        }
-    }
-
     private final MutableClock clock = new MutableClock();
     private final AffinityStrategy affinity = new AffinityStrategy(clock, MAX_WAIT, MIN_HOLD, Duration.ZERO, Duration.ZERO);
     private final WorkQueue<Item> queue = new WorkQueue<>();
-    private final State state = new State();
+    private final FakeDispatchState state = new FakeDispatchState();
     private long seq;
 
     @Test

@@ -2,10 +2,7 @@ package dev.dmap.worker.scheduling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,36 +14,9 @@ class FifoStrategyTest {
         }
     }
 
-    /** A worker state tests set by hand. */
-    static final class State implements DispatchState {
-        final Map<String, Integer> inFlight = new HashMap<>();
-        int slots = 2;
-        int maxLoaded = 1;
-
-        @Override
-        public int inFlight(String model) {
-            return inFlight.getOrDefault(model, 0);
-        }
-
-        @Override
-        public int slots(String model) {
-            return slots;
-        }
-
-        @Override
-        public Set<String> busyModels() {
-            return Set.copyOf(inFlight.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey).toList());
-        }
-
-        @Override
-        public int maxLoadedModels() {
-            return maxLoaded;
-        }
-    }
-
     private final FifoStrategy fifo = new FifoStrategy();
     private final WorkQueue<Item> queue = new WorkQueue<>();
-    private final State state = new State();
+    private final FakeDispatchState state = new FakeDispatchState();
 
     @BeforeEach
     void fill() {
