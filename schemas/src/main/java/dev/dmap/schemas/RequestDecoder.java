@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
@@ -20,6 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class RequestDecoder {
     /** Default largest accepted request, in bytes. */
     public static final int DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+
+    private static final Pattern UNRECOGNIZED_TOKEN = Pattern.compile("Unrecognized token '.*?'(?=: was expecting|$)", Pattern.DOTALL);
 
     private final SchemaValidator validator = SchemaValidator.request();
     private final int maxBytes;
@@ -72,7 +75,7 @@ public final class RequestDecoder {
 
     public Decoded decode(JsonNode tree) {
         if (!tree.isObject()) {
-            return invalid(ErrorCode.INVALID_REQUEST, "", "a request must be a JSON object, not " + tree.getNodeType(), tree);
+            return invalid(ErrorCode.INVALID_REQUEST, "", "a request must be a JSON object, not " + kindOf(tree), tree);
         }
         JsonNode version = tree.get("schema_version");
         if (version != null && version.isIntegralNumber() && version.asInt() != Request.SCHEMA_VERSION) {
@@ -106,6 +109,18 @@ public final class RequestDecoder {
                 tree.has("attempt") ? tree.get("attempt").asInt() : 1);
     }
 
+    /** "an array", "a string", ...: what arrived instead of an object, without its content. */
+    private static String kindOf(JsonNode tree) {
+        return switch (tree.getNodeType()) {
+            case ARRAY -> "an array";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
     private static String textOrNull(JsonNode tree, String field) {
         JsonNode node = tree.get(field);
         return node == null || node.isNull() ? null : node.asString();
@@ -116,8 +131,13 @@ public final class RequestDecoder {
         return text == null ? null : Instant.parse(text);
     }
 
+    /**
+     * The parser's complaint, first line only, with its column. Jackson quotes an unrecognized
+     * token ("Unrecognized token 'hello'"), which may be prompt text; the quote is dropped so
+     * that the message can go into logs and dead letters.
+     */
     private static String describe(JacksonException e) {
-        String message = e.getOriginalMessage();
+        String message = UNRECOGNIZED_TOKEN.matcher(e.getOriginalMessage()).replaceFirst("Unrecognized token");
         TokenStreamLocation location = e.getLocation();
         if (location != null && location.getLineNr() > 0) {
             message += " (at column " + location.getColumnNr() + ")";

@@ -9,13 +9,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Validates JSON against one of dmap's JSON Schema files (draft 2020-12), reporting every
  * problem with the JSON pointer of its field. The schema files on the classpath under
  * {@code dev/dmap/schemas/} are the contract for non-Java clients; this class is how Java code
- * holds itself to them. Thread-safe.
+ * holds itself to them. Messages name the rule that failed, never the offending value, so that
+ * they can go into logs and dead letters without carrying prompt text. Thread-safe.
  */
 public final class SchemaValidator {
     private final Schema schema;
@@ -80,7 +82,48 @@ public final class SchemaValidator {
         if ("required".equals(error.getKeyword()) && property != null) {
             return new Violation(path + "/" + property, "required field is missing");
         }
+        if ("type".equals(error.getKeyword()) && error.getSchemaNode() != null) {
+            return new Violation(path, typeMismatch(error.getSchemaNode(), error.getInstanceNode()));
+        }
         return new Violation(path, stripLocation(error.getMessage()));
+    }
+
+    /**
+     * "must be a number or null, not a string": the schema's allowed types, then the type found.
+     * The validator's own wording ("string found, [number, null] expected") reads backwards.
+     */
+    private static String typeMismatch(JsonNode allowed, JsonNode found) {
+        List<String> names = allowed.isArray()
+                ? allowed.valueStream().map(JsonNode::asString).toList()
+                : List.of(allowed.asString());
+        List<String> alternatives = names.stream().map(SchemaValidator::withArticle).toList();
+        String expected = alternatives.size() == 1 ? alternatives.get(0)
+                : String.join(", ", alternatives.subList(0, alternatives.size() - 1)) + " or " + alternatives.get(alternatives.size() - 1);
+        return found == null ? "must be " + expected : "must be " + expected + ", not " + withArticle(typeOf(found));
+    }
+
+    /** The JSON Schema type name of a value; "number" only for numbers that are not integers. */
+    private static String typeOf(JsonNode node) {
+        if (node.isIntegralNumber() || node.isNumber() && node.asDouble() == Math.rint(node.asDouble())) {
+            return "integer";
+        }
+        return switch (node.getNodeType()) {
+            case NUMBER -> "number";
+            case STRING -> "string";
+            case BOOLEAN -> "boolean";
+            case ARRAY -> "array";
+            case OBJECT -> "object";
+            case NULL -> "null";
+            default -> node.getNodeType().name().toLowerCase(Locale.ROOT);
+        };
+    }
+
+    private static String withArticle(String type) {
+        return switch (type) {
+            case "null" -> "null";
+            case "integer", "array", "object" -> "an " + type;
+            default -> "a " + type;
+        };
     }
 
     /** The validator prefixes messages with the location ("$.body.model: ..."); the path says that already. */
