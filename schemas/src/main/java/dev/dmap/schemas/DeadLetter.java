@@ -20,8 +20,14 @@ import tools.jackson.databind.JsonNode;
  * @param attempts       backend calls made (0 when it failed before any call)
  * @param failedAt       when the worker gave up
  * @param source         where the original was read
- * @param original       the original request as JSON, when it parsed; else null
- * @param originalBase64 the original record value in base64, when it was not JSON; else null
+ * @param original       the original record value as JSON, when it parsed as a JSON object; else
+ *                       null. Never another JSON type: the schema allows only an object here.
+ * @param originalBase64 the original record value's exact bytes in base64, whenever
+ *                       {@code original} is null and the record had a value: JSON of another type
+ *                       ({@code [1,2]}, {@code "s"}, {@code 42}, {@code null}), bytes that are not
+ *                       JSON or not UTF-8, an empty value ({@code ""}). Null when {@code original}
+ *                       is set, when the record had no value, and for {@code payload_too_large}
+ *                       (the value was over the size limit, so it is not carried)
  */
 public record DeadLetter(
         String id,

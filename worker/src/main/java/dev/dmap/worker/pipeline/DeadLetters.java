@@ -29,20 +29,39 @@ public final class DeadLetters {
     }
 
     /**
-     * A record that is not a valid request. The original travels as JSON when it parsed, else
-     * in base64; identifying fields are taken from the JSON when they are there.
+     * A record that is not a valid request. The original travels as JSON when it parsed as a JSON
+     * object, else as its exact bytes in base64 (see {@link #originalBase64}); identifying fields
+     * are taken from the object when they are there.
+     *
+     * @param value  the record value as it arrived; null for a record without one
+     * @param parsed the value as JSON when it parsed (of any JSON type), else null
      */
     public DeadLetter forInvalid(byte[] value, JsonNode parsed, ErrorCode code, String message, Source source, Instant at) {
-        String customId = textAt(parsed, "/custom_id");
-        String batchId = textAt(parsed, "/batch_id");
-        String requestId = textAt(parsed, "/id");
+        JsonNode original = parsed != null && parsed.isObject() ? parsed : null;
+        String customId = textAt(original, "/custom_id");
+        String batchId = textAt(original, "/batch_id");
+        String requestId = textAt(original, "/id");
         if (requestId == null && customId != null) {
             requestId = Request.defaultId(batchId, customId);
         }
         String lineId = OutputIds.forRequest(requestId != null ? requestId : source.toString());
-        String original64 = parsed == null && value != null ? Base64.getEncoder().encodeToString(value) : null;
         return new DeadLetter(lineId, customId, null, ErrorInfo.of(code, message), Request.SCHEMA_VERSION, requestId,
-                batchId, textAt(parsed, "/body/model"), workerId, 0, at, source, parsed, original64);
+                batchId, textAt(original, "/body/model"), workerId, 0, at, source, original,
+                originalBase64(value, original, code));
+    }
+
+    /**
+     * The dead-letter schema's {@code original} holds objects only. Every other value that arrived
+     * (JSON of another type, bytes that are not JSON or not UTF-8, an empty value) is kept exactly,
+     * in base64, so that nothing about it is lost and the dead letter stays schema-valid. Nothing is
+     * kept for a record without a value, nor for one over the size limit ({@code payload_too_large}):
+     * its base64, a third larger than a value already too large, would not fit the dead-letter topic.
+     */
+    private static String originalBase64(byte[] value, JsonNode original, ErrorCode code) {
+        if (original != null || value == null || code == ErrorCode.PAYLOAD_TOO_LARGE) {
+            return null;
+        }
+        return Base64.getEncoder().encodeToString(value);
     }
 
     private static Response upstream(HttpReply reply) {
