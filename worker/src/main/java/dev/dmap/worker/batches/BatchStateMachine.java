@@ -18,15 +18,20 @@ import java.util.Optional;
  * after a cancel; when the last request has its terminal record the batch passes {@code finalizing}
  * and ends {@code cancelled} (if cancel was asked), {@code expired} (past its deadline) or
  * {@code completed}. Every ended batch has an outcome ({@code succeeded}, {@code partially_failed},
- * {@code all_failed}), so one where every request failed never reads as a plain success.
+ * {@code all_failed}), so one where every request failed never reads as a plain success. A replay
+ * can change the outcome of an ended batch; each change emits one more event, so the latest event
+ * of a batch always carries its current outcome.
  */
 public final class BatchStateMachine {
 
     /**
-     * A new state, and the event to emit if the batch just ended.
+     * A new state, and the event to emit if the batch just ended or, having ended, its outcome
+     * changed (a replayed request that succeeds turns {@code all_failed} into {@code partially_failed}
+     * or {@code partially_failed} into {@code succeeded}).
      *
      * @param state the state after the input
-     * @param event the completion event, once
+     * @param event the completion event when the batch just ended; an event with the new outcome when
+     *              the outcome of an ended batch changed; else empty
      */
     public record Step(BatchState state, Optional<BatchEvent> event) {
     }
@@ -96,6 +101,12 @@ public final class BatchStateMachine {
         }
         if (next.status.isTerminal()) {
             next.outcome = outcome(next.completed, next.failed); // a replay after the end updates it
+            if (!next.outcome.equals(before.outcome())) {
+                // downstream consumers of batch events learn the new outcome: same type and status,
+                // the new outcome and counts, and the time of the change
+                BatchState changed = next.build();
+                return new Step(changed, Optional.of(BatchEvent.of(changed, at)));
+            }
         }
         return new Step(next.build(), event);
     }

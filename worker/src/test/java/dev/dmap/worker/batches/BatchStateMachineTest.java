@@ -111,18 +111,53 @@ class BatchStateMachineTest {
     }
 
     @Test
-    void shouldMoveAReplayedRequestFromFailedToCompletedWithoutASecondEvent() {
+    void shouldMoveAReplayedRequestFromFailedToCompletedAndEmitAnEventWithTheNewOutcome() {
         BatchState ended = BatchStateMachine.apply(inProgress(1, null), failure("m1", "upstream_rejected", 2)).state();
         assertThat(ended.outcome()).isEqualTo("all_failed");
 
-        BatchStateMachine.Step replayed = BatchStateMachine.apply(ended,
-                new OutcomeDelta(BATCH, "m1", OutcomeDelta.FAILED, "upstream_rejected", OutcomeDelta.COMPLETED, null, 10, 5, at(9)));
+        BatchStateMachine.Step replayed = BatchStateMachine.apply(ended, replaySucceeded("m1", 9));
 
         assertThat(replayed.state().outcome()).isEqualTo("succeeded");
         assertThat(replayed.state().requestCounts().failed()).isZero();
         assertThat(replayed.state().requestCounts().completed()).isEqualTo(1);
         assertThat(replayed.state().errors()).doesNotContainKey("upstream_rejected");
-        assertThat(replayed.event()).isEmpty();
+        assertThat(replayed.event()).hasValueSatisfying(event -> {
+            assertThat(event.type()).isEqualTo("batch.completed");
+            assertThat(event.outcome()).isEqualTo("succeeded");
+            assertThat(event.requestCounts().completed()).isEqualTo(1);
+            assertThat(event.at()).isEqualTo(at(9));
+        });
+    }
+
+    @Test
+    void shouldEmitNoEventWhenAReplayChangesTheCountsButNotTheOutcome() {
+        BatchState state = inProgress(3, null);
+        state = BatchStateMachine.apply(state, success("m1", 2)).state();
+        state = BatchStateMachine.apply(state, failure("m2", "upstream_rejected", 3)).state();
+        BatchState ended = BatchStateMachine.apply(state, failure("m2", "upstream_rejected", 4)).state();
+        assertThat(ended.outcome()).isEqualTo("partially_failed");
+
+        BatchStateMachine.Step oneReplayed = BatchStateMachine.apply(ended, replaySucceeded("m2", 9));
+        assertThat(oneReplayed.state().outcome()).isEqualTo("partially_failed");
+        assertThat(oneReplayed.event()).isEmpty();
+
+        BatchStateMachine.Step bothReplayed = BatchStateMachine.apply(oneReplayed.state(), replaySucceeded("m2", 10));
+        assertThat(bothReplayed.event()).hasValueSatisfying(event -> assertThat(event.outcome()).isEqualTo("succeeded"));
+    }
+
+    @Test
+    void shouldEmitNoEventForADuplicateOutcomeOfAnEndedBatch() {
+        BatchState ended = BatchStateMachine.apply(inProgress(1, null), success("m1", 2)).state();
+
+        BatchStateMachine.Step again = BatchStateMachine.apply(ended,
+                new OutcomeDelta(BATCH, "m1", OutcomeDelta.COMPLETED, null, OutcomeDelta.COMPLETED, null, 0, 0, at(3)));
+
+        assertThat(again.state().outcome()).isEqualTo("succeeded");
+        assertThat(again.event()).isEmpty();
+    }
+
+    private static OutcomeDelta replaySucceeded(String model, int second) {
+        return new OutcomeDelta(BATCH, model, OutcomeDelta.FAILED, "upstream_rejected", OutcomeDelta.COMPLETED, null, 10, 5, at(second));
     }
 
     private static BatchState inProgress(long total, Instant deadline) {
