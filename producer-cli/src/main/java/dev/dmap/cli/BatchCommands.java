@@ -51,15 +51,21 @@ final class BatchCommands {
         return submission(kafka, batchId).map(Submission::created);
     }
 
-    static Map<String, BatchCommand> createdAll(KafkaOptions kafka) {
+    /** Every batch's submission, by batch id. */
+    static Map<String, Submission> submissions(KafkaOptions kafka) {
         Map<String, BatchCommand> created = new TreeMap<>();
+        java.util.Set<String> published = new java.util.HashSet<>();
         TopicReader.readAll(kafka, List.of(kafka.topics().batchCommands()), record -> {
             BatchCommand command = decode(record.value(), BatchCommand.class);
             if (command != null && BatchCommand.CREATED.equals(command.type())) {
                 created.putIfAbsent(command.batchId(), command);
+            } else if (command != null && BatchCommand.PUBLISHED.equals(command.type())) {
+                published.add(command.batchId());
             }
         });
-        return created;
+        Map<String, Submission> submissions = new TreeMap<>();
+        created.forEach((batchId, command) -> submissions.put(batchId, new Submission(command, published.contains(batchId))));
+        return submissions;
     }
 
     /** Every batch's latest state, by batch id. */

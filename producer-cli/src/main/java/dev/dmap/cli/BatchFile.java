@@ -1,12 +1,12 @@
 package dev.dmap.cli;
 
 import dev.dmap.schemas.Decoded;
+import dev.dmap.schemas.Limits;
+import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.Request;
 import dev.dmap.schemas.RequestDecoder;
 import dev.dmap.schemas.Violation;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -40,6 +40,9 @@ public record BatchFile(Path path, List<Request> requests, List<Problem> problem
         }
     }
 
+    private static final String LONGEST_BATCH_ID = "b".repeat(BatchIds.MAX_LENGTH);
+    private static final java.time.Instant WIDEST_INSTANT = java.time.Instant.parse("2999-12-31T23:59:59.999999999Z");
+
     public boolean isValid() {
         return problems.isEmpty();
     }
@@ -58,29 +61,52 @@ public record BatchFile(Path path, List<Request> requests, List<Problem> problem
         return counts;
     }
 
+    /** Reads and validates {@code path} with the default size limit, {@link Limits#DEFAULT_MAX_REQUEST_BYTES}. */
     public static BatchFile read(Path path) {
+        return read(path, Limits.DEFAULT_MAX_REQUEST_BYTES);
+    }
+
+    /**
+     * Reads and validates {@code path}. A UTF-8 byte order mark at its start is skipped; a line that
+     * is not UTF-8 or is longer than {@code maxRequestBytes} (in bytes, without its line end) is a
+     * problem of that line.
+     */
+    public static BatchFile read(Path path, int maxRequestBytes) {
         RequestDecoder decoder = new RequestDecoder();
         List<Request> requests = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         Map<String, Integer> lineOfCustomId = new HashMap<>();
-        try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            int lineNumber = 0;
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                lineNumber++;
-                if (line.isBlank()) {
+        try (JsonlLines lines = new JsonlLines(Files.newInputStream(path), maxRequestBytes)) {
+            for (JsonlLines.Line line = lines.next(); line != null; line = lines.next()) {
+                if (lines.startsAsUtf16()) {
+                    problems.add(new Problem(1, "", "the file is UTF-16 text (it starts with a UTF-16 byte order mark); "
+                            + "save it as UTF-8"));
+                    break;
+                }
+                Problem unreadable = unreadable(line, maxRequestBytes);
+                if (unreadable != null) {
+                    problems.add(unreadable);
                     continue;
                 }
-                Decoded decoded = decoder.decode(line);
+                if (line.text().isBlank()) {
+                    continue;
+                }
+                Decoded decoded = decoder.decode(line.text());
                 if (decoded instanceof Decoded.Invalid invalid) {
                     for (Violation violation : invalid.violations()) {
-                        problems.add(new Problem(lineNumber, violation.path(), violation.message()));
+                        problems.add(new Problem(line.number(), violation.path(), violation.message()));
                     }
                     continue;
                 }
                 Request request = ((Decoded.Valid) decoded).request();
-                Integer first = lineOfCustomId.putIfAbsent(request.customId(), lineNumber);
+                Problem tooLarge = tooLargeAsPublished(line.number(), request, maxRequestBytes);
+                if (tooLarge != null) {
+                    problems.add(tooLarge);
+                    continue;
+                }
+                Integer first = lineOfCustomId.putIfAbsent(request.customId(), line.number());
                 if (first != null) {
-                    problems.add(new Problem(lineNumber, "/custom_id",
+                    problems.add(new Problem(line.number(), "/custom_id",
                             "duplicate custom_id \"" + request.customId() + "\" (first on line " + first + ")"));
                     continue;
                 }
@@ -88,8 +114,6 @@ public record BatchFile(Path path, List<Request> requests, List<Problem> problem
             }
         } catch (NoSuchFileException e) {
             throw new CliException(ExitCodes.INVALID_INPUT, "no such file: " + path);
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new CliException(ExitCodes.INVALID_INPUT, path + " is not UTF-8 text");
         } catch (IOException e) {
             throw new CliException(ExitCodes.INVALID_INPUT, "cannot read " + path + ": " + e.getMessage());
         }
@@ -97,5 +121,32 @@ public record BatchFile(Path path, List<Request> requests, List<Problem> problem
             problems.add(new Problem(1, "", "the file has no requests"));
         }
         return new BatchFile(path, List.copyOf(requests), List.copyOf(problems));
+    }
+
+    /**
+     * The problem of a request that fits the limit as a line but not as {@code submit} publishes it,
+     * with its id, batch id and times added (measured with the longest batch id and widest times,
+     * so whatever batch it goes into, the worker never finds it too large).
+     */
+    private static Problem tooLargeAsPublished(int line, Request request, int maxRequestBytes) {
+        int published = MessageCodec.encode(request.withBatch(LONGEST_BATCH_ID, WIDEST_INSTANT, WIDEST_INSTANT)).length;
+        if (published <= maxRequestBytes) {
+            return null;
+        }
+        return new Problem(line, "", "the request is " + published + " bytes as published (with the fields submit adds); "
+                + "the limit is " + maxRequestBytes + " bytes (--max-request-bytes)");
+    }
+
+    /** The problem of a line that is over the size limit or not UTF-8; null when it is text within the limit. */
+    private static Problem unreadable(JsonlLines.Line line, int maxRequestBytes) {
+        if (line.length() > maxRequestBytes) {
+            return new Problem(line.number(), "", "the line is " + line.length() + " bytes; the limit is " + maxRequestBytes
+                    + " bytes (--max-request-bytes)");
+        }
+        if (line.text() == null) {
+            return new Problem(line.number(), "", "not valid UTF-8 (byte " + line.badByte() + " of the line); "
+                    + "save the file as UTF-8");
+        }
+        return null;
     }
 }

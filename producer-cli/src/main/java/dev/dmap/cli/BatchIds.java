@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
 /** Batch ids: {@code batch_<UTC date-time>_<6 random hex>}, sortable and unique enough; or the user's own. */
 final class BatchIds {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
+    /** Longest batch id, in characters. */
+    static final int MAX_LENGTH = 200;
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_LENGTH + "}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private BatchIds() {

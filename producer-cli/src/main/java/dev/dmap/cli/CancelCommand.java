@@ -1,6 +1,8 @@
 package dev.dmap.cli;
 
 import dev.dmap.schemas.BatchCommand;
+import dev.dmap.schemas.BatchState;
+import dev.dmap.schemas.BatchStatus;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,10 +12,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code dmap cancel BATCH}: workers stop serving the batch; its remaining requests end as batch_cancelled. */
-@Command(name = "cancel", mixinStandardHelpOptions = true,
+@Command(name = "cancel", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
         description = {"Cancel a batch: within seconds workers stop calling the backend for its remaining requests,",
                 "which end as dead letters with batch_cancelled; the batch moves through cancelling to cancelled."})
-public class CancelCommand implements Callable<Integer> {
+public class CancelCommand implements Callable<Integer>, KafkaCommand {
     @Mixin
     KafkaOptions kafka;
 
@@ -24,15 +26,42 @@ public class CancelCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
+    public KafkaOptions kafka() {
+        return kafka;
+    }
+
+    @Override
     public Integer call() {
+        kafka.requireReachable();
         BatchIds.require(batchId);
         if (BatchCommands.created(kafka, batchId).isEmpty()) {
             throw new CliException(ExitCodes.INVALID_INPUT, "no batch \"" + batchId + "\" (wrong id or --topic-prefix?)");
+        }
+        BatchState state = BatchCommands.states(kafka).get(batchId);
+        if (state != null && state.ended()) {
+            spec.commandLine().getErr().printf("Batch %s has already ended: %s%s%s; nothing to cancel.%n", batchId,
+                    state.status(), state.outcome() == null ? "" : " (" + state.outcome() + ")", endedAt(state));
+            return ExitCodes.OK;
+        }
+        if (state != null && state.batchStatus() == BatchStatus.CANCELLING) {
+            spec.commandLine().getErr().printf("Batch %s is already being cancelled (asked at %s). Follow it with: dmap status %s%n",
+                    batchId, state.cancellingAt(), batchId);
+            return ExitCodes.OK;
         }
         Clock clock = Clock.systemUTC();
         new Submitter(kafka, clock).command(BatchCommand.cancel(batchId, clock.instant()));
         spec.commandLine().getErr().printf("Cancel requested for %s: its remaining requests end as batch_cancelled. "
                 + "Follow it with: dmap status %s%n", batchId, batchId);
         return ExitCodes.OK;
+    }
+
+    private static String endedAt(BatchState state) {
+        java.time.Instant at = switch (state.batchStatus()) {
+            case COMPLETED -> state.completedAt();
+            case EXPIRED -> state.expiredAt();
+            case CANCELLED -> state.cancelledAt();
+            default -> state.finalizingAt();
+        };
+        return at == null ? "" : " at " + at;
     }
 }

@@ -11,11 +11,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dmap collect --batch-id ID -o out.jsonl}: wait for a batch and write OpenAI Batch output and error files. */
-@Command(name = "collect", mixinStandardHelpOptions = true,
+@Command(name = "collect", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
         description = {"Write a batch's results as OpenAI Batch output lines and its failures as error lines,",
                 "each as soon as it is read, until every request of the batch has its terminal record.",
                 "Run it again after an interruption: it resumes the files without writing a line twice."})
-public class CollectCommand implements Callable<Integer> {
+public class CollectCommand implements Callable<Integer>, KafkaCommand {
     @Mixin
     KafkaOptions kafka;
 
@@ -43,6 +43,11 @@ public class CollectCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Override
+    public KafkaOptions kafka() {
+        return kafka;
+    }
 
     @Override
     public Integer call() {

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import me.tongfei.progressbar.ProgressBar;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -46,6 +45,7 @@ public final class Collector {
             boolean withDmapFields, boolean fresh) {
         Topics topics = kafka.topics();
         Instant deadline = timeout == null ? Instant.MAX : Instant.now().plus(timeout);
+        kafka.requireReachable();
         long total = BatchCommands.created(kafka, batchId).map(command -> command.total() == null ? 0L : command.total())
                 .orElseThrow(() -> new CliException(ExitCodes.INVALID_INPUT, "no batch \"" + batchId + "\" on "
                         + topics.batchCommands() + " (wrong --batch-id or --topic-prefix?)"));
@@ -60,10 +60,8 @@ public final class Collector {
                 BufferedWriter errors = Files.newBufferedWriter(files.errors(), StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
             assignFromBeginning(consumer, List.of(topics.results(), topics.deadLetters()));
-            try (ProgressBar bar = progress ? Progress.bar("Collecting " + batchId, total) : null) {
-                if (bar != null) {
-                    bar.stepTo(tally.done());
-                }
+            try (Progress bar = Progress.open("Collecting " + batchId, total, progress)) {
+                bar.stepTo(tally.done());
                 while (!tally.complete() && Instant.now().isBefore(deadline)) {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                         boolean isResult = record.topic().equals(topics.results());
@@ -71,9 +69,7 @@ public final class Collector {
                         if (node != null && tally.accept(node, batchId, isResult)) {
                             (isResult ? output : errors).write(OpenAiLines.line(node, withDmapFields));
                             (isResult ? output : errors).newLine();
-                            if (bar != null) {
-                                bar.stepTo(tally.done());
-                            }
+                            bar.stepTo(tally.done());
                         }
                     }
                     output.flush();

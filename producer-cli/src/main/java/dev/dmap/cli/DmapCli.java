@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code dmap} command line for producers: submit batches, collect their results. */
-@Command(name = "dmap", mixinStandardHelpOptions = true, version = "dmap 0.1.0",
+@Command(name = "dmap", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
         description = "Model-aware batch LLM inference over Kafka.",
         subcommands = {SubmitCommand.class, CollectCommand.class, StatusCommand.class, CancelCommand.class, DlqCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
@@ -21,13 +21,20 @@ public class DmapCli {
         System.exit(commandLine(new DmapCli()).execute(args));
     }
 
-    /** A command line with dmap's error handling: a {@link CliException} prints its message and sets the exit code. */
+    /**
+     * A command line with dmap's error handling: a {@link CliException} prints its message and sets
+     * the exit code; a Kafka client's timeout or authentication failure becomes the one-line exit-3
+     * message of {@link KafkaFailures}.
+     */
     public static CommandLine commandLine(Object command) {
         Logging.quietDefaults();
         CommandLine commandLine = new CommandLine(command);
         commandLine.setUsageHelpWidth(100); // descriptions are written in lines of up to 100 characters
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
-            if (error instanceof CliException cli) {
+            CliException cli = error instanceof CliException known ? known
+                    : cmd.getCommand() instanceof KafkaCommand kafkaCommand && kafkaCommand.kafka() != null
+                            ? KafkaFailures.explainIfKafka(error, kafkaCommand.kafka()) : null;
+            if (cli != null) {
                 cmd.getErr().println("dmap: " + cli.getMessage());
                 return cli.exitCode();
             }

@@ -12,10 +12,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code dmap status [BATCH]}: batches (counts, progress, throughput, ETA), models (backlog, workers). */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
         description = {"Show batches (status, counts, progress, throughput, ETA) and models (backlog, which worker",
                 "serves them, where they are loaded). A readable table, or --json for scripts."})
-public class StatusCommand implements Callable<Integer> {
+public class StatusCommand implements Callable<Integer>, KafkaCommand {
     @Mixin
     KafkaOptions kafka;
 
@@ -33,7 +33,13 @@ public class StatusCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
+    public KafkaOptions kafka() {
+        return kafka;
+    }
+
+    @Override
     public Integer call() {
+        kafka.requireReachable();
         StatusReport report = StatusReport.read(kafka, group, batchId, Clock.systemUTC());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

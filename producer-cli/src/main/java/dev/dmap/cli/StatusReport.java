@@ -41,9 +41,11 @@ record StatusReport(List<BatchRow> batches, List<ModelRow> models, List<WorkerSt
      * @param perSecond     requests ended per second since it went in progress
      * @param etaSeconds    estimated seconds to go, or null
      * @param state         the full state, when the tracker has one
+     * @param finishWith    while its requests are not published (a submit running, or one that stopped
+     *                      midway): the command that publishes them; else null
      */
     record BatchRow(String batchId, String status, String outcome, long total, long completed, long failed,
-            double perSecond, Long etaSeconds, BatchState state) {
+            double perSecond, Long etaSeconds, BatchState state, String finishWith) {
         double progress() {
             return total == 0 ? 0 : (double) (completed + failed) / total;
         }
@@ -62,21 +64,29 @@ record StatusReport(List<BatchRow> batches, List<ModelRow> models, List<WorkerSt
     }
 
     static StatusReport read(KafkaOptions kafka, String group, String onlyBatch, Clock clock) {
-        Map<String, BatchCommand> created = BatchCommands.createdAll(kafka);
+        Map<String, BatchCommands.Submission> submissions = BatchCommands.submissions(kafka);
         Map<String, BatchState> states = BatchCommands.states(kafka);
         List<BatchRow> batches = new ArrayList<>();
-        created.forEach((batchId, command) -> {
+        submissions.forEach((batchId, submission) -> {
             if (onlyBatch == null || onlyBatch.equals(batchId)) {
-                batches.add(batchRow(command, states.get(batchId), clock.instant()));
+                BatchRow row = batchRow(submission.created(), states.get(batchId), clock.instant());
+                batches.add(submission.published() ? row : unpublished(row, submission.created()));
             }
         });
         List<WorkerStatus> workers = workers(kafka, clock.instant());
         return new StatusReport(batches, models(kafka, group, workers), workers);
     }
 
+    /** The row of a batch whose requests are not published, with the command that publishes them. */
+    private static BatchRow unpublished(BatchRow row, BatchCommand created) {
+        String file = created.inputFile() == null ? "FILE.jsonl" : created.inputFile();
+        return new BatchRow(row.batchId(), "validating", row.outcome(), row.total(), row.completed(), row.failed(),
+                row.perSecond(), row.etaSeconds(), row.state(), "dmap submit " + file + " --batch-id " + row.batchId());
+    }
+
     private static BatchRow batchRow(BatchCommand command, BatchState state, Instant now) {
         if (state == null) {
-            return new BatchRow(command.batchId(), "submitted", null, command.total(), 0, 0, 0, null, null);
+            return new BatchRow(command.batchId(), "submitted", null, command.total(), 0, 0, 0, null, null, null);
         }
         long done = state.requestCounts().done();
         long total = Math.max(state.requestCounts().total(), command.total());
@@ -86,7 +96,7 @@ record StatusReport(List<BatchRow> batches, List<ModelRow> models, List<WorkerSt
         double perSecond = done / seconds;
         Long eta = state.ended() || perSecond <= 0 ? null : Math.round((total - done) / perSecond);
         return new BatchRow(state.batchId(), state.status(), state.outcome(), total, state.requestCounts().completed(),
-                state.requestCounts().failed(), perSecond, eta, state);
+                state.requestCounts().failed(), perSecond, eta, state, null);
     }
 
     private static List<WorkerStatus> workers(KafkaOptions kafka, Instant now) {
@@ -104,7 +114,7 @@ record StatusReport(List<BatchRow> batches, List<ModelRow> models, List<WorkerSt
 
     private static List<ModelRow> models(KafkaOptions kafka, String group, List<WorkerStatus> workers) {
         String prefix = kafka.topics().requestsPrefix();
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
+        try (Admin admin = Admin.create(kafka.adminProperties())) {
             List<String> topics = admin.listTopics().names().get(15, TimeUnit.SECONDS).stream()
                     .filter(name -> name.startsWith(prefix)).sorted().toList();
             Map<String, Long> backlog = backlog(admin, group, topics);

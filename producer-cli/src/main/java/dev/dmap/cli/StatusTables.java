@@ -20,6 +20,12 @@ final class StatusTables {
         if (report.batches().isEmpty()) {
             out.println("  (none)");
         }
+        for (StatusReport.BatchRow b : report.batches()) {
+            if (b.finishWith() != null) {
+                out.printf("  %s is not fully published: a submit is running, or one stopped midway (nothing of it reached a "
+                        + "worker). If none is running, finish it with: %s%n", b.batchId(), b.finishWith());
+            }
+        }
         out.println();
         out.println("MODELS");
         out.printf("  %-44s %9s  %-24s %-24s%n", "model", "backlog", "served by", "loaded on");

@@ -1,5 +1,6 @@
 package dev.dmap.cli;
 
+import dev.dmap.schemas.Limits;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,11 +13,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dmap submit FILE.jsonl}: validate every line, then publish the batch. */
-@Command(name = "submit", mixinStandardHelpOptions = true,
+@Command(name = "submit", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
         description = {"Validate a JSONL file of OpenAI Batch input lines and publish it as one batch.",
                 "Nothing is published unless every line is valid; every bad line is listed with its line number and field.",
                 "Prints the batch id on stdout."})
-public class SubmitCommand implements Callable<Integer> {
+public class SubmitCommand implements Callable<Integer>, KafkaCommand {
     @Mixin
     KafkaOptions kafka;
 
@@ -33,16 +34,30 @@ public class SubmitCommand implements Callable<Integer> {
     @Option(names = "--deadline", description = "Explicit deadline (RFC 3339, e.g. 2026-11-27T08:00:00Z).")
     java.time.Instant deadline;
 
-    @Option(names = "--no-progress", negatable = true, description = "A progress bar on stderr (default: on).")
+    @Option(names = "--no-progress", negatable = true,
+            description = "Progress on stderr: a bar on a terminal, a line every 10 s otherwise (default: on).")
     boolean progress = true;
+
+    @Option(names = "--max-request-bytes", defaultValue = "${env:DMAP_MAX_REQUEST_BYTES:-" + Limits.DEFAULT_MAX_REQUEST_BYTES + "}",
+            description = "Largest request in bytes: a longer line is refused at validation; sizes the producer's records and "
+                    + "the request topics (default: $DMAP_MAX_REQUEST_BYTES or ${DEFAULT-VALUE}, 4 MiB).")
+    int maxRequestBytes = Limits.DEFAULT_MAX_REQUEST_BYTES;
 
     @Spec
     CommandSpec spec;
 
     @Override
+    public KafkaOptions kafka() {
+        return kafka;
+    }
+
+    @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        BatchFile batch = BatchFile.read(file);
+        if (maxRequestBytes <= 0 || maxRequestBytes > Integer.MAX_VALUE - Limits.ENVELOPE_HEADROOM_BYTES) {
+            throw new CliException(ExitCodes.INVALID_INPUT, "--max-request-bytes must be a positive number of bytes: " + maxRequestBytes);
+        }
+        BatchFile batch = BatchFile.read(file, maxRequestBytes);
         if (!batch.isValid()) {
             batch.report(err);
             return ExitCodes.INVALID_INPUT;
@@ -54,15 +69,15 @@ public class SubmitCommand implements Callable<Integer> {
         }
         java.time.Instant expires = deadline != null ? deadline
                 : completionWindow != null ? clock.instant().plus(completionWindow) : null;
-        SubmittedBatch submitted = new Submitter(kafka, clock).submit(batch, id, expires, progress);
+        SubmittedBatch submitted = new Submitter(kafka, clock, maxRequestBytes).submit(batch, id, expires, progress);
         switch (submitted.publication()) {
             case NONE -> {
                 err.printf("Batch %s was submitted before with this file; nothing was published again.%n", submitted.batchId());
                 spec.commandLine().getOut().println(submitted.batchId());
                 return ExitCodes.OK;
             }
-            case RESUMED -> err.printf("Batch %s was submitted before but stopped midway; published its %d requests again "
-                    + "(requests already taken are skipped)%n", submitted.batchId(), submitted.total());
+            case RESUMED -> err.printf("Batch %s was submitted before but stopped before its requests were committed "
+                    + "(none of them reached a worker); published its %d requests now%n", submitted.batchId(), submitted.total());
             case ALL -> err.printf("Submitted batch %s: %d requests%s%n", submitted.batchId(), submitted.total(),
                     expires == null ? "" : ", deadline " + expires);
         }

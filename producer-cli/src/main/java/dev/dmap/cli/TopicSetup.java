@@ -11,9 +11,10 @@ final class TopicSetup {
     private TopicSetup() {
     }
 
-    static void ensure(Admin admin, Topics topics, Collection<String> models) {
+    /** Creates what is missing and raises existing request topics to the partitions and record size dmap needs. */
+    static void ensure(Admin admin, Topics topics, Collection<String> models, int maxRequestBytes) {
         try {
-            new TopicProvisioner(admin, topics).ensureAll(models);
+            new TopicProvisioner(admin, topics, TopicProvisioner.REQUEST_PARTITIONS, maxRequestBytes).ensureAll(models);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCodes.INTERRUPTED, "interrupted");

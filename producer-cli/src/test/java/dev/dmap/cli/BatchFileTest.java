@@ -3,6 +3,7 @@ package dev.dmap.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,92 @@ class BatchFileTest {
         assertThatThrownBy(() -> BatchFile.read(dir.resolve("missing.jsonl")))
                 .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT))
                 .hasMessageContaining("missing.jsonl");
+    }
+
+    @Test
+    void shouldAcceptAFileThatStartsWithAUtf8ByteOrderMark() throws Exception {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        Path file = writeBytes(concat(bom, (line("a", "x") + "\r\n" + line("b", "y") + "\r\n").getBytes(StandardCharsets.UTF_8)));
+
+        BatchFile batch = BatchFile.read(file);
+
+        assertThat(batch.problems()).isEmpty();
+        assertThat(batch.requests()).extracting(r -> r.customId()).containsExactly("a", "b");
+    }
+
+    @Test
+    void shouldReportInvalidUtf8WithItsLineNumberAndGoOnWithTheOtherLines() throws Exception {
+        byte[] bad = concat((line("a", "x") + "\n{\"custom_id\":\"b\",\"x\":\"").getBytes(StandardCharsets.UTF_8),
+                new byte[] {(byte) 0xC3, (byte) 0x28}, ("\"}\n" + line("c", "y") + "\nnot json\n").getBytes(StandardCharsets.UTF_8));
+        Path file = writeBytes(bad);
+
+        BatchFile batch = BatchFile.read(file);
+
+        assertThat(batch.problems()).extracting(p -> p.describe(file))
+                .anyMatch(text -> text.startsWith("batch.jsonl:2: not valid UTF-8 (byte 23 of the line)"))
+                .anyMatch(text -> text.startsWith("batch.jsonl:4: not valid JSON"))
+                .hasSize(2);
+    }
+
+    @Test
+    void shouldSaySoWhenTheFileIsUtf16() throws Exception {
+        Path file = writeBytes(concat(new byte[] {(byte) 0xFF, (byte) 0xFE}, line("a", "x").getBytes(StandardCharsets.UTF_16LE)));
+
+        assertThat(BatchFile.read(file).problems()).extracting(BatchFile.Problem::message)
+                .containsExactly("the file is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8");
+    }
+
+    @Test
+    void shouldRefuseALineOverTheSizeLimitWithItsLineAndSize() throws Exception {
+        String big = line("big", "x".repeat(5 * 1024 * 1024));
+        Path file = write(line("a", "x") + "\n" + big + "\n");
+
+        BatchFile batch = BatchFile.read(file);
+
+        assertThat(batch.requests()).extracting(r -> r.customId()).containsExactly("a");
+        assertThat(batch.problems()).extracting(p -> p.describe(file)).containsExactly("batch.jsonl:2: the line is "
+                + big.length() + " bytes; the limit is 4194304 bytes (--max-request-bytes)");
+    }
+
+    @Test
+    void shouldAcceptATwoMebibyteLineUnderTheDefaultLimit() throws Exception {
+        Path file = write(line("two-mib", "x".repeat(2 * 1024 * 1024)) + "\n");
+
+        BatchFile batch = BatchFile.read(file);
+
+        assertThat(batch.problems()).isEmpty();
+        assertThat(batch.requests()).hasSize(1);
+    }
+
+    @Test
+    void shouldRefuseALineThatFitsTheLimitOnlyWithoutTheFieldsSubmitAdds() throws Exception {
+        String line = line("edge", "x".repeat(1000));
+        Path file = write(line + "\n");
+
+        BatchFile batch = BatchFile.read(file, line.length() + 10);
+
+        assertThat(batch.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.line()).isEqualTo(1);
+            assertThat(problem.message()).contains("as published (with the fields submit adds)")
+                    .endsWith("the limit is " + (line.length() + 10) + " bytes (--max-request-bytes)");
+        });
+    }
+
+    private static String line(String customId, String content) {
+        return "{\"custom_id\":\"" + customId + "\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\","
+                + "\"body\":{\"model\":\"m1\",\"messages\":[{\"role\":\"user\",\"content\":\"" + content + "\"}]}}";
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    private Path writeBytes(byte[] content) throws Exception {
+        return Files.write(dir.resolve("batch.jsonl"), content);
     }
 
     private Path write(String content) throws Exception {

@@ -16,36 +16,90 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates dmap's topics when they are missing, with their conventions (partition counts, a
- * compacted batches topic), and waits until every partition has a leader. Existing topics are
- * left as they are, so an operator's own settings win.
+ * compacted batches topic, request topics that carry a request of the size limit), and waits until
+ * every partition has a leader. Of an existing topic only what a request topic needs is changed
+ * ({@link #alignRequestTopics(Collection)}): its partitions and {@code max.message.bytes} are
+ * raised, never lowered; every other setting an operator made is left as it is.
  */
 public final class TopicProvisioner {
     /** Partitions of a new model request topic: how far one model's work can spread over workers. */
     public static final int REQUEST_PARTITIONS = 6;
     public static final int OUTPUT_PARTITIONS = 6;
-    private static final long TIMEOUT_SECONDS = 30;
+    static final long TIMEOUT_SECONDS = 30;
 
     private final Admin admin;
     private final Topics topics;
+    private final int requestPartitions;
+    private final int maxRequestBytes;
 
+    /** With the default partitions and size limit ({@link Limits#DEFAULT_MAX_REQUEST_BYTES}). */
     public TopicProvisioner(Admin admin, Topics topics) {
-        this.admin = admin;
-        this.topics = topics;
+        this(admin, topics, REQUEST_PARTITIONS, Limits.DEFAULT_MAX_REQUEST_BYTES);
     }
 
-    /** Request topics for the given models, plus every shared topic. */
-    public void ensureAll(Collection<String> models) throws TimeoutException, InterruptedException {
+    /**
+     * @param requestPartitions partitions of every request topic (created with them, raised to them)
+     * @param maxRequestBytes   the request size limit; request topics carry records of
+     *                          {@link Limits#recordBytes(int)}
+     */
+    public TopicProvisioner(Admin admin, Topics topics, int requestPartitions, int maxRequestBytes) {
+        if (requestPartitions <= 0) {
+            throw new IllegalArgumentException("requestPartitions must be positive: " + requestPartitions);
+        }
+        this.admin = admin;
+        this.topics = topics;
+        this.requestPartitions = requestPartitions;
+        this.maxRequestBytes = Limits.requirePositive(maxRequestBytes);
+    }
+
+    /**
+     * Request topics for the given models, plus every shared topic; request topics that already
+     * existed are aligned ({@link #alignRequestTopics(Collection)}).
+     *
+     * @return what was changed on existing request topics, empty when nothing was
+     */
+    public List<RequestTopicAligner.Change> ensureAll(Collection<String> models)
+            throws TimeoutException, InterruptedException {
         List<NewTopic> wanted = new ArrayList<>();
-        for (String model : models) {
-            wanted.add(new NewTopic(topics.requests(model), Optional.of(REQUEST_PARTITIONS), Optional.empty()));
+        List<String> requestTopics = models.stream().map(topics::requests).distinct().toList();
+        for (String topic : requestTopics) {
+            wanted.add(new NewTopic(topic, Optional.of(requestPartitions), Optional.empty())
+                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Limits.recordBytes(maxRequestBytes)))));
         }
         wanted.addAll(outputTopics());
         ensure(wanted);
+        return alignRequestTopics(requestTopics);
     }
 
     /** The results, dead-letter, batch (state, commands, events) and workers topics. */
     public void ensureOutputs() throws TimeoutException, InterruptedException {
         ensure(outputTopics());
+    }
+
+    /**
+     * Raises each existing request topic to the configured partitions ({@code createPartitions}) and
+     * its {@code max.message.bytes} to {@link Limits#recordBytes(int)} of the size limit, when it
+     * has fewer or a smaller one: a topic a foreign producer's first publish created has the
+     * broker's defaults (often 1 partition and 1 MiB). Logs each change at INFO. Missing topics are
+     * skipped. More partitions change which partition a key goes to; dmap does not promise request
+     * order within a model.
+     *
+     * @return the changes made, empty when every topic was already aligned
+     */
+    public List<RequestTopicAligner.Change> alignRequestTopics(Collection<String> requestTopics)
+            throws TimeoutException, InterruptedException {
+        return new RequestTopicAligner(admin, requestPartitions, Limits.recordBytes(maxRequestBytes)).align(requestTopics);
+    }
+
+    /** {@link #alignRequestTopics(Collection)} for every topic under the request prefix. */
+    public List<RequestTopicAligner.Change> alignRequestTopics() throws TimeoutException, InterruptedException {
+        try {
+            List<String> names = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).stream()
+                    .filter(name -> topics.requestsPattern().matcher(name).matches()).sorted().toList();
+            return alignRequestTopics(names);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not list the request topics: " + e.getCause().getMessage(), e.getCause());
+        }
     }
 
     private List<NewTopic> outputTopics() {
@@ -83,9 +137,9 @@ public final class TopicProvisioner {
      * an idempotent producer in OUT_OF_ORDER_SEQUENCE_NUMBER retries (seen with Kafka 4.1 on a
      * single broker), so wait for the leaders.
      */
-    private void awaitLeaders(List<String> names) throws InterruptedException, ExecutionException, TimeoutException {
+    static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-        while (!haveLeaders(names)) {
+        while (!haveLeaders(admin, names)) {
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("partitions of " + names + " still have no leader");
             }
@@ -93,7 +147,12 @@ public final class TopicProvisioner {
         }
     }
 
-    private boolean haveLeaders(List<String> names) throws InterruptedException, ExecutionException, TimeoutException {
+    private void awaitLeaders(List<String> names) throws InterruptedException, ExecutionException, TimeoutException {
+        awaitLeaders(admin, names);
+    }
+
+    private static boolean haveLeaders(Admin admin, List<String> names)
+            throws InterruptedException, ExecutionException, TimeoutException {
         try {
             return admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values().stream()
                     .flatMap(description -> description.partitions().stream())
