@@ -70,6 +70,9 @@ public final class Worker implements AutoCloseable {
     private final BatchRegistry batches;
     private final BatchTracker tracker;
     private final AtomicBoolean backendAnswers;
+    private final java.util.Queue<java.util.function.Consumer<String>> failureListeners =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile boolean closing;
 
     private Worker(WorkerConfig config, PollLoop loop, ModelResidency residency, ModelCatalogue catalogue,
             ExecutorService callers, ScheduledExecutorService scheduler, BatchRegistry batches, BatchTracker tracker,
@@ -125,13 +128,55 @@ public final class Worker implements AutoCloseable {
                 strategy(config.scheduling(), config.backend().unloadCooldown(), clock), callers, metrics, tracing, clock);
         Thread pollThread = threads("dmap-poll").newThread(loop);
         pollThread.start();
-        AtomicBoolean backendAnswers = new AtomicBoolean(true);
+        Worker worker = new Worker(config, loop, residency, catalogue, callers, scheduler, batches, tracker,
+                new AtomicBoolean(true));
         scheduler.scheduleWithFixedDelay(() -> {
             boolean answers = probe.answers();
-            backendAnswers.set(answers);
+            worker.backendAnswers.set(answers);
             loop.backendChecked(answers); // an idle worker's dmap_backend_up follows too
         }, BACKEND_CHECK.toMillis(), BACKEND_CHECK.toMillis(), TimeUnit.MILLISECONDS);
-        return new Worker(config, loop, residency, catalogue, callers, scheduler, batches, tracker, backendAnswers);
+        Thread watch = threads("dmap-watch").newThread(worker::watch);
+        watch.start();
+        return worker;
+    }
+
+    /**
+     * Runs {@code action} once with the reason if the worker stops on its own because it cannot go
+     * on (the consumer loop failed for good, or the batch tracker died). A service exits on it
+     * with a non-zero code, so that its supervisor restarts it; it never idles looking healthy.
+     */
+    public void onFailure(java.util.function.Consumer<String> action) {
+        failureListeners.add(action);
+        String already = failure();
+        if (already != null && failureListeners.remove(action)) {
+            action.accept(already);
+        }
+    }
+
+    /** Why the worker stopped on its own, or null while it works (or after a requested stop). */
+    public String failure() {
+        String loopFailure = loop.failure();
+        if (loopFailure != null) {
+            return loopFailure;
+        }
+        return tracker == null ? null : tracker.failure();
+    }
+
+    private void watch() {
+        try {
+            while (!closing && failure() == null) {
+                loop.awaitStopped(Duration.ofSeconds(1));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        String why = failure();
+        if (why != null && !closing) {
+            for (var listener = failureListeners.poll(); listener != null; listener = failureListeners.poll()) {
+                listener.accept(why);
+            }
+        }
     }
 
     private static Map<String, Integer> slotsByLoadedModel(ModelResidency residency) {
@@ -166,6 +211,7 @@ public final class Worker implements AutoCloseable {
     /** Stops taking records, lets in-flight requests finish (up to the shutdown timeout), commits, leaves the group. */
     @Override
     public void close() {
+        closing = true;
         loop.stop();
         try {
             if (!loop.awaitStopped(config.kafka().shutdownTimeout().plus(CLOSE_GRACE))) {

@@ -1,5 +1,6 @@
 package dev.dmap.worker.app;
 
+import java.util.Set;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -8,7 +9,29 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 @SpringBootApplication
 @EnableConfigurationProperties(WorkerProperties.class)
 public class WorkerApplication {
+    static final String USAGE = """
+            Usage: dmap worker [--key=value ...]
+            Runs a dmap worker: consumes the request topics, calls its backend, publishes results and
+            dead letters. Every setting is a --dmap.<key>=<value> argument or an environment variable
+            (DMAP_KAFKA_BOOTSTRAP_SERVERS, DMAP_BACKEND_URL, DMAP_WORKER_ID, ...); see docs/configuration.md.
+              -h, --help      print this help and exit
+              -V, --version   print the version and exit
+            """;
+
     public static void main(String[] args) {
+        if (args.length > 0 && Set.of("-h", "--help", "help").contains(args[0])) {
+            System.out.print(USAGE);
+            return;
+        }
+        if (args.length > 0 && Set.of("-V", "--version", "version").contains(args[0])) {
+            System.out.println("dmap worker " + version());
+            return;
+        }
         SpringApplication.run(WorkerApplication.class, args);
+    }
+
+    static String version() {
+        String version = WorkerApplication.class.getPackage().getImplementationVersion();
+        return version == null ? "(development build)" : version;
     }
 }

@@ -14,6 +14,9 @@ import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,6 +26,8 @@ import org.springframework.util.unit.DataSize;
 @Configuration(proxyBeanMethods = false)
 class WorkerConfiguration {
     private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
+    /** The exit code of a worker that stopped because it could not go on (EX_SOFTWARE). */
+    static final int EXIT_WORKER_FAILED = 70;
 
     @Bean(destroyMethod = "close")
     Worker worker(WorkerProperties properties, MeterRegistry registry, ObjectProvider<Tracer> tracer,
@@ -63,6 +68,21 @@ class WorkerConfiguration {
         Sampler byTraceId = Sampler.traceIdRatioBased(probability);
         return Sampler.parentBasedBuilder(byTraceId).setRemoteParentSampled(byTraceId)
                 .setRemoteParentNotSampled(byTraceId).build();
+    }
+
+    /**
+     * When the worker stops on its own (it cannot go on: see {@link Worker#onFailure}), the service
+     * exits with {@link #EXIT_WORKER_FAILED} after one ERROR line, so that its supervisor restarts
+     * it: a process that does nothing never stays up looking healthy.
+     */
+    @Bean
+    ApplicationRunner exitWhenTheWorkerFails(Worker worker, ConfigurableApplicationContext context) {
+        return arguments -> worker.onFailure(why -> {
+            log.error("Exiting with code {}: {}", EXIT_WORKER_FAILED, why);
+            Thread exit = new Thread(() -> System.exit(SpringApplication.exit(context, () -> EXIT_WORKER_FAILED)),
+                    "dmap-exit");
+            exit.start();
+        });
     }
 
     @Bean

@@ -203,7 +203,14 @@ public final class ModelResidency {
         }
         log.info("Unloading model {}", model);
         for (String instanceId : victim.instanceIds()) {
-            client.unload(instanceId);
+            try {
+                client.unload(instanceId);
+            } catch (PermanentFailure e) {
+                // the backend restarted, or unloaded it by itself (LM Studio's TTL, llama-server's
+                // eviction): it is gone already, which is what we wanted; re-read the rest
+                log.info("Model {} (instance {}) was no longer loaded: {}", model, instanceId, e.getMessage());
+                stale = true;
+            }
         }
         lastUnloadAt = clock.instant();
         listener.unloaded(model);

@@ -36,6 +36,7 @@ public final class BatchRegistry implements BatchGate, AutoCloseable {
     private final Set<String> ended = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean running = true;
+    private boolean failing;
 
     public BatchRegistry(Topics topics, Map<String, Object> clientProperties) {
         this.topics = topics;
@@ -70,16 +71,31 @@ public final class BatchRegistry implements BatchGate, AutoCloseable {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (running) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    apply(record);
-                }
+                pollOnce();
             }
         } catch (WakeupException e) {
             // closing
-        } catch (RuntimeException e) {
-            log.error("Stopped following batch commands and states", e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** One poll; a Kafka failure (the broker away) is logged once per run of them and waited out. */
+    private void pollOnce() {
+        try {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                apply(record);
+            }
+            failing = false;
+        } catch (org.apache.kafka.common.KafkaException e) {
+            if (e instanceof WakeupException wakeup) {
+                throw wakeup;
+            }
+            if (!failing) {
+                log.warn("Following batch commands and states failed ({}); trying again", e.toString());
+                failing = true;
+            }
+            sleepQuietly();
         }
     }
 
@@ -89,7 +105,12 @@ public final class BatchRegistry implements BatchGate, AutoCloseable {
             List<TopicPartition> partitions = new ArrayList<>();
             boolean complete = true;
             for (String topic : List.of(topics.batchCommands(), topics.batches())) {
-                var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+                List<org.apache.kafka.common.PartitionInfo> infos;
+                try {
+                    infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    infos = List.of();
+                }
                 complete &= !infos.isEmpty();
                 infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
             }

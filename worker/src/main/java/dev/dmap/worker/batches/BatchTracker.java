@@ -33,6 +33,8 @@ public final class BatchTracker implements AutoCloseable {
     static final int PARTITIONS = dev.dmap.schemas.TopicProvisioner.OUTPUT_PARTITIONS;
 
     private final KafkaStreams streams;
+    private volatile String failure;
+    private volatile boolean closing;
 
     private BatchTracker(KafkaStreams streams) {
         this.streams = streams;
@@ -59,8 +61,15 @@ public final class BatchTracker implements AutoCloseable {
             log.error("The batch tracker failed; replacing its stream thread", error);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        BatchTracker tracker = new BatchTracker(streams);
+        streams.setStateListener((to, from) -> {
+            if (to == KafkaStreams.State.ERROR && !tracker.closing) {
+                tracker.failure = "the batch tracker (Kafka Streams) stopped in state ERROR";
+                log.error("The batch tracker stopped for good (state {} after {}); the worker stops with it", to, from);
+            }
+        });
         streams.start();
-        return new BatchTracker(streams);
+        return tracker;
     }
 
     static Topology topology(Topics topics, Duration retention) {
@@ -94,8 +103,14 @@ public final class BatchTracker implements AutoCloseable {
         return streams.state().isRunningOrRebalancing();
     }
 
+    /** Why the tracker stopped on its own, or null while it runs. */
+    public String failure() {
+        return failure;
+    }
+
     @Override
     public void close() {
+        closing = true;
         streams.close(Duration.ofSeconds(15));
     }
 

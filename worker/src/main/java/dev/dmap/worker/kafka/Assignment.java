@@ -1,21 +1,29 @@
 package dev.dmap.worker.kafka;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The partitions this worker owns, with an epoch per ownership and the offset tracker of each.
- * On revocation it lets the poll loop hand the partitions over (drop what waits, finish and
- * publish what is in flight, commit), then forgets them. An outcome from an older
- * ownership no longer matches the epoch and is dropped. Runs on the poll thread (rebalance
- * callbacks run inside {@code poll}).
+ * A partition that is assigned (or rewound after an aborted transaction) stays paused until it
+ * is <em>positioned</em>: seeked to its committed offset, with the finished offsets above it read
+ * from the commit metadata, so that nothing a previous owner finished is served again. On
+ * revocation it lets the poll loop hand the partitions over (drop what waits, finish and publish
+ * what is in flight, commit), then forgets them. An outcome from an older ownership no longer
+ * matches the epoch and is dropped. Runs on the poll thread (rebalance callbacks run inside
+ * {@code poll}).
  */
 final class Assignment implements ConsumerRebalanceListener {
     private static final Logger log = LoggerFactory.getLogger(Assignment.class);
@@ -27,23 +35,24 @@ final class Assignment implements ConsumerRebalanceListener {
         void lost(Collection<TopicPartition> partitions);
     }
 
+    private final Consumer<?, ?> consumer;
     private final Handover handover;
     private final Map<TopicPartition, Long> epochs = new HashMap<>();
     private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
+    private final Set<TopicPartition> unpositioned = new HashSet<>();
     private long lastEpoch;
     private boolean joined;
+    private boolean positionWarned;
 
-    Assignment(Handover handover) {
+    Assignment(Consumer<?, ?> consumer, Handover handover) {
+        this.consumer = consumer;
         this.handover = handover;
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         joined = true;
-        for (TopicPartition partition : partitions) {
-            epochs.put(partition, ++lastEpoch);
-            trackers.put(partition, new OffsetTracker());
-        }
+        restart(partitions);
         if (!partitions.isEmpty()) {
             log.info("Assigned {}", partitions);
         }
@@ -72,22 +81,63 @@ final class Assignment implements ConsumerRebalanceListener {
         return epoch != null && epoch == pending.epoch();
     }
 
+    /** The partition's current epoch, or -1 when it is not owned. */
     long epoch(TopicPartition partition) {
-        Long epoch = epochs.get(partition);
-        if (epoch == null) {
-            // a record can only come from an assigned partition; be safe if the callback was skipped
-            onPartitionsAssigned(Set.of(partition));
-            epoch = epochs.get(partition);
-        }
-        return epoch;
+        return epochs.getOrDefault(partition, -1L);
     }
 
-    /** Starts the partitions' ownership afresh: new epochs, empty trackers (after a rewind). */
+    /**
+     * Starts the partitions' ownership afresh (on assignment, or after an aborted transaction):
+     * new epochs, so that outcomes of the old one are dropped, and paused until positioned.
+     */
     void restart(Collection<TopicPartition> partitions) {
         for (TopicPartition partition : partitions) {
             epochs.put(partition, ++lastEpoch);
-            trackers.put(partition, new OffsetTracker());
+            trackers.remove(partition);
+            unpositioned.add(partition);
         }
+        if (!partitions.isEmpty()) {
+            consumer.pause(partitions);
+        }
+    }
+
+    /**
+     * Positions what is waiting to be: reads the committed offsets (with metadata) and seeks to
+     * them. While the broker does not answer within {@code timeout} the partitions stay paused and
+     * the next call tries again; nothing else waits for it.
+     */
+    void position(Duration timeout) {
+        if (unpositioned.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> partitions = Set.copyOf(unpositioned);
+        Map<TopicPartition, OffsetAndMetadata> committed;
+        try {
+            committed = consumer.committed(partitions, timeout);
+        } catch (TimeoutException e) {
+            if (!positionWarned) {
+                log.warn("Cannot read the committed offsets of {} yet ({}); they stay paused until Kafka answers",
+                        partitions, e.toString());
+                positionWarned = true;
+            }
+            return;
+        }
+        positionWarned = false;
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata offset = committed.get(partition);
+            if (offset != null) {
+                consumer.seek(partition, offset);
+            } else {
+                consumer.seekToBeginning(List.of(partition));
+            }
+            trackers.put(partition, new OffsetTracker(offset));
+            unpositioned.remove(partition);
+        }
+    }
+
+    /** Partitions that must stay paused until {@link #position} has sought them. */
+    Set<TopicPartition> unpositioned() {
+        return unpositioned;
     }
 
     /** Whether this worker has completed a rebalance, so that its idleness means something. */
@@ -95,6 +145,7 @@ final class Assignment implements ConsumerRebalanceListener {
         return joined;
     }
 
+    /** The partition's tracker, or null while it is not positioned (or not owned). */
     OffsetTracker tracker(TopicPartition partition) {
         return trackers.get(partition);
     }
@@ -103,13 +154,13 @@ final class Assignment implements ConsumerRebalanceListener {
         return epochs.keySet();
     }
 
-    /** Offsets that moved since the last commit, for the given partitions. */
+    /** Commits that changed since the last one (offset or finished offsets above it), for the given partitions. */
     Map<TopicPartition, OffsetAndMetadata> committable(Collection<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition partition : partitions) {
             OffsetTracker tracker = trackers.get(partition);
             if (tracker != null && tracker.hasNewCommit()) {
-                offsets.put(partition, new OffsetAndMetadata(tracker.committable()));
+                offsets.put(partition, tracker.committable());
             }
         }
         return offsets;
@@ -119,7 +170,7 @@ final class Assignment implements ConsumerRebalanceListener {
         offsets.forEach((partition, offset) -> {
             OffsetTracker tracker = trackers.get(partition);
             if (tracker != null) {
-                tracker.committedUpTo(offset.offset());
+                tracker.committedAt(offset);
             }
         });
     }
@@ -128,6 +179,7 @@ final class Assignment implements ConsumerRebalanceListener {
         partitions.forEach(partition -> {
             epochs.remove(partition);
             trackers.remove(partition);
+            unpositioned.remove(partition);
         });
     }
 }

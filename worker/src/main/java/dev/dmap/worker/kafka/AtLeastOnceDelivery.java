@@ -91,7 +91,12 @@ final class AtLeastOnceDelivery implements Delivery {
         }
         if (now) {
             producer.flush();
-            consumer.commitSync(offsets);
+            try {
+                consumer.commitSync(offsets);
+            } catch (org.apache.kafka.common.KafkaException e) {
+                log.warn("Committing offsets failed ({}); their records will be served again", e.toString());
+                return;
+            }
         } else {
             consumer.commitAsync(offsets, (committed, error) -> {
                 if (error != null) {

@@ -10,6 +10,15 @@ import org.apache.kafka.common.TopicPartition;
  */
 interface Delivery extends AutoCloseable {
 
+    /** What the poll loop does when delivery fails. */
+    interface Recovery {
+        /** What was not durable is dropped: serve every owned partition again from its commit. */
+        void rewind();
+
+        /** This worker cannot go on (another instance with its id, no authorisation): it must stop. */
+        void fatal(String why, Throwable cause);
+    }
+
     /** Sends a fetched record's terminal record; its offset is finished once the record is durable. */
     void send(PendingRecord pending, ProducerRecord<byte[], byte[]> record);
 
@@ -24,6 +33,10 @@ interface Delivery extends AutoCloseable {
 
     /** Makes finished work durable: offsets (and the open transaction). When due, or now. */
     void commit(boolean now);
+
+    /** The partitions were lost without a hand-over: nothing of theirs may become durable now. */
+    default void abandon(Collection<TopicPartition> partitions) {
+    }
 
     /** At-least-once: the broker acknowledged a terminal record. */
     default void acknowledged(PendingRecord pending) {

@@ -31,6 +31,6 @@ record LoopParts(
     /** Builds the delivery once the loop's assignment, events and recovery exist. */
     @FunctionalInterface
     interface DeliveryFactory {
-        Delivery create(Assignment assignment, Consumer<LoopEvent> events, ExactlyOnceDelivery.Recovery recovery);
+        Delivery create(Assignment assignment, Consumer<LoopEvent> events, Delivery.Recovery recovery);
     }
 }

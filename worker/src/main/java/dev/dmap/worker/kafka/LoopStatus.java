@@ -12,9 +12,10 @@ import java.util.Set;
  * @param serving     the models the scheduler serves now
  * @param waiting     fetched requests waiting for a slot
  * @param inFlight    requests being served
+ * @param failure     why the loop stopped on its own (the process is about to exit), or null
  */
 public record LoopStatus(boolean running, boolean backendDown, Instant lastPoll, Set<String> serving, int waiting,
-        int inFlight) {
+        int inFlight, String failure) {
     public LoopStatus {
         serving = Set.copyOf(serving);
     }

@@ -1,43 +1,92 @@
 package dev.dmap.worker.kafka;
 
+import java.util.Objects;
 import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 
 /**
- * The offsets of one partition that are fetched but have no acknowledged terminal record yet.
- * Completions may arrive in any order; the committable offset is the lowest unfinished one (or
- * one past the highest seen when none is unfinished), so a commit never skips unfinished work.
- * Its size is bounded by the records buffered and in flight for the partition, which the poll
- * loop bounds by pausing the partition. Not thread-safe: owned by the poll thread.
+ * One partition's progress in one ownership: the offsets fetched but without a terminal record
+ * yet, and the offsets finished above the commit point. Completions arrive in any order; the
+ * commit is the lowest unfinished offset (or one past the highest fetched) with the finished
+ * offsets above it as {@link FinishedOffsets} metadata, so a commit never skips unfinished work
+ * and never makes finished work run again. It starts from the partition's committed offset and
+ * metadata, so a record that a previous owner finished is recognised when it is fetched again.
+ * Not thread-safe: owned by the poll thread.
  */
 final class OffsetTracker {
     private final TreeSet<Long> unfinished = new TreeSet<>();
-    private long next = -1;
-    private long committed = -1;
+    private final TreeSet<Long> finished = new TreeSet<>();
+    /** Every offset below it is finished. */
+    private long floor;
+    /** One past the highest offset fetched (or the start position). */
+    private long next;
+    private OffsetAndMetadata committed;
 
-    /** Records that {@code offset} was fetched. */
-    void fetched(long offset) {
-        unfinished.add(offset);
+    /** A partition with nothing committed: starts wherever the consumer starts. */
+    OffsetTracker() {
+        this(null);
+    }
+
+    /** Starts from the partition's committed offset and metadata (null when nothing was committed). */
+    OffsetTracker(OffsetAndMetadata committed) {
+        this.committed = committed;
+        this.floor = committed == null ? -1 : committed.offset();
+        this.next = floor;
+        if (committed != null) {
+            finished.addAll(FinishedOffsets.decode(committed.offset(), committed.metadata()));
+        }
+    }
+
+    /**
+     * Records that {@code offset} was fetched; false when it already has its terminal record (a
+     * redelivery of a record that this or an earlier owner finished): it must not be served again.
+     */
+    boolean fetched(long offset) {
         next = Math.max(next, offset + 1);
+        if (offset < floor || finished.contains(offset)) {
+            return false;
+        }
+        unfinished.add(offset);
+        return true;
     }
 
     /** Records that {@code offset} has its terminal record. */
     void finished(long offset) {
-        unfinished.remove(offset);
+        if (unfinished.remove(offset)) {
+            finished.add(offset);
+        }
     }
 
-    /** The offset to commit: everything below it is finished; -1 when nothing was fetched. */
-    long committable() {
-        return unfinished.isEmpty() ? next : unfinished.first();
+    /** The commit that describes this partition now; null when nothing was fetched or inherited. */
+    OffsetAndMetadata committable() {
+        if (next < 0) {
+            return null;
+        }
+        long offset = unfinished.isEmpty() ? next : unfinished.first();
+        while (finished.contains(offset)) {
+            offset++;
+        }
+        return new OffsetAndMetadata(offset, FinishedOffsets.encode(offset, finished));
     }
 
-    /** Whether {@link #committable()} moved since the last {@link #committedUpTo(long)}. */
+    /** Whether {@link #committable()} differs from the last commit. */
     boolean hasNewCommit() {
-        long offset = committable();
-        return offset >= 0 && offset > committed;
+        OffsetAndMetadata now = committable();
+        return now != null && (committed == null || now.offset() != committed.offset()
+                || !Objects.equals(now.metadata(), committed.metadata()));
     }
 
-    void committedUpTo(long offset) {
-        committed = Math.max(committed, offset);
+    /** The commit is durable: what lies below it is finished for good. */
+    void committedAt(OffsetAndMetadata commit) {
+        committed = commit;
+        floor = Math.max(floor, commit.offset());
+        finished.headSet(floor, false).clear();
+    }
+
+    /** Offsets from the commit point to the highest fetched: what the next commit's metadata must span. */
+    long span() {
+        OffsetAndMetadata now = committable();
+        return now == null ? 0 : Math.max(0, next - now.offset());
     }
 
     int unfinishedCount() {

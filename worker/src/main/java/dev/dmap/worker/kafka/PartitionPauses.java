@@ -14,17 +14,26 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>a partition whose buffer of fetched, unstarted records is full (it resumes at half), so
  *       memory stays flat however large the backlog in Kafka is;</li>
  *   <li>a partition of a model the strategy is not serving, once a few of its records are
- *       fetched (enough to know how long it has waited): the rest stays in Kafka.</li>
+ *       fetched (enough to know how long it has waited): the rest stays in Kafka;</li>
+ *   <li>a partition not positioned yet (just assigned, or rewound), until it is;</li>
+ *   <li>a partition whose finished-but-uncommitted span nears what one commit's metadata can
+ *       describe ({@link FinishedOffsets#MAX_SPAN}): a request stuck at a low offset must not let
+ *       the offsets above it run away.</li>
  * </ul>
  */
 final class PartitionPauses {
     private final Consumer<byte[], byte[]> consumer;
     private final int maxBuffered;
     private final int prefetch;
-    private final Set<TopicPartition> full = new HashSet<>();
+    /** Pause a partition at half the span a commit can carry: a poll may fetch more before the pause takes. */
+    static final long MAX_SPAN = FinishedOffsets.MAX_SPAN / 2;
 
-    PartitionPauses(Consumer<byte[], byte[]> consumer, int maxBuffered, int prefetch) {
+    private final Set<TopicPartition> full = new HashSet<>();
+    private final Assignment assignment;
+
+    PartitionPauses(Consumer<byte[], byte[]> consumer, int maxBuffered, int prefetch, Assignment assignment) {
         this.consumer = consumer;
+        this.assignment = assignment;
         this.maxBuffered = maxBuffered;
         this.prefetch = prefetch;
     }
@@ -42,7 +51,9 @@ final class PartitionPauses {
             }
             String model = modelOfTopic.apply(partition.topic());
             boolean notServed = model != null && !dispatcher.isServing(model);
-            if (backendDown || full.contains(partition) || (notServed && buffered >= prefetch)) {
+            OffsetTracker tracker = assignment.tracker(partition);
+            boolean held = tracker == null || tracker.span() >= MAX_SPAN;
+            if (held || backendDown || full.contains(partition) || (notServed && buffered >= prefetch)) {
                 wanted.add(partition);
             }
         }

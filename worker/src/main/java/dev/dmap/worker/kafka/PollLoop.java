@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * partitions, and commits each partition up to its lowest unfinished offset. Everything other
  * threads report arrives as a {@link LoopEvent}.
  */
-public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnceDelivery.Recovery {
+public final class PollLoop implements Runnable, Assignment.Handover, Delivery.Recovery {
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
 
     private final Consumer<byte[], byte[]> consumer;
@@ -61,12 +61,16 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
     private final QueueDepth depth;
     private final StatusReporter status;
     private final RebalanceNudge nudge;
-    private final SeenRequests seen = new SeenRequests();
+    /** How long one attempt to read committed offsets may block the loop while Kafka is away. */
+    private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(2);
+
     private final Queue<LoopEvent> events = new ConcurrentLinkedQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile boolean backendDown;
-    private volatile boolean fenced;
+    private volatile boolean fatal;
+    private volatile String failure;
+    private final LoopFailures failures = new LoopFailures();
     private volatile Instant lastPoll = Instant.EPOCH;
     private long seq;
 
@@ -82,9 +86,9 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
         this.settings = parts.settings();
         this.clock = parts.clock();
         this.dispatcher = parts.dispatcherFactory().apply(events::add);
-        this.assignment = new Assignment(this);
+        this.assignment = new Assignment(consumer, this);
         this.delivery = parts.delivery().create(assignment, events::add, this);
-        this.pauses = new PartitionPauses(consumer, settings.maxBufferedPerPartition(), parts.prefetch());
+        this.pauses = new PartitionPauses(consumer, settings.maxBufferedPerPartition(), parts.prefetch(), assignment);
         this.depth = new QueueDepth(consumer, metrics);
         this.status = new StatusReporter(parts.identity(), clock);
         this.nudge = parts.nudge();
@@ -92,21 +96,58 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
 
     @Override
     public void run() {
-        consumer.subscribe(topics.requestsPattern(), assignment);
         try {
+            consumer.subscribe(topics.requestsPattern(), assignment);
             while (running) {
-                loopOnce();
+                try {
+                    loopOnce();
+                    failures.succeeded();
+                } catch (KafkaException e) {
+                    kafkaFailed(e);
+                }
             }
-            if (!fenced) {
+            if (!fatal) {
                 drain();
             }
-        } catch (RuntimeException e) {
-            log.error("The consumer loop stopped on an unexpected error", e);
-            throw e;
+        } catch (RuntimeException | Error e) {
+            fatal("the consumer loop stopped on an unexpected error: " + e, e);
         } finally {
-            close();
-            stopped.countDown();
+            try {
+                close();
+            } finally {
+                stopped.countDown();
+            }
         }
+    }
+
+    /**
+     * A Kafka call failed inside the loop. Transient failures (the broker away, a rebalance
+     * racing a commit) are survived: the owned partitions are served again from their commits and
+     * the loop goes on. What cannot heal by waiting stops the worker loudly.
+     */
+    private void kafkaFailed(KafkaException e) {
+        if (LoopFailures.isFatal(e)) {
+            fatal("Kafka refuses this worker: " + e, e);
+            return;
+        }
+        if (failures.failed(e)) {
+            log.warn("A Kafka call failed ({}); serving the owned partitions again from their commits and going on",
+                    e.toString());
+        }
+        rewind();
+        LockSupport.parkNanos(settings.pollTimeout().toNanos());
+    }
+
+    /** Stops the loop because it cannot go on: one ERROR line, and the process is told (see {@link #failure}). */
+    @Override
+    public void fatal(String why, Throwable cause) {
+        if (!fatal) {
+            log.error("The worker cannot go on and stops: {}", why, cause);
+            failure = why;
+        }
+        fatal = true;
+        running = false;
+        dispatcher.halt(true);
     }
 
     /** Asks the loop to stop; {@link #awaitStopped} waits for it. */
@@ -121,10 +162,16 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
     /** What health checks want to know, readable from any thread. */
     public LoopStatus status() {
         return new LoopStatus(running && stopped.getCount() > 0, backendDown, lastPoll, dispatcher.servingModels(),
-                dispatcher.waiting(), dispatcher.totalInFlight());
+                dispatcher.waiting(), dispatcher.totalInFlight(), failure);
+    }
+
+    /** Why the loop stopped on its own, or null while it runs or when it was asked to stop. */
+    public String failure() {
+        return failure;
     }
 
     private void loopOnce() {
+        assignment.position(POSITION_TIMEOUT);
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(settings.pollTimeout())) {
             intake(record);
         }
@@ -146,8 +193,16 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
 
     private void intake(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        OffsetTracker tracker = assignment.tracker(partition);
+        if (tracker == null) {
+            return; // not positioned (a rewind raced this poll): fetched again once it is
+        }
+        if (!tracker.fetched(record.offset())) {
+            log.debug("Skipping {}: it has its terminal record already (a redelivery)", where(record));
+            metrics.duplicateSkipped("redelivery");
+            return;
+        }
         long epoch = assignment.epoch(partition);
-        assignment.tracker(partition).fetched(record.offset());
         Instant now = clock.instant();
         Source source = new Source(record.topic(), record.partition(), record.offset());
         Decoded decoded = decoder.decode(record.value());
@@ -161,13 +216,11 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
         Decoded.Valid valid = (Decoded.Valid) decoded;
         Work work = new Work(valid.request(), valid.tree(), source, now, TraceHeaders.from(record.headers()));
         depth.learnModel(record.topic(), valid.request().model());
-        PendingRecord pending = new PendingRecord(seq++, epoch, record, work, now);
-        if (!seen.firstTime(partition, valid.request().id(), valid.request().attempt())) {
-            log.debug("Skipping {}: request {} was taken before; this is a duplicate", pending.where(), valid.request().id());
-            delivery.skip(pending);
-            return;
-        }
-        dispatcher.enqueue(pending);
+        dispatcher.enqueue(new PendingRecord(seq++, epoch, record, work, now));
+    }
+
+    private static String where(ConsumerRecord<?, ?> record) {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 
     private void handleEvents() {
@@ -198,6 +251,7 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
         }
         if (outcome instanceof Outcome.Skipped skipped) {
             log.debug("Skipping {}: {}", pending.where(), skipped.reason());
+            metrics.duplicateSkipped("batch_ended");
             delivery.skip(pending);
             return;
         }
@@ -284,7 +338,6 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
     @Override
     public void release(Collection<TopicPartition> partitions) {
         dispatcher.forget(partitions);
-        seen.forget(partitions);
         awaitSettled(partitions, clock.instant().plus(settings.shutdownTimeout()));
         try {
             delivery.commit(true);
@@ -296,34 +349,15 @@ public final class PollLoop implements Runnable, Assignment.Handover, ExactlyOnc
     @Override
     public void lost(Collection<TopicPartition> partitions) {
         dispatcher.forget(partitions);
-        seen.forget(partitions);
+        delivery.abandon(partitions);
     }
 
-    /** The transaction was aborted: every owned partition is served again from its committed offset. */
+    /** The transaction was aborted (or Kafka failed): every owned partition is served again from its commit. */
     @Override
     public void rewind() {
         Set<TopicPartition> owned = Set.copyOf(assignment.partitions());
         dispatcher.forget(owned);
-        seen.forget(owned);
         assignment.restart(owned);
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(owned);
-        for (TopicPartition partition : owned) {
-            OffsetAndMetadata offset = committed.get(partition);
-            if (offset != null) {
-                consumer.seek(partition, offset.offset());
-            } else {
-                consumer.seekToBeginning(List.of(partition));
-            }
-        }
-    }
-
-    @Override
-    public void fenced(KafkaException cause) {
-        log.error("Another worker took over this worker's transactional id ({}); stopping. Worker ids must be "
-                + "unique within a group.", cause.toString());
-        fenced = true;
-        running = false;
-        dispatcher.halt(true);
     }
 
     private void awaitSettled(Collection<TopicPartition> partitions, Instant deadline) {

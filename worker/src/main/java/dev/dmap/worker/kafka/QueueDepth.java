@@ -57,7 +57,10 @@ final class QueueDepth {
         lastReport = now;
         Map<String, Long> depth = new HashMap<>(lag(assignment.partitions()));
         for (TopicPartition partition : assignment.partitions()) {
-            depth.merge(modelOrKey(partition.topic()), (long) assignment.tracker(partition).unfinishedCount(), Long::sum);
+            OffsetTracker tracker = assignment.tracker(partition);
+            if (tracker != null) {
+                depth.merge(modelOrKey(partition.topic()), (long) tracker.unfinishedCount(), Long::sum);
+            }
         }
         reported.forEach(model -> depth.putIfAbsent(model, 0L));
         depth.forEach(metrics::queueDepth);

@@ -62,7 +62,7 @@ public final class WorkerLoops {
         }
         String transactionalId = config.topics().prefix() + "-" + kafka.groupId() + "-" + config.workerId();
         return (assignment, events, recovery) -> new ExactlyOnceDelivery(
-                new KafkaProducer<>(ClientProperties.transactionalProducer(kafka, config.workerId(), transactionalId)),
+                () -> new KafkaProducer<>(ClientProperties.transactionalProducer(kafka, config.workerId(), transactionalId)),
                 consumer, assignment, config.delivery().transactionInterval(), clock, recovery);
     }
 }

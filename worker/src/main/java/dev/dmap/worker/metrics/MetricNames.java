@@ -45,6 +45,13 @@ public final class MetricNames {
     /** Counter {model}: answers whose usage.prompt_tokens is far below our estimate (silent truncation). */
     public static final String PROMPT_TRUNCATION_SUSPECTED = "dmap.prompt.truncation.suspected";
 
+    /**
+     * Counter {reason}: fetched records that were not served because they already ended:
+     * {@code redelivery} (a record read again after a rebalance, crash or abort, finished per the
+     * commit) or {@code batch_ended} (a request of a batch that has ended).
+     */
+    public static final String DUPLICATES_SKIPPED = "dmap.duplicates.skipped";
+
     private MetricNames() {
     }
 }

@@ -115,6 +115,12 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
                 .tags("model", model == null ? "unknown" : model, "code", code).register(registry).increment();
     }
 
+    /** A fetched record that had its terminal record already (see {@link MetricNames#DUPLICATES_SKIPPED}). */
+    public void duplicateSkipped(String reason) {
+        Counter.builder(MetricNames.DUPLICATES_SKIPPED).description("Fetched records skipped because they had ended already")
+                .tag("reason", reason).register(registry).increment();
+    }
+
     public void backendUp(boolean up) {
         backendUp.set(up ? 1 : 0);
     }

@@ -42,9 +42,15 @@ public final class WorkerFixture implements AutoCloseable {
 
     /** Fast settings: short backoffs, cooldown and probe intervals, so failures resolve in milliseconds. */
     public WorkerConfig config(String workerId) {
+        return config(workerId, emulator.baseUrl(), Map.of());
+    }
+
+    /** {@link #config(String)} against another backend, with extra Kafka client properties (shorter timeouts). */
+    public WorkerConfig config(String workerId, URI backendUrl, Map<String, String> clientProperties) {
         KafkaSettings kafkaSettings = new KafkaSettings(bootstrapServers, topics.prefix() + "-workers",
-                Duration.ofMillis(20), Duration.ofMillis(100), 200, Duration.ofSeconds(1), Duration.ofSeconds(10), Map.of());
-        BackendSettings backend = new BackendSettings(emulator.baseUrl(), null, Duration.ofSeconds(2), Duration.ofSeconds(30),
+                Duration.ofMillis(20), Duration.ofMillis(100), 200, Duration.ofSeconds(1), Duration.ofSeconds(10),
+                clientProperties);
+        BackendSettings backend = new BackendSettings(backendUrl, null, Duration.ofSeconds(2), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), Duration.ofMillis(10), 1, 0, 4, 0, Duration.ofMillis(50), Duration.ofMillis(400),
                 Duration.ofSeconds(5));
         RetrySettings retry = new RetrySettings(4, Duration.ofMillis(10), 2.0, Duration.ofMillis(100), 0.5);
