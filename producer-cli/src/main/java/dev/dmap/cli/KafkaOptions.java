@@ -106,7 +106,8 @@ public class KafkaOptions {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCodes.INTERRUPTED, "interrupted");
         } catch (ExecutionException e) {
-            throw KafkaFailures.explain(e.getCause(), this);
+            throw e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException ? KafkaFailures.unreachable(this)
+                    : KafkaFailures.explain(e.getCause(), this);
         } catch (java.util.concurrent.TimeoutException e) {
             throw KafkaFailures.unreachable(this);
         }
