@@ -42,7 +42,8 @@ public final class Submitter {
      * the time a submit may take to publish (the broker's default {@code transaction.max.timeout.ms}).
      */
     public static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
-    static final String TRANSACTIONAL_ID_PREFIX = "dmap-submit-";
+    /** A submit's transactional id is this and the batch id (ACLs: Write and Describe on the prefix). */
+    public static final String TRANSACTIONAL_ID_PREFIX = "dmap-submit-";
 
     private final KafkaOptions kafka;
     private final Clock clock;
