@@ -154,20 +154,24 @@ class BatchLifecycleIT {
         String batch = "job-interrupted";
         KafkaOptions kafka = KafkaOptions.of(broker.bootstrapServers(), Topics.DEFAULT_PREFIX);
         Instant submittedAt = Instant.now();
-        // an earlier submit published the creation command and half the requests, then died
+        // an earlier submit published the creation command, then died in the middle of its
+        // transaction: half the requests are on the broker, uncommitted, so no worker sees them
         new Submitter(kafka, Clock.systemUTC()).command(BatchCommand.created(batch, 6, batchFile.countsByModel(),
                 "input.jsonl", null, submittedAt));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+        KafkaProducer<byte[], byte[]> dead = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, Submitter.TRANSACTIONAL_ID_PREFIX + batch,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
-            for (Request request : batchFile.requests().subList(0, 3)) {
-                Request published = request.withBatch(batch, submittedAt, null);
-                producer.send(new ProducerRecord<>(Topics.defaults().requests(model),
-                        published.id().getBytes(StandardCharsets.UTF_8), MessageCodec.encode(published))).get();
-            }
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+        dead.initTransactions();
+        dead.beginTransaction();
+        for (Request request : batchFile.requests().subList(0, 3)) {
+            Request published = request.withBatch(batch, submittedAt, null);
+            dead.send(new ProducerRecord<>(Topics.defaults().requests(model),
+                    published.id().getBytes(StandardCharsets.UTF_8), MessageCodec.encode(published)));
         }
-        await().atMost(PATIENCE).until(() -> countResults(batch) == 3);
+        dead.flush();
+        dead.close(Duration.ZERO); // a forced close sends no abort: the transaction stays open, as after a kill
 
         StringWriter out = new StringWriter();
         assertThat(submit(dir, lines(6, model), out, "--batch-id", batch)).isEqualTo(ExitCodes.OK);
@@ -194,6 +198,10 @@ class BatchLifecycleIT {
         assertThat(replayed.at("/request_counts/failed").asInt()).isZero();
         assertThat(records(Topics.defaults().results()).stream()
                 .filter(r -> r.path("batch_id").asString().equals(batch)).count()).isEqualTo(3);
+        // each change of the ended batch's outcome is one more event; the latest carries the current outcome
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(records(Topics.defaults().batchEvents()).stream()
+                .filter(e -> e.path("batch_id").asString().equals(batch)).map(e -> e.path("outcome").asString()))
+                .containsExactly("all_failed", "partially_failed", "succeeded"));
     }
 
     @Test
