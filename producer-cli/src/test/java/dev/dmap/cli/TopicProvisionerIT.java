@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@link TopicProvisioner} (schemas) against a real broker: request topics carry the size limit and have the partitions. */
 class TopicProvisionerIT {
-    private static final int RECORD_BYTES = Limits.recordBytes(Limits.DEFAULT_MAX_REQUEST_BYTES);
+    private static final int RECORD_BYTES = Limits.outputRecordBytes(Limits.DEFAULT_MAX_REQUEST_BYTES);
 
     @Test
     void shouldCreateRequestTopicsWithThePartitionsAndARecordSizeForTheLimit() throws Exception {

@@ -29,6 +29,18 @@ public final class Limits {
         return Math.addExact(maxRequestBytes, ENVELOPE_HEADROOM_BYTES);
     }
 
+    /**
+     * The topic record size ({@code max.message.bytes}) of dmap's request, result and dead-letter
+     * topics, and the worker producer's {@code max.request.size}, for a limit of
+     * {@code maxRequestBytes}: half as large again as {@link #recordBytes(int)}. A dead letter holds
+     * its original (as JSON, or base64 at 4/3 of its size when it is not a JSON object) besides the
+     * error; and a foreign producer's record somewhat over the limit still lands on its request
+     * topic, where the worker ends it as {@code payload_too_large} (said, not silently refused).
+     */
+    public static int outputRecordBytes(int maxRequestBytes) {
+        return Math.addExact(Math.multiplyExact(recordBytes(maxRequestBytes) / 2, 3), ENVELOPE_HEADROOM_BYTES);
+    }
+
     /** Checks a configured limit: positive, and room left for the envelope within an int. */
     public static int requirePositive(int maxRequestBytes) {
         if (maxRequestBytes <= 0 || maxRequestBytes > Integer.MAX_VALUE - ENVELOPE_HEADROOM_BYTES) {

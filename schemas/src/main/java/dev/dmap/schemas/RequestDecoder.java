@@ -20,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class RequestDecoder {
     /** Default largest accepted request, in bytes. */
-    public static final int DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+    public static final int DEFAULT_MAX_BYTES = Limits.DEFAULT_MAX_REQUEST_BYTES;
 
     private static final Pattern UNRECOGNIZED_TOKEN = Pattern.compile("Unrecognized token '.*?'(?=: was expecting|$)", Pattern.DOTALL);
 

@@ -40,7 +40,7 @@ public final class TopicProvisioner {
     /**
      * @param requestPartitions partitions of every request topic (created with them, raised to them)
      * @param maxRequestBytes   the request size limit; request topics carry records of
-     *                          {@link Limits#recordBytes(int)}
+     *                          {@link Limits#outputRecordBytes(int)}
      */
     public TopicProvisioner(Admin admin, Topics topics, int requestPartitions, int maxRequestBytes) {
         if (requestPartitions <= 0) {
@@ -64,7 +64,7 @@ public final class TopicProvisioner {
         List<String> requestTopics = models.stream().map(topics::requests).distinct().toList();
         for (String topic : requestTopics) {
             wanted.add(new NewTopic(topic, Optional.of(requestPartitions), Optional.empty())
-                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Limits.recordBytes(maxRequestBytes)))));
+                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Limits.outputRecordBytes(maxRequestBytes)))));
         }
         wanted.addAll(outputTopics());
         ensure(wanted);
@@ -78,7 +78,7 @@ public final class TopicProvisioner {
 
     /**
      * Raises each existing request topic to the configured partitions ({@code createPartitions}) and
-     * its {@code max.message.bytes} to {@link Limits#recordBytes(int)} of the size limit, when it
+     * its {@code max.message.bytes} to {@link Limits#outputRecordBytes(int)} of the size limit, when it
      * has fewer or a smaller one: a topic a foreign producer's first publish created has the
      * broker's defaults (often 1 partition and 1 MiB). Logs each change at INFO. Missing topics are
      * skipped. More partitions change which partition a key goes to; dmap does not promise request
@@ -88,7 +88,8 @@ public final class TopicProvisioner {
      */
     public List<RequestTopicAligner.Change> alignRequestTopics(Collection<String> requestTopics)
             throws TimeoutException, InterruptedException {
-        return new RequestTopicAligner(admin, requestPartitions, Limits.recordBytes(maxRequestBytes)).align(requestTopics);
+        return new RequestTopicAligner(admin, requestPartitions, Limits.outputRecordBytes(maxRequestBytes))
+                .align(requestTopics);
     }
 
     /** {@link #alignRequestTopics(Collection)} for every topic under the request prefix. */
@@ -102,10 +103,15 @@ public final class TopicProvisioner {
         }
     }
 
+    /** Results and dead letters carry a request's answer or its original: sized for the limit. */
+    private Map<String, String> outcomeSize() {
+        return Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Limits.outputRecordBytes(maxRequestBytes)));
+    }
+
     private List<NewTopic> outputTopics() {
         return List.of(
-                new NewTopic(topics.results(), Optional.of(OUTPUT_PARTITIONS), Optional.empty()),
-                new NewTopic(topics.deadLetters(), Optional.of(OUTPUT_PARTITIONS), Optional.empty()),
+                new NewTopic(topics.results(), Optional.of(OUTPUT_PARTITIONS), Optional.empty()).configs(outcomeSize()),
+                new NewTopic(topics.deadLetters(), Optional.of(OUTPUT_PARTITIONS), Optional.empty()).configs(outcomeSize()),
                 new NewTopic(topics.batches(), Optional.of(1), Optional.empty())
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
                 new NewTopic(topics.workers(), Optional.of(1), Optional.empty())

@@ -17,6 +17,7 @@ import dev.dmap.worker.config.WorkerConfig;
 import dev.dmap.worker.kafka.OutputTopics;
 import dev.dmap.worker.kafka.LoopStatus;
 import dev.dmap.worker.kafka.PollLoop;
+import dev.dmap.worker.kafka.RequestTopics;
 import dev.dmap.worker.kafka.RequestTracing;
 import dev.dmap.worker.kafka.WorkerLoops;
 import dev.dmap.worker.metrics.WorkerMetrics;
@@ -61,6 +62,9 @@ public final class Worker implements AutoCloseable {
     /** How often the backend is checked while nothing else shows whether it answers. */
     private static final Duration BACKEND_CHECK = Duration.ofSeconds(5);
 
+    /** How often request topics are checked for too few partitions or too small a record size. */
+    private static final Duration REQUEST_TOPIC_CHECK = Duration.ofSeconds(30);
+
     private final WorkerConfig config;
     private final PollLoop loop;
     private final ModelResidency residency;
@@ -73,10 +77,14 @@ public final class Worker implements AutoCloseable {
     private final java.util.Queue<java.util.function.Consumer<String>> failureListeners =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean closing;
+    private final RequestTopics requestTopics;
+    private final HealthProbe probe;
 
     private Worker(WorkerConfig config, PollLoop loop, ModelResidency residency, ModelCatalogue catalogue,
             ExecutorService callers, ScheduledExecutorService scheduler, BatchRegistry batches, BatchTracker tracker,
-            AtomicBoolean backendAnswers) {
+            AtomicBoolean backendAnswers, RequestTopics requestTopics, HealthProbe probe) {
+        this.requestTopics = requestTopics;
+        this.probe = probe;
         this.backendAnswers = backendAnswers;
         this.batches = batches;
         this.tracker = tracker;
@@ -115,6 +123,8 @@ public final class Worker implements AutoCloseable {
                 0, 1, TimeUnit.SECONDS);
         AdaptiveWindow window = new AdaptiveWindow(clock);
         OutputTopics.ensure(config.kafka(), config.topics());
+        RequestTopics requestTopics = RequestTopics.start(config.kafka(), config.topics(), config.maxRequestBytes(),
+                REQUEST_TOPIC_CHECK);
         BatchRegistry batches = new BatchRegistry(config.topics(), WorkerLoops.readerProperties(config));
         BatchTracker tracker = config.batches().tracker()
                 ? BatchTracker.start(config.topics(), config.kafka().bootstrapServers(), config.kafka().clientProperties(),
@@ -128,8 +138,9 @@ public final class Worker implements AutoCloseable {
                 strategy(config.scheduling(), config.backend().unloadCooldown(), clock), callers, metrics, tracing, clock);
         Thread pollThread = threads("dmap-poll").newThread(loop);
         pollThread.start();
+        // readiness starts from an answer to an authenticated call, not from a hope
         Worker worker = new Worker(config, loop, residency, catalogue, callers, scheduler, batches, tracker,
-                new AtomicBoolean(true));
+                new AtomicBoolean(probe.answers()), requestTopics, probe);
         scheduler.scheduleWithFixedDelay(() -> {
             boolean answers = probe.answers();
             worker.backendAnswers.set(answers);
@@ -198,6 +209,16 @@ public final class Worker implements AutoCloseable {
         return backendAnswers.get();
     }
 
+    /** Why the backend did not answer its last check (refused, timeout, 401, 5xx), or null when it did. */
+    public String backendProblem() {
+        return probe.problem();
+    }
+
+    /** Models whose failed load is remembered now, with the reason (their requests end at once). */
+    public Map<String, String> failedLoads() {
+        return residency.failedLoads();
+    }
+
     /** Models LM Studio holds as far as this worker knows, without I/O. */
     public Set<String> loadedModels() {
         return residency.loadedModels();
@@ -222,6 +243,7 @@ public final class Worker implements AutoCloseable {
         } finally {
             callers.shutdownNow();
             scheduler.shutdownNow();
+            requestTopics.close();
             batches.close();
             if (tracker != null) {
                 tracker.close();

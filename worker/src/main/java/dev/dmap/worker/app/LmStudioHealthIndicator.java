@@ -27,6 +27,15 @@ class LmStudioHealthIndicator implements HealthIndicator {
         ModelListing listing = worker.lastListing();
         Health.Builder health = status.backendDown() || !worker.backendAnswers() ? Health.down() : Health.up();
         health.withDetail("url", url.toString()).withDetail("loadedModels", worker.loadedModels());
+        String problem = worker.backendProblem();
+        if (problem != null) {
+            health.withDetail("reason", problem);
+        } else if (status.backendDown()) {
+            health.withDetail("reason", "a call failed; the worker is probing until the backend answers");
+        }
+        if (!worker.failedLoads().isEmpty()) {
+            health.withDetail("failedLoads", worker.failedLoads());
+        }
         if (listing != null) {
             health.withDetail("availableModels", listing.available().size()).withDetail("listedAt", listing.readAt().toString());
         }

@@ -31,7 +31,8 @@ public record WorkerProperties(
 
     public record Backend(URI url, String apiKey, Duration connectTimeout, Duration requestTimeout, Duration loadTimeout,
             Duration unloadCooldown, Integer maxLoadedModels, Integer slots, Integer defaultSlots,
-            Integer contextMarginTokens, Duration probeInitialBackoff, Duration probeMaxBackoff, Duration catalogueTtl) {
+            Integer contextMarginTokens, Duration probeInitialBackoff, Duration probeMaxBackoff, Duration catalogueTtl,
+            Duration loadFailureMemory) {
         @Override
         public String toString() {
             return "Backend[url=" + url + ", apiKey=" + (apiKey == null ? "(none)" : "******") + ", ...]";
@@ -56,7 +57,7 @@ public record WorkerProperties(
                 or(workerId, defaultWorkerId()),
                 new Topics(or(topicPrefix, Topics.DEFAULT_PREFIX)),
                 kafka(kafka == null ? new Kafka(null, null, null, null, null, null, null, null) : kafka),
-                backend(backend == null ? new Backend(null, null, null, null, null, null, null, null, null, null, null, null, null) : backend),
+                backend(backend == null ? new Backend(null, null, null, null, null, null, null, null, null, null, null, null, null, null) : backend),
                 retry(retry == null ? new Retry(null, null, null, null, null) : retry),
                 scheduling(scheduling == null ? new Scheduling(null, null, null, null, null, null) : scheduling),
                 new DeliverySettings(
@@ -96,7 +97,8 @@ public record WorkerProperties(
                 or(b.contextMarginTokens(), 0),
                 or(b.probeInitialBackoff(), BackendSettings.DEFAULT_PROBE_INITIAL_BACKOFF),
                 or(b.probeMaxBackoff(), BackendSettings.DEFAULT_PROBE_MAX_BACKOFF),
-                or(b.catalogueTtl(), BackendSettings.DEFAULT_CATALOGUE_TTL));
+                or(b.catalogueTtl(), BackendSettings.DEFAULT_CATALOGUE_TTL),
+                or(b.loadFailureMemory(), BackendSettings.DEFAULT_LOAD_FAILURE_MEMORY));
     }
 
     private static RetrySettings retry(Retry r) {

@@ -20,6 +20,7 @@ public final class HealthProbe {
     private final BackendSettings settings;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean probing = new AtomicBoolean();
+    private volatile String problem;
 
     public HealthProbe(ModelCatalogue catalogue, BackendSettings settings, ScheduledExecutorService scheduler) {
         this.catalogue = catalogue;
@@ -38,10 +39,20 @@ public final class HealthProbe {
     public boolean answers() {
         try {
             catalogue.refresh();
+            problem = null;
             return true;
         } catch (RuntimeException e) {
+            problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return false;
         }
+    }
+
+    /**
+     * Why the last probe failed (connection refused, a timeout, 401 with what to set, a 5xx), or
+     * null when it answered. Carries no secret: the classifier's messages never include the key.
+     */
+    public String problem() {
+        return problem;
     }
 
     private void schedule(Duration wait, Runnable onUp) {

@@ -1,5 +1,6 @@
 package dev.dmap.worker.backend;
 
+import dev.dmap.schemas.ErrorCode;
 import dev.dmap.worker.config.BackendSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +42,7 @@ public final class ModelResidency {
     private final Object lock = new Object();
     private final Map<String, AtomicInteger> leases = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
+    private final Map<String, FailedLoad> failedLoads = new ConcurrentHashMap<>();
     private volatile Map<String, LoadedModel> loaded = Map.of();
     private volatile boolean stale = true;
     private Instant lastUnloadAt = Instant.MIN;
@@ -58,9 +60,22 @@ public final class ModelResidency {
         this.listener = listener;
     }
 
-    /** Ensures {@code model} is loaded and keeps it loaded until the lease is closed. */
+    /**
+     * Ensures {@code model} is loaded and keeps it loaded until the lease is closed.
+     *
+     * @throws PermanentFailure {@code model_load_failed} while a failed load of the model is
+     *                          remembered ({@link #loadFailed})
+     */
     public Lease acquire(String model) {
         Instant start = clock.instant();
+        FailedLoad failed = failedLoads.get(model);
+        if (failed != null) {
+            if (start.isBefore(failed.retryAt())) {
+                throw new PermanentFailure(ErrorCode.MODEL_LOAD_FAILED, "loading " + model + " failed at " + failed.at()
+                        + " (" + failed.reason() + "); it is not tried again before " + failed.retryAt(), null);
+            }
+            failedLoads.remove(model, failed);
+        }
         long loadsBefore = loadsOf(model).get();
         Optional<Lease> fast = tryFastPath(model, start);
         if (fast.isPresent()) {
@@ -109,6 +124,37 @@ public final class ModelResidency {
     /** Model loads this worker performed since it started. */
     public long loadCount() {
         return loads.get();
+    }
+
+    /**
+     * A request's retries of loading {@code model} are spent: for the configured memory, the
+     * model's other requests end at once instead of each paying the failed loads again; the
+     * first request after it tries again.
+     */
+    public void loadFailed(String model, String reason) {
+        if (settings.loadFailureMemory().isZero()) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (failedLoads.put(model, new FailedLoad(now, now.plus(settings.loadFailureMemory()), reason)) == null) {
+            log.warn("Model {} cannot be loaded ({}); its requests end as model_load_failed until {}", model, reason,
+                    now.plus(settings.loadFailureMemory()));
+        }
+    }
+
+    /** The models whose failed load is remembered now, with why: for health details. */
+    public Map<String, String> failedLoads() {
+        Instant now = clock.instant();
+        Map<String, String> failing = new java.util.TreeMap<>();
+        failedLoads.forEach((model, failed) -> {
+            if (now.isBefore(failed.retryAt())) {
+                failing.put(model, failed.reason() + " (until " + failed.retryAt() + ")");
+            }
+        });
+        return failing;
+    }
+
+    private record FailedLoad(Instant at, Instant retryAt, String reason) {
     }
 
     /** Forget what we believe; the next acquire reads the state from the backend (after a restart, say). */

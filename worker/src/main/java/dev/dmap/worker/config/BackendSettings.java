@@ -24,6 +24,9 @@ import java.util.Objects;
  * @param probeInitialBackoff first wait before probing a server that is down
  * @param probeMaxBackoff  longest wait between probes
  * @param catalogueTtl     how long the list of the server's models is trusted
+ * @param loadFailureMemory how long a model whose load failed (retries spent) is not tried again:
+ *                         meanwhile its requests end as {@code model_load_failed} at once, instead
+ *                         of each paying the failed loads again; 0 = try again for every request
  */
 public record BackendSettings(
         URI baseUrl,
@@ -38,7 +41,8 @@ public record BackendSettings(
         int contextMarginTokens,
         Duration probeInitialBackoff,
         Duration probeMaxBackoff,
-        Duration catalogueTtl) {
+        Duration catalogueTtl,
+        Duration loadFailureMemory) {
 
     public static final URI DEFAULT_URL = URI.create("http://localhost:1234");
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -50,6 +54,7 @@ public record BackendSettings(
     public static final Duration DEFAULT_PROBE_INITIAL_BACKOFF = Duration.ofSeconds(1);
     public static final Duration DEFAULT_PROBE_MAX_BACKOFF = Duration.ofSeconds(30);
     public static final Duration DEFAULT_CATALOGUE_TTL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_LOAD_FAILURE_MEMORY = Duration.ofMinutes(5);
 
     public BackendSettings {
         Objects.requireNonNull(baseUrl, "baseUrl");
@@ -60,6 +65,7 @@ public record BackendSettings(
         Durations.requirePositive(probeInitialBackoff, "probeInitialBackoff");
         Durations.requirePositive(probeMaxBackoff, "probeMaxBackoff");
         Durations.requireNonNegative(catalogueTtl, "catalogueTtl");
+        Durations.requireNonNegative(loadFailureMemory, "loadFailureMemory");
         if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme())) {
             throw new IllegalArgumentException("backend url must be http or https: " + baseUrl);
         }
@@ -81,36 +87,43 @@ public record BackendSettings(
     public static BackendSettings defaults(URI baseUrl) {
         return new BackendSettings(baseUrl, null, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_LOAD_TIMEOUT,
                 DEFAULT_UNLOAD_COOLDOWN, DEFAULT_MAX_LOADED_MODELS, 0, DEFAULT_SLOTS, 0, DEFAULT_PROBE_INITIAL_BACKOFF,
-                DEFAULT_PROBE_MAX_BACKOFF, DEFAULT_CATALOGUE_TTL);
+                DEFAULT_PROBE_MAX_BACKOFF, DEFAULT_CATALOGUE_TTL, DEFAULT_LOAD_FAILURE_MEMORY);
     }
 
     public BackendSettings withUnloadCooldown(Duration cooldown) {
         return new BackendSettings(baseUrl, apiKey, connectTimeout, requestTimeout, loadTimeout, cooldown,
                 maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
-                catalogueTtl);
+                catalogueTtl, loadFailureMemory);
     }
 
     public BackendSettings withProbeBackoff(Duration initial, Duration max) {
         return new BackendSettings(baseUrl, apiKey, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
-                maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, initial, max, catalogueTtl);
+                maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, initial, max, catalogueTtl,
+                loadFailureMemory);
     }
 
     public BackendSettings withMaxLoadedModels(int max) {
         return new BackendSettings(baseUrl, apiKey, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
                 max, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
-                catalogueTtl);
+                catalogueTtl, loadFailureMemory);
     }
 
     public BackendSettings withBaseUrl(URI url) {
         return new BackendSettings(url, apiKey, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
                 maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
-                catalogueTtl);
+                catalogueTtl, loadFailureMemory);
+    }
+
+    public BackendSettings withLoadFailureMemory(Duration memory) {
+        return new BackendSettings(baseUrl, apiKey, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
+                maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
+                catalogueTtl, memory);
     }
 
     public BackendSettings withApiKey(String key) {
         return new BackendSettings(baseUrl, key, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
                 maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
-                catalogueTtl);
+                catalogueTtl, loadFailureMemory);
     }
 
     @Override
@@ -121,6 +134,6 @@ public record BackendSettings(
                 + ", maxLoadedModels=" + maxLoadedModels + ", slotsOverride=" + slotsOverride
                 + ", defaultSlots=" + defaultSlots + ", contextMarginTokens=" + contextMarginTokens
                 + ", probeInitialBackoff=" + probeInitialBackoff + ", probeMaxBackoff=" + probeMaxBackoff
-                + ", catalogueTtl=" + catalogueTtl + "]";
+                + ", catalogueTtl=" + catalogueTtl + ", loadFailureMemory=" + loadFailureMemory + "]";
     }
 }

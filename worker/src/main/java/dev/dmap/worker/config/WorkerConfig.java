@@ -29,7 +29,7 @@ public record WorkerConfig(
         BatchSettings batches,
         int maxRequestBytes) {
 
-    public static final int DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+    public static final int DEFAULT_MAX_REQUEST_BYTES = dev.dmap.schemas.Limits.DEFAULT_MAX_REQUEST_BYTES;
 
     public WorkerConfig {
         Objects.requireNonNull(workerId, "workerId");

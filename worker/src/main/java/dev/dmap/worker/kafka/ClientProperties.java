@@ -46,7 +46,7 @@ final class ClientProperties {
         return props;
     }
 
-    static Map<String, Object> producer(KafkaSettings settings, String clientId) {
+    static Map<String, Object> producer(KafkaSettings settings, String clientId, int maxRequestBytes) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-producer");
@@ -56,6 +56,11 @@ final class ClientProperties {
         // One request in flight per connection avoids KAFKA-15591 (a retried first batch to a
         // just-created partition spinning on OUT_OF_ORDER_SEQUENCE_NUMBER until it expires).
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        // the poll thread sends and commits: while the broker is away, a call must give up long
+        // before liveness calls the loop stalled (2 minutes), so the loop keeps polling and retrying
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) MAX_BLOCK.toMillis());
+        // large enough for the dead letter of a request at the size limit (its original inside)
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, dev.dmap.schemas.Limits.outputRecordBytes(maxRequestBytes));
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.putAll(settings.clientProperties());
@@ -63,11 +68,15 @@ final class ClientProperties {
     }
 
     /** A transactional producer for exactly-once delivery. */
-    static Map<String, Object> transactionalProducer(KafkaSettings settings, String clientId, String transactionalId) {
-        Map<String, Object> props = producer(settings, clientId);
+    static Map<String, Object> transactionalProducer(KafkaSettings settings, String clientId, String transactionalId,
+            int maxRequestBytes) {
+        Map<String, Object> props = producer(settings, clientId, maxRequestBytes);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         return props;
     }
+
+    /** How long a producer call may block the poll thread (metadata, a transaction step) before it fails. */
+    static final java.time.Duration MAX_BLOCK = java.time.Duration.ofSeconds(15);
 
     static Map<String, Object> admin(KafkaSettings settings) {
         Map<String, Object> props = new HashMap<>(settings.clientProperties());

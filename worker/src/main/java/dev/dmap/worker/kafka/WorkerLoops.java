@@ -57,12 +57,13 @@ public final class WorkerLoops {
         KafkaSettings kafka = config.kafka();
         if (config.delivery().mode() == DeliverySettings.Mode.AT_LEAST_ONCE) {
             return (assignment, events, recovery) -> new AtLeastOnceDelivery(
-                    new KafkaProducer<>(ClientProperties.producer(kafka, config.workerId())), consumer, assignment, events,
+                    new KafkaProducer<>(ClientProperties.producer(kafka, config.workerId(), config.maxRequestBytes())), consumer, assignment, events,
                     kafka.commitInterval(), clock);
         }
         String transactionalId = config.topics().prefix() + "-" + kafka.groupId() + "-" + config.workerId();
         return (assignment, events, recovery) -> new ExactlyOnceDelivery(
-                () -> new KafkaProducer<>(ClientProperties.transactionalProducer(kafka, config.workerId(), transactionalId)),
+                () -> new KafkaProducer<>(ClientProperties.transactionalProducer(kafka, config.workerId(), transactionalId,
+                        config.maxRequestBytes())),
                 consumer, assignment, config.delivery().transactionInterval(), clock, recovery);
     }
 }

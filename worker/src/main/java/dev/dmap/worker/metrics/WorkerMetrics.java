@@ -52,7 +52,13 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
         for (RetryableFailure.Reason reason : RetryableFailure.Reason.values()) {
             retries(reason); // every reason reads 0 from the start, so rate() and alerts see the series
         }
+        for (String reason : DUPLICATE_REASONS) {
+            duplicates(reason);
+        }
     }
+
+    /** Why a fetched record was skipped as already ended; see {@link MetricNames#DUPLICATES_SKIPPED}. */
+    static final java.util.List<String> DUPLICATE_REASONS = java.util.List.of("redelivery", "batch_ended");
 
     /**
      * A request has its outcome.
@@ -117,8 +123,12 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
 
     /** A fetched record that had its terminal record already (see {@link MetricNames#DUPLICATES_SKIPPED}). */
     public void duplicateSkipped(String reason) {
-        Counter.builder(MetricNames.DUPLICATES_SKIPPED).description("Fetched records skipped because they had ended already")
-                .tag("reason", reason).register(registry).increment();
+        duplicates(reason).increment();
+    }
+
+    private Counter duplicates(String reason) {
+        return Counter.builder(MetricNames.DUPLICATES_SKIPPED).description("Fetched records skipped because they had ended already")
+                .tag("reason", reason).register(registry);
     }
 
     public void backendUp(boolean up) {

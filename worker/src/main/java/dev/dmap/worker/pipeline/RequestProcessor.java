@@ -104,6 +104,9 @@ public final class RequestProcessor {
             }
             ErrorCode code = e.reason() == RetryableFailure.Reason.LOAD_FAILED
                     ? ErrorCode.MODEL_LOAD_FAILED : ErrorCode.RETRIES_EXHAUSTED;
+            if (code == ErrorCode.MODEL_LOAD_FAILED) {
+                residency.loadFailed(request.model(), e.getMessage());
+            }
             return failed(work, code, e.getMessage() + " (after " + attempts.get() + " calls)", e.reply().orElse(null),
                     attempts.get());
         }

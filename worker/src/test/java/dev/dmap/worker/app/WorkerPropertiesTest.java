@@ -32,7 +32,7 @@ class WorkerPropertiesTest {
     @Test
     void shouldNeverPrintTheApiKeyOrSecretClientProperties() {
         WorkerProperties.Backend backend = new WorkerProperties.Backend(URI.create("http://gpu:1234"), "sk-very-secret",
-                null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null);
         WorkerProperties.Kafka kafka = new WorkerProperties.Kafka("k:9092", null, null, null, null, null, null,
                 Map.of("sasl.jaas.config", "password=hunter2", "security.protocol", "SASL_SSL"));
         WorkerConfig config = new WorkerProperties("w1", null, null, kafka, backend, null, null, null, null).toConfig();

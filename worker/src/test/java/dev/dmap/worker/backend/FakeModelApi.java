@@ -55,6 +55,15 @@ final class FakeModelApi implements ModelApi {
     @Override
     public synchronized void unload(String instanceId) {
         calls.add("unload " + instanceId);
-        loaded.remove(instanceId);
+        if (loaded.remove(instanceId) == null) {
+            // LM Studio's answer for an instance it does not hold
+            throw new PermanentFailure(dev.dmap.schemas.ErrorCode.MODEL_NOT_FOUND,
+                    "404: No loaded model instance with id \"" + instanceId + "\".", null);
+        }
+    }
+
+    /** The backend lost every loaded model (it restarted, or unloaded them by itself). */
+    synchronized void forgetLoaded() {
+        loaded.clear();
     }
 }

@@ -138,11 +138,36 @@ class ModelResidencyTest {
         ModelResidency residency = new ModelResidency(api, new ModelCatalogue(api, real, Duration.ZERO),
                 new BackendSettings(URI.create("http://x"), null, Duration.ofSeconds(1), Duration.ofSeconds(1),
                         Duration.ofMillis(1), Duration.ZERO, 1, 0, 4, 0, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                        Duration.ZERO), real, duration -> { }, listener);
+                        Duration.ZERO, Duration.ZERO), real, duration -> { }, listener);
         try (Lease a = residency.acquire("a")) {
             assertThatThrownBy(() -> residency.acquire("b")).isInstanceOfSatisfying(RetryableFailure.class,
                     failure -> assertThat(failure.reason()).isEqualTo(RetryableFailure.Reason.LOAD_FAILED));
         }
+    }
+
+    @Test
+    void shouldEndAModelsRequestsAtOnceWhileAFailedLoadIsRememberedAndTryAgainAfter() {
+        ModelResidency residency = residency(1); // remembers a failed load for the default 5 minutes
+        residency.loadFailed("a", "loading a failed: exit code 134");
+        assertThatThrownBy(() -> residency.acquire("a")).isInstanceOfSatisfying(PermanentFailure.class,
+                failure -> assertThat(failure.code()).isEqualTo(dev.dmap.schemas.ErrorCode.MODEL_LOAD_FAILED));
+        assertThat(api.calls).as("no load attempted while it is remembered").isEmpty();
+        assertThat(residency.failedLoads()).containsOnlyKeys("a");
+        residency.acquire("b").close(); // other models are served
+
+        clock.advance(BackendSettings.DEFAULT_LOAD_FAILURE_MEMORY);
+        residency.acquire("a").close();
+        assertThat(api.calls).containsExactly("load b", "unload b", "load a");
+        assertThat(residency.failedLoads()).isEmpty();
+    }
+
+    @Test
+    void shouldTreatAnUnloadOfAModelTheBackendNoLongerHoldsAsDone() {
+        ModelResidency residency = residency(1);
+        residency.acquire("a").close();
+        api.forgetLoaded(); // LM Studio restarted, or unloaded it by its TTL
+        residency.acquire("b").close();
+        assertThat(api.calls).containsExactly("load a", "unload a", "load b");
     }
 
     @Test

@@ -52,7 +52,7 @@ public final class WorkerFixture implements AutoCloseable {
                 clientProperties);
         BackendSettings backend = new BackendSettings(backendUrl, null, Duration.ofSeconds(2), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), Duration.ofMillis(10), 1, 0, 4, 0, Duration.ofMillis(50), Duration.ofMillis(400),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), BackendSettings.DEFAULT_LOAD_FAILURE_MEMORY);
         RetrySettings retry = new RetrySettings(4, Duration.ofMillis(10), 2.0, Duration.ofMillis(100), 0.5);
         return new WorkerConfig(workerId, topics, kafkaSettings, backend, retry, SchedulingSettings.defaults(),
                 DeliverySettings.defaults(), BatchSettings.withoutTracker(), WorkerConfig.DEFAULT_MAX_REQUEST_BYTES);

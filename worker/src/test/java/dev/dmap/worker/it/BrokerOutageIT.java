@@ -1,0 +1,130 @@
+package dev.dmap.worker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.dmap.devkit.emulator.EmulatorConfig;
+import dev.dmap.devkit.emulator.LmStudioEmulator;
+import dev.dmap.worker.Worker;
+import dev.dmap.worker.config.BatchSettings;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker stopped mid-batch for longer than every client timeout the workers use (session,
+ * request, delivery, transaction, api, max block, all at their defaults), then started again on
+ * the same port and data folder. Two workers survive it on their
+ * own, keep running, and end every request exactly once for a read_committed reader.
+ */
+class BrokerOutageIT {
+    private static final Logger log = LoggerFactory.getLogger(BrokerOutageIT.class);
+    private static final int TOTAL = 2_000;
+    private static final List<String> MODELS = List.of(WorkerScenarios.QWEN, WorkerScenarios.LLAMA, WorkerScenarios.MISTRAL);
+    /**
+     * Longer than every client timeout the workers use, all at Kafka's defaults: request 30 s,
+     * session 45 s, transaction 60 s, api and max block (dmap: 15 s), delivery 120 s.
+     */
+    private static final Duration OUTAGE = Duration.ofSeconds(190);
+
+    private final List<LmStudioEmulator> gpus = new ArrayList<>();
+    private final List<Worker> workers = new ArrayList<>();
+    private Process broker;
+    private WorkerFixture fixture;
+
+    @AfterEach
+    void cleanUp() {
+        workers.forEach(Worker::close);
+        if (fixture != null) {
+            fixture.close();
+        }
+        gpus.forEach(LmStudioEmulator::close);
+        if (broker != null) {
+            broker.destroyForcibly();
+        }
+    }
+
+    @Test
+    void shouldSurviveABrokerOutageLongerThanEveryClientTimeout() throws Exception {
+        Path data = Files.createTempDirectory(Path.of("target"), "outage-broker-");
+        int port = freePort();
+        int controllerPort = freePort();
+        broker = startBroker(port, controllerPort, data, 0);
+        String bootstrap = "127.0.0.1:" + port;
+        fixture = new WorkerFixture(bootstrap, 0.01);
+        List<String> sent = new Workload(MODELS).publish(fixture.kafka, "outage", TOTAL);
+        for (int i = 0; i < 2; i++) {
+            // about 50 ms for a long generation: the batch outlasts the moment of the outage
+            gpus.add(LmStudioEmulator.start(EmulatorConfig.builder().port(0).timeScale(1.0)
+                    .requestOverhead(Duration.ofMillis(10)).decodeTokensPerSecond(10_000)
+                    .loadOverhead(Duration.ofMillis(20)).loadBytesPerSecond(200e9).build()));
+            // with the batch tracker (Kafka Streams), which must survive the outage too
+            workers.add(fixture.startWorker(fixture.config("outage-" + i, gpus.get(i).baseUrl(), Map.of())
+                    .withBatches(new BatchSettings(true, data.resolve("streams"), BatchSettings.DEFAULT_RETENTION))));
+        }
+
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> fixture.kafka.results().size() >= TOTAL / 4);
+        broker.destroy(); // SIGTERM: a clean stop, as for an upgrade
+        broker.waitFor();
+        log.info("Broker stopped; restarting it in {}", OUTAGE);
+        Thread.sleep(OUTAGE.toMillis()); // the fault itself: the broker stays away this long
+        assertThat(workers).allSatisfy(worker -> assertThat(worker.failure()).isNull());
+        broker = startBroker(port, controllerPort, data, 1);
+
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> Tally.of("", sent, fixture.kafka.results(), fixture.kafka.deadLetters()).lost() == 0);
+        Tally tally = Tally.of("two workers, broker down " + OUTAGE.toSeconds() + " s", sent, fixture.kafka.results(),
+                fixture.kafka.deadLetters());
+        log.info("{}", tally);
+        assertThat(tally.exactlyOnce()).as(tally.toString()).isTrue();
+        assertThat(tally.deadLetters()).as(tally.toString()).isZero();
+        assertThat(workers).allSatisfy(worker -> {
+            assertThat(worker.failure()).isNull();
+            assertThat(worker.status().running()).isTrue();
+        });
+    }
+
+    private static Process startBroker(int port, int controllerPort, Path data, int generation) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        File logFile = new File("target/outage-broker-" + generation + ".log");
+        Process process = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                BrokerMain.class.getName(), String.valueOf(port), String.valueOf(controllerPort), data.toString())
+                .redirectErrorStream(true).start();
+        BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        Thread copier = new Thread(() -> {
+            try (var writer = Files.newBufferedWriter(logFile.toPath())) {
+                for (String line = output.readLine(); line != null; line = output.readLine()) {
+                    writer.write(line);
+                    writer.newLine();
+                    writer.flush();
+                }
+            } catch (java.io.IOException e) {
+                // the broker went away
+            }
+        }, "broker-log-" + generation);
+        copier.setDaemon(true);
+        copier.start();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Files.exists(logFile.toPath()) && Files.readString(logFile.toPath()).contains("READY"));
+        return process;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
