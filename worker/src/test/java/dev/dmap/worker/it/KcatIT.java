@@ -29,12 +29,45 @@ class KcatIT {
     }
 
     @Test
-    void shouldServeAnOpenAiBatchLinePublishedWithKcat() throws Exception {
+    void shouldServeEachRecordWhenTheSameLineIsPublishedTwiceAndDeadLetterAJsonArray() throws Exception {
+        requireKcat();
+        fixture = new WorkerFixture(TestBroker.bootstrapServers(), 0.01);
+        String model = "qwen2.5-7b-instruct";
+        fixture.kafka.createRequestTopics(Set.of(model), 1);
+        fixture.startWorker("w1");
+        String line = "{\"custom_id\":\"q1\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\","
+                + "\"body\":{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}}";
+        kcat(fixture.topics.requests(model), line); // the README's example, run twice
+        kcat(fixture.topics.requests(model), line);
+        kcat(fixture.topics.requests(model), "[1,2,3]");
+
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> fixture.kafka.results().size() + fixture.kafka.deadLetters().size() >= 3);
+        assertThat(fixture.kafka.results()).extracting(r -> r.path("custom_id").asString()).containsExactly("q1", "q1");
+        assertThat(fixture.kafka.deadLetters()).singleElement().satisfies(deadLetter ->
+                assertThat(dev.dmap.schemas.SchemaValidator.deadLetter().validate(deadLetter)).isEmpty());
+    }
+
+    private static void requireKcat() {
         boolean kcat = new File("/usr/bin/kcat").canExecute();
         if (!kcat && "true".equals(System.getenv("DMAP_REQUIRE_KCAT"))) {
             throw new AssertionError("kcat is required (apt-get install kcat)");
         }
         Assumptions.assumeTrue(kcat, "kcat is not installed");
+    }
+
+    private static void kcat(String topic, String line) throws Exception {
+        Process process = new ProcessBuilder("kcat", "-b", TestBroker.bootstrapServers(), "-P", "-t", topic)
+                .redirectErrorStream(true).start();
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+    }
+
+    @Test
+    void shouldServeAnOpenAiBatchLinePublishedWithKcat() throws Exception {
+        requireKcat();
         fixture = new WorkerFixture(TestBroker.bootstrapServers(), 0.01);
         String model = "qwen2.5-7b-instruct";
         fixture.kafka.createRequestTopics(Set.of(model), 1);

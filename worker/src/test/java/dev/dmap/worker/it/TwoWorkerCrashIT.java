@@ -75,6 +75,41 @@ class TwoWorkerCrashIT {
         log.info("backend calls: {} for {} requests", calls, TOTAL);
     }
 
+    @Test
+    void shouldEndEveryRequestOnceWhenAWorkerIsKilledDuringAModelLoad() throws Exception {
+        fixture = new WorkerFixture(TestBroker.bootstrapServers(), 0.01);
+        for (int i = 0; i < 2; i++) {
+            // loads take about 2 s: long enough to kill a worker while one is under way
+            gpus.add(LmStudioEmulator.start(EmulatorConfig.builder().port(0).timeScale(1.0)
+                    .requestOverhead(Duration.ofMillis(10)).decodeTokensPerSecond(10_000)
+                    .loadOverhead(Duration.ofSeconds(2)).loadBytesPerSecond(200e9).build()));
+        }
+        sent = new Workload(MODELS).publish(fixture.kafka, "load-kill", TOTAL);
+        Process first = start(0);
+        start(1);
+        File log0 = new File("target/two-worker-crash-0-0.log");
+        // the worker's second load is a swap: kill it while that load is under way
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(50))
+                .until(() -> count(log0, "Loading model") >= 2 && count(log0, "Loaded model") < 2);
+        first.destroyForcibly();
+        first.waitFor();
+        start(0);
+
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> tally().lost() == 0);
+        Tally tally = Tally.of("two workers, one SIGKILLed during a model load", sent, fixture.kafka.results(),
+                fixture.kafka.deadLetters());
+        log.info("{}", tally);
+        assertThat(tally.exactlyOnce()).as(tally.toString()).isTrue();
+        assertThat(tally.deadLetters()).as(tally.toString()).isZero();
+    }
+
+    private static long count(File log, String text) throws java.io.IOException {
+        if (!log.exists()) {
+            return 0;
+        }
+        return java.nio.file.Files.readAllLines(log.toPath()).stream().filter(line -> line.contains(text)).count();
+    }
+
     private Tally tally() {
         return Tally.of("two workers, three SIGKILLs", sent, fixture.kafka.results(), fixture.kafka.deadLetters());
     }
