@@ -24,7 +24,7 @@ import org.apache.kafka.common.TopicPartition;
  *
  * @param batches one row per batch
  * @param models  one row per model topic
- * @param workers the workers heard from in the last minute
+ * @param workers the workers heard from in the last minute, and those that stopped on their own in the last hour
  */
 record StatusReport(List<BatchRow> batches, List<ModelRow> models, List<WorkerStatus> workers) {
     static final Duration WORKER_SILENCE = Duration.ofMinutes(1);
@@ -99,6 +99,9 @@ record StatusReport(List<BatchRow> batches, List<ModelRow> models, List<WorkerSt
                 state.requestCounts().failed(), perSecond, eta, state, null);
     }
 
+    /** How long a worker that stopped on its own stays listed, with why. */
+    static final Duration STOPPED_SHOWN = Duration.ofHours(1);
+
     private static List<WorkerStatus> workers(KafkaOptions kafka, Instant now) {
         Map<String, WorkerStatus> latest = new TreeMap<>();
         TopicReader.readAll(kafka, List.of(kafka.topics().workers()), record -> {
@@ -109,7 +112,8 @@ record StatusReport(List<BatchRow> batches, List<ModelRow> models, List<WorkerSt
                 // an unreadable status is skipped
             }
         });
-        return latest.values().stream().filter(w -> w.heartbeatAt().isAfter(now.minus(WORKER_SILENCE))).toList();
+        return latest.values().stream().filter(w -> w.heartbeatAt().isAfter(now.minus(
+                w.stopped() == null ? WORKER_SILENCE : STOPPED_SHOWN))).toList();
     }
 
     private static List<ModelRow> models(KafkaOptions kafka, String group, List<WorkerStatus> workers) {

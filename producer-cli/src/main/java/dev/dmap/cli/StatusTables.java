@@ -37,6 +37,10 @@ final class StatusTables {
         out.printf("  %-20s %-9s %-10s %9s %9s %7s  %s%n", "worker", "strategy", "backend", "in flight", "waiting", "loads",
                 "loaded");
         for (WorkerStatus w : report.workers()) {
+            if (w.stopped() != null) {
+                out.printf("  %-20s STOPPED at %s: %s%n", w.workerId(), w.heartbeatAt(), w.stopped());
+                continue;
+            }
             out.printf("  %-20s %-9s %-10s %9d %9d %7d  %s%n", w.workerId(), w.strategy(), w.backendUp() ? "up" : "DOWN",
                     w.inFlight(), w.waiting(), w.modelLoads(), list(w.loadedModels()));
         }

@@ -1,5 +1,6 @@
 package dev.dmap.schemas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param modelLoads     model loads since start
  * @param backendUp      whether the backend answers
  * @param heartbeatAt    when this status was published
+ * @param stopped        why the worker stopped on its own (its last status), or null while it runs
  * @param schemaVersion  1
  */
 public record WorkerStatus(
@@ -34,6 +36,7 @@ public record WorkerStatus(
         long modelLoads,
         boolean backendUp,
         Instant heartbeatAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String stopped,
         int schemaVersion) {
 
     public WorkerStatus {

@@ -30,6 +30,7 @@ class GoldenFilesTest {
         "dead-letter-too-large-v1.json, dead-letter",
         "batch-state-v1.json, batch-state",
         "worker-status-v1.json, worker-status",
+        "worker-status-stopped-v1.json, worker-status",
         "batch-command-v1.json, batch-command",
         "batch-event-v1.json, batch-event"
     })

@@ -138,6 +138,22 @@ public final class PollLoop implements Runnable, Assignment.Handover, Delivery.R
         LockSupport.parkNanos(settings.pollTimeout().toNanos());
     }
 
+    /**
+     * Best effort: the last status says why this worker stopped, so {@code dmap status} shows it.
+     * Sent with a plain producer of its own: the transactional one may be the reason it stops.
+     */
+    private void reportStopped() {
+        var last = status.stopped(assignment.partitions(), dispatcher, backendDown, depth::modelOf, failure);
+        var record = records.status(last);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+                ClientProperties.producer(settings, last.workerId() + "-last-status",
+                        dev.dmap.schemas.Limits.DEFAULT_MAX_REQUEST_BYTES))) {
+            producer.send(record).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("Could not publish the stopped status: {}", e.toString());
+        }
+    }
+
     /** Stops the loop because it cannot go on: one ERROR line, and the process is told (see {@link #failure}). */
     @Override
     public void fatal(String why, Throwable cause) {
@@ -394,6 +410,9 @@ public final class PollLoop implements Runnable, Assignment.Handover, Delivery.R
     }
 
     private void close() {
+        if (failure != null) {
+            reportStopped();
+        }
         try {
             consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(Duration.ofSeconds(10)));

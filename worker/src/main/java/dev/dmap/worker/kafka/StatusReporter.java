@@ -49,14 +49,26 @@ final class StatusReporter {
             return Optional.empty();
         }
         last = now;
+        return Optional.of(status(owned, dispatcher, backendDown, modelOfTopic, null));
+    }
+
+    /** The last status of a worker that stops because it cannot go on, saying why. */
+    WorkerStatus stopped(Set<TopicPartition> owned, Dispatcher dispatcher, boolean backendDown,
+            Function<String, String> modelOfTopic, String why) {
+        return status(owned, dispatcher, backendDown, modelOfTopic, why);
+    }
+
+    private WorkerStatus status(Set<TopicPartition> owned, Dispatcher dispatcher, boolean backendDown,
+            Function<String, String> modelOfTopic, String stopped) {
+        Instant now = clock.instant();
         Set<String> assigned = new TreeSet<>();
         owned.forEach(partition -> {
             String model = modelOfTopic.apply(partition.topic());
             assigned.add(model != null ? model : partition.topic().substring(partition.topic().indexOf(".requests.") + 10));
         });
-        return Optional.of(new WorkerStatus(identity.workerId(), identity.groupId(), identity.backendUrl(),
+        return new WorkerStatus(identity.workerId(), identity.groupId(), identity.backendUrl(),
                 identity.strategy(), new TreeSet<>(identity.loadedModels().get()).stream().toList(),
                 new TreeSet<>(dispatcher.servingModels()).stream().toList(), assigned.stream().toList(),
-                dispatcher.totalInFlight(), dispatcher.waiting(), identity.modelLoads().get(), !backendDown, now, 1));
+                dispatcher.totalInFlight(), dispatcher.waiting(), identity.modelLoads().get(), !backendDown, now, stopped, 1);
     }
 }

@@ -103,6 +103,22 @@ abstract class WorkerScenarios {
     }
 
     @Test
+    void shouldStopLoudlyAndSayWhyWhenASecondWorkerTakesItsId() throws Exception {
+        WorkerFixture f = fixture(0.01);
+        f.kafka.createRequestTopics(Set.of(QWEN), 1);
+        Worker first = f.startWorker("twin");
+        f.kafka.publishRequest("before", QWEN, "Hello", 8);
+        await().atMost(PATIENCE).until(() -> f.kafka.results().size() == 1);
+
+        f.startWorker("twin"); // a misconfiguration: two workers with one id in one group
+        await().atMost(PATIENCE).until(() -> first.failure() != null);
+        assertThat(first.status().running()).isFalse();
+        await().atMost(PATIENCE).until(() -> f.kafka.records(f.topics.workers()).stream()
+                .map(r -> dev.dmap.schemas.MessageCodec.decode(r.value(), dev.dmap.schemas.WorkerStatus.class))
+                .anyMatch(status -> status.stopped() != null));
+    }
+
+    @Test
     void shouldDeadLetterAClientErrorWithTheUpstreamBody() throws Exception {
         WorkerFixture f = fixture(0.01);
         f.kafka.createRequestTopics(Set.of(QWEN), 1);
