@@ -193,9 +193,7 @@ public final class ModelResidency {
         try {
             client.load(model);
         } catch (RetryableFailure e) {
-            stale = true;
-            throw new RetryableFailure(RetryableFailure.Reason.LOAD_FAILED, "loading " + model + " failed: " + e.getMessage(),
-                    e.reply().orElse(null), e);
+            loadAgainAfterMakingRoomLocked(model, deadline, e);
         }
         refreshLocked();
         LoadedModel loadedModel = loaded.get(model);
@@ -210,6 +208,30 @@ public final class ModelResidency {
         loadsOf(model).incrementAndGet();
         listener.loaded(model, replaced, took);
         return loadedModel;
+    }
+
+    /**
+     * A load failed. The backend may hold a model this worker did not know of: it restarted and
+     * loaded one by itself for a call in flight (LM Studio's JIT loading), so it had no room. Read
+     * its state again; if room could be made now, try once more, else give up on this attempt.
+     */
+    private void loadAgainAfterMakingRoomLocked(String model, Instant deadline, RetryableFailure failure) {
+        RetryableFailure last = failure;
+        try {
+            refreshLocked();
+            if (!loaded.containsKey(model) && makeRoomLocked(model, deadline) != null) {
+                log.info("Loading {} failed ({}); made room by unloading what the backend held, trying again", model,
+                        failure.getMessage());
+                awaitCooldownLocked();
+                client.load(model);
+                return;
+            }
+        } catch (RetryableFailure again) {
+            last = again;
+        }
+        stale = true;
+        throw new RetryableFailure(RetryableFailure.Reason.LOAD_FAILED, "loading " + model + " failed: " + last.getMessage(),
+                last.reply().orElse(null), last);
     }
 
     /** Unloads idle models until one more fits; returns the last one unloaded, or null. */

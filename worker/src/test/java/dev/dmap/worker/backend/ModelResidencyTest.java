@@ -171,6 +171,21 @@ class ModelResidencyTest {
     }
 
     @Test
+    void shouldMakeRoomAndLoadAgainWhenTheBackendHeldAModelItLoadedByItself() {
+        ModelResidency residency = residency(1);
+        residency.acquire("c").close();
+        // LM Studio restarted and JIT-loaded b for a call in flight: the worker still believes c is loaded
+        api.forgetLoaded();
+        api.loaded.put("b", new LoadedModel("b", List.of("b"), 4096, 4, 0));
+        api.failNextLoad = new RetryableFailure(RetryableFailure.Reason.SERVER_ERROR,
+                "500: insufficient system resources", null, null);
+
+        residency.acquire("a").close();
+
+        assertThat(api.calls).containsExactly("load c", "unload c", "load a", "unload b", "load a");
+    }
+
+    @Test
     void shouldReportAFailedLoadAsLoadFailed() {
         ModelResidency residency = residency(1);
         api.failNextLoad = new RetryableFailure(RetryableFailure.Reason.SERVER_ERROR, "500", null, null);
