@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -19,8 +20,9 @@ import java.util.TreeMap;
  *       worker that would finish it first: its work so far plus the model's backlog, plus a load
  *       cost unless it already holds the model. Ties go to the less busy worker, then to the one
  *       that owned the model before.</li>
- *   <li>Models without backlog stay where they were, or go where they are loaded, or to the
- *       worker with the fewest models.</li>
+ *   <li>Models without backlog stay where they were (unless their owner already has another
+ *       model and a worker would have none: a worker joining an idle fleet gets a share), or go
+ *       where they are loaded, or to the worker with the fewest models.</li>
  *   <li>While a worker would sit idle and a model with backlog in two or more partitions (and at
  *       least twice {@code loadCost} requests) sits on a busy worker, that model is split: the
  *       idle worker takes its partitions, largest lag first, until it holds about half the
@@ -117,7 +119,13 @@ public final class FleetPlanner {
     private String placeIdle(ModelTopic topic, List<Member> members, Map<String, List<PartitionRef>> plan) {
         Comparator<Member> fewestPartitions = Comparator.comparingInt((Member m) -> plan.get(m.memberId()).size())
                 .thenComparing(Member::memberId);
-        return members.stream().filter(m -> ownedBefore(m, topic)).min(fewestPartitions)
+        Optional<Member> previous = members.stream().filter(m -> ownedBefore(m, topic)).min(fewestPartitions);
+        Optional<Member> empty = members.stream().filter(m -> plan.get(m.memberId()).isEmpty()).min(fewestPartitions);
+        if (previous.isPresent() && !plan.get(previous.get().memberId()).isEmpty() && !hasLoaded(previous.get(), topic)
+                && empty.isPresent()) {
+            return empty.get().memberId(); // a worker that joined an idle fleet gets a share, so it is not left out
+        }
+        return previous
                 .or(() -> members.stream().filter(m -> hasLoaded(m, topic)).min(fewestPartitions))
                 .or(() -> members.stream().min(fewestPartitions))
                 .orElseThrow().memberId();

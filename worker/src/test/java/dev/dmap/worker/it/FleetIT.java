@@ -41,7 +41,7 @@ class FleetIT {
     void shouldKeepEachModelOnOneWorkerAndLoadEachModelOnce() throws Exception {
         fixture = new WorkerFixture(TestBroker.bootstrapServers(), 0.01);
         secondGpu = LmStudioEmulator.start(EmulatorConfig.builder().port(0).timeScale(0.01).build());
-        fixture.kafka.createRequestTopics(Set.copyOf(MODELS), 3);
+        fixture.kafka.createRequestTopics(Set.copyOf(MODELS), dev.dmap.schemas.TopicProvisioner.REQUEST_PARTITIONS);
         fixture.startWorker("w1");
         WorkerConfig second = fixture.config("w2");
         fixture.startWorker(second.withBackend(second.backend().withBaseUrl(secondGpu.baseUrl())));

@@ -113,6 +113,24 @@ class FleetPlannerTest {
         assertThat(plan).containsOnlyKeys("w1", "w2");
     }
 
+    @Test
+    void shouldGiveAWorkerThatJoinsAnIdleFleetAShareOfTheIdleModels() {
+        Set<PartitionRef> all = Set.of(new PartitionRef(TOPICS.requests("a"), 0), new PartitionRef(TOPICS.requests("b"), 0),
+                new PartitionRef(TOPICS.requests("c"), 0));
+        List<Member> members = List.of(new Member("w1", Set.of(), all), member("w2", Set.of()));
+        Map<String, List<PartitionRef>> plan = planner.plan(members, List.of(topic("a", 0), topic("b", 0), topic("c", 0)));
+        assertThat(models(plan.get("w2"))).hasSize(1);
+        assertThat(models(plan.get("w1"))).hasSize(2);
+    }
+
+    @Test
+    void shouldKeepAnIdleModelWhereItIsLoaded() {
+        Set<PartitionRef> both = Set.of(new PartitionRef(TOPICS.requests("a"), 0), new PartitionRef(TOPICS.requests("b"), 0));
+        List<Member> members = List.of(new Member("w1", Set.of("a", "b"), both), member("w2", Set.of()));
+        Map<String, List<PartitionRef>> plan = planner.plan(members, List.of(topic("a", 0), topic("b", 0)));
+        assertThat(models(plan.get("w1"))).containsExactlyInAnyOrder("a", "b");
+    }
+
     private static Member member(String id, Set<String> loaded) {
         return new Member(id, loaded, Set.of());
     }
