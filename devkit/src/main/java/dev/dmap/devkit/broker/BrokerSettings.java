@@ -8,12 +8,14 @@ import java.util.Objects;
  * How to start a {@link LocalBroker}.
  *
  * @param host           loopback host the listeners bind to and advertise
- * @param port           client port; 0 picks a free one
+ * @param port           client port (PLAINTEXT); 0 picks a free one
  * @param controllerPort KRaft controller port; 0 picks a free one
  * @param dataDir        where the log lives and stays across restarts; null = a temporary folder
  * @param overrides      extra broker properties, applied last
+ * @param saslSsl        an extra SASL_SSL listener with SCRAM-SHA-512 users, or null for none
  */
-public record BrokerSettings(String host, int port, int controllerPort, Path dataDir, Map<String, String> overrides) {
+public record BrokerSettings(String host, int port, int controllerPort, Path dataDir, Map<String, String> overrides,
+        SaslSslListener saslSsl) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9092;
     public static final int DEFAULT_CONTROLLER_PORT = 9093;
@@ -27,10 +29,23 @@ public record BrokerSettings(String host, int port, int controllerPort, Path dat
         if (port != 0 && port == controllerPort) {
             throw new IllegalArgumentException("the client and controller ports must differ: " + port);
         }
+        if (saslSsl != null && saslSsl.port() != 0 && (saslSsl.port() == port || saslSsl.port() == controllerPort)) {
+            throw new IllegalArgumentException("the SASL_SSL port must differ from the others: " + saslSsl.port());
+        }
+    }
+
+    /** PLAINTEXT only, as before the SASL_SSL listener existed. */
+    public BrokerSettings(String host, int port, int controllerPort, Path dataDir, Map<String, String> overrides) {
+        this(host, port, controllerPort, dataDir, overrides, null);
     }
 
     /** Free ports, temporary storage. */
     public static BrokerSettings temporary() {
         return new BrokerSettings(DEFAULT_HOST, 0, 0, null, Map.of());
+    }
+
+    /** These settings plus a SASL_SSL listener. */
+    public BrokerSettings withSaslSsl(SaslSslListener listener) {
+        return new BrokerSettings(host, port, controllerPort, dataDir, overrides, listener);
     }
 }

@@ -39,12 +39,15 @@ public final class LocalBroker implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
+    private final String saslSslBootstrapServers;
     private final Path dataDir;
     private final boolean deleteOnClose;
 
-    private LocalBroker(KafkaRaftServer server, String bootstrapServers, Path dataDir, boolean deleteOnClose) {
+    private LocalBroker(KafkaRaftServer server, String bootstrapServers, String saslSslBootstrapServers, Path dataDir,
+            boolean deleteOnClose) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+        this.saslSslBootstrapServers = saslSslBootstrapServers;
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
     }
@@ -54,7 +57,10 @@ public final class LocalBroker implements AutoCloseable {
         return start(BrokerSettings.temporary());
     }
 
-    /** Formats storage when needed, starts the server and returns once it answers clients. */
+    /**
+     * Formats storage when needed, starts the server and returns once it answers clients: with a
+     * SASL_SSL listener, once each of its SCRAM users can log in on it.
+     */
     public static LocalBroker start(BrokerSettings settings) {
         try {
             boolean temporary = settings.dataDir() == null;
@@ -62,14 +68,22 @@ public final class LocalBroker implements AutoCloseable {
             Files.createDirectories(dataDir);
             int port = settings.port() == 0 ? freePort() : settings.port();
             int controllerPort = settings.controllerPort() == 0 ? freePort() : settings.controllerPort();
-            Properties props = serverProperties(settings, dataDir, port, controllerPort);
+            SaslSslListener secured = settings.saslSsl();
+            int securedPort = secured == null ? -1 : secured.port() == 0 ? freePort() : secured.port();
+            Properties props = serverProperties(settings, dataDir, port, controllerPort, securedPort);
             formatIfNeeded(dataDir, props);
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             server.startup();
             String bootstrap = settings.host() + ":" + port;
             awaitReady(bootstrap);
+            String securedBootstrap = secured == null ? null : settings.host() + ":" + securedPort;
+            if (secured != null) {
+                SaslSslProvisioner.provisionUsers(bootstrap, securedBootstrap, secured, READY_TIMEOUT);
+                log.info("Kafka SASL_SSL listener ({}) ready at {} for users {}", SaslSslListener.MECHANISM,
+                        securedBootstrap, secured.users().keySet().stream().sorted().toList());
+            }
             log.info("Kafka broker ready at {} (data in {})", bootstrap, dataDir);
-            return new LocalBroker(server, bootstrap, dataDir, temporary);
+            return new LocalBroker(server, bootstrap, securedBootstrap, dataDir, temporary);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -78,6 +92,19 @@ public final class LocalBroker implements AutoCloseable {
     /** {@code host:port} for clients' {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * {@code host:port} of the SASL_SSL listener (clients set {@code security.protocol=SASL_SSL},
+     * {@code sasl.mechanism=SCRAM-SHA-512}, a JAAS login and a truststore).
+     *
+     * @throws IllegalStateException when the broker was started without one
+     */
+    public String saslSslBootstrapServers() {
+        if (saslSslBootstrapServers == null) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener (BrokerSettings.withSaslSsl)");
+        }
+        return saslSslBootstrapServers;
     }
 
     public Path dataDir() {
@@ -98,17 +125,26 @@ public final class LocalBroker implements AutoCloseable {
         }
     }
 
-    static Properties serverProperties(BrokerSettings settings, Path dataDir, int port, int controllerPort) {
+    /** @param securedPort the SASL_SSL listener's port; ignored without one in {@code settings} */
+    static Properties serverProperties(BrokerSettings settings, Path dataDir, int port, int controllerPort, int securedPort) {
         String host = settings.host();
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
-        props.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
+        String clientListeners = "PLAINTEXT://" + host + ":" + port;
+        String protocols = "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT";
+        if (settings.saslSsl() != null) {
+            clientListeners += "," + SaslSslProvisioner.listener(host, securedPort);
+            protocols += "," + SaslSslProvisioner.protocolMapping();
+            SaslSslProvisioner.addServerProperties(props, settings.saslSsl());
+        }
+        props.put("listeners", clientListeners + ",CONTROLLER://" + host + ":" + controllerPort);
+        props.put("advertised.listeners", clientListeners);
         props.put("controller.listener.names", "CONTROLLER");
+        // brokers and controller talk PLAINTEXT on loopback; only clients use the SASL_SSL listener
         props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        props.put("listener.security.protocol.map", protocols);
         props.put("log.dirs", dataDir.resolve("kafka-logs").toString());
         props.put("num.partitions", "1");
         props.put("auto.create.topics.enable", "true");
@@ -132,8 +168,14 @@ public final class LocalBroker implements AutoCloseable {
             return;
         }
         Path config = dataDir.resolve("server.properties");
+        Properties withoutSecrets = new Properties();
+        props.forEach((key, value) -> {
+            if (!key.toString().endsWith(".password")) { // formatting needs no keystore, so no password lands on disk
+                withoutSecrets.put(key, value);
+            }
+        });
         try (OutputStream out = Files.newOutputStream(config)) {
-            props.store(out, "written by dmap's LocalBroker for StorageTool format");
+            withoutSecrets.store(out, "written by dmap's LocalBroker for StorageTool format");
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int code = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
