@@ -27,7 +27,23 @@ public class WorkerApplication {
             System.out.println("dmap worker " + version());
             return;
         }
-        SpringApplication.run(WorkerApplication.class, args);
+        try {
+            SpringApplication.run(WorkerApplication.class, args);
+        } catch (RuntimeException e) {
+            if (refusedByKafka(e)) {
+                System.exit(WorkerConfiguration.EXIT_WORKER_FAILED); // reported by KafkaRefusedFailureAnalyzer
+            }
+            throw e;
+        }
+    }
+
+    private static boolean refusedByKafka(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof dev.dmap.worker.kafka.OutputTopics.Refused) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String version() {
