@@ -159,8 +159,9 @@ final class Assignment implements ConsumerRebalanceListener {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition partition : partitions) {
             OffsetTracker tracker = trackers.get(partition);
-            if (tracker != null && tracker.hasNewCommit()) {
-                offsets.put(partition, tracker.committable());
+            OffsetAndMetadata commit = tracker == null ? null : tracker.newCommit();
+            if (commit != null) {
+                offsets.put(partition, commit);
             }
         }
         return offsets;

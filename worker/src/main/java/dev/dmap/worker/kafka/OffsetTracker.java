@@ -59,21 +59,33 @@ final class OffsetTracker {
 
     /** The commit that describes this partition now; null when nothing was fetched or inherited. */
     OffsetAndMetadata committable() {
+        long offset = commitOffset();
+        return offset < 0 ? null : new OffsetAndMetadata(offset, FinishedOffsets.encode(offset, finished));
+    }
+
+    /** {@link #committable()} when it differs from the last commit, else null. */
+    OffsetAndMetadata newCommit() {
+        OffsetAndMetadata now = committable();
+        boolean changed = now != null && (committed == null || now.offset() != committed.offset()
+                || !Objects.equals(now.metadata(), committed.metadata()));
+        return changed ? now : null;
+    }
+
+    /** Whether {@link #committable()} differs from the last commit. */
+    boolean hasNewCommit() {
+        return newCommit() != null;
+    }
+
+    /** The lowest unfinished offset, or the next past what is finished; -1 when nothing was fetched or inherited. */
+    private long commitOffset() {
         if (next < 0) {
-            return null;
+            return -1;
         }
         long offset = unfinished.isEmpty() ? next : unfinished.first();
         while (finished.contains(offset)) {
             offset++;
         }
-        return new OffsetAndMetadata(offset, FinishedOffsets.encode(offset, finished));
-    }
-
-    /** Whether {@link #committable()} differs from the last commit. */
-    boolean hasNewCommit() {
-        OffsetAndMetadata now = committable();
-        return now != null && (committed == null || now.offset() != committed.offset()
-                || !Objects.equals(now.metadata(), committed.metadata()));
+        return offset;
     }
 
     /** The commit is durable: what lies below it is finished for good. */
@@ -85,8 +97,8 @@ final class OffsetTracker {
 
     /** Offsets from the commit point to the highest fetched: what the next commit's metadata must span. */
     long span() {
-        OffsetAndMetadata now = committable();
-        return now == null ? 0 : Math.max(0, next - now.offset());
+        long offset = commitOffset();
+        return offset < 0 ? 0 : Math.max(0, next - offset);
     }
 
     int unfinishedCount() {

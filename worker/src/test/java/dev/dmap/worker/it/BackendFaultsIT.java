@@ -53,7 +53,9 @@ class BackendFaultsIT {
         start();
         awaitResults(TOTAL / 4);
         gpus.forEach(LmStudioEmulator::crash);
-        Thread.sleep(Duration.ofMinutes(1).toMillis()); // the fault itself: LM Studio stays away this long
+        // the fault itself: LM Studio stays away this long, and no worker gives up meanwhile
+        await().during(Duration.ofMinutes(1)).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> workers.stream().allMatch(worker -> worker.failure() == null));
         gpus.forEach(LmStudioEmulator::restart);
 
         Tally tally = awaitAll("two workers, both backends down 60 s");

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.dmap.devkit.emulator.EmulatorConfig;
 import dev.dmap.devkit.emulator.LmStudioEmulator;
 import java.io.File;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,24 +78,10 @@ class CrashIT {
 
     /** The worker service, as `./dmap worker` runs it, in a JVM of its own. */
     private Process startWorker(int generation) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.dmap.worker.app.WorkerApplication",
-                "--server.port=0",
-                "--spring.main.banner-mode=off",
-                "--logging.level.root=WARN",
-                "--logging.level.dev.dmap=INFO",
-                "--dmap.worker-id=crash-worker",
-                "--dmap.topic-prefix=" + fixture.topics.prefix(),
-                "--dmap.kafka.group-id=" + fixture.topics.prefix() + "-workers",
-                "--dmap.kafka.bootstrap-servers=" + TestBroker.bootstrapServers(),
-                "--dmap.backend.url=" + gpu.baseUrl(),
-                "--dmap.backend.unload-cooldown=10ms",
-                "--dmap.delivery.mode=" + System.getProperty("dmap.crash.delivery", "exactly-once")));
-        File log = new File("target/crash-worker-" + generation + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        Process process = WorkerProcess.start("crash-worker", TestBroker.bootstrapServers(), fixture, gpu.baseUrl(),
+                new File("target/crash-worker-" + generation + ".log"),
+                "--dmap.delivery.mode=" + System.getProperty("dmap.crash.delivery", "exactly-once"));
         processes.add(process);
         return process;
     }
-
 }

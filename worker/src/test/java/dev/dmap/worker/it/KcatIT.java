@@ -75,12 +75,7 @@ class KcatIT {
         String line = "{\"custom_id\":\"from-kcat\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\","
                 + "\"body\":{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi from C\"}],\"max_tokens\":20}}";
 
-        Process process = new ProcessBuilder("kcat", "-b", TestBroker.bootstrapServers(), "-P",
-                "-t", fixture.topics.requests(model)).redirectErrorStream(true).start();
-        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        process.getOutputStream().close();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        kcat(fixture.topics.requests(model), line);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> fixture.kafka.results().size() == 1);
         JsonNode result = fixture.kafka.results().get(0);

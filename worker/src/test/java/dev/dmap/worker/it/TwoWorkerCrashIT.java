@@ -116,7 +116,8 @@ class TwoWorkerCrashIT {
 
     private Process start(int worker) throws Exception {
         Process process = WorkerProcess.start("crash-" + worker, TestBroker.bootstrapServers(), fixture,
-                gpus.get(worker).baseUrl(), new File("target/two-worker-crash-" + worker + "-" + processes.size() + ".log"));
+                gpus.get(worker).baseUrl(), new File("target/two-worker-crash-" + worker + "-" + processes.size() + ".log"),
+                "--dmap.batches.tracker=false");
         processes.add(process);
         return process;
     }

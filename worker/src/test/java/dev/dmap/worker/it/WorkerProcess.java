@@ -30,8 +30,7 @@ final class WorkerProcess {
                 "--dmap.kafka.group-id=" + fixture.topics.prefix() + "-workers",
                 "--dmap.kafka.bootstrap-servers=" + bootstrapServers,
                 "--dmap.backend.url=" + backend,
-                "--dmap.backend.unload-cooldown=10ms",
-                "--dmap.batches.tracker=false"));
+                "--dmap.backend.unload-cooldown=10ms"));
         command.addAll(List.of(extra));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
     }
