@@ -126,7 +126,7 @@ class SubmitIT {
                 .filter(command -> command.batchId().equals(batchId)).map(BatchCommand::type).toList();
     }
 
-    private static String lines(String model, int count, int contentLength) {
+    static String lines(String model, int count, int contentLength) {
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < count; i++) {
             lines.append("{\"custom_id\":\"q").append(i).append("\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",")

@@ -1,6 +1,8 @@
 package dev.dmap.worker.app;
 
+import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -18,6 +20,8 @@ public class WorkerApplication {
               -V, --version   print the version and exit
             """;
 
+    private static final Duration STARTUP_ABORT_WAIT = Duration.ofSeconds(10);
+
     public static void main(String[] args) {
         if (args.length > 0 && Set.of("-h", "--help", "help").contains(args[0])) {
             System.out.print(USAGE);
@@ -27,14 +31,40 @@ public class WorkerApplication {
             System.out.println("dmap worker " + version());
             return;
         }
+        AtomicBoolean starting = new AtomicBoolean(true);
+        Runtime.getRuntime().addShutdownHook(interruptStartup(Thread.currentThread(), starting));
         try {
             SpringApplication.run(WorkerApplication.class, args);
         } catch (RuntimeException e) {
             if (refusedByKafka(e)) {
                 System.exit(WorkerConfiguration.EXIT_WORKER_FAILED); // reported by KafkaRefusedFailureAnalyzer
             }
+            if (!starting.get()) {
+                // the JVM is exiting and may have stopped logging already, so this goes to stderr itself
+                System.err.println("dmap worker: stopped (Ctrl-C or SIGTERM) while it was starting");
+                return;
+            }
             throw e;
         }
+        starting.set(false);
+    }
+
+    /**
+     * Ctrl-C (or SIGTERM) while the worker is still starting: Spring's own shutdown hook waits for
+     * start-up to finish, which can take as long as a Kafka or backend timeout, so this one
+     * interrupts the starting thread and waits for it; start-up then fails at once and the process exits.
+     */
+    private static Thread interruptStartup(Thread main, AtomicBoolean starting) {
+        return new Thread(() -> {
+            if (starting.getAndSet(false)) {
+                main.interrupt();
+                try {
+                    main.join(STARTUP_ABORT_WAIT.toMillis()); // so that its one-line report is written before the JVM halts
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, "dmap-interrupt-startup");
     }
 
     private static boolean refusedByKafka(Throwable failure) {

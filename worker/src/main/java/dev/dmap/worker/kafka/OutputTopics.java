@@ -3,6 +3,7 @@ package dev.dmap.worker.kafka;
 import dev.dmap.schemas.TopicProvisioner;
 import dev.dmap.schemas.Topics;
 import dev.dmap.worker.config.KafkaSettings;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -23,12 +24,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class OutputTopics {
     private static final Logger log = LoggerFactory.getLogger(OutputTopics.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
     private OutputTopics() {
     }
 
     public static void ensure(KafkaSettings settings, Topics topics) {
-        try (Admin admin = Admin.create(ClientProperties.admin(settings))) {
+        Admin admin = Admin.create(ClientProperties.admin(settings));
+        try {
             new TopicProvisioner(admin, topics).ensureOutputs();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -42,6 +45,8 @@ public final class OutputTopics {
             }
             log.error("Cannot start: {}", refusal);
             throw new Refused(refusal, e);
+        } finally {
+            admin.close(CLOSE_TIMEOUT); // not close(): it waits for calls still retrying against a broker that is away
         }
     }
 

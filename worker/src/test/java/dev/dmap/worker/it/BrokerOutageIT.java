@@ -3,15 +3,12 @@ package dev.dmap.worker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.dmap.devkit.broker.BrokerProcess;
 import dev.dmap.devkit.emulator.EmulatorConfig;
 import dev.dmap.devkit.emulator.LmStudioEmulator;
 import dev.dmap.worker.Worker;
 import dev.dmap.worker.config.BatchSettings;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +38,7 @@ class BrokerOutageIT {
 
     private final List<LmStudioEmulator> gpus = new ArrayList<>();
     private final List<Worker> workers = new ArrayList<>();
-    private Process broker;
+    private BrokerProcess broker;
     private WorkerFixture fixture;
 
     @AfterEach
@@ -52,7 +49,7 @@ class BrokerOutageIT {
         }
         gpus.forEach(LmStudioEmulator::close);
         if (broker != null) {
-            broker.destroyForcibly();
+            broker.close();
         }
     }
 
@@ -77,8 +74,7 @@ class BrokerOutageIT {
 
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                 .until(() -> fixture.kafka.results().size() >= TOTAL / 4);
-        broker.destroy(); // SIGTERM: a clean stop, as for an upgrade
-        broker.waitFor();
+        broker.stop(); // SIGTERM: a clean stop, as for an upgrade
         log.info("Broker stopped; restarting it in {}", OUTAGE);
         // the fault itself: the broker stays away this long, and no worker gives up meanwhile
         await().during(OUTAGE).atMost(OUTAGE.plusSeconds(30)).pollInterval(Duration.ofSeconds(1))
@@ -98,29 +94,8 @@ class BrokerOutageIT {
         });
     }
 
-    private static Process startBroker(int port, int controllerPort, Path data, int generation) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        File logFile = new File("target/outage-broker-" + generation + ".log");
-        Process process = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                BrokerMain.class.getName(), String.valueOf(port), String.valueOf(controllerPort), data.toString())
-                .redirectErrorStream(true).start();
-        BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        Thread copier = new Thread(() -> {
-            try (var writer = Files.newBufferedWriter(logFile.toPath())) {
-                for (String line = output.readLine(); line != null; line = output.readLine()) {
-                    writer.write(line);
-                    writer.newLine();
-                    writer.flush();
-                }
-            } catch (java.io.IOException e) {
-                // the broker went away
-            }
-        }, "broker-log-" + generation);
-        copier.setDaemon(true);
-        copier.start();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                .until(() -> Files.exists(logFile.toPath()) && Files.readString(logFile.toPath()).contains("READY"));
-        return process;
+    private static BrokerProcess startBroker(int port, int controllerPort, Path data, int generation) throws Exception {
+        return BrokerProcess.start(port, controllerPort, data, Path.of("target/outage-broker-" + generation + ".log"));
     }
 
     private static int freePort() throws Exception {

@@ -18,20 +18,27 @@ final class WorkerProcess {
      */
     static Process start(String workerId, String bootstrapServers, WorkerFixture fixture, java.net.URI backend, File log,
             String... extra) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.dmap.worker.app.WorkerApplication",
-                "--server.port=0",
-                "--spring.main.banner-mode=off",
-                "--logging.level.root=WARN",
-                "--logging.level.dev.dmap=INFO",
+        List<String> arguments = new ArrayList<>(List.of(
                 "--dmap.worker-id=" + workerId,
                 "--dmap.topic-prefix=" + fixture.topics.prefix(),
                 "--dmap.kafka.group-id=" + fixture.topics.prefix() + "-workers",
                 "--dmap.kafka.bootstrap-servers=" + bootstrapServers,
                 "--dmap.backend.url=" + backend,
                 "--dmap.backend.unload-cooldown=10ms"));
-        command.addAll(List.of(extra));
+        arguments.addAll(List.of(extra));
+        return start(arguments, log);
+    }
+
+    /** Starts a worker JVM with these {@code --key=value} arguments (and a free HTTP port, quiet logs). */
+    static Process start(List<String> arguments, File log) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "dev.dmap.worker.app.WorkerApplication",
+                "--server.port=0",
+                "--spring.main.banner-mode=off",
+                "--logging.level.root=WARN",
+                "--logging.level.dev.dmap=INFO"));
+        command.addAll(arguments);
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
     }
 }
