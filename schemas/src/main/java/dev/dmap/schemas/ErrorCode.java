@@ -29,7 +29,9 @@ public enum ErrorCode {
     /** The request's batch was cancelled before a worker served it. */
     BATCH_CANCELLED("batch_cancelled"),
     /** The record or the request body is larger than the worker accepts. */
-    PAYLOAD_TOO_LARGE("payload_too_large");
+    PAYLOAD_TOO_LARGE("payload_too_large"),
+    /** The worker failed on the request unexpectedly (a bug); replay it once the bug is fixed. */
+    INTERNAL_ERROR("internal_error");
 
     private final String code;
 

@@ -47,8 +47,4 @@ public final class MessageCodec {
     public static <T> T decode(String json, Class<T> type) {
         return MAPPER.readValue(json, type);
     }
-
-    public static <T> T convert(JsonNode tree, Class<T> type) {
-        return MAPPER.treeToValue(tree, type);
-    }
 }

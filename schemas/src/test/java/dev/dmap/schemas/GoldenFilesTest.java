@@ -37,7 +37,7 @@ class GoldenFilesTest {
     void shouldValidateAgainstItsSchemaAndRoundTripThroughItsRecord(String file, String kind) {
         JsonNode golden = golden(file);
         assertThat(validator(kind).validate(golden)).isEmpty();
-        Object record = MessageCodec.convert(golden, type(kind));
+        Object record = MessageCodec.mapper().treeToValue(golden, type(kind));
         assertThat(reparsed(record)).isEqualTo(golden);
     }
 

@@ -3,6 +3,7 @@ package dev.dmap.worker;
 import dev.dmap.worker.backend.FailureClassifier;
 import dev.dmap.worker.batches.BatchRegistry;
 import dev.dmap.worker.batches.BatchTracker;
+import dev.dmap.worker.backend.BackendState;
 import dev.dmap.worker.backend.HealthProbe;
 import dev.dmap.worker.backend.HttpReply;
 import dev.dmap.worker.backend.LmStudioClient;
@@ -16,7 +17,9 @@ import dev.dmap.worker.config.SchedulingSettings;
 import dev.dmap.worker.config.WorkerConfig;
 import dev.dmap.worker.kafka.OutputTopics;
 import dev.dmap.worker.kafka.LoopStatus;
+import dev.dmap.worker.kafka.GpuCapacity;
 import dev.dmap.worker.kafka.PollLoop;
+import dev.dmap.worker.kafka.Telemetry;
 import dev.dmap.worker.kafka.RequestTopics;
 import dev.dmap.worker.kafka.RequestTracing;
 import dev.dmap.worker.kafka.WorkerLoops;
@@ -67,33 +70,24 @@ public final class Worker implements AutoCloseable {
 
     private final WorkerConfig config;
     private final PollLoop loop;
-    private final ModelResidency residency;
-    private final ModelCatalogue catalogue;
-    private final ExecutorService callers;
-    private final ScheduledExecutorService scheduler;
-    private final BatchRegistry batches;
-    private final BatchTracker tracker;
-    private final AtomicBoolean backendAnswers;
+    private final GpuCapacity capacity;
+    private final BackendState backend;
+    private final Services services;
     private final java.util.Queue<java.util.function.Consumer<String>> failureListeners =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean closing;
-    private final RequestTopics requestTopics;
-    private final HealthProbe probe;
 
-    private Worker(WorkerConfig config, PollLoop loop, ModelResidency residency, ModelCatalogue catalogue,
-            ExecutorService callers, ScheduledExecutorService scheduler, BatchRegistry batches, BatchTracker tracker,
-            AtomicBoolean backendAnswers, RequestTopics requestTopics, HealthProbe probe) {
-        this.requestTopics = requestTopics;
-        this.probe = probe;
-        this.backendAnswers = backendAnswers;
-        this.batches = batches;
-        this.tracker = tracker;
+    /** What runs beside the loop and stops with it. */
+    private record Services(ExecutorService callers, ScheduledExecutorService scheduler, RequestTopics requestTopics,
+            BatchRegistry batches, BatchTracker tracker) {
+    }
+
+    private Worker(WorkerConfig config, PollLoop loop, GpuCapacity capacity, BackendState backend, Services services) {
         this.config = config;
         this.loop = loop;
-        this.residency = residency;
-        this.catalogue = catalogue;
-        this.callers = callers;
-        this.scheduler = scheduler;
+        this.capacity = capacity;
+        this.backend = backend;
+        this.services = services;
     }
 
     public static Worker start(WorkerConfig config, MeterRegistry registry) {
@@ -122,6 +116,11 @@ public final class Worker implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(() -> metrics.loadedModels(slotsByLoadedModel(residency), residency.memoryByModel()),
                 0, 1, TimeUnit.SECONDS);
         AdaptiveWindow window = new AdaptiveWindow(clock);
+        // readiness starts from an answer to an authenticated call, not from a hope
+        BackendState backend = new BackendState(probe, probe.answers());
+        metrics.watchBackend(backend::usable);
+        scheduler.scheduleWithFixedDelay(backend::check, BACKEND_CHECK.toMillis(), BACKEND_CHECK.toMillis(),
+                TimeUnit.MILLISECONDS);
         OutputTopics.ensure(config.kafka(), config.topics());
         RequestTopics requestTopics = RequestTopics.start(config.kafka(), config.topics(), config.maxRequestBytes(),
                 REQUEST_TOPIC_CHECK);
@@ -134,18 +133,13 @@ public final class Worker implements AutoCloseable {
                 new ContextBudget(config.backend().contextMarginTokens()), retry(config.retry()), config.workerId(),
                 PipelineListener.both(metrics, new BackPressure(window, residency)), batches, clock);
         ExecutorService callers = Executors.newCachedThreadPool(threads("dmap-call"));
-        PollLoop loop = WorkerLoops.create(config, processor, residency, catalogue, window, probe,
-                strategy(config.scheduling(), config.backend().unloadCooldown(), clock), callers, metrics, tracing, clock);
+        GpuCapacity capacity = new GpuCapacity(residency, catalogue, window, config.backend().maxLoadedModels());
+        PollLoop loop = WorkerLoops.create(config, capacity, processor, callers, backend,
+                strategy(config.scheduling(), config.backend().unloadCooldown(), clock), new Telemetry(metrics, tracing, clock));
         Thread pollThread = threads("dmap-poll").newThread(loop);
         pollThread.start();
-        // readiness starts from an answer to an authenticated call, not from a hope
-        Worker worker = new Worker(config, loop, residency, catalogue, callers, scheduler, batches, tracker,
-                new AtomicBoolean(probe.answers()), requestTopics, probe);
-        scheduler.scheduleWithFixedDelay(() -> {
-            boolean answers = probe.answers();
-            worker.backendAnswers.set(answers);
-            loop.backendChecked(answers); // an idle worker's dmap_backend_up follows too
-        }, BACKEND_CHECK.toMillis(), BACKEND_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        Worker worker = new Worker(config, loop, capacity, backend,
+                new Services(callers, scheduler, requestTopics, batches, tracker));
         Thread watch = threads("dmap-watch").newThread(worker::watch);
         watch.start();
         return worker;
@@ -170,7 +164,7 @@ public final class Worker implements AutoCloseable {
         if (loopFailure != null) {
             return loopFailure;
         }
-        return tracker == null ? null : tracker.failure();
+        return services.tracker() == null ? null : services.tracker().failure();
     }
 
     private void watch() {
@@ -204,29 +198,29 @@ public final class Worker implements AutoCloseable {
         return loop.status();
     }
 
-    /** Whether the backend answered its model listing at the last check (every few seconds, idle or not). */
-    public boolean backendAnswers() {
-        return backendAnswers.get();
+    /** Whether the backend can be used: it answered its last check (every few seconds, idle or not) and no outage is being waited out. */
+    public boolean backendUsable() {
+        return backend.usable();
     }
 
     /** Why the backend did not answer its last check (refused, timeout, 401, 5xx), or null when it did. */
     public String backendProblem() {
-        return probe.problem();
+        return backend.problem();
     }
 
     /** Models whose failed load is remembered now, with the reason (their requests end at once). */
     public Map<String, String> failedLoads() {
-        return residency.failedLoads();
+        return capacity.residency().failedLoads();
     }
 
     /** Models LM Studio holds as far as this worker knows, without I/O. */
     public Set<String> loadedModels() {
-        return residency.loadedModels();
+        return capacity.loadedModels();
     }
 
     /** The last model listing read from the backend, or null before the first. */
     public ModelListing lastListing() {
-        return catalogue.lastKnown();
+        return capacity.catalogue().lastKnown();
     }
 
     /** Stops taking records, lets in-flight requests finish (up to the shutdown timeout), commits, leaves the group. */
@@ -241,12 +235,12 @@ public final class Worker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            callers.shutdownNow();
-            scheduler.shutdownNow();
-            requestTopics.close();
-            batches.close();
-            if (tracker != null) {
-                tracker.close();
+            services.callers().shutdownNow();
+            services.scheduler().shutdownNow();
+            services.requestTopics().close();
+            services.batches().close();
+            if (services.tracker() != null) {
+                services.tracker().close();
             }
         }
         log.info("Worker {} stopped", config.workerId());

@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Immutable settings of one {@link LmStudioEmulator}. Defaults are named constants and were
- * picked from the calibration notes (research/backends.md section 7) for a 7B/8B Q4 GGUF on a
+ * picked from the calibration notes (docs/lm-studio-facts.md, Emulator calibration) for a 7B/8B Q4 GGUF on a
  * mid-range consumer GPU: loads of about 3.6 s for 4.7 GB, prefill 2,000 tokens/s, decode 60
  * tokens/s per stream, 4 parallel slots (LM Studio's default).
  *

@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
  * prefill speed; generation = completion tokens / (decode speed x f), where
  * f = max(0.6, 1 - 0.08 x (streams generating on the instance - 1)), sampled when the call
  * starts generating: continuous batching slows each stream gently while raising throughput
- * (research/backends.md section 7.2).
+ * (docs/lm-studio-facts.md, Emulator calibration).
  */
 final class InferenceEngine {
     static final double DECODE_SLOWDOWN_PER_STREAM = 0.08;

@@ -6,7 +6,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Every error answer of the emulator, with LM Studio's observed status, shape and text
- * (research/backends.md section 1.7). LM Studio mixes two shapes of {@code error}: a plain
+ * (docs/lm-studio-facts.md, Error bodies). LM Studio mixes two shapes of {@code error}: a plain
  * string and an OpenAI-style object {@code {message, type, param, code}}; each case below uses
  * the shape users captured for it.
  *

@@ -10,7 +10,7 @@ import java.util.function.Predicate;
  * JIT instances auto-evict pushes out, what id a new instance gets and which instance a model
  * name routes to. No HTTP and no waiting, so every decision is unit-testable.
  *
- * <p>Rules (LM Studio's, see research/backends.md section 1.5):
+ * <p>Rules (LM Studio's, see docs/lm-studio-facts.md, Model residency):
  * <ul>
  *   <li>Memory is the sum of the file sizes of loading and loaded instances (KV cache is
  *       ignored). A load that does not fit is refused; explicit loads never evict.</li>

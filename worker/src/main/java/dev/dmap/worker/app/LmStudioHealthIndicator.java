@@ -25,7 +25,7 @@ class LmStudioHealthIndicator implements HealthIndicator {
     public Health health() {
         LoopStatus status = worker.status();
         ModelListing listing = worker.lastListing();
-        Health.Builder health = status.backendDown() || !worker.backendAnswers() ? Health.down() : Health.up();
+        Health.Builder health = worker.backendUsable() ? Health.up() : Health.down();
         health.withDetail("url", url.toString()).withDetail("loadedModels", worker.loadedModels());
         String problem = worker.backendProblem();
         if (problem != null) {

@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * The one place that decides what a backend outcome means. LM Studio's error bodies are not
  * consistent (a plain string or an OpenAI-style object, 400 or 404 for the same thing), so
- * messages are matched as well as status codes; see research/backends.md §1.7 and §9.6.
+ * messages are matched as well as status codes; see docs/lm-studio-facts.md, Error bodies.
  */
 public final class FailureClassifier {
 

@@ -91,7 +91,7 @@ public final class LmStudioClient implements ModelApi {
             throw classifier.classify(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RetryableFailure(RetryableFailure.Reason.TIMEOUT, "interrupted while waiting " + timeout, null, e);
+            throw new CallInterrupted("interrupted while waiting for " + request.uri().getPath(), e);
         }
         HttpReply reply = new HttpReply(response.statusCode(), response.body(), retryAfter(response));
         Optional<BackendFailure> failure = classifier.classify(reply);

@@ -4,9 +4,6 @@ import java.time.Duration;
 
 /** Told about every load and unload the worker performs (metrics, logs, worker status). */
 public interface ResidencyListener {
-    ResidencyListener NONE = new ResidencyListener() {
-    };
-
     /**
      * A model was loaded.
      *

@@ -96,12 +96,6 @@ public record BackendSettings(
                 catalogueTtl, loadFailureMemory);
     }
 
-    public BackendSettings withProbeBackoff(Duration initial, Duration max) {
-        return new BackendSettings(baseUrl, apiKey, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
-                maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, initial, max, catalogueTtl,
-                loadFailureMemory);
-    }
-
     public BackendSettings withMaxLoadedModels(int max) {
         return new BackendSettings(baseUrl, apiKey, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
                 max, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,

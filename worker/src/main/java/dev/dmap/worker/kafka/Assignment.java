@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -19,24 +18,14 @@ import org.slf4j.LoggerFactory;
  * The partitions this worker owns, with an epoch per ownership and the offset tracker of each.
  * A partition that is assigned (or rewound after an aborted transaction) stays paused until it
  * is <em>positioned</em>: seeked to its committed offset, with the finished offsets above it read
- * from the commit metadata, so that nothing a previous owner finished is served again. On
- * revocation it lets the poll loop hand the partitions over (drop what waits, finish and publish
- * what is in flight, commit), then forgets them. An outcome from an older ownership no longer
- * matches the epoch and is dropped. Runs on the poll thread (rebalance callbacks run inside
- * {@code poll}).
+ * from the commit metadata, so that nothing a previous owner finished is served again. An outcome
+ * from an older ownership no longer matches the epoch and is dropped. {@link PartitionHandover}
+ * tells it of rebalances. Runs on the poll thread (rebalance callbacks run inside {@code poll}).
  */
-final class Assignment implements ConsumerRebalanceListener {
+final class Assignment {
     private static final Logger log = LoggerFactory.getLogger(Assignment.class);
 
-    /** What the poll loop does before revoked partitions are forgotten: finish, make durable, commit. */
-    interface Handover {
-        void release(Collection<TopicPartition> partitions);
-
-        void lost(Collection<TopicPartition> partitions);
-    }
-
     private final Consumer<?, ?> consumer;
-    private final Handover handover;
     private final Map<TopicPartition, Long> epochs = new HashMap<>();
     private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
     private final Set<TopicPartition> unpositioned = new HashSet<>();
@@ -44,35 +33,14 @@ final class Assignment implements ConsumerRebalanceListener {
     private boolean joined;
     private boolean positionWarned;
 
-    Assignment(Consumer<?, ?> consumer, Handover handover) {
+    Assignment(Consumer<?, ?> consumer) {
         this.consumer = consumer;
-        this.handover = handover;
     }
 
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+    /** The partitions are this worker's now: new ownerships, paused until positioned. */
+    void assigned(Collection<TopicPartition> partitions) {
         joined = true;
         restart(partitions);
-        if (!partitions.isEmpty()) {
-            log.info("Assigned {}", partitions);
-        }
-    }
-
-    @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        if (partitions.isEmpty()) {
-            return;
-        }
-        handover.release(partitions);
-        forget(partitions);
-        log.info("Revoked {}", partitions);
-    }
-
-    @Override
-    public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        handover.lost(partitions);
-        forget(partitions);
-        log.warn("Lost {} without a clean hand-over; their unfinished records will be served again", partitions);
     }
 
     /** Whether the record's partition is still ours, in the same ownership it was fetched in. */
@@ -176,7 +144,8 @@ final class Assignment implements ConsumerRebalanceListener {
         });
     }
 
-    private void forget(Collection<TopicPartition> partitions) {
+    /** The partitions are no longer this worker's (revoked or lost). */
+    void forget(Collection<TopicPartition> partitions) {
         partitions.forEach(partition -> {
             epochs.remove(partition);
             trackers.remove(partition);

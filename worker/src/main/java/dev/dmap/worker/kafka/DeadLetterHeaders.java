@@ -16,8 +16,11 @@ import org.springframework.kafka.support.KafkaHeaders;
  */
 final class DeadLetterHeaders {
     static final String ERROR_CODE = "dmap-error-code";
-    /** The exception class named in {@code kafka_dlt-exception-fqcn}: dmap fails requests, it does not throw. */
-    static final String FAILURE_TYPE = "dev.dmap.worker.pipeline.RequestFailed";
+    /**
+     * What {@code kafka_dlt-exception-fqcn} names: dmap fails requests, it does not throw, so the
+     * header names the record that says why (its code is also in {@link #ERROR_CODE}).
+     */
+    static final String FAILURE_TYPE = dev.dmap.schemas.DeadLetter.class.getName();
 
     private DeadLetterHeaders() {
     }

@@ -21,12 +21,4 @@ sealed interface LoopEvent {
     /** At-least-once: the producer gave up on a terminal record; it is sent again. */
     record PublishFailed(PendingRecord pending, ProducerRecord<byte[], byte[]> record, Exception error) implements LoopEvent {
     }
-
-    /** The backend answers again after being down. */
-    record BackendUp() implements LoopEvent {
-    }
-
-    /** The periodic check of the backend's model listing, made while the worker may be idle. */
-    record BackendChecked(boolean answers) implements LoopEvent {
-    }
 }

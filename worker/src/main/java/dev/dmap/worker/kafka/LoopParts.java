@@ -1,36 +1,27 @@
 package dev.dmap.worker.kafka;
 
-import dev.dmap.schemas.RequestDecoder;
-import dev.dmap.schemas.Topics;
-import dev.dmap.worker.backend.HealthProbe;
-import dev.dmap.worker.config.KafkaSettings;
-import dev.dmap.worker.metrics.WorkerMetrics;
-import dev.dmap.worker.pipeline.DeadLetters;
-import java.time.Clock;
-import java.util.function.Consumer;
-import java.util.function.Function;
+import dev.dmap.worker.backend.BackendState;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.Consumer;
 
-/** What a {@link PollLoop} is made of; built by {@link WorkerLoops}. */
-record LoopParts(
-        org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
-        DeliveryFactory delivery,
-        OutcomeRecords records,
-        HealthProbe probe,
-        WorkerMetrics metrics,
-        RequestTracing tracing,
-        RequestDecoder decoder,
-        DeadLetters deadLetters,
-        Topics topics,
-        KafkaSettings settings,
-        int prefetch,
-        Clock clock,
-        StatusReporter.Identity identity,
-        RebalanceNudge nudge,
-        Function<Consumer<LoopEvent>, Dispatcher> dispatcherFactory) {
+/** What a {@link PollLoop} is made of, in three groups; built by {@link WorkerLoops}. */
+final class LoopParts {
+    private LoopParts() {
+    }
 
-    /** Builds the delivery once the loop's assignment, events and recovery exist. */
-    @FunctionalInterface
-    interface DeliveryFactory {
-        Delivery create(Assignment assignment, Consumer<LoopEvent> events, Delivery.Recovery recovery);
+    /**
+     * Fetching: the consumer and what it subscribes to, the owned partitions and their hand-over,
+     * which partitions to pause, and the intake of each fetched record.
+     */
+    record Fetching(Consumer<byte[], byte[]> consumer, Pattern subscription, Assignment assignment,
+            PartitionHandover handover, PartitionPauses pauses, Intake intake) {
+    }
+
+    /** Serving: the dispatcher that fills the slots, the events from its threads, the delivery of outcomes, the backend's state. */
+    record Serving(Dispatcher dispatcher, LoopEvents events, Delivery delivery, BackendState backend) {
+    }
+
+    /** Reporting: backlog and queue depth, this worker's status records, and the nudge an idle worker gives the group. */
+    record Reporting(QueueDepth depth, StatusReporter status, OutcomeRecords records, RebalanceNudge nudge) {
     }
 }

@@ -23,7 +23,7 @@ final class OutcomeRecords {
     }
 
     /** A result, with the trace context {@code trace} ({@code traceparent}, {@code tracestate}) as headers. */
-    ProducerRecord<byte[], byte[]> result(PendingRecord pending, Result result, Map<String, String> trace) {
+    ProducerRecord<byte[], byte[]> result(Result result, Map<String, String> trace) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.results(), key(result.requestId()),
                 MessageCodec.encode(result));
         traceHeaders(record, trace);

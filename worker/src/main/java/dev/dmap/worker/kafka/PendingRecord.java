@@ -26,8 +26,7 @@ record PendingRecord(long seq, long epoch, ConsumerRecord<byte[], byte[]> record
 
     @Override
     public Instant waitingSince() {
-        Instant submitted = work == null ? null : work.request().submittedAt();
-        return submitted != null ? submitted : fetchedAt;
+        return work == null ? fetchedAt : work.waitingSince();
     }
 
     TopicPartition partition() {

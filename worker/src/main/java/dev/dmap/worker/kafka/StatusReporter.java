@@ -1,5 +1,12 @@
 package dev.dmap.worker.kafka;
 
+import dev.dmap.schemas.Limits;
+import dev.dmap.worker.config.KafkaSettings;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.dmap.schemas.WorkerStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +23,8 @@ import org.apache.kafka.common.TopicPartition;
  * backend holds, what it serves and owns, how busy it is. {@code dmap status} reads it.
  */
 final class StatusReporter {
+    private static final Logger log = LoggerFactory.getLogger(StatusReporter.class);
+    private static final Duration LAST_STATUS_TIMEOUT = Duration.ofSeconds(10);
     static final Duration INTERVAL = Duration.ofSeconds(5);
 
     /**
@@ -70,5 +79,18 @@ final class StatusReporter {
                 identity.strategy(), new TreeSet<>(identity.loadedModels().get()).stream().toList(),
                 new TreeSet<>(dispatcher.servingModels()).stream().toList(), assigned.stream().toList(),
                 dispatcher.totalInFlight(), dispatcher.waiting(), identity.modelLoads().get(), !backendDown, now, stopped, 1);
+    }
+
+    /**
+     * Best effort: the last status of a worker that stops says why, so {@code dmap status} shows
+     * it. Sent with a plain producer of its own: the transactional one may be the reason it stops.
+     */
+    static void sendLast(KafkaSettings settings, ProducerRecord<byte[], byte[]> record, String workerId) {
+        try (var producer = new KafkaProducer<byte[], byte[]>(ClientProperties.producer(settings, workerId + "-last-status",
+                Limits.DEFAULT_MAX_REQUEST_BYTES))) {
+            producer.send(record).get(LAST_STATUS_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("Could not publish the stopped status: {}", e.toString());
+        }
     }
 }

@@ -37,7 +37,7 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> queueDepth = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
-    private final AtomicInteger backendUp = new AtomicInteger(1);
+    private volatile java.util.function.BooleanSupplier backendUsable = () -> true;
     private final Map<String, AtomicInteger> loaded = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> slots = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> memory = new ConcurrentHashMap<>();
@@ -47,7 +47,7 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
-        Gauge.builder(MetricNames.BACKEND_UP, backendUp, AtomicInteger::get)
+        Gauge.builder(MetricNames.BACKEND_UP, () -> backendUsable.getAsBoolean() ? 1 : 0)
                 .description("1 while the backend answers, 0 while the worker waits for it").register(registry);
         for (RetryableFailure.Reason reason : RetryableFailure.Reason.values()) {
             retries(reason); // every reason reads 0 from the start, so rate() and alerts see the series
@@ -131,8 +131,9 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
                 .tag("reason", reason).register(registry);
     }
 
-    public void backendUp(boolean up) {
-        backendUp.set(up ? 1 : 0);
+    /** {@code dmap_backend_up} reads this: 1 while the backend is usable ({@link dev.dmap.worker.backend.BackendState#usable}). */
+    public void watchBackend(java.util.function.BooleanSupplier usable) {
+        backendUsable = usable;
     }
 
     /**

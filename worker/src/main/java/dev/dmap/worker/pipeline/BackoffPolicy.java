@@ -11,8 +11,10 @@ import java.util.Optional;
 
 /**
  * How long to wait before retry number {@code attempt}: exponential with jitter (resilience4j's
- * {@link IntervalFunction#ofExponentialRandomBackoff}), and never shorter than a server's
- * {@code Retry-After}. A pure function of the attempt and the failure; nothing sleeps here.
+ * {@link IntervalFunction#ofExponentialRandomBackoff}), and at least a server's {@code Retry-After}
+ * up to {@code max-backoff}: a server asking for longer gets {@code max-backoff}, so that one
+ * request never holds a slot for the server's whole wish (the backend-down path covers long
+ * outages). A pure function of the attempt and the failure; nothing sleeps here.
  */
 public final class BackoffPolicy implements IntervalBiFunction<HttpReply> {
     private final IntervalFunction exponential;

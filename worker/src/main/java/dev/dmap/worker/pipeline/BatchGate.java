@@ -2,9 +2,6 @@ package dev.dmap.worker.pipeline;
 
 /** What the worker knows of batches, to stop serving a cancelled one and to skip duplicates of an ended one. */
 public interface BatchGate {
-    BatchGate OPEN = new BatchGate() {
-    };
-
     /** Whether the batch was cancelled: its remaining requests end as {@code batch_cancelled}. */
     default boolean cancelled(String batchId) {
         return false;

@@ -31,4 +31,11 @@ public sealed interface Outcome {
      */
     record Skipped(String reason) implements Outcome {
     }
+
+    /**
+     * The worker is stopping and interrupted the call. Nothing is published: the request is served
+     * again by its partition's next owner.
+     */
+    record Interrupted() implements Outcome {
+    }
 }

@@ -6,9 +6,6 @@ import tools.jackson.databind.JsonNode;
 
 /** Told what the pipeline sees, for metrics and warnings; implementations must be thread-safe. */
 public interface PipelineListener {
-    PipelineListener NONE = new PipelineListener() {
-    };
-
     /** A backend call failed and will be retried if attempts remain. */
     default void retried(String model, RetryableFailure failure) {
     }

@@ -63,6 +63,11 @@ public final class RequestProcessor {
         this.clock = clock;
     }
 
+    /** The dead letters this processor writes, for the other parts of the worker that write them too. */
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
     public Outcome process(Work work) {
         Request request = work.request();
         Instant started = clock.instant();
@@ -149,7 +154,6 @@ public final class RequestProcessor {
     }
 
     private long queuedMillis(Work work, Instant started) {
-        Instant since = work.request().submittedAt() != null ? work.request().submittedAt() : work.fetchedAt();
-        return Math.max(0, Duration.between(since, started).toMillis());
+        return Math.max(0, Duration.between(work.waitingSince(), started).toMillis());
     }
 }

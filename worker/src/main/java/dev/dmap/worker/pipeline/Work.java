@@ -13,19 +13,31 @@ import tools.jackson.databind.JsonNode;
  * @param request   the request
  * @param original  the JSON as it arrived, for the dead letter
  * @param source    where it was read
- * @param fetchedAt when the worker fetched it
+ * @param waitingSince since when the request has waited ({@link #waitingSince(Request, long, Instant)})
  * @param headers   W3C trace context and other headers to carry to the backend call
  */
-public record Work(Request request, JsonNode original, Source source, Instant fetchedAt, Map<String, String> headers) {
+public record Work(Request request, JsonNode original, Source source, Instant waitingSince, Map<String, String> headers) {
     public Work {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(fetchedAt, "fetchedAt");
+        Objects.requireNonNull(waitingSince, "waitingSince");
         headers = headers == null ? Map.of() : Map.copyOf(headers);
     }
 
     /** The same work with other headers for the backend call (the worker's own trace context). */
     public Work withHeaders(Map<String, String> newHeaders) {
-        return new Work(request, original, source, fetchedAt, newHeaders);
+        return new Work(request, original, source, waitingSince, newHeaders);
+    }
+
+    /**
+     * The one rule for how long a request has waited, used for its queue time, its end-to-end
+     * latency and the scheduler's order: from its {@code submitted_at}, else from its record's
+     * timestamp (a foreign producer's create time), else from when the worker fetched it.
+     */
+    public static Instant waitingSince(Request request, long recordTimestamp, Instant fetchedAt) {
+        if (request.submittedAt() != null) {
+            return request.submittedAt();
+        }
+        return recordTimestamp > 0 ? Instant.ofEpochMilli(recordTimestamp) : fetchedAt;
     }
 }
