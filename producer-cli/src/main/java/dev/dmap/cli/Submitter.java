@@ -5,6 +5,7 @@ import dev.dmap.schemas.Limits;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.Request;
 import dev.dmap.schemas.Topics;
+import dev.dmap.schemas.Traceparent;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -135,7 +136,7 @@ public final class Submitter {
                 Request published = request.withBatch(batchId, submittedAt, deadline);
                 ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.requests(published.model()),
                         utf8(published.id()), MessageCodec.encode(published));
-                record.headers().add(TraceContext.HEADER, utf8(TraceContext.newTraceparent()));
+                record.headers().add(Traceparent.HEADER, utf8(Traceparent.random().toString()));
                 producer.send(record, (metadata, error) -> {
                     if (error != null) {
                         failure.compareAndSet(null, error);

@@ -2,7 +2,7 @@ package dev.dmap.worker.app;
 
 import dev.dmap.worker.Worker;
 import dev.dmap.worker.backend.ModelListing;
-import dev.dmap.worker.kafka.LoopStatus;
+import dev.dmap.worker.loop.LoopStatus;
 import java.net.URI;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;

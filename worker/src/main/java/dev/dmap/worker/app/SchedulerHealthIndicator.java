@@ -1,7 +1,7 @@
 package dev.dmap.worker.app;
 
 import dev.dmap.worker.Worker;
-import dev.dmap.worker.kafka.LoopStatus;
+import dev.dmap.worker.loop.LoopStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.TreeSet;

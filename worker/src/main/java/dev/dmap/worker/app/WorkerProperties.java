@@ -52,80 +52,32 @@ public record WorkerProperties(
             Long loadCost, Duration drainGrace) {
     }
 
+    /** The configuration, each missing value taking the default its settings record gives it. */
     public WorkerConfig toConfig() {
+        Kafka k = kafka == null ? new Kafka(null, null, null, null, null, null, null, null) : kafka;
+        Backend b = backend == null
+                ? new Backend(null, null, null, null, null, null, null, null, null, null, null, null, null, null) : backend;
+        Retry r = retry == null ? new Retry(null, null, null, null, null) : retry;
+        Scheduling s = scheduling == null ? new Scheduling(null, null, null, null, null, null) : scheduling;
+        Delivery d = delivery == null ? new Delivery(null, null) : delivery;
+        Batches t = batches == null ? new Batches(null, null, null) : batches;
         return new WorkerConfig(
-                or(workerId, defaultWorkerId()),
-                new Topics(or(topicPrefix, Topics.DEFAULT_PREFIX)),
-                kafka(kafka == null ? new Kafka(null, null, null, null, null, null, null, null) : kafka),
-                backend(backend == null ? new Backend(null, null, null, null, null, null, null, null, null, null, null, null, null, null) : backend),
-                retry(retry == null ? new Retry(null, null, null, null, null) : retry),
-                scheduling(scheduling == null ? new Scheduling(null, null, null, null, null, null) : scheduling),
-                new DeliverySettings(
-                        delivery == null || delivery.mode() == null ? DeliverySettings.DEFAULT_MODE : delivery.mode(),
-                        delivery == null || delivery.transactionInterval() == null
-                                ? DeliverySettings.DEFAULT_TRANSACTION_INTERVAL : delivery.transactionInterval()),
-                batches == null ? BatchSettings.defaults() : new BatchSettings(
-                        or(batches.tracker(), true),
-                        or(batches.stateDir(), BatchSettings.DEFAULT_STATE_DIR),
-                        or(batches.retention(), BatchSettings.DEFAULT_RETENTION)),
-                or(maxRequestBytes, WorkerConfig.DEFAULT_MAX_REQUEST_BYTES));
-    }
-
-    private static KafkaSettings kafka(Kafka k) {
-        return new KafkaSettings(
-                or(k.bootstrapServers(), "localhost:9092"),
-                or(k.groupId(), KafkaSettings.DEFAULT_GROUP_ID),
-                or(k.pollTimeout(), KafkaSettings.DEFAULT_POLL_TIMEOUT),
-                or(k.commitInterval(), KafkaSettings.DEFAULT_COMMIT_INTERVAL),
-                or(k.maxBufferedPerPartition(), KafkaSettings.DEFAULT_MAX_BUFFERED_PER_PARTITION),
-                or(k.metadataMaxAge(), KafkaSettings.DEFAULT_METADATA_MAX_AGE),
-                or(k.shutdownTimeout(), KafkaSettings.DEFAULT_SHUTDOWN_TIMEOUT),
-                or(k.properties(), Map.of()));
-    }
-
-    private static BackendSettings backend(Backend b) {
-        return new BackendSettings(
-                or(b.url(), BackendSettings.DEFAULT_URL),
-                b.apiKey(),
-                or(b.connectTimeout(), BackendSettings.DEFAULT_CONNECT_TIMEOUT),
-                or(b.requestTimeout(), BackendSettings.DEFAULT_REQUEST_TIMEOUT),
-                or(b.loadTimeout(), BackendSettings.DEFAULT_LOAD_TIMEOUT),
-                or(b.unloadCooldown(), BackendSettings.DEFAULT_UNLOAD_COOLDOWN),
-                or(b.maxLoadedModels(), BackendSettings.DEFAULT_MAX_LOADED_MODELS),
-                or(b.slots(), 0),
-                or(b.defaultSlots(), BackendSettings.DEFAULT_SLOTS),
-                or(b.contextMarginTokens(), 0),
-                or(b.probeInitialBackoff(), BackendSettings.DEFAULT_PROBE_INITIAL_BACKOFF),
-                or(b.probeMaxBackoff(), BackendSettings.DEFAULT_PROBE_MAX_BACKOFF),
-                or(b.catalogueTtl(), BackendSettings.DEFAULT_CATALOGUE_TTL),
-                or(b.loadFailureMemory(), BackendSettings.DEFAULT_LOAD_FAILURE_MEMORY));
-    }
-
-    private static RetrySettings retry(Retry r) {
-        return new RetrySettings(
-                or(r.maxAttempts(), RetrySettings.DEFAULT_MAX_ATTEMPTS),
-                or(r.initialBackoff(), RetrySettings.DEFAULT_INITIAL_BACKOFF),
-                or(r.multiplier(), RetrySettings.DEFAULT_MULTIPLIER),
-                or(r.maxBackoff(), RetrySettings.DEFAULT_MAX_BACKOFF),
-                or(r.jitter(), RetrySettings.DEFAULT_JITTER));
-    }
-
-    private static SchedulingSettings scheduling(Scheduling s) {
-        return new SchedulingSettings(
-                or(s.strategy(), SchedulingSettings.DEFAULT_STRATEGY),
-                or(s.maxWait(), SchedulingSettings.DEFAULT_MAX_WAIT),
-                or(s.minHold(), SchedulingSettings.DEFAULT_MIN_HOLD),
-                or(s.prefetch(), SchedulingSettings.DEFAULT_PREFETCH),
-                or(s.loadCost(), SchedulingSettings.DEFAULT_LOAD_COST),
-                or(s.drainGrace(), SchedulingSettings.DEFAULT_DRAIN_GRACE));
+                workerId != null ? workerId : defaultWorkerId(),
+                new Topics(topicPrefix != null ? topicPrefix : Topics.DEFAULT_PREFIX),
+                KafkaSettings.of(k.bootstrapServers(), k.groupId(), k.pollTimeout(), k.commitInterval(),
+                        k.maxBufferedPerPartition(), k.metadataMaxAge(), k.shutdownTimeout(), k.properties()),
+                BackendSettings.of(b.url(), b.apiKey(), b.connectTimeout(), b.requestTimeout(), b.loadTimeout(),
+                        b.unloadCooldown(), b.maxLoadedModels(), b.slots(), b.defaultSlots(), b.contextMarginTokens(),
+                        b.probeInitialBackoff(), b.probeMaxBackoff(), b.catalogueTtl(), b.loadFailureMemory()),
+                RetrySettings.of(r.maxAttempts(), r.initialBackoff(), r.multiplier(), r.maxBackoff(), r.jitter()),
+                SchedulingSettings.of(s.strategy(), s.maxWait(), s.minHold(), s.prefetch(), s.loadCost(), s.drainGrace()),
+                new DeliverySettings(d.mode(), d.transactionInterval()),
+                BatchSettings.of(t.tracker(), t.stateDir(), t.retention()),
+                maxRequestBytes != null ? maxRequestBytes : WorkerConfig.DEFAULT_MAX_REQUEST_BYTES);
     }
 
     private static String defaultWorkerId() {
         String host = System.getenv("HOSTNAME");
         return host == null || host.isBlank() ? "dmap-worker" : host;
-    }
-
-    private static <T> T or(T value, T fallback) {
-        return value != null ? value : fallback;
     }
 }

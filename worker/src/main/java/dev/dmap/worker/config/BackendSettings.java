@@ -84,11 +84,26 @@ public record BackendSettings(
         apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
     }
 
-    public static BackendSettings defaults(URI baseUrl) {
-        return new BackendSettings(baseUrl, null, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_LOAD_TIMEOUT,
-                DEFAULT_UNLOAD_COOLDOWN, DEFAULT_MAX_LOADED_MODELS, 0, DEFAULT_SLOTS, 0, DEFAULT_PROBE_INITIAL_BACKOFF,
-                DEFAULT_PROBE_MAX_BACKOFF, DEFAULT_CATALOGUE_TTL, DEFAULT_LOAD_FAILURE_MEMORY);
+    /** Settings from values that may be missing (null, as Spring binds an absent key): each missing value takes its default. */
+    public static BackendSettings of(URI baseUrl, String apiKey, Duration connectTimeout, Duration requestTimeout,
+            Duration loadTimeout, Duration unloadCooldown, Integer maxLoadedModels, Integer slotsOverride, Integer defaultSlots,
+            Integer contextMarginTokens, Duration probeInitialBackoff, Duration probeMaxBackoff, Duration catalogueTtl,
+            Duration loadFailureMemory) {
+        return new BackendSettings(or(baseUrl, DEFAULT_URL), apiKey, or(connectTimeout, DEFAULT_CONNECT_TIMEOUT),
+                or(requestTimeout, DEFAULT_REQUEST_TIMEOUT), or(loadTimeout, DEFAULT_LOAD_TIMEOUT),
+                or(unloadCooldown, DEFAULT_UNLOAD_COOLDOWN), or(maxLoadedModels, DEFAULT_MAX_LOADED_MODELS),
+                or(slotsOverride, 0), or(defaultSlots, DEFAULT_SLOTS), or(contextMarginTokens, 0),
+                or(probeInitialBackoff, DEFAULT_PROBE_INITIAL_BACKOFF), or(probeMaxBackoff, DEFAULT_PROBE_MAX_BACKOFF),
+                or(catalogueTtl, DEFAULT_CATALOGUE_TTL), or(loadFailureMemory, DEFAULT_LOAD_FAILURE_MEMORY));
     }
+
+    public static BackendSettings defaults(URI baseUrl) {
+        return of(baseUrl, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
 
     public BackendSettings withUnloadCooldown(Duration cooldown) {
         return new BackendSettings(baseUrl, apiKey, connectTimeout, requestTimeout, loadTimeout, cooldown,

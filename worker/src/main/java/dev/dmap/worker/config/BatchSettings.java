@@ -20,9 +20,18 @@ public record BatchSettings(boolean tracker, Path stateDir, Duration retention) 
         Durations.requirePositive(retention, "retention");
     }
 
-    public static BatchSettings defaults() {
-        return new BatchSettings(true, DEFAULT_STATE_DIR, DEFAULT_RETENTION);
+    /** Settings from values that may be missing (null, as Spring binds an absent key): each missing value takes its default. */
+    public static BatchSettings of(Boolean tracker, Path stateDir, Duration retention) {
+        return new BatchSettings(or(tracker, true), or(stateDir, DEFAULT_STATE_DIR), or(retention, DEFAULT_RETENTION));
     }
+
+    public static BatchSettings defaults() {
+        return of(null, null, null);
+    }
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
 
     public static BatchSettings withoutTracker() {
         return new BatchSettings(false, DEFAULT_STATE_DIR, DEFAULT_RETENTION);

@@ -29,16 +29,18 @@ public record DeliverySettings(Mode mode, Duration transactionInterval) {
     public static final Mode DEFAULT_MODE = Mode.EXACTLY_ONCE;
     public static final Duration DEFAULT_TRANSACTION_INTERVAL = Duration.ofMillis(100);
 
+    /** A missing (null) mode or interval takes its default. */
     public DeliverySettings {
-        Objects.requireNonNull(mode, "mode");
+        mode = mode != null ? mode : DEFAULT_MODE;
+        transactionInterval = transactionInterval != null ? transactionInterval : DEFAULT_TRANSACTION_INTERVAL;
         Durations.requirePositive(transactionInterval, "transactionInterval");
     }
 
     public static DeliverySettings defaults() {
-        return new DeliverySettings(DEFAULT_MODE, DEFAULT_TRANSACTION_INTERVAL);
+        return new DeliverySettings(null, null);
     }
 
     public static DeliverySettings of(Mode mode) {
-        return new DeliverySettings(mode, DEFAULT_TRANSACTION_INTERVAL);
+        return new DeliverySettings(mode, null);
     }
 }

@@ -27,6 +27,7 @@ public record KafkaSettings(
         Duration shutdownTimeout,
         Map<String, String> clientProperties) {
 
+    public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
     public static final String DEFAULT_GROUP_ID = "dmap-workers";
     public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(50);
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(500);
@@ -50,10 +51,23 @@ public record KafkaSettings(
         clientProperties = clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
     }
 
-    public static KafkaSettings defaults(String bootstrapServers) {
-        return new KafkaSettings(bootstrapServers, DEFAULT_GROUP_ID, DEFAULT_POLL_TIMEOUT, DEFAULT_COMMIT_INTERVAL,
-                DEFAULT_MAX_BUFFERED_PER_PARTITION, DEFAULT_METADATA_MAX_AGE, DEFAULT_SHUTDOWN_TIMEOUT, Map.of());
+    /** Settings from values that may be missing (null, as Spring binds an absent key): each missing value takes its default. */
+    public static KafkaSettings of(String bootstrapServers, String groupId, Duration pollTimeout, Duration commitInterval,
+            Integer maxBufferedPerPartition, Duration metadataMaxAge, Duration shutdownTimeout,
+            Map<String, String> clientProperties) {
+        return new KafkaSettings(or(bootstrapServers, DEFAULT_BOOTSTRAP_SERVERS), or(groupId, DEFAULT_GROUP_ID),
+                or(pollTimeout, DEFAULT_POLL_TIMEOUT), or(commitInterval, DEFAULT_COMMIT_INTERVAL),
+                or(maxBufferedPerPartition, DEFAULT_MAX_BUFFERED_PER_PARTITION), or(metadataMaxAge, DEFAULT_METADATA_MAX_AGE),
+                or(shutdownTimeout, DEFAULT_SHUTDOWN_TIMEOUT), clientProperties);
     }
+
+    public static KafkaSettings defaults(String bootstrapServers) {
+        return of(bootstrapServers, null, null, null, null, null, null, null);
+    }
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
 
     public KafkaSettings withGroupId(String newGroupId) {
         return new KafkaSettings(bootstrapServers, newGroupId, pollTimeout, commitInterval, maxBufferedPerPartition,

@@ -38,8 +38,18 @@ public record RetrySettings(int maxAttempts, Duration initialBackoff, double mul
         }
     }
 
-    public static RetrySettings defaults() {
-        return new RetrySettings(DEFAULT_MAX_ATTEMPTS, DEFAULT_INITIAL_BACKOFF, DEFAULT_MULTIPLIER, DEFAULT_MAX_BACKOFF,
-                DEFAULT_JITTER);
+    /** Settings from values that may be missing (null, as Spring binds an absent key): each missing value takes its default. */
+    public static RetrySettings of(Integer maxAttempts, Duration initialBackoff, Double multiplier, Duration maxBackoff,
+            Double jitter) {
+        return new RetrySettings(or(maxAttempts, DEFAULT_MAX_ATTEMPTS), or(initialBackoff, DEFAULT_INITIAL_BACKOFF),
+                or(multiplier, DEFAULT_MULTIPLIER), or(maxBackoff, DEFAULT_MAX_BACKOFF), or(jitter, DEFAULT_JITTER));
     }
+
+    public static RetrySettings defaults() {
+        return of(null, null, null, null, null);
+    }
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
 }

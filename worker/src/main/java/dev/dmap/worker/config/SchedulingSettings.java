@@ -54,15 +54,24 @@ public record SchedulingSettings(Strategy strategy, Duration maxWait, Duration m
         }
     }
 
+    /** Settings from values that may be missing (null, as Spring binds an absent key): each missing value takes its default. */
+    public static SchedulingSettings of(Strategy strategy, Duration maxWait, Duration minHold, Integer prefetch, Long loadCost,
+            Duration drainGrace) {
+        return new SchedulingSettings(or(strategy, DEFAULT_STRATEGY), or(maxWait, DEFAULT_MAX_WAIT), or(minHold, DEFAULT_MIN_HOLD),
+                or(prefetch, DEFAULT_PREFETCH), or(loadCost, DEFAULT_LOAD_COST), or(drainGrace, DEFAULT_DRAIN_GRACE));
+    }
+
     public static SchedulingSettings defaults() {
-        return new SchedulingSettings(DEFAULT_STRATEGY, DEFAULT_MAX_WAIT, DEFAULT_MIN_HOLD, DEFAULT_PREFETCH,
-                DEFAULT_LOAD_COST, DEFAULT_DRAIN_GRACE);
+        return of(null, null, null, null, null, null);
     }
 
     public static SchedulingSettings of(Strategy strategy) {
-        return new SchedulingSettings(strategy, DEFAULT_MAX_WAIT, DEFAULT_MIN_HOLD, DEFAULT_PREFETCH,
-                DEFAULT_LOAD_COST, DEFAULT_DRAIN_GRACE);
+        return of(strategy, null, null, null, null, null);
     }
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
 
     public SchedulingSettings withStrategy(Strategy newStrategy) {
         return new SchedulingSettings(newStrategy, maxWait, minHold, prefetch, loadCost, drainGrace);

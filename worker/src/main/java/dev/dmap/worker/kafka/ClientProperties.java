@@ -1,6 +1,7 @@
 package dev.dmap.worker.kafka;
 
 import dev.dmap.worker.config.KafkaSettings;
+import dev.dmap.worker.fleet.ModelAffinityAssignor;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -12,7 +13,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** The worker's Kafka client configuration; the user's extra properties win. */
-final class ClientProperties {
+public final class ClientProperties {
     private ClientProperties() {
     }
 
@@ -20,7 +21,7 @@ final class ClientProperties {
      * @param affinity     use dmap's model-affinity assignor (else cooperative-sticky, the FIFO baseline)
      * @param loadedModels what this worker's backend holds, sent to the group leader at each rebalance
      */
-    static Map<String, Object> consumer(KafkaSettings settings, String clientId, boolean affinity,
+    public static Map<String, Object> consumer(KafkaSettings settings, String clientId, boolean affinity,
             Supplier<Set<String>> loadedModels, long loadCost) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
@@ -46,7 +47,7 @@ final class ClientProperties {
         return props;
     }
 
-    static Map<String, Object> producer(KafkaSettings settings, String clientId, int maxRequestBytes) {
+    public static Map<String, Object> producer(KafkaSettings settings, String clientId, int maxRequestBytes) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-producer");
@@ -68,7 +69,7 @@ final class ClientProperties {
     }
 
     /** A transactional producer for exactly-once delivery. */
-    static Map<String, Object> transactionalProducer(KafkaSettings settings, String clientId, String transactionalId,
+    public static Map<String, Object> transactionalProducer(KafkaSettings settings, String clientId, String transactionalId,
             int maxRequestBytes) {
         Map<String, Object> props = producer(settings, clientId, maxRequestBytes);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
@@ -78,7 +79,7 @@ final class ClientProperties {
     /** How long a producer call may block the poll thread (metadata, a transaction step) before it fails. */
     static final java.time.Duration MAX_BLOCK = java.time.Duration.ofSeconds(15);
 
-    static Map<String, Object> admin(KafkaSettings settings) {
+    public static Map<String, Object> admin(KafkaSettings settings) {
         Map<String, Object> props = new HashMap<>(settings.clientProperties());
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         return props;

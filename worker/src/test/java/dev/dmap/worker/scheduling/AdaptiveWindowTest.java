@@ -2,11 +2,12 @@ package dev.dmap.worker.scheduling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dmap.worker.MutableClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class AdaptiveWindowTest {
-    private final AffinityStrategyTest.MutableClock clock = new AffinityStrategyTest.MutableClock();
+    private final MutableClock clock = new MutableClock();
     private final AdaptiveWindow window = new AdaptiveWindow(clock);
 
     @Test

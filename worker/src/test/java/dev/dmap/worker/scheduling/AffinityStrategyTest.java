@@ -1,5 +1,6 @@
 package dev.dmap.worker.scheduling;
 
+import dev.dmap.worker.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
@@ -229,28 +230,5 @@ class AffinityStrategyTest {
             state.inFlight.merge(item.get().model(), 1, Integer::sum);
         }
         return started;
-    }
-
-    static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-26T10:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -1,0 +1,77 @@
+package dev.dmap.worker.fleet;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks the group for a rebalance when this worker has drained its own partitions while others
+ * still have backlog, so the assignor can give it a share (at most once per cooldown; a new
+ * model topic triggers a rebalance by itself through the pattern subscription).
+ */
+public final class RebalanceNudge implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RebalanceNudge.class);
+    public static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
+    public static final Duration COOLDOWN = Duration.ofSeconds(10);
+
+    private final Map<String, Object> adminConfig;
+    private final String groupId;
+    private final long minBacklog;
+    private Admin admin;
+    private long lastCheck = System.nanoTime();
+    private long lastNudge = System.nanoTime() - COOLDOWN.toNanos();
+
+    /** @param minBacklog the others' backlog below which a rebalance would not change anything */
+    public RebalanceNudge(Map<String, Object> adminConfig, String groupId, long minBacklog) {
+        this.adminConfig = adminConfig;
+        this.groupId = groupId;
+        this.minBacklog = minBacklog;
+    }
+
+    /** Called on every loop; cheap unless the worker has been idle for a check interval. */
+    public void check(Consumer<byte[], byte[]> consumer, Set<TopicPartition> owned, boolean idle) {
+        long now = System.nanoTime();
+        if (!idle) {
+            lastCheck = now;
+            return;
+        }
+        if (now - lastCheck < CHECK_INTERVAL.toNanos() || now - lastNudge < COOLDOWN.toNanos()) {
+            return;
+        }
+        lastCheck = now;
+        Set<TopicPartition> others = new HashSet<>();
+        consumer.subscription().forEach(topic -> consumer.partitionsFor(topic).forEach(info ->
+                others.add(new TopicPartition(topic, info.partition()))));
+        others.removeAll(owned);
+        try {
+            long backlog = LagReader.read(admin(), groupId, others).values().stream().mapToLong(Long::longValue).sum();
+            if (backlog >= minBacklog) {
+                lastNudge = now;
+                log.info("Idle while other workers have {} requests waiting; asking for a rebalance", backlog);
+                consumer.enforceRebalance("idle while others have backlog");
+            }
+        } catch (Exception e) {
+            log.debug("Could not read the group's lag: {}", e.toString());
+        }
+    }
+
+    private Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(adminConfig);
+        }
+        return admin;
+    }
+
+    @Override
+    public void close() {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+    }
+}

@@ -1,8 +1,0 @@
-package dev.dmap.worker.kafka;
-
-import dev.dmap.worker.metrics.WorkerMetrics;
-import java.time.Clock;
-
-/** How the worker observes itself: its metrics, the span per request, and the clock every time comes from. */
-public record Telemetry(WorkerMetrics metrics, RequestTracing tracing, Clock clock) {
-}

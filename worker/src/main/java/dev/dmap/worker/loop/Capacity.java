@@ -1,0 +1,25 @@
+package dev.dmap.worker.loop;
+
+import java.util.Set;
+
+/**
+ * What the GPU can take now, as the dispatcher weighs it: the loaded models, each model's
+ * parallel slots, the models the backend offers, and how many models may be loaded at once.
+ * {@link GpuCapacity} reads them from the backend's state; tests give their own.
+ */
+public interface Capacity {
+    /** Requests the model may have in flight now. */
+    int slots(String model);
+
+    boolean isLoaded(String model);
+
+    /** Known to be missing from the backend's last listing (unknown before the first listing). */
+    boolean isMissing(String model);
+
+    Set<String> loadedModels();
+
+    int maxLoadedModels();
+
+    /** Model loads since start. */
+    long loadCount();
+}

@@ -1,0 +1,38 @@
+package dev.dmap.worker.loop;
+
+import dev.dmap.worker.backend.ModelCatalogue;
+import dev.dmap.worker.backend.ModelListing;
+import dev.dmap.worker.backend.ModelResidency;
+import dev.dmap.worker.scheduling.AdaptiveWindow;
+import java.util.Set;
+
+/** The {@link Capacity} of the worker's backend: its residency, its listing, and the adaptive window narrowing each model's slots. */
+public record GpuCapacity(ModelResidency residency, ModelCatalogue catalogue, AdaptiveWindow window, int maxLoadedModels)
+        implements Capacity {
+
+    @Override
+    public int slots(String model) {
+        return window.limit(model, residency.slotsFor(model));
+    }
+
+    @Override
+    public boolean isLoaded(String model) {
+        return residency.loadedModels().contains(model);
+    }
+
+    @Override
+    public boolean isMissing(String model) {
+        ModelListing listing = catalogue.lastKnown();
+        return listing != null && !listing.available().contains(model);
+    }
+
+    @Override
+    public Set<String> loadedModels() {
+        return residency.loadedModels();
+    }
+
+    @Override
+    public long loadCount() {
+        return residency.loadCount();
+    }
+}
