@@ -7,6 +7,7 @@ import dev.dmap.schemas.BatchCommand;
 import dev.dmap.schemas.Limits;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.Topics;
+import dev.dmap.schemas.testing.ChatLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -129,9 +130,7 @@ class SubmitIT {
     static String lines(String model, int count, int contentLength) {
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < count; i++) {
-            lines.append("{\"custom_id\":\"q").append(i).append("\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",")
-                    .append("\"body\":{\"model\":\"").append(model).append("\",\"messages\":[{\"role\":\"user\",\"content\":\"")
-                    .append("x".repeat(contentLength)).append("\"}]}}\n");
+            lines.append(ChatLine.of("q" + i, model).content("x".repeat(contentLength)).json()).append('\n');
         }
         return lines.toString();
     }

@@ -1,5 +1,6 @@
 package dev.dmap.worker.it;
 
+import dev.dmap.schemas.testing.ChatLine;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.TopicScan;
 import dev.dmap.schemas.Topics;
@@ -63,12 +64,7 @@ public final class TestKafka implements AutoCloseable {
     }
 
     public static String chatRequest(String customId, String model, String userText, int maxTokens) {
-        var root = MessageCodec.mapper().createObjectNode();
-        root.put("custom_id", customId).put("method", "POST").put("url", "/v1/chat/completions");
-        var body = root.putObject("body");
-        body.put("model", model).put("max_tokens", maxTokens);
-        body.putArray("messages").addObject().put("role", "user").put("content", userText);
-        return root.toString();
+        return ChatLine.of(customId, model).content(userText).maxTokens(maxTokens).json();
     }
 
     public List<JsonNode> results() {

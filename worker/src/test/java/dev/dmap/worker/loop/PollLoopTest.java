@@ -8,6 +8,7 @@ import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.Response;
 import dev.dmap.schemas.Result;
 import dev.dmap.schemas.Timing;
+import dev.dmap.schemas.testing.ChatLine;
 import dev.dmap.worker.backend.BackendState;
 import dev.dmap.worker.backend.FailureClassifier;
 import dev.dmap.worker.backend.HealthProbe;
@@ -211,10 +212,9 @@ class PollLoopTest {
     }
 
     private void publishAt(long offset, String customId) {
-        String line = "{\"custom_id\":\"" + customId + "\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\","
-                + "\"body\":{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}}";
+        byte[] line = ChatLine.of(customId, MODEL).bytes();
         schedule(() -> {
-            consumer.addRecord(new ConsumerRecord<>(PARTITION.topic(), 0, offset, bytes(customId), bytes(line)));
+            consumer.addRecord(new ConsumerRecord<>(PARTITION.topic(), 0, offset, bytes(customId), line));
             consumer.updateEndOffsets(Map.of(PARTITION, offset + 1));
         });
     }
