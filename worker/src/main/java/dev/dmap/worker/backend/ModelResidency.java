@@ -1,6 +1,5 @@
 package dev.dmap.worker.backend;
 
-import dev.dmap.schemas.ErrorCode;
 import dev.dmap.worker.config.BackendSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,7 +41,7 @@ public final class ModelResidency {
     private final Object lock = new Object();
     private final Map<String, AtomicInteger> leases = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
-    private final Map<String, FailedLoad> failedLoads = new ConcurrentHashMap<>();
+    private final LoadFailures failedLoads;
     private volatile Map<String, LoadedModel> loaded = Map.of();
     private volatile boolean stale = true;
     private Instant lastUnloadAt = Instant.MIN;
@@ -58,6 +57,7 @@ public final class ModelResidency {
         this.clock = clock;
         this.sleeper = sleeper;
         this.listener = listener;
+        this.failedLoads = new LoadFailures(settings.loadFailureMemory(), clock);
     }
 
     /**
@@ -68,14 +68,7 @@ public final class ModelResidency {
      */
     public Lease acquire(String model) {
         Instant start = clock.instant();
-        FailedLoad failed = failedLoads.get(model);
-        if (failed != null) {
-            if (start.isBefore(failed.retryAt())) {
-                throw new PermanentFailure(ErrorCode.MODEL_LOAD_FAILED, "loading " + model + " failed at " + failed.at()
-                        + " (" + failed.reason() + "); it is not tried again before " + failed.retryAt(), null);
-            }
-            failedLoads.remove(model, failed);
-        }
+        failedLoads.check(model);
         long loadsBefore = loadsOf(model).get();
         Optional<Lease> fast = tryFastPath(model, start);
         if (fast.isPresent()) {
@@ -132,29 +125,12 @@ public final class ModelResidency {
      * first request after it tries again.
      */
     public void loadFailed(String model, String reason) {
-        if (settings.loadFailureMemory().isZero()) {
-            return;
-        }
-        Instant now = clock.instant();
-        if (failedLoads.put(model, new FailedLoad(now, now.plus(settings.loadFailureMemory()), reason)) == null) {
-            log.warn("Model {} cannot be loaded ({}); its requests end as model_load_failed until {}", model, reason,
-                    now.plus(settings.loadFailureMemory()));
-        }
+        failedLoads.remember(model, reason);
     }
 
     /** The models whose failed load is remembered now, with why: for health details. */
     public Map<String, String> failedLoads() {
-        Instant now = clock.instant();
-        Map<String, String> failing = new java.util.TreeMap<>();
-        failedLoads.forEach((model, failed) -> {
-            if (now.isBefore(failed.retryAt())) {
-                failing.put(model, failed.reason() + " (until " + failed.retryAt() + ")");
-            }
-        });
-        return failing;
-    }
-
-    private record FailedLoad(Instant at, Instant retryAt, String reason) {
+        return failedLoads.now();
     }
 
     /** Forget what we believe; the next acquire reads the state from the backend (after a restart, say). */
