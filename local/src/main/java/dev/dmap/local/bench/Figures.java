@@ -36,7 +36,8 @@ record Figures(String strategy, int loads, double makespan, double p50, double p
         Instant first = all.stream().map(Measurement::started).min(Comparator.naturalOrder()).orElseThrow();
         Instant last = all.stream().map(Measurement::completed).max(Comparator.naturalOrder()).orElseThrow();
         double makespan = seconds(first, last);
-        List<Double> latencies = all.stream().map(m -> seconds(m.submitted(), m.completed())).sorted().toList();
+        Latencies latencies = new Latencies();
+        all.forEach(m -> latencies.add(seconds(m.submitted(), m.completed())));
         Map<String, Double> waitByModel = new TreeMap<>(all.stream().collect(Collectors.groupingBy(Measurement::model,
                 Collectors.reducing(0.0, m -> seconds(m.submitted(), m.callStart()), Math::max))));
         Map<String, Double> utilization = new TreeMap<>();
@@ -47,8 +48,8 @@ record Figures(String strategy, int loads, double makespan, double p50, double p
             idle.put(worker, longestIdleWithWork(all, worker, first, last));
         });
         double meanService = all.stream().mapToLong(Measurement::backendMs).average().orElse(0);
-        return new Figures(run.strategy(), run.loads(), makespan, percentile(latencies, 0.50), percentile(latencies, 0.95),
-                percentile(latencies, 0.99), waitByModel.values().stream().mapToDouble(Double::doubleValue).max().orElse(0),
+        return new Figures(run.strategy(), run.loads(), makespan, latencies.percentile(50), latencies.percentile(95),
+                latencies.percentile(99), waitByModel.values().stream().mapToDouble(Double::doubleValue).max().orElse(0),
                 waitByModel, utilization, idle, meanService, run.deadLetters());
     }
 
@@ -91,13 +92,5 @@ record Figures(String strategy, int loads, double makespan, double p50, double p
 
     static double seconds(Instant from, Instant to) {
         return Duration.between(from, to).toNanos() / 1e9;
-    }
-
-    private static double percentile(List<Double> sorted, double q) {
-        if (sorted.isEmpty()) {
-            return 0;
-        }
-        int index = (int) Math.ceil(q * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 }
