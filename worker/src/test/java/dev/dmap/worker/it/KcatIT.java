@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -49,11 +48,7 @@ class KcatIT {
     }
 
     private static void requireKcat() {
-        boolean kcat = new File("/usr/bin/kcat").canExecute();
-        if (!kcat && "true".equals(System.getenv("DMAP_REQUIRE_KCAT"))) {
-            throw new AssertionError("kcat is required (apt-get install kcat)");
-        }
-        Assumptions.assumeTrue(kcat, "kcat is not installed");
+        ForeignClients.require(new File("/usr/bin/kcat").canExecute(), "DMAP_REQUIRE_KCAT", "apt-get install kcat");
     }
 
     private static void kcat(String topic, String line) throws Exception {

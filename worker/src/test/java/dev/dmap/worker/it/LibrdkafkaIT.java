@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -57,10 +56,7 @@ class LibrdkafkaIT {
     private static void requireConfluentKafka() throws Exception {
         boolean present = new File(PYTHON).canExecute()
                 && new ProcessBuilder(PYTHON, "-c", "import confluent_kafka").start().waitFor() == 0;
-        if (!present && "true".equals(System.getenv("DMAP_REQUIRE_LIBRDKAFKA"))) {
-            throw new AssertionError("python3-confluent-kafka is required (apt-get install python3-confluent-kafka)");
-        }
-        Assumptions.assumeTrue(present, "python3-confluent-kafka is not installed");
+        ForeignClients.require(present, "DMAP_REQUIRE_LIBRDKAFKA", "apt-get install python3-confluent-kafka");
     }
 
     private static Path script() throws Exception {

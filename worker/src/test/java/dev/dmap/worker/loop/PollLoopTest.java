@@ -128,11 +128,14 @@ class PollLoopTest {
         publish("q0");
         assertThat(inCall.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
-        callers.execute(() -> {
-            sleep(200);
-            release.countDown(); // the call ends while the revocation waits for it
+        schedule(() -> {
+            callers.execute(() -> {
+                // the call ends once the revocation waits for it (the poll thread parks in the hand-over)
+                await().atMost(PATIENCE).until(() -> thread.getState() == Thread.State.TIMED_WAITING);
+                release.countDown();
+            });
+            consumer.rebalance(List.of());
         });
-        schedule(() -> consumer.rebalance(List.of()));
 
         await().atMost(PATIENCE).until(() -> results().size() == 1 && consumer.assignment().isEmpty());
         schedule(() -> consumer.rebalance(List.of(PARTITION))); // MockConsumer shows commits of assigned partitions only
@@ -261,14 +264,6 @@ class PollLoopTest {
     private static void waitFor(CountDownLatch latch) {
         try {
             latch.await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
