@@ -1,5 +1,6 @@
 package dev.dmap.devkit.emulator;
 
+import dev.dmap.schemas.PromptTokens;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -66,7 +67,7 @@ final class ContentGenerator {
             limit = Math.min(limit, maxTokens);
         }
         String text = Cl100k.firstTokens(pseudoText(hash, natural), limit);
-        return new Completion(text, Cl100k.count(text), limit < natural);
+        return new Completion(text, PromptTokens.countText(text), limit < natural);
     }
 
     /** A unit vector of {@link #EMBEDDING_DIMENSION} floats that depends only on model, text and seed. */

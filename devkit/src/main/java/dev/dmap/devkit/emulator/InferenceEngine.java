@@ -1,5 +1,6 @@
 package dev.dmap.devkit.emulator;
 
+import dev.dmap.schemas.PromptTokens;
 import java.time.Duration;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;

@@ -4,6 +4,7 @@ import static dev.dmap.devkit.emulator.EmulatorHttp.chat;
 import static dev.dmap.devkit.emulator.EmulatorHttp.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dmap.schemas.PromptTokens;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

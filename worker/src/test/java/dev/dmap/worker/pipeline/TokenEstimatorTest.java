@@ -2,8 +2,8 @@ package dev.dmap.worker.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dmap.devkit.emulator.PromptTokens;
 import dev.dmap.schemas.Decoded;
+import dev.dmap.schemas.PromptTokens;
 import dev.dmap.schemas.Request;
 import dev.dmap.schemas.RequestDecoder;
 import org.junit.jupiter.params.ParameterizedTest;

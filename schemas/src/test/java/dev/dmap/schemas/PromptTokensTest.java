@@ -1,4 +1,4 @@
-package dev.dmap.devkit.emulator;
+package dev.dmap.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,7 +12,7 @@ class PromptTokensTest {
     private static final int HELLO_TOKENS = 4;
 
     private static JsonNode json(String text) {
-        return Json.MAPPER.readTree(text);
+        return MessageCodec.mapper().readTree(text);
     }
 
     @Test

@@ -1,12 +1,15 @@
-package dev.dmap.devkit.emulator;
+package dev.dmap.schemas;
 
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
 import tools.jackson.databind.JsonNode;
 
 /**
- * How many prompt tokens a request body costs, counted with cl100k_base. This is the single
- * formula that the emulator bills in {@code usage.prompt_tokens} and checks against the loaded
- * context, and that the worker's pre-flight estimator shares, so that an estimate and the
- * emulator's answer agree exactly:
+ * How many prompt tokens a request body costs, counted with cl100k_base (jtokkit). This is the one
+ * formula in dmap: the emulator bills it in {@code usage.prompt_tokens} and checks it against the
+ * loaded context, and the worker's pre-flight estimate uses it where the backend cannot count
+ * exactly, so an estimate and the emulator's answer agree:
  *
  * <ul>
  *   <li>chat ({@code /v1/chat/completions}): the sum over messages of
@@ -20,13 +23,16 @@ import tools.jackson.databind.JsonNode;
  * </ul>
  *
  * The 4 and 3 are OpenAI's published overhead for chat formatting; real chat templates differ
- * per model by a few tokens.
+ * per model by a few tokens. Text that looks like a special token ({@code <|endoftext|>}) counts as
+ * ordinary text, so user input can never make it throw. Thread-safe.
  */
 public final class PromptTokens {
     /** Tokens added per chat message for role and separators. */
     public static final int PER_MESSAGE_OVERHEAD = 4;
     /** Tokens added once per chat request to prime the assistant's reply. */
     public static final int REPLY_PRIMER = 3;
+
+    private static final Encoding CL100K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
 
     private PromptTokens() {
     }
@@ -51,9 +57,9 @@ public final class PromptTokens {
         throw new IllegalArgumentException("no prompt-token formula for " + endpointPath);
     }
 
-    /** Counts one piece of text; exposed so callers can count a completion the same way. */
+    /** Counts one piece of text (0 for null or empty); callers count a completion the same way. */
     public static int countText(String text) {
-        return Cl100k.count(text);
+        return text == null || text.isEmpty() ? 0 : CL100K.countTokensOrdinary(text);
     }
 
     private static int chat(JsonNode messages) {
@@ -66,13 +72,13 @@ public final class PromptTokens {
 
     private static int content(JsonNode content) {
         if (content.isString()) {
-            return Cl100k.count(content.stringValue());
+            return countText(content.stringValue());
         }
         int total = 0;
         if (content.isArray()) {
             for (JsonNode part : content) {
                 JsonNode text = part.path("text");
-                total += text.isString() ? Cl100k.count(text.stringValue()) : 0;
+                total += text.isString() ? countText(text.stringValue()) : 0;
             }
         }
         return total;
@@ -80,12 +86,12 @@ public final class PromptTokens {
 
     private static int texts(JsonNode value) {
         if (value.isString()) {
-            return Cl100k.count(value.stringValue());
+            return countText(value.stringValue());
         }
         int total = 0;
         if (value.isArray()) {
             for (JsonNode item : value) {
-                total += item.isNumber() ? 1 : item.isArray() ? item.size() : item.isString() ? Cl100k.count(item.stringValue()) : 0;
+                total += item.isNumber() ? 1 : item.isArray() ? item.size() : item.isString() ? countText(item.stringValue()) : 0;
             }
         }
         return total;
