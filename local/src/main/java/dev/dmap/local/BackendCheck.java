@@ -1,7 +1,7 @@
 package dev.dmap.local;
 
 import dev.dmap.cli.CliException;
-import dev.dmap.cli.ExitCodes;
+import dev.dmap.schemas.ExitCodes;
 import dev.dmap.worker.backend.BackendFailure;
 import dev.dmap.worker.backend.FailureClassifier;
 import dev.dmap.worker.backend.LmStudioClient;

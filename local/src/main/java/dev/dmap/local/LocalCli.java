@@ -1,6 +1,7 @@
 package dev.dmap.local;
 
 import dev.dmap.cli.CancelCommand;
+import dev.dmap.cli.CliVersion;
 import dev.dmap.cli.CollectCommand;
 import dev.dmap.cli.DlqCommand;
 import dev.dmap.cli.StatusCommand;
@@ -14,19 +15,10 @@ import picocli.CommandLine.Command;
  * {@code dmap} with the local commands: {@code run} (everything in one process), {@code broker}
  * and {@code sim} (the pieces of a local setup), plus the producer commands.
  */
-@Command(name = "dmap", mixinStandardHelpOptions = true, version = "dmap 0.1.0",
+@Command(name = "dmap", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
         description = "Model-aware batch LLM inference over Kafka.",
         subcommands = {RunCommand.class, BrokerCommand.class, SimCommand.class, BenchCommand.class, SubmitCommand.class,
-            CollectCommand.class, StatusCommand.class, CancelCommand.class, DlqCommand.class},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:done; every request has its result or dead letter",
-            "1:unexpected error",
-            "2:bad usage or invalid input (every bad line is listed)",
-            "3:Kafka or LM Studio cannot be reached",
-            "4:the batch completed but no request succeeded",
-            "5:--timeout passed before the batch completed",
-            "130:interrupted"})
+            CollectCommand.class, StatusCommand.class, CancelCommand.class, DlqCommand.class})
 public class LocalCli {
     public static void main(String[] args) {
         // Servers in the foreground show their log; `run` keeps the terminal for progress and the summary.

@@ -4,7 +4,7 @@ import dev.dmap.cli.BatchFile;
 import dev.dmap.cli.CollectCommand;
 import dev.dmap.cli.CollectSummary;
 import dev.dmap.cli.Collector;
-import dev.dmap.cli.ExitCodes;
+import dev.dmap.schemas.ExitCodes;
 import dev.dmap.cli.KafkaOptions;
 import dev.dmap.cli.OutputFiles;
 import dev.dmap.cli.SubmittedBatch;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dmap.cli.BatchFile;
 import dev.dmap.cli.DmapCli;
-import dev.dmap.cli.ExitCodes;
+import dev.dmap.schemas.ExitCodes;
 import dev.dmap.cli.KafkaOptions;
 import dev.dmap.cli.Submitter;
 import dev.dmap.devkit.broker.LocalBroker;

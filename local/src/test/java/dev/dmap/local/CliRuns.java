@@ -3,7 +3,7 @@ package dev.dmap.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dmap.cli.DmapCli;
-import dev.dmap.cli.ExitCodes;
+import dev.dmap.schemas.ExitCodes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.dmap.cli.DmapCli;
-import dev.dmap.cli.ExitCodes;
+import dev.dmap.schemas.ExitCodes;
 import dev.dmap.devkit.broker.BrokerSettings;
 import dev.dmap.devkit.broker.LocalBroker;
 import dev.dmap.devkit.broker.LocalCertificates;

@@ -1,5 +1,6 @@
 package dev.dmap.cli;
 
+import dev.dmap.schemas.ExitCodes;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.ZoneOffset;

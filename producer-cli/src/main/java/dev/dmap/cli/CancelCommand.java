@@ -3,6 +3,7 @@ package dev.dmap.cli;
 import dev.dmap.schemas.BatchCommand;
 import dev.dmap.schemas.BatchState;
 import dev.dmap.schemas.BatchStatus;
+import dev.dmap.schemas.ExitCodes;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,5 +1,6 @@
 package dev.dmap.cli;
 
+import dev.dmap.schemas.ExitCodes;
 import java.util.Map;
 
 /**

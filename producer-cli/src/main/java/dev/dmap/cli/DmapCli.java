@@ -1,21 +1,13 @@
 package dev.dmap.cli;
 
+import dev.dmap.schemas.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code dmap} command line for producers: submit batches, collect their results. */
 @Command(name = "dmap", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
         description = "Model-aware batch LLM inference over Kafka.",
-        subcommands = {SubmitCommand.class, CollectCommand.class, StatusCommand.class, CancelCommand.class, DlqCommand.class},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:done; every request has its result or dead letter",
-            "1:unexpected error",
-            "2:bad usage or invalid input (every bad line is listed)",
-            "3:Kafka or LM Studio cannot be reached",
-            "4:the batch completed but no request succeeded",
-            "5:--timeout passed before the batch completed",
-            "130:interrupted"})
+        subcommands = {SubmitCommand.class, CollectCommand.class, StatusCommand.class, CancelCommand.class, DlqCommand.class})
 public class DmapCli {
     public static void main(String[] args) {
         System.exit(commandLine(new DmapCli()).execute(args));
@@ -30,6 +22,7 @@ public class DmapCli {
         Logging.quietDefaults();
         CommandLine commandLine = new CommandLine(command);
         commandLine.setUsageHelpWidth(100); // descriptions are written in lines of up to 100 characters
+        commandLine.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.HELP);
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
             CliException cli = error instanceof CliException known ? known
                     : cmd.getCommand() instanceof KafkaCommand kafkaCommand && kafkaCommand.kafka() != null

@@ -1,5 +1,6 @@
 package dev.dmap.cli;
 
+import dev.dmap.schemas.ExitCodes;
 import java.util.Locale;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.SaslConfigs;

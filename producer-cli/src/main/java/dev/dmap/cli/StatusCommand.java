@@ -1,5 +1,6 @@
 package dev.dmap.cli;
 
+import dev.dmap.schemas.ExitCodes;
 import dev.dmap.schemas.MessageCodec;
 import java.io.PrintWriter;
 import java.time.Clock;

@@ -2,6 +2,7 @@ package dev.dmap.cli;
 
 import dev.dmap.schemas.BatchCommand;
 import dev.dmap.schemas.BatchState;
+import dev.dmap.schemas.ExitCodes;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.WorkerStatus;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.dmap.cli;
 
+import dev.dmap.schemas.ExitCodes;
 import dev.dmap.schemas.Limits;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.dmap.cli;
 
 import dev.dmap.schemas.BatchCommand;
+import dev.dmap.schemas.ExitCodes;
 import dev.dmap.schemas.Limits;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.Request;

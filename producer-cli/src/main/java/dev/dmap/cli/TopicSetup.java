@@ -1,5 +1,6 @@
 package dev.dmap.cli;
 
+import dev.dmap.schemas.ExitCodes;
 import dev.dmap.schemas.TopicProvisioner;
 import dev.dmap.schemas.Topics;
 import java.util.Collection;

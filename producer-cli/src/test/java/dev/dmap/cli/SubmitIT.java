@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dmap.schemas.BatchCommand;
+import dev.dmap.schemas.ExitCodes;
 import dev.dmap.schemas.Limits;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.Topics;

@@ -2,6 +2,7 @@ package dev.dmap.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dmap.schemas.ExitCodes;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.dmap.worker.app;
 
+import dev.dmap.schemas.ExitCodes;
 import dev.dmap.worker.kafka.OutputTopics;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -7,7 +8,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 /**
  * A worker that Kafka refuses at start (credentials, TLS, ACLs) fails with a short report that
  * names the cause and the setting to check, instead of a wall of stack frames; the process then
- * exits with {@link WorkerConfiguration#EXIT_WORKER_FAILED} ({@link WorkerApplication#main}).
+ * exits with {@link ExitCodes#WORKER_FAILED} ({@link WorkerApplication#main}).
  */
 class KafkaRefusedFailureAnalyzer extends AbstractFailureAnalyzer<OutputTopics.Refused> {
     @Override

@@ -1,5 +1,6 @@
 package dev.dmap.worker.app;
 
+import dev.dmap.schemas.ExitCodes;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,7 +38,7 @@ public class WorkerApplication {
             SpringApplication.run(WorkerApplication.class, args);
         } catch (RuntimeException e) {
             if (refusedByKafka(e)) {
-                System.exit(WorkerConfiguration.EXIT_WORKER_FAILED); // reported by KafkaRefusedFailureAnalyzer
+                System.exit(ExitCodes.WORKER_FAILED); // reported by KafkaRefusedFailureAnalyzer
             }
             if (!starting.get()) {
                 // the JVM is exiting and may have stopped logging already, so this goes to stderr itself

@@ -1,5 +1,6 @@
 package dev.dmap.worker.app;
 
+import dev.dmap.schemas.ExitCodes;
 import dev.dmap.worker.Worker;
 import dev.dmap.worker.config.WorkerConfig;
 import dev.dmap.worker.loop.RequestTracing;
@@ -26,8 +27,6 @@ import org.springframework.util.unit.DataSize;
 @Configuration(proxyBeanMethods = false)
 class WorkerConfiguration {
     private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
-    /** The exit code of a worker that stopped because it could not go on (EX_SOFTWARE). */
-    static final int EXIT_WORKER_FAILED = 70;
 
     @Bean(destroyMethod = "close")
     Worker worker(WorkerProperties properties, MeterRegistry registry, ObjectProvider<Tracer> tracer,
@@ -72,14 +71,14 @@ class WorkerConfiguration {
 
     /**
      * When the worker stops on its own (it cannot go on: see {@link Worker#onFailure}), the service
-     * exits with {@link #EXIT_WORKER_FAILED} after one ERROR line, so that its supervisor restarts
+     * exits with {@link ExitCodes#WORKER_FAILED} after one ERROR line, so that its supervisor restarts
      * it: a process that does nothing never stays up looking healthy.
      */
     @Bean
     ApplicationRunner exitWhenTheWorkerFails(Worker worker, ConfigurableApplicationContext context) {
         return arguments -> worker.onFailure(why -> {
-            log.error("Exiting with code {}: {}", EXIT_WORKER_FAILED, why);
-            Thread exit = new Thread(() -> System.exit(SpringApplication.exit(context, () -> EXIT_WORKER_FAILED)),
+            log.error("Exiting with code {}: {}", ExitCodes.WORKER_FAILED, why);
+            Thread exit = new Thread(() -> System.exit(SpringApplication.exit(context, () -> ExitCodes.WORKER_FAILED)),
                     "dmap-exit");
             exit.start();
         });
