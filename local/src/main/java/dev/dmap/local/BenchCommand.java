@@ -2,6 +2,7 @@ package dev.dmap.local;
 
 import dev.dmap.devkit.broker.BrokerSettings;
 import dev.dmap.devkit.broker.LocalBroker;
+import dev.dmap.devkit.emulator.TimeScaleOption;
 import dev.dmap.local.bench.OverheadBenchmark;
 import dev.dmap.local.bench.SchedulingBenchmark;
 import java.io.PrintWriter;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,8 +39,8 @@ public class BenchCommand implements Callable<Integer> {
             description = "overhead: how long to watch the worker's heap (default: ${DEFAULT-VALUE}).")
     java.time.Duration heapWatch;
 
-    @Option(names = "--time-scale", defaultValue = "0.2", description = "Real seconds per emulated second (default: ${DEFAULT-VALUE}).")
-    double timeScale;
+    @Mixin
+    TimeScaleOption timeScale = new TimeScaleOption(0.2);
 
     @Option(names = "--size", defaultValue = "0.1",
             description = "Fraction of the request counts of scenarios a and b (default: ${DEFAULT-VALUE}).")
@@ -70,7 +72,7 @@ public class BenchCommand implements Callable<Integer> {
             }
             List<String> scheduling = scenarios.stream().filter(name -> !name.equals("overhead")).toList();
             if (!scheduling.isEmpty()) {
-                new SchedulingBenchmark(broker.bootstrapServers(), timeScale, size, out, raw).run(scheduling, strategies, report);
+                new SchedulingBenchmark(broker.bootstrapServers(), timeScale.value(), size, out, raw).run(scheduling, strategies, report);
             }
         }
         out.println("Wrote " + report);

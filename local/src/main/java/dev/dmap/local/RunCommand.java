@@ -12,6 +12,7 @@ import dev.dmap.cli.Submitter;
 import dev.dmap.devkit.broker.LocalBroker;
 import dev.dmap.devkit.emulator.EmulatorConfig;
 import dev.dmap.devkit.emulator.LmStudioEmulator;
+import dev.dmap.devkit.emulator.TimeScaleOption;
 import dev.dmap.schemas.Topics;
 import dev.dmap.worker.Worker;
 import dev.dmap.worker.config.WorkerConfig;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,9 +60,8 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--api-key", defaultValue = "${env:LM_API_TOKEN}", description = "LM Studio API token, if it requires one (default: $LM_API_TOKEN).")
     String apiKey;
 
-    @Option(names = "--time-scale", defaultValue = "0.1",
-            description = "With --sim: emulated time per real second; 0.1 runs the emulated GPU 10x faster (default: ${DEFAULT-VALUE}).")
-    double timeScale;
+    @Mixin
+    TimeScaleOption timeScale = new TimeScaleOption(0.1); // with --sim only
 
     @Option(names = "--with-dmap-fields", description = "Write whole dmap records, not just the OpenAI fields.")
     boolean withDmapFields;
@@ -99,9 +100,9 @@ public class RunCommand implements Callable<Integer> {
     }
 
     private LmStudioEmulator startEmulator(PrintWriter err) {
-        LmStudioEmulator emulator = LmStudioEmulator.start(EmulatorConfig.builder().port(0).timeScale(timeScale).build());
+        LmStudioEmulator emulator = LmStudioEmulator.start(EmulatorConfig.builder().port(0).timeScale(timeScale.value()).build());
         err.printf("LM Studio EMULATOR at %s (a development tool: completions are synthetic; time scale %s)%n",
-                emulator.baseUrl(), timeScale);
+                emulator.baseUrl(), timeScale.value());
         return emulator;
     }
 
@@ -112,7 +113,7 @@ public class RunCommand implements Callable<Integer> {
                 dev.dmap.worker.config.BatchSettings.withoutTracker());
         if (sim) {
             // the cooldown stands for the GPU driver releasing memory: emulated hardware, so emulated time
-            Duration cooldown = Duration.ofMillis((long) (config.backend().unloadCooldown().toMillis() * timeScale));
+            Duration cooldown = Duration.ofMillis((long) (config.backend().unloadCooldown().toMillis() * timeScale.value()));
             config = config.withBackend(config.backend().withUnloadCooldown(cooldown));
         }
         return config;

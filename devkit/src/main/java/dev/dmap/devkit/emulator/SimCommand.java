@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -59,8 +60,8 @@ public class SimCommand implements Callable<Integer> {
     boolean noJit;
     @Option(names = "--no-auto-evict", description = "Keep earlier JIT-loaded models when JIT loads another.")
     boolean noAutoEvict;
-    @Option(names = "--time-scale", description = "Multiplier for every simulated duration; 0 = no delay (default: 1).")
-    Double timeScale;
+    @Mixin
+    TimeScaleOption timeScale = new TimeScaleOption(1);
     @Option(names = "--api-key", defaultValue = "${env:LM_API_TOKEN}",
             description = "Require 'Authorization: Bearer KEY' (default: env LM_API_TOKEN; none = auth off).")
     String apiKey;
@@ -110,7 +111,7 @@ public class SimCommand implements Callable<Integer> {
         if (loadSpeed != null) builder.loadBytesPerSecond(ByteSize.parseRate(loadSpeed));
         if (prefillTps != null) builder.prefillTokensPerSecond(prefillTps);
         if (decodeTps != null) builder.decodeTokensPerSecond(decodeTps);
-        if (timeScale != null) builder.timeScale(timeScale);
+        builder.timeScale(timeScale.value());
         if (seed != null) builder.seed(seed);
         builder.faults(faults());
         return builder.build();
