@@ -3,8 +3,7 @@ package dev.dmap.local;
 import dev.dmap.cli.CliException;
 import dev.dmap.schemas.ExitCodes;
 import dev.dmap.worker.backend.BackendFailure;
-import dev.dmap.worker.backend.FailureClassifier;
-import dev.dmap.worker.backend.LmStudioClient;
+import dev.dmap.worker.backend.Backends;
 import dev.dmap.worker.backend.ModelListing;
 import dev.dmap.worker.config.BackendSettings;
 import java.net.URI;
@@ -18,7 +17,7 @@ final class BackendCheck {
     static ModelListing requireLmStudio(URI url, String apiKey) {
         BackendSettings settings = BackendSettings.defaults(url).withApiKey(apiKey);
         try {
-            return new LmStudioClient(settings, new FailureClassifier(), Clock.systemUTC()).listModels();
+            return Backends.connect(settings, Clock.systemUTC()).listModels();
         } catch (BackendFailure e) {
             throw new CliException(ExitCodes.UNREACHABLE, String.join(System.lineSeparator(),
                     "LM Studio is not reachable at " + url + " (" + e.getMessage() + ").",

@@ -1,10 +1,10 @@
 package dev.dmap.worker;
 
+import dev.dmap.worker.backend.Backend;
 import dev.dmap.worker.backend.BackendState;
-import dev.dmap.worker.backend.FailureClassifier;
+import dev.dmap.worker.backend.Backends;
 import dev.dmap.worker.backend.HealthProbe;
 import dev.dmap.worker.backend.HttpReply;
-import dev.dmap.worker.backend.LmStudioClient;
 import dev.dmap.worker.backend.ModelCatalogue;
 import dev.dmap.worker.backend.ModelResidency;
 import dev.dmap.worker.backend.RetryableFailure;
@@ -72,7 +72,7 @@ final class WorkerStartup {
         log.info("Starting worker {} against {} ({}), Kafka at {}", config.workerId(), config.backend().baseUrl(),
                 config.scheduling().strategy(), config.kafka().bootstrapServers());
         WorkerMetrics metrics = new WorkerMetrics(registry);
-        LmStudioClient client = new LmStudioClient(config.backend(), new FailureClassifier(), clock);
+        Backend client = Backends.connect(config.backend(), clock);
         ModelCatalogue catalogue = new ModelCatalogue(client, clock, config.backend().catalogueTtl());
         metrics.precreateOnlyFor(model -> catalogue.lastKnown() != null && catalogue.lastKnown().available().contains(model));
         ModelResidency residency = new ModelResidency(client, catalogue, config.backend(), clock, Sleeper.SYSTEM, metrics);

@@ -7,6 +7,7 @@ import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.TopicProvisioner;
 import dev.dmap.schemas.Topics;
 import dev.dmap.worker.Worker;
+import dev.dmap.worker.config.BackendKind;
 import dev.dmap.worker.config.BackendSettings;
 import dev.dmap.worker.config.BatchSettings;
 import dev.dmap.worker.config.DeliverySettings;
@@ -151,7 +152,7 @@ final class BenchRunner {
                 Duration.ofMillis(200), 200, Duration.ofSeconds(1), Duration.ofSeconds(10), Map.of());
         BackendSettings backend = new BackendSettings(gpu.baseUrl(), null, Duration.ofSeconds(5), Duration.ofMinutes(2),
                 Duration.ofMinutes(2), scenario.scaled(scenario.timings().cooldown()), 1, 0, scenario.timings().slots(), 0,
-                Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30), BackendSettings.DEFAULT_LOAD_FAILURE_MEMORY);
+                Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30), BackendSettings.DEFAULT_LOAD_FAILURE_MEMORY, BackendKind.LMSTUDIO);
         // the drain grace covers Kafka's fetch latency, which is real time: it is not scaled
         SchedulingSettings scheduling = new SchedulingSettings(strategy, scenario.scaled(scenario.maxWait()),
                 scenario.scaled(scenario.minHold()), SchedulingSettings.DEFAULT_PREFETCH, scenario.loadCost(),

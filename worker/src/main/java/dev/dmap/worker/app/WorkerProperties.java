@@ -1,6 +1,7 @@
 package dev.dmap.worker.app;
 
 import dev.dmap.schemas.Topics;
+import dev.dmap.worker.config.BackendKind;
 import dev.dmap.worker.config.BackendSettings;
 import dev.dmap.worker.config.BatchSettings;
 import dev.dmap.worker.config.DeliverySettings;
@@ -32,7 +33,7 @@ public record WorkerProperties(
     public record Backend(URI url, String apiKey, Duration connectTimeout, Duration requestTimeout, Duration loadTimeout,
             Duration unloadCooldown, Integer maxLoadedModels, Integer slots, Integer defaultSlots,
             Integer contextMarginTokens, Duration probeInitialBackoff, Duration probeMaxBackoff, Duration catalogueTtl,
-            Duration loadFailureMemory) {
+            Duration loadFailureMemory, String kind) {
         @Override
         public String toString() {
             return "Backend[url=" + url + ", apiKey=" + (apiKey == null ? "(none)" : "******") + ", ...]";
@@ -56,7 +57,7 @@ public record WorkerProperties(
     public WorkerConfig toConfig() {
         Kafka k = kafka == null ? new Kafka(null, null, null, null, null, null, null, null) : kafka;
         Backend b = backend == null
-                ? new Backend(null, null, null, null, null, null, null, null, null, null, null, null, null, null) : backend;
+                ? new Backend(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : backend;
         Retry r = retry == null ? new Retry(null, null, null, null, null) : retry;
         Scheduling s = scheduling == null ? new Scheduling(null, null, null, null, null, null) : scheduling;
         Delivery d = delivery == null ? new Delivery(null, null) : delivery;
@@ -68,7 +69,8 @@ public record WorkerProperties(
                         k.maxBufferedPerPartition(), k.metadataMaxAge(), k.shutdownTimeout(), k.properties()),
                 BackendSettings.of(b.url(), b.apiKey(), b.connectTimeout(), b.requestTimeout(), b.loadTimeout(),
                         b.unloadCooldown(), b.maxLoadedModels(), b.slots(), b.defaultSlots(), b.contextMarginTokens(),
-                        b.probeInitialBackoff(), b.probeMaxBackoff(), b.catalogueTtl(), b.loadFailureMemory()),
+                        b.probeInitialBackoff(), b.probeMaxBackoff(), b.catalogueTtl(), b.loadFailureMemory(),
+                        b.kind() == null ? null : BackendKind.parse(b.kind())),
                 RetrySettings.of(r.maxAttempts(), r.initialBackoff(), r.multiplier(), r.maxBackoff(), r.jitter()),
                 SchedulingSettings.of(s.strategy(), s.maxWait(), s.minHold(), s.prefetch(), s.loadCost(), s.drainGrace()),
                 new DeliverySettings(d.mode(), d.transactionInterval()),

@@ -71,11 +71,13 @@ public final class FailureClassifier {
             return ErrorCode.PAYLOAD_TOO_LARGE;
         }
         if (lower.contains("context length") || lower.contains("number of tokens to keep")
-                || lower.contains("maximum context length") || lower.contains("context_length_exceeded")) {
+                || lower.contains("maximum context length") || lower.contains("context_length_exceeded")
+                || lower.contains("exceed_context_size_error") || lower.contains("exceeds the available context size")) {
             return ErrorCode.CONTEXT_LENGTH_EXCEEDED;
         }
         if (lower.contains("model_not_found") || lower.contains("invalid model identifier")
-                || (status == 404 && lower.contains("model"))) {
+                || (status == 404 && lower.contains("model"))
+                || (lower.contains("model '") && lower.contains("' not found"))) {
             return ErrorCode.MODEL_NOT_FOUND;
         }
         return ErrorCode.UPSTREAM_REJECTED;

@@ -13,12 +13,12 @@ import java.time.Instant;
 public final class ModelCatalogue {
     static final Duration MIN_REFRESH_INTERVAL = Duration.ofSeconds(1);
 
-    private final ModelApi client;
+    private final Backend client;
     private final Clock clock;
     private final Duration ttl;
     private volatile ModelListing current;
 
-    public ModelCatalogue(ModelApi client, Clock clock, Duration ttl) {
+    public ModelCatalogue(Backend client, Clock clock, Duration ttl) {
         this.client = client;
         this.clock = clock;
         this.ttl = ttl;

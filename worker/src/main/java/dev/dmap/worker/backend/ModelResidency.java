@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Loads are explicit ({@code POST /api/v1/models/load}), never JIT inside an inference call,
  *       and one at a time: LM Studio loads a model twice when two requests race (bug #1751).</li>
- *   <li>At most {@code maxLoadedModels} are held; to make room, the least recently used model
+ *   <li>At most {@code maxLoadedModels} are held (fewer if the server says it holds fewer, as
+ *       llama-server's router does, so that it never evicts a busy model itself); to make room, the least recently used model
  *       without open {@link Lease}s is unloaded, then the worker waits the unload cooldown before
  *       loading (the article's 3 s, against CUDA error 700 on rapid swaps).</li>
  *   <li>State is read back from LM Studio after every change, so the loaded context and parallel
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class ModelResidency {
     private static final Logger log = LoggerFactory.getLogger(ModelResidency.class);
 
-    private final ModelApi client;
+    private final Backend client;
     private final ModelCatalogue catalogue;
     private final BackendSettings settings;
     private final Clock clock;
@@ -49,7 +50,7 @@ public final class ModelResidency {
     /** Loads per model: a request that saw its model's count change while it waited, waited for a load. */
     private final Map<String, java.util.concurrent.atomic.AtomicLong> loadsByModel = new ConcurrentHashMap<>();
 
-    public ModelResidency(ModelApi client, ModelCatalogue catalogue, BackendSettings settings, Clock clock,
+    public ModelResidency(Backend client, ModelCatalogue catalogue, BackendSettings settings, Clock clock,
             Sleeper sleeper, ResidencyListener listener) {
         this.client = client;
         this.catalogue = catalogue;
@@ -213,7 +214,8 @@ public final class ModelResidency {
     /** Unloads idle models until one more fits; returns the last one unloaded, or null. */
     private String makeRoomLocked(String model, Instant deadline) {
         String replaced = null;
-        while (loaded.size() >= settings.maxLoadedModels()) {
+        int max = Math.min(settings.maxLoadedModels(), client.maxLoadedModels().orElse(Integer.MAX_VALUE));
+        while (loaded.size() >= max) {
             Optional<String> victim = leastRecentlyUsedIdle();
             if (victim.isPresent()) {
                 unloadLocked(victim.get());

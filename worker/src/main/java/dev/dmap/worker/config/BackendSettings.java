@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the worker reaches and manages its LLM server (LM Studio or another OpenAI-compatible
- * server with LM Studio's model API).
+ * How the worker reaches and manages its LLM server: LM Studio, llama.cpp's llama-server, or any
+ * OpenAI-compatible server ({@link BackendKind}).
  *
  * @param baseUrl          e.g. {@code http://localhost:1234}
  * @param apiKey           Bearer token when LM Studio requires authentication, else null; never logged
@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param loadFailureMemory how long a model whose load failed (retries spent) is not tried again:
  *                         meanwhile its requests end as {@code model_load_failed} at once, instead
  *                         of each paying the failed loads again; 0 = try again for every request
+ * @param kind             which adapter talks to the server; {@link BackendKind#AUTO} probes it
  */
 public record BackendSettings(
         URI baseUrl,
@@ -42,7 +43,8 @@ public record BackendSettings(
         Duration probeInitialBackoff,
         Duration probeMaxBackoff,
         Duration catalogueTtl,
-        Duration loadFailureMemory) {
+        Duration loadFailureMemory,
+        BackendKind kind) {
 
     public static final URI DEFAULT_URL = URI.create("http://localhost:1234");
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -66,6 +68,7 @@ public record BackendSettings(
         Durations.requirePositive(probeMaxBackoff, "probeMaxBackoff");
         Durations.requireNonNegative(catalogueTtl, "catalogueTtl");
         Durations.requireNonNegative(loadFailureMemory, "loadFailureMemory");
+        Objects.requireNonNull(kind, "kind");
         if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme())) {
             throw new IllegalArgumentException("backend url must be http or https: " + baseUrl);
         }
@@ -88,17 +91,18 @@ public record BackendSettings(
     public static BackendSettings of(URI baseUrl, String apiKey, Duration connectTimeout, Duration requestTimeout,
             Duration loadTimeout, Duration unloadCooldown, Integer maxLoadedModels, Integer slotsOverride, Integer defaultSlots,
             Integer contextMarginTokens, Duration probeInitialBackoff, Duration probeMaxBackoff, Duration catalogueTtl,
-            Duration loadFailureMemory) {
+            Duration loadFailureMemory, BackendKind kind) {
         return new BackendSettings(or(baseUrl, DEFAULT_URL), apiKey, or(connectTimeout, DEFAULT_CONNECT_TIMEOUT),
                 or(requestTimeout, DEFAULT_REQUEST_TIMEOUT), or(loadTimeout, DEFAULT_LOAD_TIMEOUT),
                 or(unloadCooldown, DEFAULT_UNLOAD_COOLDOWN), or(maxLoadedModels, DEFAULT_MAX_LOADED_MODELS),
                 or(slotsOverride, 0), or(defaultSlots, DEFAULT_SLOTS), or(contextMarginTokens, 0),
                 or(probeInitialBackoff, DEFAULT_PROBE_INITIAL_BACKOFF), or(probeMaxBackoff, DEFAULT_PROBE_MAX_BACKOFF),
-                or(catalogueTtl, DEFAULT_CATALOGUE_TTL), or(loadFailureMemory, DEFAULT_LOAD_FAILURE_MEMORY));
+                or(catalogueTtl, DEFAULT_CATALOGUE_TTL), or(loadFailureMemory, DEFAULT_LOAD_FAILURE_MEMORY),
+                or(kind, BackendKind.AUTO));
     }
 
     public static BackendSettings defaults(URI baseUrl) {
-        return of(baseUrl, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return of(baseUrl, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
     private static <T> T or(T value, T fallback) {
         return value != null ? value : fallback;
@@ -108,31 +112,37 @@ public record BackendSettings(
     public BackendSettings withUnloadCooldown(Duration cooldown) {
         return new BackendSettings(baseUrl, apiKey, connectTimeout, requestTimeout, loadTimeout, cooldown,
                 maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
-                catalogueTtl, loadFailureMemory);
+                catalogueTtl, loadFailureMemory, kind);
     }
 
     public BackendSettings withMaxLoadedModels(int max) {
         return new BackendSettings(baseUrl, apiKey, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
                 max, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
-                catalogueTtl, loadFailureMemory);
+                catalogueTtl, loadFailureMemory, kind);
     }
 
     public BackendSettings withBaseUrl(URI url) {
         return new BackendSettings(url, apiKey, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
                 maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
-                catalogueTtl, loadFailureMemory);
+                catalogueTtl, loadFailureMemory, kind);
     }
 
     public BackendSettings withLoadFailureMemory(Duration memory) {
         return new BackendSettings(baseUrl, apiKey, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
                 maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
-                catalogueTtl, memory);
+                catalogueTtl, memory, kind);
+    }
+
+    public BackendSettings withKind(BackendKind backendKind) {
+        return new BackendSettings(baseUrl, apiKey, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
+                maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
+                catalogueTtl, loadFailureMemory, backendKind);
     }
 
     public BackendSettings withApiKey(String key) {
         return new BackendSettings(baseUrl, key, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
                 maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
-                catalogueTtl, loadFailureMemory);
+                catalogueTtl, loadFailureMemory, kind);
     }
 
     @Override
@@ -143,6 +153,6 @@ public record BackendSettings(
                 + ", maxLoadedModels=" + maxLoadedModels + ", slotsOverride=" + slotsOverride
                 + ", defaultSlots=" + defaultSlots + ", contextMarginTokens=" + contextMarginTokens
                 + ", probeInitialBackoff=" + probeInitialBackoff + ", probeMaxBackoff=" + probeMaxBackoff
-                + ", catalogueTtl=" + catalogueTtl + ", loadFailureMemory=" + loadFailureMemory + "]";
+                + ", catalogueTtl=" + catalogueTtl + ", loadFailureMemory=" + loadFailureMemory + ", kind=" + kind.key() + "]";
     }
 }

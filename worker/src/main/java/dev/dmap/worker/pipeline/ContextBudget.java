@@ -19,12 +19,24 @@ public final class ContextBudget {
         this.marginTokens = marginTokens;
     }
 
-    /** Throws {@link PermanentFailure} with {@code context_length_exceeded} when the request cannot fit. */
+    /** Throws {@link PermanentFailure} with {@code context_length_exceeded} when an estimated prompt cannot fit. */
     public void check(Request request, int estimatedPromptTokens, LoadedModel model) {
-        int needed = estimatedPromptTokens + request.maxTokens() + marginTokens;
+        check(request, estimatedPromptTokens, marginTokens, "needs about", model);
+    }
+
+    /**
+     * The same check for a prompt the server counted exactly ({@code /tokenize}): no margin, since
+     * nothing is missed.
+     */
+    public void checkExact(Request request, int promptTokens, LoadedModel model) {
+        check(request, promptTokens, 0, "has (counted by the server)", model);
+    }
+
+    private static void check(Request request, int promptTokens, int margin, String counted, LoadedModel model) {
+        long needed = (long) promptTokens + request.maxTokens() + margin;
         if (needed > model.contextLength()) {
-            throw new PermanentFailure(ErrorCode.CONTEXT_LENGTH_EXCEEDED, "prompt needs about " + estimatedPromptTokens
-                    + " tokens plus max_tokens " + request.maxTokens() + (marginTokens > 0 ? " plus a margin of " + marginTokens : "")
+            throw new PermanentFailure(ErrorCode.CONTEXT_LENGTH_EXCEEDED, "prompt " + counted + " " + promptTokens
+                    + " tokens plus max_tokens " + request.maxTokens() + (margin > 0 ? " plus a margin of " + margin : "")
                     + "; " + model.model() + " is loaded with a context of " + model.contextLength() + " tokens", null);
         }
     }

@@ -6,11 +6,11 @@ import dev.dmap.schemas.Request;
 import dev.dmap.schemas.Response;
 import dev.dmap.schemas.Result;
 import dev.dmap.schemas.Timing;
+import dev.dmap.worker.backend.Backend;
 import dev.dmap.worker.backend.BackendUnavailable;
 import dev.dmap.worker.backend.HealthProbe;
 import dev.dmap.worker.backend.HttpReply;
 import dev.dmap.worker.backend.Lease;
-import dev.dmap.worker.backend.LmStudioClient;
 import dev.dmap.worker.backend.ModelCatalogue;
 import dev.dmap.worker.backend.ModelResidency;
 import dev.dmap.worker.backend.PermanentFailure;
@@ -19,6 +19,7 @@ import io.github.resilience4j.retry.Retry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -33,7 +34,7 @@ import tools.jackson.databind.JsonNode;
 public final class RequestProcessor {
     private static final Logger log = LoggerFactory.getLogger(RequestProcessor.class);
 
-    private final LmStudioClient client;
+    private final Backend backend;
     private final ModelCatalogue catalogue;
     private final ModelResidency residency;
     private final HealthProbe probe;
@@ -46,11 +47,11 @@ public final class RequestProcessor {
     private final BatchGate batches;
     private final Clock clock;
 
-    public RequestProcessor(LmStudioClient client, ModelCatalogue catalogue, ModelResidency residency, HealthProbe probe,
+    public RequestProcessor(Backend backend, ModelCatalogue catalogue, ModelResidency residency, HealthProbe probe,
             TokenEstimator tokens, ContextBudget budget, Retry retry, String workerId, PipelineListener listener,
             BatchGate batches, Clock clock) {
         this.batches = batches;
-        this.client = client;
+        this.backend = backend;
         this.catalogue = catalogue;
         this.residency = residency;
         this.probe = probe;
@@ -122,9 +123,15 @@ public final class RequestProcessor {
         Request request = work.request();
         try (Lease lease = residency.acquire(request.model())) {
             loadMillis.addAndGet(lease.waited().toMillis());
-            budget.check(request, estimate, lease.model());
+            // exact where the server can count (llama-server), once its model is loaded; else the estimate
+            OptionalInt exact = backend.promptTokens(request);
+            if (exact.isPresent()) {
+                budget.checkExact(request, exact.getAsInt(), lease.model());
+            } else {
+                budget.check(request, estimate, lease.model());
+            }
             attempts.incrementAndGet();
-            return client.infer(request.url(), MessageCodec.encode(request.body()), work.headers());
+            return backend.infer(request.url(), MessageCodec.encode(request.body()), work.headers());
         } catch (RetryableFailure e) {
             if (e.reason() == RetryableFailure.Reason.MODEL_NOT_READY) {
                 residency.invalidate();

@@ -3,6 +3,7 @@ package dev.dmap.worker.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dmap.worker.config.BackendKind;
 import dev.dmap.worker.config.BackendSettings;
 import dev.dmap.worker.config.WorkerConfig;
 import java.net.URI;
@@ -30,9 +31,27 @@ class WorkerPropertiesTest {
     }
 
     @Test
+    void shouldReadTheBackendKindInTheConfigurationSpellingAndNameTheChoicesOfABadOne() {
+        WorkerProperties.Backend llama = new WorkerProperties.Backend(URI.create("http://gpu:8080"), null,
+                null, null, null, null, null, null, null, null, null, null, null, null, "llama-server");
+        WorkerProperties.Backend none = new WorkerProperties.Backend(URI.create("http://gpu:8080"), null,
+                null, null, null, null, null, null, null, null, null, null, null, null, null);
+        WorkerProperties.Backend bad = new WorkerProperties.Backend(URI.create("http://gpu:8080"), null,
+                null, null, null, null, null, null, null, null, null, null, null, null, "ollama");
+
+        assertThat(new WorkerProperties("w1", null, null, null, llama, null, null, null, null).toConfig().backend().kind())
+                .isEqualTo(BackendKind.LLAMA_SERVER);
+        assertThat(new WorkerProperties("w1", null, null, null, none, null, null, null, null).toConfig().backend().kind())
+                .isEqualTo(BackendKind.AUTO);
+        assertThatThrownBy(() -> new WorkerProperties("w1", null, null, null, bad, null, null, null, null).toConfig())
+                .hasMessageContaining("dmap.backend.kind").hasMessageContaining("auto, lmstudio, llama-server, openai")
+                .hasMessageContaining("ollama");
+    }
+
+    @Test
     void shouldNeverPrintTheApiKeyOrSecretClientProperties() {
         WorkerProperties.Backend backend = new WorkerProperties.Backend(URI.create("http://gpu:1234"), "sk-very-secret",
-                null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null);
         WorkerProperties.Kafka kafka = new WorkerProperties.Kafka("k:9092", null, null, null, null, null, null,
                 Map.of("sasl.jaas.config", "password=hunter2", "security.protocol", "SASL_SSL"));
         WorkerConfig config = new WorkerProperties("w1", null, null, kafka, backend, null, null, null, null).toConfig();

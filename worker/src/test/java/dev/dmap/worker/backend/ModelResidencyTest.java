@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.dmap.worker.config.BackendKind;
 import dev.dmap.worker.config.BackendSettings;
 import java.net.URI;
 import java.time.Clock;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class ModelResidencyTest {
     private final MutableClock clock = new MutableClock();
-    private final FakeModelApi api = new FakeModelApi(clock, "a", "b", "c");
+    private final FakeBackend api = new FakeBackend(clock, "a", "b", "c");
     private final List<Duration> sleeps = new ArrayList<>();
     private final List<String> events = new ArrayList<>();
     private final List<String> cache = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -50,6 +51,15 @@ class ModelResidencyTest {
         residency.acquire("a").close();
         assertThat(api.calls).containsExactly("load a");
         assertThat(events).containsExactly("loaded a replacing null");
+    }
+
+    @Test
+    void shouldKeepBelowWhatTheServerHoldsAtMostSoItNeverEvictsByItself() {
+        api.maxLoaded = java.util.OptionalInt.of(1); // llama-server's router with --models-max 1
+        ModelResidency residency = residency(3);
+        residency.acquire("a").close();
+        residency.acquire("b").close();
+        assertThat(api.calls).containsExactly("load a", "unload a", "load b");
     }
 
     @Test
@@ -139,7 +149,7 @@ class ModelResidencyTest {
         ModelResidency residency = new ModelResidency(api, new ModelCatalogue(api, real, Duration.ZERO),
                 new BackendSettings(URI.create("http://x"), null, Duration.ofSeconds(1), Duration.ofSeconds(1),
                         Duration.ofMillis(1), Duration.ZERO, 1, 0, 4, 0, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                        Duration.ZERO, Duration.ZERO), real, duration -> { }, listener);
+                        Duration.ZERO, Duration.ZERO, BackendKind.LMSTUDIO), real, duration -> { }, listener);
         try (Lease a = residency.acquire("a")) {
             assertThatThrownBy(() -> residency.acquire("b")).isInstanceOfSatisfying(RetryableFailure.class,
                     failure -> assertThat(failure.reason()).isEqualTo(RetryableFailure.Reason.LOAD_FAILED));

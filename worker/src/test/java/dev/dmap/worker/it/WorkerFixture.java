@@ -4,6 +4,7 @@ import dev.dmap.devkit.emulator.EmulatorConfig;
 import dev.dmap.devkit.emulator.LmStudioEmulator;
 import dev.dmap.schemas.Topics;
 import dev.dmap.worker.Worker;
+import dev.dmap.worker.config.BackendKind;
 import dev.dmap.worker.config.BackendSettings;
 import dev.dmap.worker.config.BatchSettings;
 import dev.dmap.worker.config.DeliverySettings;
@@ -52,7 +53,7 @@ public final class WorkerFixture implements AutoCloseable {
                 clientProperties);
         BackendSettings backend = new BackendSettings(backendUrl, null, Duration.ofSeconds(2), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), Duration.ofMillis(10), 1, 0, 4, 0, Duration.ofMillis(50), Duration.ofMillis(400),
-                Duration.ofSeconds(5), BackendSettings.DEFAULT_LOAD_FAILURE_MEMORY);
+                Duration.ofSeconds(5), BackendSettings.DEFAULT_LOAD_FAILURE_MEMORY, BackendKind.AUTO);
         RetrySettings retry = new RetrySettings(4, Duration.ofMillis(10), 2.0, Duration.ofMillis(100), 0.5);
         return new WorkerConfig(workerId, topics, kafkaSettings, backend, retry, SchedulingSettings.defaults(),
                 DeliverySettings.defaults(), BatchSettings.withoutTracker(), WorkerConfig.DEFAULT_MAX_REQUEST_BYTES);

@@ -10,9 +10,9 @@ import dev.dmap.schemas.Result;
 import dev.dmap.schemas.Timing;
 import dev.dmap.schemas.testing.ChatLine;
 import dev.dmap.worker.backend.BackendState;
-import dev.dmap.worker.backend.FailureClassifier;
 import dev.dmap.worker.backend.HealthProbe;
-import dev.dmap.worker.backend.LmStudioClient;
+import dev.dmap.worker.backend.Backend;
+import dev.dmap.worker.backend.Backends;
 import dev.dmap.worker.backend.ModelCatalogue;
 import dev.dmap.worker.config.DeliverySettings;
 import dev.dmap.worker.config.WorkerConfig;
@@ -256,7 +256,7 @@ class PollLoopTest {
     }
 
     private static HealthProbe probe(WorkerConfig config) {
-        LmStudioClient client = new LmStudioClient(config.backend(), new FailureClassifier(), Clock.systemUTC());
+        Backend client = Backends.connect(config.backend(), Clock.systemUTC());
         return new HealthProbe(new ModelCatalogue(client, Clock.systemUTC(), Duration.ofSeconds(1)), config.backend(),
                 Executors.newSingleThreadScheduledExecutor());
     }

@@ -1,15 +1,17 @@
 package dev.dmap.worker.backend;
 
+import dev.dmap.schemas.Request;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 
-/** An in-memory backend model API that records what was asked of it. */
-final class FakeModelApi implements ModelApi {
+/** An in-memory backend that records what was asked of it; inference is not its business. */
+final class FakeBackend implements Backend {
     final Set<String> available = new HashSet<>();
     final Map<String, LoadedModel> loaded = new HashMap<>();
     final List<String> calls = new ArrayList<>();
@@ -19,9 +21,37 @@ final class FakeModelApi implements ModelApi {
     java.util.concurrent.CountDownLatch loadStarted;
     java.util.concurrent.CountDownLatch loadGate;
 
-    FakeModelApi(Clock clock, String... models) {
+    /** What the server says it holds at most (llama-server's router), when set. */
+    OptionalInt maxLoaded = OptionalInt.empty();
+
+    FakeBackend(Clock clock, String... models) {
         this.clock = clock;
         available.addAll(List.of(models));
+    }
+
+    @Override
+    public String describe() {
+        return "fake backend";
+    }
+
+    @Override
+    public boolean controlsLoading() {
+        return true;
+    }
+
+    @Override
+    public OptionalInt maxLoadedModels() {
+        return maxLoaded;
+    }
+
+    @Override
+    public HttpReply infer(String path, byte[] body, Map<String, String> headers) {
+        throw new UnsupportedOperationException("FakeBackend serves no inference");
+    }
+
+    @Override
+    public OptionalInt promptTokens(Request request) {
+        return OptionalInt.empty();
     }
 
     @Override

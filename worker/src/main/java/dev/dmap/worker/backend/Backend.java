@@ -1,0 +1,50 @@
+package dev.dmap.worker.backend;
+
+import dev.dmap.schemas.Request;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * What the worker needs from an inference server, whatever it is: the models it offers with their
+ * load state, context and slots; load and unload, where the server lets a client control them;
+ * inference; exact prompt token counts, where the server can count; and (through the listing)
+ * health. Adapters: {@link LmStudioBackend}, {@link LlamaServerBackend} (single-model and router
+ * mode), {@link OpenAiBackend}; {@link BackendDetector} picks one. Implementations are thread-safe
+ * and do not retry: failures come back as {@link BackendFailure}s.
+ */
+public interface Backend {
+    /** What this adapter talks to, for logs and health, e.g. {@code "llama-server (router)"}. */
+    String describe();
+
+    /** Every available model and what is loaded now; answering at all is the health check. */
+    ModelListing listModels();
+
+    /** Whether {@link #load} and {@link #unload} do anything; false for servers with a fixed model set. */
+    boolean controlsLoading();
+
+    /**
+     * The most models the server holds at once, when it says (llama-server's {@code --models-max});
+     * the worker keeps below it, so the server never evicts a model on its own.
+     */
+    OptionalInt maxLoadedModels();
+
+    /** Loads a model and returns when it is loaded. */
+    void load(String model);
+
+    /** Unloads one loaded instance. */
+    void unload(String instanceId);
+
+    /**
+     * One inference call, e.g. {@code POST /v1/chat/completions}. Returns the 2xx reply; any other
+     * outcome is thrown as a classified {@link BackendFailure}.
+     *
+     * @param headers extra request headers, e.g. {@code traceparent}
+     */
+    HttpReply infer(String path, byte[] body, Map<String, String> headers);
+
+    /**
+     * The request's exact prompt tokens as the server will count them, or empty when the server
+     * cannot say (then the worker estimates). Called only while the request's model is loaded.
+     */
+    OptionalInt promptTokens(Request request);
+}
