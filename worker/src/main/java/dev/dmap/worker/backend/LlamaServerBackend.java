@@ -117,12 +117,24 @@ public final class LlamaServerBackend implements Backend {
         }
     }
 
-    /** Router: {@code POST /models/unload}; the instance id is the model's name. */
+    /**
+     * Router: {@code POST /models/unload} (the instance id is the model's name), then polls until the
+     * router lists it as unloaded: like a load, the call returns before its instance has stopped.
+     */
     @Override
     public void unload(String instanceId) {
-        if (props().router()) {
-            http.post("/models/unload", MessageCodec.mapper().createObjectNode().put("model", instanceId),
-                    http.settings().loadTimeout());
+        if (!props().router()) {
+            return;
+        }
+        http.post("/models/unload", MessageCodec.mapper().createObjectNode().put("model", instanceId),
+                http.settings().loadTimeout());
+        Instant deadline = clock.instant().plus(http.settings().loadTimeout());
+        while (!statusOf(instanceId).path("value").asString("").equals("unloaded")) {
+            if (!clock.instant().isBefore(deadline)) {
+                throw new RetryableFailure(RetryableFailure.Reason.LOAD_FAILED, "llama-server still holds " + instanceId
+                        + " after the load timeout " + http.settings().loadTimeout(), null, null);
+            }
+            pause();
         }
     }
 
