@@ -98,7 +98,7 @@ final class WorkerStartup {
                 new ContextBudget(config.backend().contextMarginTokens()), retry(config.retry()), config.workerId(),
                 PipelineListener.both(metrics, new BackPressure(window, residency)), batches, clock);
         ExecutorService callers = Executors.newCachedThreadPool(threads("dmap-call"));
-        GpuCapacity capacity = new GpuCapacity(residency, catalogue, window, config.backend().maxLoadedModels());
+        GpuCapacity capacity = new GpuCapacity(residency, catalogue, window);
         PollLoop loop = WorkerLoops.create(config, capacity, processor, callers, backend,
                 strategy(config.scheduling(), config.backend().unloadCooldown(), clock), new Telemetry(metrics, tracing, clock));
         Thread pollThread = threads("dmap-poll").newThread(loop);

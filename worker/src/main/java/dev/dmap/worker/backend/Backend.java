@@ -9,7 +9,7 @@ import java.util.OptionalInt;
  * load state, context and slots; load and unload, where the server lets a client control them;
  * inference; exact prompt token counts, where the server can count; and (through the listing)
  * health. Adapters: {@link LmStudioBackend}, {@link LlamaServerBackend} (single-model and router
- * mode), {@link OpenAiBackend}; {@link BackendDetector} picks one. Implementations are thread-safe
+ * mode), {@link OpenAiBackend}; {@link Backends} picks one. Implementations are thread-safe
  * and do not retry: failures come back as {@link BackendFailure}s.
  */
 public interface Backend {
@@ -21,12 +21,6 @@ public interface Backend {
 
     /** Whether {@link #load} and {@link #unload} do anything; false for servers with a fixed model set. */
     boolean controlsLoading();
-
-    /**
-     * The most models the server holds at once, when it says (llama-server's {@code --models-max});
-     * the worker keeps below it, so the server never evicts a model on its own.
-     */
-    OptionalInt maxLoadedModels();
 
     /** Loads a model and returns when it is loaded. */
     void load(String model);

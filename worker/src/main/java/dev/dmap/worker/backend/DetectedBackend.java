@@ -45,10 +45,6 @@ final class DetectedBackend implements Backend {
         return backend().controlsLoading();
     }
 
-    @Override
-    public OptionalInt maxLoadedModels() {
-        return backend().maxLoadedModels();
-    }
 
     @Override
     public void load(String model) {

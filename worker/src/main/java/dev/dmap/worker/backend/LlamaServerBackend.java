@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
  *       {@code /v1/models}; {@code POST /models/load} returns while the model is still
  *       {@code loading}, so a load polls until {@code loaded}; at {@code --models-max}
  *       ({@code max_instances}) the router evicts its least recently used model and aborts what
- *       runs on it, so the worker keeps below that bound and drains a model before asking for
+ *       runs on it, so the worker keeps below that bound ({@link ModelListing#maxLoaded}) and drains a model before asking for
  *       another. {@code /props?model=X} loads X, so it is asked only for loaded models.</li>
  * </ul>
  *
@@ -80,11 +80,6 @@ public final class LlamaServerBackend implements Backend {
         return props().router();
     }
 
-    @Override
-    public OptionalInt maxLoadedModels() {
-        Props server = props();
-        return server.router() && server.maxInstances() > 0 ? OptionalInt.of(server.maxInstances()) : OptionalInt.of(1);
-    }
 
     /**
      * Router: {@code POST /models/load}, then polls {@code /v1/models} until the model is
@@ -176,7 +171,7 @@ public final class LlamaServerBackend implements Backend {
             loaded.put(id, new LoadedModel(id, List.of(id), contextOf(served, model), served.path("total_slots").asInt(0),
                     model.path("meta").path("size").asLong(0)));
         }
-        return new ModelListing(available, loaded, clock.instant());
+        return new ModelListing(available, loaded, 1, clock.instant());
     }
 
     private ModelListing routerListing(JsonNode models) {
@@ -196,7 +191,7 @@ public final class LlamaServerBackend implements Backend {
                         served.path("total_slots").asInt(0), model.path("meta").path("size").asLong(0)));
             }
         }
-        return new ModelListing(available, loaded, clock.instant());
+        return new ModelListing(available, loaded, props().maxInstances(), clock.instant());
     }
 
     private static int contextOf(JsonNode props, JsonNode model) {

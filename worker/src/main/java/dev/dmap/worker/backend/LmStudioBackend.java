@@ -48,10 +48,6 @@ public final class LmStudioBackend implements Backend {
         return true;
     }
 
-    @Override
-    public OptionalInt maxLoadedModels() {
-        return OptionalInt.empty();
-    }
 
     /** {@code POST /api/v1/models/load}: synchronous, so it waits up to the load timeout. */
     @Override

@@ -90,13 +90,31 @@ public final class ModelResidency {
         }
     }
 
-    /** Parallel slots to use for {@code model}: the override, else what LM Studio reports, else the default. */
+    /**
+     * Parallel slots to use for {@code model}: the override, else what the server reports (from this
+     * residency's state, else from the last listing anyone read, so the first requests already use
+     * the server's number), else the default.
+     */
     public int slotsFor(String model) {
         if (settings.slotsOverride() > 0) {
             return settings.slotsOverride();
         }
         LoadedModel loadedModel = loaded.get(model);
+        ModelListing listing = catalogue.lastKnown();
+        if (loadedModel == null && listing != null) {
+            loadedModel = listing.loaded().get(model);
+        }
         return loadedModel != null && loadedModel.parallelSlots() > 0 ? loadedModel.parallelSlots() : settings.defaultSlots();
+    }
+
+    /**
+     * How many models may be held at once: the configured bound, or fewer when the server says it
+     * holds fewer (llama-server's {@code --models-max}), so that it never evicts a model by itself.
+     */
+    public int maxLoadedModels() {
+        ModelListing listing = catalogue.lastKnown();
+        return listing != null && listing.maxLoaded() > 0
+                ? Math.min(settings.maxLoadedModels(), listing.maxLoaded()) : settings.maxLoadedModels();
     }
 
     /** The models believed loaded, without I/O. */
@@ -214,8 +232,7 @@ public final class ModelResidency {
     /** Unloads idle models until one more fits; returns the last one unloaded, or null. */
     private String makeRoomLocked(String model, Instant deadline) {
         String replaced = null;
-        int max = Math.min(settings.maxLoadedModels(), client.maxLoadedModels().orElse(Integer.MAX_VALUE));
-        while (loaded.size() >= max) {
+        while (loaded.size() >= maxLoadedModels()) {
             Optional<String> victim = leastRecentlyUsedIdle();
             if (victim.isPresent()) {
                 unloadLocked(victim.get());

@@ -60,10 +60,6 @@ public final class OpenAiBackend implements Backend {
         return false;
     }
 
-    @Override
-    public OptionalInt maxLoadedModels() {
-        return OptionalInt.empty();
-    }
 
     @Override
     public void load(String model) {

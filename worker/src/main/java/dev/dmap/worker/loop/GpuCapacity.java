@@ -7,8 +7,13 @@ import dev.dmap.worker.scheduling.AdaptiveWindow;
 import java.util.Set;
 
 /** The {@link Capacity} of the worker's backend: its residency, its listing, and the adaptive window narrowing each model's slots. */
-public record GpuCapacity(ModelResidency residency, ModelCatalogue catalogue, AdaptiveWindow window, int maxLoadedModels)
-        implements Capacity {
+public record GpuCapacity(ModelResidency residency, ModelCatalogue catalogue, AdaptiveWindow window) implements Capacity {
+
+    /** The residency's bound: the configured one, or the server's when it holds fewer. */
+    @Override
+    public int maxLoadedModels() {
+        return residency.maxLoadedModels();
+    }
 
     @Override
     public int slots(String model) {

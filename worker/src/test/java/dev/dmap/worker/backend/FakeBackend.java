@@ -21,8 +21,8 @@ final class FakeBackend implements Backend {
     java.util.concurrent.CountDownLatch loadStarted;
     java.util.concurrent.CountDownLatch loadGate;
 
-    /** What the server says it holds at most (llama-server's router), when set. */
-    OptionalInt maxLoaded = OptionalInt.empty();
+    /** What the server says it holds at most (llama-server's router); 0 = it does not say. */
+    int maxLoaded;
 
     FakeBackend(Clock clock, String... models) {
         this.clock = clock;
@@ -39,10 +39,6 @@ final class FakeBackend implements Backend {
         return true;
     }
 
-    @Override
-    public OptionalInt maxLoadedModels() {
-        return maxLoaded;
-    }
 
     @Override
     public HttpReply infer(String path, byte[] body, Map<String, String> headers) {
@@ -56,7 +52,7 @@ final class FakeBackend implements Backend {
 
     @Override
     public synchronized ModelListing listModels() {
-        return new ModelListing(available, loaded, clock.instant());
+        return new ModelListing(available, loaded, maxLoaded, clock.instant());
     }
 
     @Override

@@ -55,7 +55,7 @@ class ModelResidencyTest {
 
     @Test
     void shouldKeepBelowWhatTheServerHoldsAtMostSoItNeverEvictsByItself() {
-        api.maxLoaded = java.util.OptionalInt.of(1); // llama-server's router with --models-max 1
+        api.maxLoaded = 1; // llama-server's router with --models-max 1
         ModelResidency residency = residency(3);
         residency.acquire("a").close();
         residency.acquire("b").close();

@@ -113,7 +113,7 @@ class LlamaServerBackendIT {
         assertThat(backend.listModels().loaded()).isEmpty();
         assertThat(backend.describe()).startsWith("llama-server (router mode, up to 2 models");
         assertThat(backend.controlsLoading()).isTrue();
-        assertThat(backend.maxLoadedModels()).hasValue(2);
+        assertThat(backend.listModels().maxLoaded()).isEqualTo(2);
 
         backend.load(LlamaServer.QWEN2TOK_128); // returns only once the router says "loaded"
 
