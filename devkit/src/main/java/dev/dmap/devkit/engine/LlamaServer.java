@@ -17,7 +17,7 @@ import java.util.Optional;
 
 /**
  * A real llama.cpp {@code llama-server} in its own process on loopback, from the cache that
- * {@code engines/llama-server/setup.sh} fills (default {@code ~/.cache/dmap/llama-server}, or
+ * {@code engines/llama-server/setup.sh} fills (default {@code ~/.cache/dmap/llama-server/current}, or
  * {@code $DMAP_ENGINE_CACHE}): single-model mode ({@code -m}) or router mode ({@code --models-dir}).
  * Starts and waits until {@code /health} answers 200; {@link #kill} and {@link #restart} are for
  * fault tests. Its log goes to a file beside the cache, never to the caller's output.
@@ -46,7 +46,7 @@ public final class LlamaServer implements AutoCloseable {
     public static Path cache() {
         String configured = System.getenv("DMAP_ENGINE_CACHE");
         return configured != null && !configured.isBlank() ? Path.of(configured)
-                : Path.of(System.getProperty("user.home"), ".cache", "dmap", "llama-server");
+                : Path.of(System.getProperty("user.home"), ".cache", "dmap", "llama-server", "current");
     }
 
     /** Whether setup.sh finished: the binary and the models are there. */
