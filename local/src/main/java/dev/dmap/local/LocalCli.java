@@ -17,8 +17,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dmap", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
         description = "Model-aware batch LLM inference over Kafka.",
-        subcommands = {RunCommand.class, BrokerCommand.class, SimCommand.class, BenchCommand.class, SubmitCommand.class,
-            CollectCommand.class, StatusCommand.class, CancelCommand.class, DlqCommand.class})
+        subcommands = {RunCommand.class, BrokerCommand.class, SimCommand.class, RealEngineCommand.class, BenchCommand.class,
+            SubmitCommand.class, CollectCommand.class, StatusCommand.class, CancelCommand.class, DlqCommand.class})
 public class LocalCli {
     public static void main(String[] args) {
         // Servers in the foreground show their log; `run` keeps the terminal for progress and the summary.

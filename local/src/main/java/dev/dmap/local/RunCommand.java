@@ -38,8 +38,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Process a JSONL batch locally: start a Kafka broker and a worker, submit the file,",
-                "and write OpenAI Batch output and error files. Uses LM Studio at --lmstudio-url,",
-                "or the built-in LM Studio emulator with --sim."})
+                "and write OpenAI Batch output and error files. Uses the server at --backend-url",
+                "(LM Studio, llama.cpp's llama-server or any OpenAI-compatible one), or the built-in",
+                "LM Studio emulator with --sim."})
 public class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE.jsonl", description = "OpenAI Batch input lines.")
     Path file;
@@ -53,11 +54,11 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--sim", description = "Use the built-in LM Studio emulator (synthetic completions, for trying dmap).")
     boolean sim;
 
-    @Option(names = "--lmstudio-url", defaultValue = "${env:DMAP_BACKEND_URL:-http://localhost:1234}",
-            description = "LM Studio's server (default: ${DEFAULT-VALUE}).")
-    URI lmstudioUrl;
+    @Option(names = {"--backend-url", "--lmstudio-url"}, defaultValue = "${env:DMAP_BACKEND_URL:-http://localhost:1234}",
+            description = "The inference server; its kind is detected (default: ${DEFAULT-VALUE}, LM Studio's).")
+    URI backendUrl;
 
-    @Option(names = "--api-key", defaultValue = "${env:LM_API_TOKEN}", description = "LM Studio API token, if it requires one (default: $LM_API_TOKEN).")
+    @Option(names = "--api-key", defaultValue = "${env:LM_API_TOKEN}", description = "The server's API token, if it requires one (default: $LM_API_TOKEN).")
     String apiKey;
 
     @Mixin
@@ -78,12 +79,12 @@ public class RunCommand implements Callable<Integer> {
             return ExitCodes.INVALID_INPUT;
         }
         if (!sim) {
-            BackendCheck.requireLmStudio(lmstudioUrl, apiKey);
+            BackendCheck.require(backendUrl, apiKey);
         }
         Instant started = Instant.now();
         try (LmStudioEmulator emulator = sim ? startEmulator(err) : null;
                 LocalBroker broker = LocalBroker.startTemporary()) {
-            URI backend = sim ? emulator.baseUrl() : lmstudioUrl;
+            URI backend = sim ? emulator.baseUrl() : backendUrl;
             err.printf("Kafka broker (local, single node) at %s%n", broker.bootstrapServers());
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             KafkaOptions kafka = KafkaOptions.of(broker.bootstrapServers(), Topics.DEFAULT_PREFIX);

@@ -60,15 +60,15 @@ class RunIT {
     }
 
     @Test
-    void shouldSayHowToStartLmStudioWhenItIsNotThere(@TempDir Path dir) {
+    void shouldSayHowToStartAServerWhenNoneIsThere(@TempDir Path dir) {
         StringWriter err = new StringWriter();
 
-        int exit = run(err, "run", EXAMPLES.resolve("batch.jsonl").toString(), "--lmstudio-url", "http://127.0.0.1:9",
+        int exit = run(err, "run", EXAMPLES.resolve("batch.jsonl").toString(), "--backend-url", "http://127.0.0.1:9",
                 "-o", dir.resolve("o.jsonl").toString());
 
         assertThat(exit).isEqualTo(ExitCodes.UNREACHABLE);
-        assertThat(err.toString()).contains("LM Studio is not reachable at http://127.0.0.1:9")
-                .contains("lms server start").contains("--sim");
+        assertThat(err.toString()).contains("No inference server answers at http://127.0.0.1:9")
+                .contains("lms server start").contains("./dmap real-engine").contains("--sim");
     }
 
     static int run(StringWriter err, String... args) {

@@ -21,7 +21,7 @@ public final class ContextBudget {
 
     /** Throws {@link PermanentFailure} with {@code context_length_exceeded} when an estimated prompt cannot fit. */
     public void check(Request request, int estimatedPromptTokens, LoadedModel model) {
-        check(request, estimatedPromptTokens, marginTokens, "needs about", model);
+        check(request, estimatedPromptTokens, marginTokens, "needs about " + estimatedPromptTokens + " tokens", model);
     }
 
     /**
@@ -29,15 +29,15 @@ public final class ContextBudget {
      * nothing is missed.
      */
     public void checkExact(Request request, int promptTokens, LoadedModel model) {
-        check(request, promptTokens, 0, "has (counted by the server)", model);
+        check(request, promptTokens, 0, "has " + promptTokens + " tokens (counted by the server)", model);
     }
 
-    private static void check(Request request, int promptTokens, int margin, String counted, LoadedModel model) {
+    private static void check(Request request, int promptTokens, int margin, String prompt, LoadedModel model) {
         long needed = (long) promptTokens + request.maxTokens() + margin;
         if (needed > model.contextLength()) {
-            throw new PermanentFailure(ErrorCode.CONTEXT_LENGTH_EXCEEDED, "prompt " + counted + " " + promptTokens
-                    + " tokens plus max_tokens " + request.maxTokens() + (margin > 0 ? " plus a margin of " + margin : "")
-                    + "; " + model.model() + " is loaded with a context of " + model.contextLength() + " tokens", null);
+            throw new PermanentFailure(ErrorCode.CONTEXT_LENGTH_EXCEEDED, "prompt " + prompt + " plus max_tokens "
+                    + request.maxTokens() + (margin > 0 ? " plus a margin of " + margin : "") + "; " + model.model()
+                    + " is loaded with a context of " + model.contextLength() + " tokens", null);
         }
     }
 }

@@ -33,6 +33,13 @@ class ContextBudgetTest {
         assertThatThrownBy(() -> new ContextBudget(10).check(request(200), 800, model)).isInstanceOf(PermanentFailure.class);
     }
 
+    @Test
+    void shouldNeedNoMarginForAPromptTheServerCounted() {
+        assertThatCode(() -> new ContextBudget(10).checkExact(request(200), 800, model)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> new ContextBudget(10).checkExact(request(201), 800, model))
+                .hasMessageContaining("has 800 tokens (counted by the server)").hasMessageNotContaining("margin");
+    }
+
     private static Request request(int maxTokens) {
         Decoded decoded = new RequestDecoder().decode("{\"custom_id\":\"c\",\"url\":\"/v1/chat/completions\",\"body\":"
                 + "{\"model\":\"m\",\"max_tokens\":" + maxTokens + ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}");
