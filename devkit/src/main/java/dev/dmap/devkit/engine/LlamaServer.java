@@ -29,6 +29,9 @@ public final class LlamaServer implements AutoCloseable {
     public static final String LLAMA3TOK_256 = "tiny-llama3tok-256";
     public static final List<String> MODELS = List.of(SPM_64, QWEN2TOK_128, LLAMA3TOK_256);
 
+    /** The environment variable that makes tests against it required ({@code true} in CI), not skipped. */
+    public static final String REQUIRED_BY = "DMAP_REQUIRE_REAL_ENGINE";
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final List<String> command;
@@ -52,6 +55,11 @@ public final class LlamaServer implements AutoCloseable {
     /** Whether setup.sh finished: the binary and the models are there. */
     public static boolean installed() {
         return Files.isExecutable(cache().resolve("bin/llama-server")) && Files.exists(cache().resolve("models/.done"));
+    }
+
+    /** What to run when it is missing, for a skip or failure message. */
+    public static String installHint() {
+        return "llama-server in " + cache() + " (bash engines/llama-server/setup.sh, about 6 min on 2 idle cores)";
     }
 
     /** One model, no load control ({@code -m}); its model id is its name ({@code --alias}). */

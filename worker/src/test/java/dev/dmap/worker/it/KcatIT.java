@@ -3,6 +3,7 @@ package dev.dmap.worker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.dmap.schemas.testing.ForeignClients;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package dev.dmap.worker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dmap.schemas.testing.ForeignClients;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.dmap.worker.it;
 
 import dev.dmap.devkit.engine.LlamaServer;
+import dev.dmap.schemas.testing.ForeignClients;
 
 /**
  * Tests against the real llama-server run where {@code engines/llama-server/setup.sh} installed it.
@@ -12,7 +13,6 @@ final class RealEngine {
     }
 
     static void require() {
-        ForeignClients.require(LlamaServer.installed(), "DMAP_REQUIRE_REAL_ENGINE",
-                "llama-server in " + LlamaServer.cache() + " (bash engines/llama-server/setup.sh, about 6 min on 2 idle cores)");
+        ForeignClients.require(LlamaServer.installed(), LlamaServer.REQUIRED_BY, LlamaServer.installHint());
     }
 }
