@@ -20,6 +20,9 @@ import tools.jackson.databind.JsonNode;
  *       strings.</li>
  *   <li>embeddings ({@code /v1/embeddings}): the sum of {@code tokens(input)} over every input;
  *       an input given as an array of token ids counts its length.</li>
+ *   <li>responses ({@code /v1/responses}): counted as a chat whose messages are the
+ *       {@code instructions} (if any) and the {@code input}, a string being one user message and an
+ *       array a list of messages whose {@code content} is a string or parts with {@code text}.</li>
  * </ul>
  *
  * The 4 and 3 are OpenAI's published overhead for chat formatting; real chat templates differ
@@ -39,7 +42,7 @@ public final class PromptTokens {
 
     /**
      * Counts the prompt tokens of {@code body} for the endpoint at {@code endpointPath}
-     * (any path ending in {@code /chat/completions}, {@code /completions} or {@code /embeddings},
+     * (any path ending in {@code /chat/completions}, {@code /completions}, {@code /embeddings} or {@code /responses},
      * so {@code /api/v0/...} works too).
      *
      * @throws IllegalArgumentException for any other path
@@ -54,6 +57,9 @@ public final class PromptTokens {
         if (endpointPath.endsWith("/embeddings")) {
             return texts(body.path("input"));
         }
+        if (endpointPath.endsWith("/responses")) {
+            return responses(body);
+        }
         throw new IllegalArgumentException("no prompt-token formula for " + endpointPath);
     }
 
@@ -65,6 +71,21 @@ public final class PromptTokens {
     private static int chat(JsonNode messages) {
         int total = REPLY_PRIMER;
         for (JsonNode message : messages) {
+            total += content(message.path("content")) + PER_MESSAGE_OVERHEAD;
+        }
+        return total;
+    }
+
+    private static int responses(JsonNode body) {
+        int total = REPLY_PRIMER;
+        if (body.path("instructions").isString()) {
+            total += countText(body.path("instructions").stringValue()) + PER_MESSAGE_OVERHEAD;
+        }
+        JsonNode input = body.path("input");
+        if (input.isString()) {
+            return total + countText(input.stringValue()) + PER_MESSAGE_OVERHEAD;
+        }
+        for (JsonNode message : input) {
             total += content(message.path("content")) + PER_MESSAGE_OVERHEAD;
         }
         return total;

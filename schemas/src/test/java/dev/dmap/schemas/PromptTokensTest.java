@@ -76,4 +76,13 @@ class PromptTokensTest {
         assertThatThrownBy(() -> PromptTokens.count(json("{}"), "/v1/models"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldCountAResponsesInputAsTheChatItStandsFor() {
+        JsonNode text = json("{\"instructions\":\"Hello, world!\",\"input\":\"Hello, world!\"}");
+        JsonNode messages = json("{\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"Hello, world!\"}]}]}");
+
+        assertThat(PromptTokens.count(text, "/v1/responses")).isEqualTo(2 * (HELLO_TOKENS + 4) + 3);
+        assertThat(PromptTokens.count(messages, "/v1/responses")).isEqualTo(HELLO_TOKENS + 4 + 3);
+    }
 }

@@ -55,7 +55,7 @@ final class ContentGenerator {
 
     /**
      * The completion for {@code body} on {@code modelKey}: a natural length of 16..96 tokens
-     * chosen by hash, capped by {@code max_tokens} (or {@code max_completion_tokens}) when
+     * chosen by hash, capped by {@code max_tokens} (or {@code max_output_tokens}, {@code max_completion_tokens}) when
      * positive, and by the room left in the context.
      */
     Completion complete(String modelKey, JsonNode body, int promptTokens, int contextLength) {
@@ -97,7 +97,8 @@ final class ContentGenerator {
     }
 
     private static int maxTokens(JsonNode body) {
-        JsonNode value = body.has("max_tokens") ? body.path("max_tokens") : body.path("max_completion_tokens");
+        JsonNode value = body.has("max_tokens") ? body.path("max_tokens")
+                : body.has("max_output_tokens") ? body.path("max_output_tokens") : body.path("max_completion_tokens");
         return value.isNumber() ? value.asInt() : -1;
     }
 

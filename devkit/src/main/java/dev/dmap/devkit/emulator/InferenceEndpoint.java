@@ -4,7 +4,9 @@ package dev.dmap.devkit.emulator;
 enum InferenceEndpoint {
     CHAT("/chat/completions", "messages"),
     COMPLETION("/completions", "prompt"),
-    EMBEDDING("/embeddings", "input");
+    EMBEDDING("/embeddings", "input"),
+    /** OpenAI's Responses API ({@code POST /v1/responses}), which LM Studio serves since 0.3.29. */
+    RESPONSE("/responses", "input");
 
     private final String pathSuffix;
     private final String inputField;

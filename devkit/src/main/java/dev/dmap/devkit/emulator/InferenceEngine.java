@@ -18,6 +18,8 @@ import tools.jackson.databind.JsonNode;
 final class InferenceEngine {
     static final double DECODE_SLOWDOWN_PER_STREAM = 0.08;
     static final double MIN_DECODE_FACTOR = 0.6;
+    /** LM Studio's idle TTL of a JIT-loaded model when the request sets none. */
+    static final Duration DEFAULT_TTL = Duration.ofMinutes(60);
 
     private final EmulatorConfig config;
     private final ModelResidency residency;
@@ -66,6 +68,7 @@ final class InferenceEngine {
         countCall(requested);
         applyFaults();
         ModelInstance instance = resolve(endpoint, requested, call);
+        applyTtl(instance, body);
         int promptTokens = PromptTokens.count(body, endpoint.path());
         int longest = endpoint.generatesText() ? promptTokens : longestInput(body.path("input"));
         if (longest >= instance.config().contextLength()) {
@@ -135,6 +138,20 @@ final class InferenceEngine {
         return loader.load(model, loader.defaultConfig(model), true, call).instance();
     }
 
+    /**
+     * A JIT-loaded instance unloads itself after {@code ttl} seconds idle (the request's, else LM
+     * Studio's default of 60 min), in emulated time; at time scale 0 nothing expires. Explicitly
+     * loaded instances have no TTL, as with {@code POST /api/v1/models/load}.
+     */
+    private void applyTtl(ModelInstance instance, JsonNode body) {
+        if (!instance.jitLoaded() || config.timeScale() == 0) {
+            return;
+        }
+        long seconds = body.path("ttl").canConvertToLong() && body.path("ttl").asLong() > 0
+                ? body.path("ttl").asLong() : DEFAULT_TTL.toSeconds();
+        instance.expireAfterIdle(time.scaled(Duration.ofSeconds(seconds)));
+    }
+
     private static void requireType(InferenceEndpoint endpoint, EmulatedModel model) {
         if (endpoint.generatesText() && model.isEmbedding()) {
             throw LmStudioErrors.badRequest("Model \"" + model.key() + "\" is an embedding model and cannot be used"
@@ -149,9 +166,14 @@ final class InferenceEngine {
         if (body.has("model") && !body.path("model").isString()) {
             throw LmStudioErrors.badRequest("'model' must be a string", "model");
         }
+        JsonNode format = body.path("response_format").path("type");
+        if (endpoint.generatesText() && !format.isMissingNode() && !format.asString("").equals("json_schema")
+                && !format.asString("").equals("text")) {
+            throw LmStudioErrors.unsupportedResponseFormat(); // e.g. OpenAI's json_object
+        }
         JsonNode input = body.path(endpoint.inputField());
         boolean ok = endpoint == InferenceEndpoint.CHAT ? input.isArray() && !input.isEmpty()
-                : input.isString() || input.isArray();
+                : input.isString() || input.isArray() && (endpoint != InferenceEndpoint.RESPONSE || !input.isEmpty());
         if (!ok) {
             throw LmStudioErrors.badRequest("'" + endpoint.inputField() + "' is required and must be "
                     + (endpoint == InferenceEndpoint.CHAT ? "a non-empty array" : "a string or an array"),

@@ -24,11 +24,13 @@ import org.slf4j.LoggerFactory;
  * <p>Emulator assumptions where LM Studio documents no status code (details in
  * {@link LmStudioErrors}): a load refused for memory ("insufficient system resources") and a
  * failing load answer <b>500</b> with {@code error.type = "model_load_failed"}; a call whose
- * model is unloaded under it answers <b>500</b> "Model unloaded."; a missing or wrong Bearer
- * token answers <b>401</b>; a malformed JSON body <b>400</b>; an unknown model in
+ * model is unloaded under it answers <b>500</b> "Model unloaded."; unknown fields in a load
+ * answer <b>400</b>; a malformed JSON body <b>400</b>; an unknown model in
  * {@code /api/v1/models/load} or {@code /api/v0/models/{id}} and an unknown instance in
  * {@code /api/v1/models/unload} answer <b>404</b>; "No models loaded" answers <b>400</b> (as in
  * LM Studio 0.4.8; 0.3.5 used 404).
+ *
+ * <p>What it answers and where each answer comes from: docs/emulator-contract.md.
  *
  * <p>Built on the JDK's {@code com.sun.net.httpserver}, one thread per call from a cached pool:
  * a call spends nearly all its life waiting (for a slot or for simulated time), and waiting

@@ -16,8 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       (explicit and JIT): <b>500</b>, type {@code model_load_failed};</li>
  *   <li>a call whose model was unloaded while it waited or generated: <b>500</b>, message
  *       {@code Model unloaded.};</li>
- *   <li>missing or wrong Bearer token with authentication on: <b>401</b>, OpenAI's
- *       {@code invalid_api_key} object;</li>
+ *   <li>unknown fields in {@code POST /api/v1/models/load}: <b>400</b>, type {@code invalid_request}
+ *       (LM Studio rejects them; its exact body is not documented);</li>
  *   <li>malformed JSON body: <b>400</b> (LM Studio answers with a cryptic server error);</li>
  *   <li>unknown model in {@code /api/v1/models/load} or {@code /api/v0/models/{id}}, unknown
  *       instance in {@code /api/v1/models/unload}: <b>404</b>, type {@code model_not_found};</li>
@@ -79,10 +79,41 @@ final class LmStudioErrors {
                 + "\" was unloaded while the request was being processed.", "server_error", null, null));
     }
 
-    static ApiException unauthorized() {
-        return new ApiException(401, object("Invalid or missing API token. Send 'Authorization: Bearer <token>'"
-                + " with a token created in LM Studio's server settings.", "invalid_request_error", null,
-                "invalid_api_key"));
+    /** 401 in LM Studio 0.4's shape (v1 vocabulary: {@code invalid_request}, no {@code param}): no token sent. */
+    static ApiException missingToken() {
+        return unauthorized("An LM Studio API token is required to make requests to this server, but none was provided"
+                + " using the Authorization header using the 'Bearer' scheme (i.e., 'Authorization: Bearer $LM_API_TOKEN')."
+                + " Learn more at: https://lmstudio.ai/docs/developer/core/authentication");
+    }
+
+    /** 401: a token was sent but it is not this server's. */
+    static ApiException malformedToken() {
+        return unauthorized("Malformed LM Studio API token provided: the token is not valid for this server.");
+    }
+
+    private static ApiException unauthorized(String message) {
+        ObjectNode error = Json.object();
+        error.put("type", "invalid_request");
+        error.put("code", "invalid_api_key");
+        error.put("message", message);
+        return wrap(401, error);
+    }
+
+    /** 400 with the string form: {@code response_format.type} other than {@code json_schema} or {@code text}. */
+    static ApiException unsupportedResponseFormat() {
+        return new ApiException(400, stringError("'response_format.type' must be 'json_schema' or 'text'"));
+    }
+
+    /**
+     * 400: {@code POST /api/v1/models/load} names fields LM Studio does not know (lmstudio-bug-tracker#2024).
+     * The exact body is not documented; this shape is an assumption.
+     */
+    static ApiException unrecognizedKeys(List<String> keys) {
+        ObjectNode error = Json.object();
+        error.put("type", "invalid_request");
+        error.put("message", "Unrecognized key(s) in object: " + keys.stream().map(k -> "'" + k + "'")
+                .collect(Collectors.joining(", ")));
+        return wrap(400, error);
     }
 
     static ApiException malformedJson(String detail) {

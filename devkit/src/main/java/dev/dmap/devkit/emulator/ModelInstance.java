@@ -1,5 +1,6 @@
 package dev.dmap.devkit.emulator;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -28,6 +29,9 @@ final class ModelInstance {
     private final Set<Cancellation> admitted = ConcurrentHashMap.newKeySet();
     private final AtomicInteger generating = new AtomicInteger();
     private volatile State state = State.LOADING;
+    /** Real time after which an idle JIT-loaded instance unloads itself (LM Studio's {@code ttl}); null = never. */
+    private volatile Duration idleTtl;
+    private volatile long lastActiveNanos = System.nanoTime();
 
     ModelInstance(String id, EmulatedModel model, InstanceConfig config, boolean jitLoaded) {
         this.id = id;
@@ -67,11 +71,25 @@ final class ModelInstance {
             return false;
         }
         admitted.add(call);
+        lastActiveNanos = System.nanoTime();
         return true;
     }
 
     void leave(Cancellation call) {
         admitted.remove(call);
+        lastActiveNanos = System.nanoTime();
+    }
+
+    /** Sets the idle time-to-live of a JIT-loaded instance (a later request's {@code ttl} replaces it). */
+    void expireAfterIdle(Duration realTtl) {
+        idleTtl = realTtl;
+    }
+
+    /** Whether its TTL has passed with no call admitted: LM Studio would have unloaded it by now. */
+    boolean idleExpired() {
+        Duration ttl = idleTtl;
+        return ttl != null && state == State.READY && admitted.isEmpty()
+                && System.nanoTime() - lastActiveNanos >= ttl.toNanos();
     }
 
     /**

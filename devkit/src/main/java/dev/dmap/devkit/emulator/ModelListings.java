@@ -29,6 +29,11 @@ final class ModelListings {
         entry.put("quantization", model.quantization());
         entry.put("state", instances.isEmpty() ? "not-loaded" : "loaded");
         entry.put("max_context_length", model.maxContextLength());
+        // LM Studio 0.3.16+: LLMs list their capabilities; which ones a real model has varies (assumption)
+        var capabilities = entry.putArray("capabilities");
+        if (!model.isEmbedding() && TOOL_TRAINED.contains(model.architecture())) {
+            capabilities.add("tool_use");
+        }
         if (!instances.isEmpty()) {
             entry.put("loaded_context_length", instances.get(0).config().contextLength());
         }

@@ -73,6 +73,16 @@ final class ModelLoader {
         return instance;
     }
 
+    /** Unloads every JIT-loaded instance whose idle TTL has passed (LM Studio's {@code ttl}, default 60 min). */
+    void unloadIdle() {
+        residency.ready().stream().filter(ModelInstance::idleExpired).forEach(instance -> {
+            if (residency.remove(instance.id()).isPresent()) {
+                shutDown(instance);
+                log.info("Unloaded {}: idle longer than its TTL", instance.id());
+            }
+        });
+    }
+
     /** Unloads a loaded instance by id; its calls in flight fail with "Model unloaded". */
     boolean unload(String instanceId) {
         return residency.remove(instanceId).map(instance -> {

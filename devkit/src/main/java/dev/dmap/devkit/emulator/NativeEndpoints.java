@@ -3,6 +3,7 @@ package dev.dmap.devkit.emulator;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiFunction;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -13,6 +14,10 @@ import tools.jackson.databind.node.ObjectNode;
  * calls. Loads are synchronous: the answer arrives when the (simulated) load has finished.
  */
 final class NativeEndpoints {
+    /** The fields LM Studio's load endpoint documents (docs: load.md). */
+    static final Set<String> LOAD_FIELDS = Set.of("model", "context_length", "eval_batch_size", "flash_attention",
+            "num_experts", "offload_kv_cache_to_gpu", "echo_load_config");
+
     private final EmulatorConfig config;
     private final ModelResidency residency;
     private final ModelLoader loader;
@@ -49,11 +54,16 @@ final class NativeEndpoints {
 
     /**
      * {@code POST /api/v1/models/load}. Always creates a new instance, even when the model is
-     * already loaded ({@code key:2}), as LM Studio does. The request fields are top-level; a
-     * {@code config} object (an older revision of the docs) is read as a fallback.
+     * already loaded ({@code key:2}), as LM Studio does. Only the documented fields are accepted;
+     * any other ({@code parallel}, {@code ttl}, a nested {@code config}) is refused, as LM Studio
+     * refuses unrecognised fields (lmstudio-bug-tracker#2024).
      */
     Reply load(HttpExchange exchange, Cancellation call) throws IOException {
         ObjectNode body = HttpIo.readObject(exchange);
+        List<String> unknown = body.propertyNames().stream().filter(key -> !LOAD_FIELDS.contains(key)).sorted().toList();
+        if (!unknown.isEmpty()) {
+            throw LmStudioErrors.unrecognizedKeys(unknown);
+        }
         EmulatedModel model = requireModel(body);
         InstanceConfig instanceConfig = requestedConfig(model, body);
         ModelLoader.Loaded loaded = loader.load(model, instanceConfig, false, call);
@@ -96,7 +106,7 @@ final class NativeEndpoints {
     }
 
     private InstanceConfig requestedConfig(EmulatedModel model, ObjectNode body) {
-        JsonNode source = body.has("context_length") || !body.path("config").isObject() ? body : body.path("config");
+        JsonNode source = body;
         InstanceConfig defaults = loader.defaultConfig(model);
         int context = defaults.contextLength();
         JsonNode requested = source.path("context_length");

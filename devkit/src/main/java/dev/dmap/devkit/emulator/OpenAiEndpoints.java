@@ -8,7 +8,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The OpenAI-compatible surface ({@code /v1/models}, {@code /v1/chat/completions},
- * {@code /v1/completions}, {@code /v1/embeddings}) and the same three inference calls under
+ * {@code /v1/completions}, {@code /v1/embeddings}, {@code /v1/responses}) and three inference calls under
  * {@code /api/v0}, which add LM Studio's {@code stats}, {@code model_info} and {@code runtime}.
  */
 final class OpenAiEndpoints {
@@ -49,6 +49,10 @@ final class OpenAiEndpoints {
         ObjectNode body = HttpIo.readObject(exchange);
         engine.traced(exchange.getRequestHeaders().getFirst("traceparent"));
         boolean stream = endpoint.generatesText() && body.path("stream").asBoolean(false);
+        if (stream && endpoint == InferenceEndpoint.RESPONSE) {
+            // LM Studio streams Responses events; the emulator does not (yet): say so rather than pretend
+            throw LmStudioErrors.badRequest("streaming /v1/responses is not emulated; send \"stream\": false", "stream");
+        }
         if (stream) {
             return streamed(exchange, endpoint, body, call);
         }
@@ -57,6 +61,7 @@ final class OpenAiEndpoints {
             case CHAT -> ResponseBodies.chatCompletion(served, ResponseBodies.newId("chatcmpl-"), nativeV0);
             case COMPLETION -> ResponseBodies.textCompletion(served, ResponseBodies.newId("cmpl-"), nativeV0);
             case EMBEDDING -> ResponseBodies.embeddings(served, body.path("input"), content);
+            case RESPONSE -> ResponseBodies.response(served, ResponseBodies.newId("resp_"));
         });
     }
 

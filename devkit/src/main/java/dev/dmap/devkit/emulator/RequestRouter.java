@@ -43,6 +43,7 @@ final class RequestRouter implements HttpHandler {
                 Map.entry("POST /v1/chat/completions", (ex, call) -> openAi.inference(ex, InferenceEndpoint.CHAT, false, call)),
                 Map.entry("POST /v1/completions", (ex, call) -> openAi.inference(ex, InferenceEndpoint.COMPLETION, false, call)),
                 Map.entry("POST /v1/embeddings", (ex, call) -> openAi.inference(ex, InferenceEndpoint.EMBEDDING, false, call)),
+                Map.entry("POST /v1/responses", (ex, call) -> openAi.inference(ex, InferenceEndpoint.RESPONSE, false, call)),
                 Map.entry("POST /api/v0/chat/completions", (ex, call) -> openAi.inference(ex, InferenceEndpoint.CHAT, true, call)),
                 Map.entry("POST /api/v0/completions", (ex, call) -> openAi.inference(ex, InferenceEndpoint.COMPLETION, true, call)),
                 Map.entry("POST /api/v0/embeddings", (ex, call) -> openAi.inference(ex, InferenceEndpoint.EMBEDDING, true, call)),
@@ -88,6 +89,7 @@ final class RequestRouter implements HttpHandler {
         if (!normalized.startsWith(ControlEndpoints.PREFIX)) {
             authorize(exchange);
         }
+        runtime.loader.unloadIdle(); // TTLs are checked when a client could notice: at its next call
         Route route = routes.get(method + " " + normalized);
         if (route != null) {
             return route.handle(exchange, call);
@@ -104,8 +106,11 @@ final class RequestRouter implements HttpHandler {
         }
         String header = exchange.getRequestHeaders().getFirst("Authorization");
         byte[] expected = ("Bearer " + apiKey).getBytes(StandardCharsets.UTF_8);
-        if (header == null || !MessageDigest.isEqual(expected, header.trim().getBytes(StandardCharsets.UTF_8))) {
-            throw LmStudioErrors.unauthorized();
+        if (header == null || header.isBlank()) {
+            throw LmStudioErrors.missingToken();
+        }
+        if (!MessageDigest.isEqual(expected, header.trim().getBytes(StandardCharsets.UTF_8))) {
+            throw LmStudioErrors.malformedToken();
         }
     }
 

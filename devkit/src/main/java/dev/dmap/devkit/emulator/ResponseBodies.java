@@ -13,10 +13,11 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code text_completion}, embedding lists and stream chunks). {@code model} is the instance id
  * that served the call, which is what LM Studio reports ({@code gemma-3-1b-it-qat:2}). The
  * {@code /api/v0} variants add LM Studio's {@code stats}, {@code model_info} and {@code runtime}.
- * {@code system_fingerprint} labels every body as the emulator's.
+ * {@code system_fingerprint} is the model id, as LM Studio writes it, and {@code /v1} chat bodies
+ * carry LM Studio's empty {@code stats}; the text itself ({@link ContentGenerator#PREFIX}) labels
+ * every completion as the emulator's.
  */
 final class ResponseBodies {
-    static final String SYSTEM_FINGERPRINT = "lmstudio-emulator";
     private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final Random IDS = new SecureRandom();
 
@@ -32,6 +33,9 @@ final class ResponseBodies {
         ObjectNode message = choice.putObject("message");
         message.put("role", "assistant");
         message.put("content", served.completion().text());
+        if (!nativeV0) {
+            body.putObject("stats"); // LM Studio's OpenAI-compatible chat answer carries "stats": {} (#601)
+        }
         return finish(body, served, nativeV0);
     }
 
@@ -43,6 +47,40 @@ final class ResponseBodies {
         choice.putNull("logprobs");
         choice.put("finish_reason", served.completion().finishReason());
         return finish(body, served, nativeV0);
+    }
+
+    /**
+     * OpenAI's {@code response} object, as LM Studio answers {@code POST /v1/responses}: one assistant
+     * message with one {@code output_text}, usage as {@code input_tokens}/{@code output_tokens}, and
+     * {@code status: incomplete} with {@code incomplete_details.reason: max_output_tokens} when cut.
+     */
+    static ObjectNode response(InferenceEngine.Served served, String id) {
+        ObjectNode body = Json.object();
+        body.put("id", id);
+        body.put("object", "response");
+        body.put("created_at", System.currentTimeMillis() / 1000);
+        boolean cut = served.completion().capped();
+        body.put("status", cut ? "incomplete" : "completed");
+        if (cut) {
+            body.putObject("incomplete_details").put("reason", "max_output_tokens");
+        } else {
+            body.putNull("incomplete_details");
+        }
+        body.put("model", served.instance().id());
+        ObjectNode message = body.putArray("output").addObject();
+        message.put("type", "message");
+        message.put("id", newId("msg_"));
+        message.put("status", cut ? "incomplete" : "completed");
+        message.put("role", "assistant");
+        ObjectNode text = message.putArray("content").addObject();
+        text.put("type", "output_text");
+        text.put("text", served.completion().text());
+        text.putArray("annotations");
+        ObjectNode usage = body.putObject("usage");
+        usage.put("input_tokens", served.promptTokens());
+        usage.put("output_tokens", served.completion().tokens());
+        usage.put("total_tokens", served.promptTokens() + served.completion().tokens());
+        return body;
     }
 
     /** OpenAI's embedding list: one deterministic unit vector per input, in input order. */
@@ -120,7 +158,7 @@ final class ResponseBodies {
         body.put("object", object);
         body.put("created", System.currentTimeMillis() / 1000);
         body.put("model", model);
-        body.put("system_fingerprint", SYSTEM_FINGERPRINT);
+        body.put("system_fingerprint", model);
         return body;
     }
 

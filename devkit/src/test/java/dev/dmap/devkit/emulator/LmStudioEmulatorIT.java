@@ -61,7 +61,8 @@ class LmStudioEmulatorIT {
         assertThat(body.path("object").asString()).isEqualTo("chat.completion");
         assertThat(body.path("created").asLong()).isPositive();
         assertThat(body.path("model").asString()).isEqualTo(QWEN);
-        assertThat(body.path("system_fingerprint").asString()).isEqualTo("lmstudio-emulator");
+        assertThat(body.path("system_fingerprint").asString()).isEqualTo(QWEN); // LM Studio's: the model id
+        assertThat(body.path("stats").isObject()).isTrue();
         assertThat(choice.path("index").asInt()).isZero();
         assertThat(choice.path("logprobs").isNull()).isTrue();
         assertThat(choice.path("finish_reason").asString()).isEqualTo("stop");
