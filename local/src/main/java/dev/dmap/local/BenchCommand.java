@@ -4,6 +4,7 @@ import dev.dmap.devkit.broker.BrokerSettings;
 import dev.dmap.devkit.broker.LocalBroker;
 import dev.dmap.devkit.emulator.TimeScaleOption;
 import dev.dmap.local.bench.OverheadBenchmark;
+import dev.dmap.local.bench.RealEngineBenchmark;
 import dev.dmap.local.bench.SchedulingBenchmark;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -23,11 +24,13 @@ import picocli.CommandLine.Spec;
                 "and write the tables and charts into docs/benchmarks.md."})
 public class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "SCENARIO", defaultValue = "a,b,c", split = ",",
-            description = "Scenarios to run: a, b, c (scheduling; default: all three), or overhead.")
+            description = "Scenarios to run: a, b, c (scheduling; default: all three), overhead, or real-engine"
+                    + " (llama-server; engines/llama-server/setup.sh first).")
     List<String> scenarios;
 
-    @Option(names = "--requests", defaultValue = "20000", description = "overhead: requests per path (default: ${DEFAULT-VALUE}).")
-    int requests;
+    @Option(names = "--requests", description = "overhead: requests per path (default: 20000); real-engine: requests of the"
+            + " throughput comparison, a tenth of them in the router one (default: 600).")
+    Integer requests;
 
     @Option(names = "--slots", defaultValue = "64", description = "overhead: the emulator's parallel slots (default: ${DEFAULT-VALUE}).")
     int slots;
@@ -68,9 +71,14 @@ public class BenchCommand implements Callable<Integer> {
                 Map.of("group.initial.rebalance.delay.ms", "1500"));
         try (LocalBroker broker = LocalBroker.start(settings)) {
             if (scenarios.contains("overhead")) {
-                new OverheadBenchmark(broker.bootstrapServers(), out, requests, slots).run(report, backlog, heapWatch, report);
+                new OverheadBenchmark(broker.bootstrapServers(), out, requests == null ? 20_000 : requests, slots)
+                        .run(report, backlog, heapWatch, report);
             }
-            List<String> scheduling = scenarios.stream().filter(name -> !name.equals("overhead")).toList();
+            if (scenarios.contains("real-engine")) {
+                new RealEngineBenchmark(broker.bootstrapServers(), out, requests == null ? 600 : requests).run(report);
+            }
+            List<String> scheduling = scenarios.stream().filter(name -> !name.equals("overhead") && !name.equals("real-engine"))
+                    .toList();
             if (!scheduling.isEmpty()) {
                 new SchedulingBenchmark(broker.bootstrapServers(), timeScale.value(), size, out, raw).run(scheduling, strategies, report);
             }

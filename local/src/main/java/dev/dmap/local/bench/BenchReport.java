@@ -1,8 +1,6 @@
 package dev.dmap.local.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -14,13 +12,12 @@ import java.util.stream.Collectors;
  * benchmarks' sections stay as they are.
  */
 final class BenchReport {
-    static final String START = "<!-- scheduling-benchmark:start -->";
-    static final String END = "<!-- scheduling-benchmark:end -->";
+    private static final ReportSection SECTION = new ReportSection("scheduling-benchmark");
 
     private final StringBuilder text = new StringBuilder();
 
     void header(double timeScale, String command, String machine) {
-        text.append(START).append("\n## Model-aware scheduling against FIFO\n\n")
+        text.append("## Model-aware scheduling against FIFO\n\n")
                 .append("Reproduce: `").append(command).append("` (").append(machine).append(").\n\n")
                 .append("Both strategies run each scenario in the same run, one after the other, on one local ")
                 .append("Kafka broker, with one LM Studio emulator per worker (one GPU each, room for one model). ")
@@ -82,16 +79,7 @@ final class BenchReport {
 
     /** Replaces this benchmark's section of the file (or appends it), keeping everything else. */
     void writeInto(Path file) throws IOException {
-        text.append(END).append("\n");
-        String existing = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8)
-                : "# Benchmarks\n\nEvery figure here was measured on the machine named in its section; "
-                        + "the commands reproduce them. Timing goals live here, never in tests.\n\n";
-        int start = existing.indexOf(START);
-        int end = existing.indexOf(END);
-        String updated = start >= 0 && end > start
-                ? existing.substring(0, start) + text + existing.substring(end + END.length() + 1)
-                : existing + text;
-        Files.writeString(file, updated, StandardCharsets.UTF_8);
+        SECTION.write(file, text.toString());
     }
 
     static String fmt(double value) {

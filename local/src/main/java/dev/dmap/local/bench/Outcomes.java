@@ -100,6 +100,20 @@ final class Outcomes {
         return Duration.between(first, last);
     }
 
+    /** From the first request's start (its load wait included) to the last completion: a run's makespan. */
+    Duration makespan() {
+        Instant first = Instant.MAX;
+        Instant last = Instant.MIN;
+        for (JsonNode result : results.values()) {
+            Instant completed = Instant.parse(result.path("completed_at").asString());
+            JsonNode timing = result.path("timing");
+            Instant start = completed.minusMillis(timing.path("backend_ms").asLong() + timing.path("load_ms").asLong());
+            first = start.isBefore(first) ? start : first;
+            last = completed.isAfter(last) ? completed : last;
+        }
+        return Duration.between(first, last);
+    }
+
     int deadLetters() {
         return deadLetters;
     }

@@ -1,8 +1,6 @@
 package dev.dmap.local.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -12,8 +10,7 @@ import org.knowm.xchart.XYChartBuilder;
 
 /** Writes the overhead benchmark into docs/benchmarks.md, between its own markers. */
 final class OverheadReport {
-    static final String START = "<!-- overhead-benchmark:start -->";
-    static final String END = "<!-- overhead-benchmark:end -->";
+    private static final ReportSection SECTION = new ReportSection("overhead-benchmark");
 
     private final int requests;
     private final int slots;
@@ -29,7 +26,7 @@ final class OverheadReport {
 
     void writeInto(Path file) throws IOException {
         OverheadBenchmark.Throughput baseline = rows.get(0);
-        StringBuilder text = new StringBuilder(START).append("\n## Worker overhead, exactly-once, and memory\n\n")
+        StringBuilder text = new StringBuilder("## Worker overhead, exactly-once, and memory\n\n")
                 .append(String.format(Locale.ROOT, "Reproduce: `./dmap bench overhead --requests %d --backlog %d` (%s).%n%n",
                         requests, heap.backlog(), machine()))
                 .append(String.format(Locale.ROOT, "%,d chat requests to one model on the LM Studio emulator with no simulated "
@@ -57,9 +54,8 @@ final class OverheadReport {
                         + "4 x the span from the first backend call to the last result; the model load before it does not count).%n%n"
                         + "![Heap after GC while facing the backlog](bench-heap.png)%n%n",
                 heap.maxHeap(), heap.backlog(), low, peak, heap.served(), 100 * heap.slotBusy()));
-        text.append(END).append("\n");
         writeChart(file.resolveSibling("bench-heap.png"));
-        replaceSection(file, text.toString());
+        SECTION.write(file, text.toString());
     }
 
     private void writeChart(Path png) throws IOException {
@@ -73,15 +69,6 @@ final class OverheadReport {
         BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
-    private static void replaceSection(Path file, String section) throws IOException {
-        String existing = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n\n";
-        int start = existing.indexOf(START);
-        int end = existing.indexOf(END);
-        String updated = start >= 0 && end > start
-                ? existing.substring(0, start) + section + existing.substring(end + END.length() + 1)
-                : existing + "\n" + section;
-        Files.writeString(file, updated, StandardCharsets.UTF_8);
-    }
 
     private static String machine() {
         return Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.vm.name") + " "

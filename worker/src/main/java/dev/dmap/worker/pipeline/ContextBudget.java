@@ -12,11 +12,27 @@ import dev.dmap.worker.backend.PermanentFailure;
  * people miss"), so an oversized request fails here, without a backend call.
  */
 public final class ContextBudget {
+    /**
+     * How far a local model's tokenizer may count above the cl100k estimate before the estimate is no
+     * proof that a prompt fits: past {@code estimate x 2 + max_tokens}, the server is asked to count.
+     */
+    static final int ESTIMATE_SLACK = 2;
+
     private final int marginTokens;
 
     /** @param marginTokens tokens kept free for template overhead the estimate may miss */
     public ContextBudget(int marginTokens) {
         this.marginTokens = marginTokens;
+    }
+
+    /**
+     * Whether the estimate leaves room for doubt: only then is an exact count (two more calls to
+     * llama-server) worth its cost. A prompt far below the limit fits whatever the tokenizer; one
+     * that is not, but passes anyway, still ends as {@code context_length_exceeded} from the server's
+     * own error.
+     */
+    public boolean mayOverflow(Request request, int estimatedPromptTokens, LoadedModel model) {
+        return (long) estimatedPromptTokens * ESTIMATE_SLACK + request.maxTokens() + marginTokens > model.contextLength();
     }
 
     /** Throws {@link PermanentFailure} with {@code context_length_exceeded} when an estimated prompt cannot fit. */

@@ -123,8 +123,9 @@ public final class RequestProcessor {
         Request request = work.request();
         try (Lease lease = residency.acquire(request.model())) {
             loadMillis.addAndGet(lease.waited().toMillis());
-            // exact where the server can count (llama-server), once its model is loaded; else the estimate
-            OptionalInt exact = backend.promptTokens(request);
+            // near the limit, exact where the server can count (llama-server), once its model is loaded
+            OptionalInt exact = budget.mayOverflow(request, estimate, lease.model())
+                    ? backend.promptTokens(request) : OptionalInt.empty();
             if (exact.isPresent()) {
                 budget.checkExact(request, exact.getAsInt(), lease.model());
             } else {

@@ -1,5 +1,6 @@
 package dev.dmap.worker.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,6 +32,12 @@ class ContextBudgetTest {
     @Test
     void shouldKeepTheMarginFree() {
         assertThatThrownBy(() -> new ContextBudget(10).check(request(200), 800, model)).isInstanceOf(PermanentFailure.class);
+    }
+
+    @Test
+    void shouldAskForAnExactCountOnlyWhereTheEstimateLeavesDoubt() {
+        assertThat(new ContextBudget(0).mayOverflow(request(100), 449, model)).isFalse(); // 2 x 449 + 100 < 1000
+        assertThat(new ContextBudget(0).mayOverflow(request(100), 451, model)).isTrue();
     }
 
     @Test
