@@ -13,31 +13,40 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The baseline: a plain HTTP load generator that sends chat completions straight to the
- * backend with a fixed number of concurrent callers, no Kafka, no worker.
+ * The baseline of the benchmarks: request bodies sent straight to the server in arrival order by
+ * {@code concurrency} callers, no Kafka, no worker, no retries; a failed call counts.
  */
 final class DirectLoad {
+    /** How a direct run went. */
+    record Run(Duration took, int failed) {
+    }
+
     private DirectLoad() {
     }
 
-    /** @return wall time for {@code total} requests */
-    static Duration run(URI backend, String model, int total, int concurrency) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** {@code total} copies of one small chat request to {@code model}. */
+    static Run repeat(URI server, String model, int total, int concurrency) throws Exception {
         String body = "{\"model\":\"" + model + "\",\"max_tokens\":8,\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"Benchmark request: summarise why batching matters.\"}]}";
-        HttpRequest request = HttpRequest.newBuilder(backend.resolve("/v1/chat/completions"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        AtomicInteger remaining = new AtomicInteger(total);
+        return send(server, "/v1/chat/completions", java.util.Collections.nCopies(total, body), concurrency);
+    }
+
+    static Run send(URI server, String path, List<String> bodies, int concurrency) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
         ExecutorService callers = Executors.newFixedThreadPool(concurrency);
         long started = System.nanoTime();
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < concurrency; i++) {
                 futures.add(callers.submit(() -> {
-                    while (remaining.getAndDecrement() > 0) {
-                        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                        if (response.statusCode() != 200) {
-                            throw new IllegalStateException("backend answered " + response.statusCode());
+                    for (int n = next.getAndIncrement(); n < bodies.size(); n = next.getAndIncrement()) {
+                        HttpRequest request = HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofMinutes(5))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(bodies.get(n))).build();
+                        if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+                            failed.incrementAndGet();
                         }
                     }
                     return null;
@@ -46,7 +55,7 @@ final class DirectLoad {
             for (Future<?> future : futures) {
                 future.get();
             }
-            return Duration.ofNanos(System.nanoTime() - started);
+            return new Run(Duration.ofNanos(System.nanoTime() - started), failed.get());
         } finally {
             callers.shutdownNow();
         }

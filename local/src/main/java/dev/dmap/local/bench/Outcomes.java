@@ -88,26 +88,22 @@ final class Outcomes {
 
     /** From the first backend call (a completion minus its backend time) to the last completion; model loads excluded. */
     Duration workSpan() {
-        Instant first = Instant.MAX;
-        Instant last = Instant.MIN;
-        for (JsonNode result : results.values()) {
-            Instant completed = Instant.parse(result.path("completed_at").asString());
-            JsonNode timing = result.path("timing");
-            Instant start = completed.minusMillis(timing.path("backend_ms").asLong());
-            first = start.isBefore(first) ? start : first;
-            last = completed.isAfter(last) ? completed : last;
-        }
-        return Duration.between(first, last);
+        return span(false);
     }
 
     /** From the first request's start (its load wait included) to the last completion: a run's makespan. */
     Duration makespan() {
+        return span(true);
+    }
+
+    private Duration span(boolean withLoads) {
         Instant first = Instant.MAX;
         Instant last = Instant.MIN;
         for (JsonNode result : results.values()) {
             Instant completed = Instant.parse(result.path("completed_at").asString());
             JsonNode timing = result.path("timing");
-            Instant start = completed.minusMillis(timing.path("backend_ms").asLong() + timing.path("load_ms").asLong());
+            long before = timing.path("backend_ms").asLong() + (withLoads ? timing.path("load_ms").asLong() : 0);
+            Instant start = completed.minusMillis(before);
             first = start.isBefore(first) ? start : first;
             last = completed.isAfter(last) ? completed : last;
         }

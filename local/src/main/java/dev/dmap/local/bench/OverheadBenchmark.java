@@ -47,8 +47,9 @@ public final class OverheadBenchmark {
         try (LmStudioEmulator gpu = LmStudioEmulator.start(EmulatorConfig.builder().port(0).timeScale(0)
                 .parallelSlots(slots).build())) {
             gpu.preload(MODEL); // loaded up front, as `lms load` would: the baseline measures inference only
-            DirectLoad.run(gpu.baseUrl(), MODEL, Math.min(2000, requests), slots); // warm-up
-            rows.add(throughput("HTTP straight to the emulator (baseline)", DirectLoad.run(gpu.baseUrl(), MODEL, requests, slots)));
+            DirectLoad.repeat(gpu.baseUrl(), MODEL, Math.min(2000, requests), slots); // warm-up
+            rows.add(throughput("HTTP straight to the emulator (baseline)",
+                    DirectLoad.repeat(gpu.baseUrl(), MODEL, requests, slots).took()));
             progress.printf("  baseline: %.0f requests/s%n", rows.get(0).perSecond());
             for (DeliverySettings.Mode mode : List.of(DeliverySettings.Mode.AT_LEAST_ONCE, DeliverySettings.Mode.EXACTLY_ONCE)) {
                 rows.add(throughput("Kafka + worker, " + mode.name().toLowerCase().replace('_', '-'), throughWorker(gpu, mode)));

@@ -81,11 +81,13 @@ public final class RealEngineBenchmark {
         }
         List<String> bodies = calls.stream().map(Call::body).toList();
         try (LlamaServer server = LlamaServer.single(model, LlamaServer.freePort(), "--parallel", "4")) {
-            RealEngineLoad.send(server.baseUrl(), CHAT, bodies, 4); // warm-up: the JVM and the server
+            // warm-up of both paths (the JVM's compiler, the server): measured runs start warm
+            DirectLoad.send(server.baseUrl(), CHAT, bodies, 4);
+            throughWorker(server.baseUrl(), BackendKind.AUTO, List.of(model), calls.subList(0, calls.size() / 4), "warm-up");
             // baseline, dmap, baseline again: a drift of the shared machine shows as a gap between the two baselines
             progress.printf("  (i) direct HTTP, %d requests, 4 callers...%n", requests);
             progress.flush();
-            RealEngineLoad.Run before = RealEngineLoad.send(server.baseUrl(), CHAT, bodies, 4);
+            DirectLoad.Run before = DirectLoad.send(server.baseUrl(), CHAT, bodies, 4);
             progress.printf("  (i) through Kafka and a worker...%n");
             progress.flush();
             Outcomes dmap = throughWorker(server.baseUrl(), BackendKind.AUTO, List.of(model), calls, "i");
@@ -94,7 +96,7 @@ public final class RealEngineBenchmark {
             Outcomes plain = throughWorker(server.baseUrl(), BackendKind.OPENAI, List.of(model), calls, "i-openai");
             progress.printf("  (i) direct HTTP again...%n");
             progress.flush();
-            RealEngineLoad.Run after = RealEngineLoad.send(server.baseUrl(), CHAT, bodies, 4);
+            DirectLoad.Run after = DirectLoad.send(server.baseUrl(), CHAT, bodies, 4);
             return List.of(new Row("throughput", "HTTP client, 4 callers (baseline, before)", requests, before.took(), 0,
                             before.failed()),
                     new Row("throughput", "Kafka + dmap worker (exactly-once, window = 4 slots)", requests, dmap.workSpan(), 0,
@@ -121,7 +123,7 @@ public final class RealEngineBenchmark {
             long before = spawns(server.log());
             progress.printf("  (ii) direct to the router, %d requests over 3 models, 2 callers...%n", bodies.size());
             progress.flush();
-            RealEngineLoad.Run run = RealEngineLoad.send(server.baseUrl(), CHAT, bodies, 2);
+            DirectLoad.Run run = DirectLoad.send(server.baseUrl(), CHAT, bodies, 2);
             direct = new Row("router", "HTTP client in arrival order, 2 callers (router swaps on demand)", bodies.size(),
                     run.took(), spawns(server.log()) - before, run.failed());
         }

@@ -72,7 +72,7 @@ public final class LlamaServerBackend implements Backend {
             throw new BackendUnavailable("llama-server at " + http.settings().baseUrl() + " answered /v1/models without data",
                     null, null);
         }
-        return server.router() ? routerListing(models) : singleListing(models);
+        return listing(models, server.router());
     }
 
     @Override
@@ -158,23 +158,13 @@ public final class LlamaServerBackend implements Backend {
         return known;
     }
 
-    private ModelListing singleListing(JsonNode models) {
-        JsonNode served = http.get("/props").json();
-        Set<String> available = new HashSet<>();
-        Map<String, LoadedModel> loaded = new HashMap<>();
-        for (JsonNode model : models) {
-            String id = model.path("id").asString("");
-            if (id.isEmpty()) {
-                continue;
-            }
-            available.add(id);
-            loaded.put(id, new LoadedModel(id, List.of(id), contextOf(served, model), served.path("total_slots").asInt(0),
-                    model.path("meta").path("size").asLong(0)));
-        }
-        return new ModelListing(available, loaded, 1, clock.instant());
-    }
-
-    private ModelListing routerListing(JsonNode models) {
+    /**
+     * Every listed model; which are loaded, and their properties: in single-model mode the one model,
+     * with the server's {@code /props}; in router mode those whose status is {@code loaded} (or
+     * {@code sleeping}), each with {@code /props?model=}, which is safe only because it is loaded.
+     */
+    private ModelListing listing(JsonNode models, boolean router) {
+        JsonNode single = router ? null : http.get("/props").json();
         Set<String> available = new HashSet<>();
         Map<String, LoadedModel> loaded = new HashMap<>();
         for (JsonNode model : models) {
@@ -184,14 +174,14 @@ public final class LlamaServerBackend implements Backend {
             }
             available.add(id);
             String status = model.path("status").path("value").asString("");
-            if (status.equals("loaded") || status.equals("sleeping")) {
-                // safe: the model is loaded, so asking its properties does not load it
-                JsonNode served = http.get("/props?model=" + URLEncoder.encode(id, StandardCharsets.UTF_8)).json();
-                loaded.put(id, new LoadedModel(id, List.of(id), contextOf(served, model),
-                        served.path("total_slots").asInt(0), model.path("meta").path("size").asLong(0)));
+            if (router && !status.equals("loaded") && !status.equals("sleeping")) {
+                continue;
             }
+            JsonNode served = router ? http.get("/props?model=" + URLEncoder.encode(id, StandardCharsets.UTF_8)).json() : single;
+            loaded.put(id, new LoadedModel(id, List.of(id), contextOf(served, model), served.path("total_slots").asInt(0),
+                    model.path("meta").path("size").asLong(0)));
         }
-        return new ModelListing(available, loaded, props().maxInstances(), clock.instant());
+        return new ModelListing(available, loaded, router ? props().maxInstances() : 1, clock.instant());
     }
 
     private static int contextOf(JsonNode props, JsonNode model) {
