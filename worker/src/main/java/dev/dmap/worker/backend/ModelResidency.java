@@ -4,13 +4,12 @@ import dev.dmap.worker.config.BackendSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,18 +36,16 @@ public final class ModelResidency {
     private final ModelCatalogue catalogue;
     private final BackendSettings settings;
     private final Clock clock;
-    private final Sleeper sleeper;
     private final ResidencyListener listener;
     private final Object lock = new Object();
-    private final Map<String, AtomicInteger> leases = new ConcurrentHashMap<>();
-    private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
+    private final Leases leases;
     private final LoadFailures failedLoads;
     private volatile Map<String, LoadedModel> loaded = Map.of();
     private volatile boolean stale = true;
-    private Instant lastUnloadAt = Instant.MIN;
-    private final java.util.concurrent.atomic.AtomicLong loads = new java.util.concurrent.atomic.AtomicLong();
+    private final UnloadCooldown cooldown;
+    private final AtomicLong loads = new AtomicLong();
     /** Loads per model: a request that saw its model's count change while it waited, waited for a load. */
-    private final Map<String, java.util.concurrent.atomic.AtomicLong> loadsByModel = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> loadsByModel = new ConcurrentHashMap<>();
 
     public ModelResidency(Backend client, ModelCatalogue catalogue, BackendSettings settings, Clock clock,
             Sleeper sleeper, ResidencyListener listener) {
@@ -56,9 +53,10 @@ public final class ModelResidency {
         this.catalogue = catalogue;
         this.settings = settings;
         this.clock = clock;
-        this.sleeper = sleeper;
+        this.cooldown = new UnloadCooldown(settings.unloadCooldown(), clock, sleeper);
         this.listener = listener;
         this.failedLoads = new LoadFailures(settings.loadFailureMemory(), clock);
+        this.leases = new Leases(lock, clock);
     }
 
     /**
@@ -162,27 +160,25 @@ public final class ModelResidency {
         if (loadedModel == null || stale) {
             return Optional.empty();
         }
-        leaseCount(model).incrementAndGet();
+        leases.take(model);
         // Re-check after taking the lease: an eviction removes the model from `loaded` before it
         // looks at the lease count, so one of the two sides always sees the other.
         if (loaded.get(model) != loadedModel) {
-            release(model);
+            leases.release(model);
             return Optional.empty();
         }
-        lastUsed.put(model, clock.instant());
-        return Optional.of(new Lease(loadedModel, Duration.between(start, clock.instant()), () -> release(model)));
+        return Optional.of(new Lease(loadedModel, Duration.between(start, clock.instant()), () -> leases.release(model)));
     }
 
     private Lease lease(LoadedModel loadedModel, Instant start) {
         String model = loadedModel.model();
-        leaseCount(model).incrementAndGet();
-        lastUsed.put(model, clock.instant());
-        return new Lease(loadedModel, Duration.between(start, clock.instant()), () -> release(model));
+        leases.take(model);
+        return new Lease(loadedModel, Duration.between(start, clock.instant()), () -> leases.release(model));
     }
 
     private LoadedModel loadLocked(String model, Instant deadline) {
         String replaced = makeRoomLocked(model, deadline);
-        awaitCooldownLocked();
+        cooldown.await();
         Instant started = clock.instant();
         log.info("Loading model {}{}", model, replaced == null ? "" : " (replacing " + replaced + ")");
         try {
@@ -217,7 +213,7 @@ public final class ModelResidency {
             if (!loaded.containsKey(model) && makeRoomLocked(model, deadline) != null) {
                 log.info("Loading {} failed ({}); made room by unloading what the backend held, trying again", model,
                         failure.getMessage());
-                awaitCooldownLocked();
+                cooldown.await();
                 client.load(model);
                 return;
             }
@@ -233,7 +229,7 @@ public final class ModelResidency {
     private String makeRoomLocked(String model, Instant deadline) {
         String replaced = null;
         while (loaded.size() >= maxLoadedModels()) {
-            Optional<String> victim = leastRecentlyUsedIdle();
+            Optional<String> victim = leases.leastRecentlyUsedIdle(loaded.keySet());
             if (victim.isPresent()) {
                 unloadLocked(victim.get());
                 replaced = victim.get();
@@ -244,15 +240,9 @@ public final class ModelResidency {
                 throw new RetryableFailure(RetryableFailure.Reason.LOAD_FAILED, "no room to load " + model
                         + ": every loaded model is serving requests", null, null);
             }
-            waitForRelease(remaining);
+            leases.awaitRelease(remaining);
         }
         return replaced;
-    }
-
-    private Optional<String> leastRecentlyUsedIdle() {
-        return loaded.keySet().stream()
-                .filter(m -> leaseCount(m).get() == 0)
-                .min(Comparator.comparing(m -> lastUsed.getOrDefault(m, Instant.MIN)));
     }
 
     private void unloadLocked(String model) {
@@ -260,7 +250,7 @@ public final class ModelResidency {
         Map<String, LoadedModel> without = new HashMap<>(loaded);
         without.remove(model);
         loaded = Map.copyOf(without);
-        if (leaseCount(model).get() > 0) {
+        if (leases.inUse(model)) {
             loaded = withModel(victim);
             return;
         }
@@ -275,7 +265,7 @@ public final class ModelResidency {
                 stale = true;
             }
         }
-        lastUnloadAt = clock.instant();
+        cooldown.unloaded();
         listener.unloaded(model);
     }
 
@@ -283,19 +273,6 @@ public final class ModelResidency {
         Map<String, LoadedModel> with = new HashMap<>(loaded);
         with.put(model.model(), model);
         return Map.copyOf(with);
-    }
-
-    private void awaitCooldownLocked() {
-        Instant readyAt = lastUnloadAt.equals(Instant.MIN) ? Instant.MIN : lastUnloadAt.plus(settings.unloadCooldown());
-        Duration wait = Duration.between(clock.instant(), readyAt);
-        if (!wait.isNegative() && !wait.isZero()) {
-            try {
-                sleeper.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RetryableFailure(RetryableFailure.Reason.LOAD_FAILED, "interrupted during unload cooldown", null, e);
-            }
-        }
     }
 
     private void refreshLocked() {
@@ -307,28 +284,7 @@ public final class ModelResidency {
         stale = false;
     }
 
-    private void waitForRelease(long millis) {
-        try {
-            lock.wait(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RetryableFailure(RetryableFailure.Reason.LOAD_FAILED, "interrupted while waiting for room", null, e);
-        }
-    }
-
-    private void release(String model) {
-        if (leaseCount(model).decrementAndGet() == 0) {
-            synchronized (lock) {
-                lock.notifyAll();
-            }
-        }
-    }
-
-    private java.util.concurrent.atomic.AtomicLong loadsOf(String model) {
-        return loadsByModel.computeIfAbsent(model, m -> new java.util.concurrent.atomic.AtomicLong());
-    }
-
-    private AtomicInteger leaseCount(String model) {
-        return leases.computeIfAbsent(model, m -> new AtomicInteger());
+    private AtomicLong loadsOf(String model) {
+        return loadsByModel.computeIfAbsent(model, m -> new AtomicLong());
     }
 }
