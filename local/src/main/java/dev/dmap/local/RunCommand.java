@@ -113,11 +113,25 @@ public class RunCommand implements Callable<Integer> {
         config = config.withBackend(config.backend().withApiKey(apiKey)).withBatches(
                 dev.dmap.worker.config.BatchSettings.withoutTracker());
         if (sim) {
-            // the cooldown stands for the GPU driver releasing memory: emulated hardware, so emulated time
-            Duration cooldown = Duration.ofMillis((long) (config.backend().unloadCooldown().toMillis() * timeScale.value()));
-            config = config.withBackend(config.backend().withUnloadCooldown(cooldown));
+            // the emulated GPU runs on emulated time, and so do the durations the scheduler weighs against
+            // it: the cooldown (the GPU driver releasing memory), max-wait and min-hold, as in `dmap bench`
+            config = config.withBackend(config.backend().withUnloadCooldown(scaled(config.backend().unloadCooldown())));
+            config = config.withScheduling(config.scheduling().withMaxWait(scaled(config.scheduling().maxWait()),
+                    scaled(config.scheduling().minHold())));
         }
         return config;
+    }
+
+    /**
+     * An emulated duration in real time. At time scale 0 the emulated work takes no time at all, so a
+     * bound in emulated time would be no bound: the configured durations stay as they are.
+     */
+    private Duration scaled(Duration emulated) {
+        if (timeScale.value() == 0) {
+            return emulated;
+        }
+        Duration real = Duration.ofNanos((long) (emulated.toNanos() * timeScale.value()));
+        return emulated.isZero() || real.toMillis() >= 1 ? real : Duration.ofMillis(1);
     }
 
     private void printRunFacts(PrintWriter err, SimpleMeterRegistry registry, Instant started) {
