@@ -69,10 +69,10 @@ final class RealEngineReport {
     }
 
     private void writeChart(Path png) throws IOException {
-        CategoryChart chart = new CategoryChartBuilder().width(640).height(320)
+        CategoryChart chart = new CategoryChartBuilder().width(720).height(340)
                 .title("llama-server: makespan, direct client against dmap").yAxisTitle("seconds").build();
         chart.getStyler().setYAxisMin(0.0);
-        List<String> comparisons = List.of("(i) throughput, 1 model", "(ii) router, 3 models, room for 1");
+        List<String> comparisons = List.of("(i) one model", "(ii) router: 3 models, room for 1");
         double baseline = (seconds(rows.get(0)) + seconds(rows.get(2))) / 2;
         chart.addSeries("direct HTTP client", comparisons, List.of(baseline, seconds(rows.get(4))));
         chart.addSeries("Kafka + dmap worker", comparisons, List.of(seconds(rows.get(1)), seconds(rows.get(5))));
