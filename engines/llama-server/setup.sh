@@ -26,7 +26,7 @@ missing=()
 for tool in cmake ninja g++ git npm; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
 /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || missing+=(python3-numpy)
 if [ ${#missing[@]} -gt 0 ]; then
-  pkgs=("${missing[@]/ninja/ninja-build}"); pkgs=("${pkgs[@]/g++/g++}")
+  pkgs=("${missing[@]/ninja/ninja-build}")
   log "installing ${pkgs[*]}"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null

@@ -130,8 +130,10 @@ class EmulatorContractIT {
             http.get("/api/v1/models"); // a client's next call sees the TTL applied
             return !emulator.stats().loadedInstanceIds().contains(QWEN);
         });
-        Thread.sleep(50); // 50 emulated s more: the explicit load has no TTL and stays
-        http.get("/api/v1/models");
-        assertThat(emulator.stats().loadedInstanceIds()).containsExactly(llama);
+        // 100 emulated s more, checked at every call: the explicit load has no TTL and stays
+        await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            http.get("/api/v1/models");
+            return emulator.stats().loadedInstanceIds().equals(java.util.List.of(llama));
+        });
     }
 }

@@ -38,7 +38,10 @@ public interface Backend {
 
     /**
      * The request's exact prompt tokens as the server will count them, or empty when the server
-     * cannot say (then the worker estimates). Called only while the request's model is loaded.
+     * cannot say (then the worker estimates), as most cannot. Called only while the request's model
+     * is loaded.
      */
-    OptionalInt promptTokens(Request request);
+    default OptionalInt promptTokens(Request request) {
+        return OptionalInt.empty();
+    }
 }

@@ -46,16 +46,7 @@ public final class BackendHttp {
 
     /** A GET that answers whatever status the server gives: for probing what a server is. */
     HttpReply probe(String path) {
-        try {
-            HttpRequest request = request(path, metadataTimeout()).GET().build();
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            return new HttpReply(response.statusCode(), response.body(), Optional.empty());
-        } catch (IOException e) {
-            throw classifier.classify(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CallInterrupted("interrupted while probing " + path, e);
-        }
+        return exchange(request(path, metadataTimeout()).GET().build());
     }
 
     /** A POST of a JSON body for metadata or control (tokenize, load, unload). */
@@ -80,21 +71,25 @@ public final class BackendHttp {
     }
 
     private HttpReply send(HttpRequest request) {
-        HttpResponse<byte[]> response;
+        HttpReply reply = exchange(request);
+        Optional<BackendFailure> failure = classifier.classify(reply);
+        if (failure.isPresent()) {
+            throw failure.get();
+        }
+        return reply;
+    }
+
+    /** One request and its answer, whatever the status; an I/O failure is classified, an interrupt kept. */
+    private HttpReply exchange(HttpRequest request) {
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return new HttpReply(response.statusCode(), response.body(), retryAfter(response));
         } catch (IOException e) {
             throw classifier.classify(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CallInterrupted("interrupted while waiting for " + request.uri().getPath(), e);
         }
-        HttpReply reply = new HttpReply(response.statusCode(), response.body(), retryAfter(response));
-        Optional<BackendFailure> failure = classifier.classify(reply);
-        if (failure.isPresent()) {
-            throw failure.get();
-        }
-        return reply;
     }
 
     private HttpRequest.Builder request(String path, Duration timeout) {

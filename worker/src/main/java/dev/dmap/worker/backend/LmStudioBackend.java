@@ -1,11 +1,9 @@
 package dev.dmap.worker.backend;
 
 import dev.dmap.schemas.MessageCodec;
-import dev.dmap.schemas.Request;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -66,10 +64,5 @@ public final class LmStudioBackend implements Backend {
     @Override
     public HttpReply infer(String path, byte[] body, Map<String, String> headers) {
         return http.infer(path, body, headers);
-    }
-
-    @Override
-    public OptionalInt promptTokens(Request request) {
-        return OptionalInt.empty();
     }
 }

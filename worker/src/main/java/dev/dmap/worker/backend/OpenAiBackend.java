@@ -1,13 +1,11 @@
 package dev.dmap.worker.backend;
 
 import dev.dmap.schemas.ErrorCode;
-import dev.dmap.schemas.Request;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
@@ -77,10 +75,6 @@ public final class OpenAiBackend implements Backend {
         return http.infer(path, body, headers);
     }
 
-    @Override
-    public OptionalInt promptTokens(Request request) {
-        return OptionalInt.empty();
-    }
 
     private static int contextOf(JsonNode model) {
         for (JsonNode value : List.of(model.path("max_model_len"), model.path("meta").path("n_ctx"),

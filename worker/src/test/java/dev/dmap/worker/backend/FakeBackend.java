@@ -1,13 +1,11 @@
 package dev.dmap.worker.backend;
 
-import dev.dmap.schemas.Request;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Set;
 
 /** An in-memory backend that records what was asked of it; inference is not its business. */
@@ -45,10 +43,6 @@ final class FakeBackend implements Backend {
         throw new UnsupportedOperationException("FakeBackend serves no inference");
     }
 
-    @Override
-    public OptionalInt promptTokens(Request request) {
-        return OptionalInt.empty();
-    }
 
     @Override
     public synchronized ModelListing listModels() {

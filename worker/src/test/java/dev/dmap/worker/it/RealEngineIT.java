@@ -5,12 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dmap.devkit.engine.LlamaServer;
 import dev.dmap.schemas.SchemaValidator;
+import dev.dmap.worker.Worker;
 import dev.dmap.worker.config.WorkerConfig;
 import dev.dmap.worker.metrics.MetricNames;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,8 +53,7 @@ class RealEngineIT {
     void shouldServeChatAndCompletionsAndRefuseAnOverflowBeforeCallingWithTheServersOwnCount() throws Exception {
         LlamaServer server = start(LlamaServer.single(LlamaServer.SPM_64, LlamaServer.freePort(), "--parallel", "2"));
         String model = LlamaServer.SPM_64;
-        fixture.kafka.createRequestTopics(Set.of(model), 2);
-        fixture.startWorker(fixture.config("real-1", server.baseUrl(), java.util.Map.of()));
+        serve(server, Set.of(model), 2, "real-1");
         for (int i = 0; i < 20; i++) {
             fixture.kafka.publishRequest("chat-" + i, model, "Question number " + i + ": what is a partition?", 8);
         }
@@ -86,8 +87,7 @@ class RealEngineIT {
         LlamaServer server = start(LlamaServer.single(LlamaServer.LLAMA3TOK_256, LlamaServer.freePort(),
                 "--embeddings", "--pooling", "mean"));
         String model = LlamaServer.LLAMA3TOK_256;
-        fixture.kafka.createRequestTopics(Set.of(model), 1);
-        fixture.startWorker(fixture.config("real-emb", server.baseUrl(), java.util.Map.of()));
+        serve(server, Set.of(model), 1, "real-emb");
         for (int i = 0; i < 5; i++) {
             fixture.kafka.publish(model, "emb-" + i, TestKafka.utf8("{\"custom_id\":\"emb-" + i
                     + "\",\"url\":\"/v1/embeddings\",\"body\":{\"model\":\"" + model + "\",\"input\":[\"text " + i
@@ -113,7 +113,7 @@ class RealEngineIT {
                 fixture.kafka.publishRequest(model + "-" + i, model, "Request " + i, 8);
             }
         }
-        WorkerConfig config = fixture.config("real-router", router.baseUrl(), java.util.Map.of());
+        WorkerConfig config = fixture.config("real-router", router.baseUrl(), Map.of());
         fixture.startWorker(config.withBackend(config.backend().withMaxLoadedModels(3))); // the router says 1
 
         await().atMost(PATIENCE).until(() -> fixture.kafka.results().size() + fixture.kafka.deadLetters().size() >= 30);
@@ -131,8 +131,7 @@ class RealEngineIT {
     void shouldFillTheSlotsTheServerReportsAndNoMore() throws Exception {
         LlamaServer server = start(LlamaServer.single(LlamaServer.SPM_64, LlamaServer.freePort(), "--parallel", "3"));
         String model = LlamaServer.SPM_64;
-        fixture.kafka.createRequestTopics(Set.of(model), 1);
-        fixture.startWorker(fixture.config("real-slots", server.baseUrl(), java.util.Map.of()));
+        serve(server, Set.of(model), 1, "real-slots");
         AtomicInteger most = new AtomicInteger();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         sampler.scheduleAtFixedRate(() -> {
@@ -158,8 +157,7 @@ class RealEngineIT {
     void shouldPauseWhileTheServerIsDownAndLoseNothing() throws Exception {
         LlamaServer server = start(LlamaServer.single(LlamaServer.SPM_64, LlamaServer.freePort(), "--parallel", "2"));
         String model = LlamaServer.SPM_64;
-        fixture.kafka.createRequestTopics(Set.of(model), 2);
-        fixture.startWorker(fixture.config("real-crash", server.baseUrl(), java.util.Map.of()));
+        Worker worker = serve(server, Set.of(model), 2, "real-crash");
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             String id = "crash-" + i;
@@ -169,11 +167,14 @@ class RealEngineIT {
         await().atMost(PATIENCE).until(() -> fixture.kafka.results().size() >= 40);
 
         server.kill(); // mid-batch: calls in flight break
-        Thread.sleep(5_000);
+        // the fault itself: the server stays away 5 s, and the worker does not give up meanwhile
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(15)).until(() -> worker.failure() == null);
         server.restart();
 
         await().atMost(PATIENCE).until(() -> fixture.kafka.results().size() + fixture.kafka.deadLetters().size() >= 200);
-        Thread.sleep(1_000); // a duplicate would arrive now
+        // a duplicate would arrive now: the count must hold still for a second
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
+                .until(() -> fixture.kafka.results().size() + fixture.kafka.deadLetters().size() == 200);
         Tally tally = Tally.of("llama-server SIGKILLed mid-batch, down 5 s", sent, fixture.kafka.results(),
                 fixture.kafka.deadLetters());
         log.info("{}", tally);
@@ -184,6 +185,12 @@ class RealEngineIT {
     private LlamaServer start(LlamaServer server) {
         servers.add(server);
         return server;
+    }
+
+    /** Request topics for {@code models} and one worker against {@code server}. */
+    private Worker serve(LlamaServer server, Set<String> models, int partitions, String workerId) throws Exception {
+        fixture.kafka.createRequestTopics(models, partitions);
+        return fixture.startWorker(fixture.config(workerId, server.baseUrl(), Map.of()));
     }
 
     private static String completion(String id, String model, String prompt) {
