@@ -62,8 +62,11 @@ public final class FailureClassifier {
     }
 
     private static boolean mentionsModelNotReady(String lower) {
+        // "failed to load model": an inference call whose JIT load the server refused, for
+        // example after a restart while it still held another model; an explicit load makes room
         return lower.contains("no models loaded") || lower.contains("model unloaded")
-                || lower.contains("model is loading") || lower.contains("loading model");
+                || lower.contains("model is loading") || lower.contains("loading model")
+                || lower.contains("failed to load model");
     }
 
     private static ErrorCode permanentCode(int status, String lower) {

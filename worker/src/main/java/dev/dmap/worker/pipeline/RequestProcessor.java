@@ -134,7 +134,9 @@ public final class RequestProcessor {
             attempts.incrementAndGet();
             return backend.infer(request.url(), MessageCodec.encode(request.body()), work.headers());
         } catch (RetryableFailure e) {
-            if (e.reason() == RetryableFailure.Reason.MODEL_NOT_READY) {
+            // a dropped connection is how a backend restart looks from here: read what it holds again
+            if (e.reason() == RetryableFailure.Reason.MODEL_NOT_READY
+                    || e.reason() == RetryableFailure.Reason.CONNECTION_DROPPED) {
                 residency.invalidate();
             }
             listener.retried(request.model(), e);

@@ -26,6 +26,7 @@ class FailureClassifierTest {
         400 | {"error":{"message":"No models loaded. Please load a model in the developer page or use the 'lms load' command.","type":"invalid_request_error","param":"model","code":null}} | retryable:MODEL_NOT_READY
         404 | {"error":"No models loaded. Please load a model."}                                            | retryable:MODEL_NOT_READY
         500 | {"error":"Model unloaded."}                                                                   | retryable:MODEL_NOT_READY
+        500 | {"error":{"message":"Failed to load model \"x\". Model loading was stopped due to insufficient system resources.","type":"model_load_failed","param":"model","code":null}} | retryable:MODEL_NOT_READY
         400 | {"error":{"message":"Invalid model identifier \\"x\\".","type":"invalid_request_error","param":"model","code":"model_not_found"}} | permanent:model_not_found
         404 | {"error":{"message":"The model `x` does not exist.","type":"NotFoundError","code":404}}       | permanent:model_not_found
         400 | {"error":"The number of tokens to keep from the initial prompt is greater than the context length (n_keep: 13055>= n_ctx: 4096)."} | permanent:context_length_exceeded

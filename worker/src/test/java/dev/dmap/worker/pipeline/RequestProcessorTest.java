@@ -100,6 +100,19 @@ class RequestProcessorTest {
     }
 
     @Test
+    void shouldReadWhatTheBackendHoldsAgainAfterADroppedConnectionAndLoadBeforeCallingAgain() {
+        RequestProcessor processor = processor();
+        backend.succeeds();
+        processor.process(chat(8)); // the model is known to be loaded
+        backend.restartsMidCall().succeedsIfLoaded();
+
+        assertThat(processor.process(chat(8))).isInstanceOf(Outcome.Succeeded.class);
+        // one call broken by the restart, one after an explicit load: no call sent to an unloaded model
+        assertThat(backend.calls).isEqualTo(3);
+        assertThat(backend.loads).isEqualTo(1);
+    }
+
+    @Test
     void shouldEndAPermanentRefusalAtOnceWithTheBackendsCode() {
         backend.fails(new PermanentFailure(ErrorCode.UPSTREAM_REJECTED, "400", null));
 

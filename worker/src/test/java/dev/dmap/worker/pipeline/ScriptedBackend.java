@@ -6,6 +6,7 @@ import dev.dmap.worker.backend.BackendUnavailable;
 import dev.dmap.worker.backend.HttpReply;
 import dev.dmap.worker.backend.LoadedModel;
 import dev.dmap.worker.backend.ModelListing;
+import dev.dmap.worker.backend.RetryableFailure;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -17,7 +18,10 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Supplier;
 
-/** A backend whose answers a test scripts: one model, always loaded; each inference call takes the next step. */
+/**
+ * A backend whose answers a test scripts: one model, loaded until a step restarts the server;
+ * each inference call takes the next step.
+ */
 final class ScriptedBackend implements Backend {
     static final String MODEL = "m";
     static final String OK = "{\"id\":\"chatcmpl-1\",\"choices\":[{\"message\":{\"content\":\"hi\"}}],"
@@ -28,7 +32,9 @@ final class ScriptedBackend implements Backend {
     int contextLength = 4096;
     OptionalInt exactPromptTokens = OptionalInt.empty();
     boolean down;
+    boolean loaded = true;
     int calls;
+    int loads;
 
     ScriptedBackend(Clock clock) {
         this.clock = clock;
@@ -37,6 +43,26 @@ final class ScriptedBackend implements Backend {
     /** The next call answers 200 with {@link #OK}. */
     ScriptedBackend succeeds() {
         steps.add(() -> new HttpReply(200, OK.getBytes(StandardCharsets.UTF_8), Optional.empty()));
+        return this;
+    }
+
+    /** The next call breaks its connection, and the server comes back at once with nothing loaded. */
+    ScriptedBackend restartsMidCall() {
+        steps.add(() -> {
+            loaded = false;
+            throw new RetryableFailure(RetryableFailure.Reason.CONNECTION_DROPPED, "connection reset", null, null);
+        });
+        return this;
+    }
+
+    /** The next call answers 200 if the model is loaded, else LM Studio's retryable "No models loaded". */
+    ScriptedBackend succeedsIfLoaded() {
+        steps.add(() -> {
+            if (!loaded) {
+                throw new RetryableFailure(RetryableFailure.Reason.MODEL_NOT_READY, "No models loaded", null, null);
+            }
+            return new HttpReply(200, OK.getBytes(StandardCharsets.UTF_8), Optional.empty());
+        });
         return this;
     }
 
@@ -58,18 +84,20 @@ final class ScriptedBackend implements Backend {
         if (down) {
             throw new BackendUnavailable("backend not reachable: scripted", null, null);
         }
-        return new ModelListing(Set.of(MODEL), Map.of(MODEL, new LoadedModel(MODEL, List.of(MODEL), contextLength, 4, 0)),
-                clock.instant());
+        Map<String, LoadedModel> held = loaded
+                ? Map.of(MODEL, new LoadedModel(MODEL, List.of(MODEL), contextLength, 4, 0)) : Map.of();
+        return new ModelListing(Set.of(MODEL), held, clock.instant());
     }
 
     @Override
     public boolean controlsLoading() {
-        return false;
+        return true;
     }
 
     @Override
     public void load(String model) {
-        throw new UnsupportedOperationException("always loaded");
+        loads++;
+        loaded = true;
     }
 
     @Override
