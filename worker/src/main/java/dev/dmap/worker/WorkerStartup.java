@@ -30,6 +30,7 @@ import dev.dmap.worker.pipeline.RequestProcessor;
 import dev.dmap.worker.pipeline.TokenEstimator;
 import dev.dmap.worker.scheduling.AdaptiveWindow;
 import dev.dmap.worker.scheduling.AffinityStrategy;
+import dev.dmap.worker.scheduling.ServiceTimes;
 import dev.dmap.worker.scheduling.DispatchStrategy;
 import dev.dmap.worker.scheduling.FifoStrategy;
 import io.github.resilience4j.retry.Retry;
@@ -129,8 +130,8 @@ final class WorkerStartup {
     static DispatchStrategy strategy(SchedulingSettings settings, java.time.Duration cooldown, Clock clock) {
         return switch (settings.strategy()) {
             case FIFO -> new FifoStrategy();
-            case AFFINITY -> new AffinityStrategy(clock, settings.maxWait(), settings.minHold(), settings.drainGrace(),
-                    AffinityStrategy.swapLead(settings.maxWait(), cooldown));
+            case AFFINITY -> new AffinityStrategy(clock, settings.minHold(), settings.drainGrace(),
+                    new ServiceTimes(AffinityStrategy.priorSwapCost(settings.maxWait(), cooldown)));
         };
     }
 

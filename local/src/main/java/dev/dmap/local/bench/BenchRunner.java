@@ -168,7 +168,7 @@ final class BenchRunner {
         // the drain grace covers Kafka's fetch latency, which is real time: it is not scaled
         SchedulingSettings scheduling = new SchedulingSettings(strategy, scenario.scaled(scenario.maxWait()),
                 scenario.scaled(scenario.minHold()), SchedulingSettings.DEFAULT_PREFETCH, scenario.loadCost(),
-                SchedulingSettings.DEFAULT_DRAIN_GRACE);
+                SchedulingSettings.DEFAULT_DRAIN_GRACE, scenario.scaled(SchedulingSettings.DEFAULT_BATCH_WINDOW));
         return new WorkerConfig(workerId, topics, kafka, backend, RetrySettings.defaults(), scheduling,
                 DeliverySettings.defaults(), BatchSettings.withoutTracker(), WorkerConfig.DEFAULT_MAX_REQUEST_BYTES);
     }

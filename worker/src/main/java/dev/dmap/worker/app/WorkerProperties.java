@@ -50,7 +50,7 @@ public record WorkerProperties(
     }
 
     public record Scheduling(SchedulingSettings.Strategy strategy, Duration maxWait, Duration minHold, Integer prefetch,
-            Long loadCost, Duration drainGrace) {
+            Long loadCost, Duration drainGrace, Duration batchWindow) {
     }
 
     /** The configuration, each missing value taking the default its settings record gives it. */
@@ -59,7 +59,7 @@ public record WorkerProperties(
         Backend b = backend == null
                 ? new Backend(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : backend;
         Retry r = retry == null ? new Retry(null, null, null, null, null) : retry;
-        Scheduling s = scheduling == null ? new Scheduling(null, null, null, null, null, null) : scheduling;
+        Scheduling s = scheduling == null ? new Scheduling(null, null, null, null, null, null, null) : scheduling;
         Delivery d = delivery == null ? new Delivery(null, null) : delivery;
         Batches t = batches == null ? new Batches(null, null, null) : batches;
         return new WorkerConfig(
@@ -72,7 +72,8 @@ public record WorkerProperties(
                         b.probeInitialBackoff(), b.probeMaxBackoff(), b.catalogueTtl(), b.loadFailureMemory(),
                         b.kind() == null ? null : BackendKind.parse(b.kind())),
                 RetrySettings.of(r.maxAttempts(), r.initialBackoff(), r.multiplier(), r.maxBackoff(), r.jitter()),
-                SchedulingSettings.of(s.strategy(), s.maxWait(), s.minHold(), s.prefetch(), s.loadCost(), s.drainGrace()),
+                SchedulingSettings.of(s.strategy(), s.maxWait(), s.minHold(), s.prefetch(), s.loadCost(), s.drainGrace(),
+                        s.batchWindow()),
                 new DeliverySettings(d.mode(), d.transactionInterval()),
                 BatchSettings.of(t.tracker(), t.stateDir(), t.retention()),
                 maxRequestBytes != null ? maxRequestBytes : WorkerConfig.DEFAULT_MAX_REQUEST_BYTES);

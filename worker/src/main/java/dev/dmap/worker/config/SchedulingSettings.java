@@ -7,8 +7,9 @@ import java.util.Objects;
  * Which of its fetched records a worker serves next.
  *
  * @param strategy    the dispatch strategy
- * @param maxWait     affinity: once another model's oldest request has waited this long, the
- *                    worker swaps to it (after {@code minHold}); the bound against starvation
+ * @param maxWait     the online bound: the deadline of a request submitted without a window or a
+ *                    deadline of its own (from kcat, say) is its submission plus this; the worker
+ *                    swaps to its model in time to meet it (after {@code minHold})
  * @param minHold     affinity: a model swapped in is served at least this long before a
  *                    starving model may take its place, so swaps cannot thrash
  * @param prefetch    affinity: records fetched per partition of a model not being served, enough
@@ -19,9 +20,11 @@ import java.util.Objects;
  *                    over an idle worker only when it has twice that many requests waiting.
  * @param drainGrace  affinity: a served model must stay drained this long before another model
  *                    takes its place, since the last records of a batch may still be arriving
+ * @param batchWindow the completion window of a batch submitted without one: its requests' deadline
+ *                    is the batch's submission plus this
  */
 public record SchedulingSettings(Strategy strategy, Duration maxWait, Duration minHold, int prefetch,
-        long loadCost, Duration drainGrace) {
+        long loadCost, Duration drainGrace, Duration batchWindow) {
 
     /** Dispatch strategies. */
     public enum Strategy {
@@ -30,7 +33,7 @@ public record SchedulingSettings(Strategy strategy, Duration maxWait, Duration m
          * model differs: the naive baseline every benchmark compares against.
          */
         FIFO,
-        /** Serve the loaded model; swap when it is drained or another model has waited past max-wait. */
+        /** Serve the loaded model; swap when it is drained or another model's deadline would be missed. */
         AFFINITY
     }
 
@@ -40,6 +43,7 @@ public record SchedulingSettings(Strategy strategy, Duration maxWait, Duration m
     public static final int DEFAULT_PREFETCH = 2;
     public static final long DEFAULT_LOAD_COST = 100;
     public static final Duration DEFAULT_DRAIN_GRACE = Duration.ofMillis(250);
+    public static final Duration DEFAULT_BATCH_WINDOW = Duration.ofHours(24);
 
     public SchedulingSettings {
         Objects.requireNonNull(strategy, "strategy");
@@ -49,6 +53,7 @@ public record SchedulingSettings(Strategy strategy, Duration maxWait, Duration m
             throw new IllegalArgumentException("prefetch must be at least 1");
         }
         Durations.requireNonNegative(drainGrace, "drainGrace");
+        Durations.requirePositive(batchWindow, "batchWindow");
         if (loadCost < 1) {
             throw new IllegalArgumentException("loadCost must be at least 1 request");
         }
@@ -56,17 +61,23 @@ public record SchedulingSettings(Strategy strategy, Duration maxWait, Duration m
 
     /** Settings from values that may be missing (null, as Spring binds an absent key): each missing value takes its default. */
     public static SchedulingSettings of(Strategy strategy, Duration maxWait, Duration minHold, Integer prefetch, Long loadCost,
-            Duration drainGrace) {
+            Duration drainGrace, Duration batchWindow) {
         return new SchedulingSettings(or(strategy, DEFAULT_STRATEGY), or(maxWait, DEFAULT_MAX_WAIT), or(minHold, DEFAULT_MIN_HOLD),
-                or(prefetch, DEFAULT_PREFETCH), or(loadCost, DEFAULT_LOAD_COST), or(drainGrace, DEFAULT_DRAIN_GRACE));
+                or(prefetch, DEFAULT_PREFETCH), or(loadCost, DEFAULT_LOAD_COST), or(drainGrace, DEFAULT_DRAIN_GRACE),
+                or(batchWindow, DEFAULT_BATCH_WINDOW));
     }
 
     public static SchedulingSettings defaults() {
-        return of(null, null, null, null, null, null);
+        return of(null, null, null, null, null, null, null);
     }
 
     public static SchedulingSettings of(Strategy strategy) {
-        return of(strategy, null, null, null, null, null);
+        return of(strategy, null, null, null, null, null, null);
+    }
+
+    /** The deadline each request gets from these settings. */
+    public dev.dmap.worker.scheduling.Deadlines deadlines() {
+        return new dev.dmap.worker.scheduling.Deadlines(maxWait, batchWindow);
     }
     private static <T> T or(T value, T fallback) {
         return value != null ? value : fallback;
@@ -74,18 +85,22 @@ public record SchedulingSettings(Strategy strategy, Duration maxWait, Duration m
 
 
     public SchedulingSettings withStrategy(Strategy newStrategy) {
-        return new SchedulingSettings(newStrategy, maxWait, minHold, prefetch, loadCost, drainGrace);
+        return new SchedulingSettings(newStrategy, maxWait, minHold, prefetch, loadCost, drainGrace, batchWindow);
     }
 
     public SchedulingSettings withMaxWait(Duration newMaxWait, Duration newMinHold) {
-        return new SchedulingSettings(strategy, newMaxWait, newMinHold, prefetch, loadCost, drainGrace);
+        return new SchedulingSettings(strategy, newMaxWait, newMinHold, prefetch, loadCost, drainGrace, batchWindow);
     }
 
     public SchedulingSettings withDrainGrace(Duration newDrainGrace) {
-        return new SchedulingSettings(strategy, maxWait, minHold, prefetch, loadCost, newDrainGrace);
+        return new SchedulingSettings(strategy, maxWait, minHold, prefetch, loadCost, newDrainGrace, batchWindow);
     }
 
     public SchedulingSettings withLoadCost(long newLoadCost) {
-        return new SchedulingSettings(strategy, maxWait, minHold, prefetch, newLoadCost, drainGrace);
+        return new SchedulingSettings(strategy, maxWait, minHold, prefetch, newLoadCost, drainGrace, batchWindow);
+    }
+
+    public SchedulingSettings withBatchWindow(Duration newBatchWindow) {
+        return new SchedulingSettings(strategy, maxWait, minHold, prefetch, loadCost, drainGrace, newBatchWindow);
     }
 }

@@ -15,9 +15,20 @@ import org.apache.kafka.common.TopicPartition;
  * @param record    the record as read
  * @param work      the decoded request, or null when it did not decode
  * @param fetchedAt when it was fetched
+ * @param deadline  when it must be served by ({@link dev.dmap.worker.scheduling.Deadlines})
  */
-public record PendingRecord(long seq, long epoch, ConsumerRecord<byte[], byte[]> record, Work work, Instant fetchedAt)
-        implements Schedulable {
+public record PendingRecord(long seq, long epoch, ConsumerRecord<byte[], byte[]> record, Work work, Instant fetchedAt,
+        Instant deadline) implements Schedulable {
+
+    /** A record that did not decode: it has no deadline to keep but the one of being published now. */
+    public static PendingRecord undecoded(long seq, long epoch, ConsumerRecord<byte[], byte[]> record, Instant fetchedAt) {
+        return new PendingRecord(seq, epoch, record, null, fetchedAt, fetchedAt);
+    }
+
+    @Override
+    public int priority() {
+        return work == null ? 0 : work.request().priority();
+    }
 
     @Override
     public String model() {

@@ -159,6 +159,11 @@ final class Dispatcher implements DispatchState {
         }
         synchronized (this) {
             finished(pending);
+            if (served.outcome() instanceof Outcome.Succeeded succeeded) {
+                var timing = succeeded.result().timing();
+                strategy.served(pending.model(), java.time.Duration.ofMillis(timing.backendMs()),
+                        java.time.Duration.ofMillis(timing.loadMs()));
+            }
         }
         events.accept(new LoopEvent.Processed(pending, served.outcome(), served.served(), served.trace()));
         dispatch();

@@ -11,6 +11,7 @@ import dev.dmap.worker.metrics.WorkerMetrics;
 import dev.dmap.worker.pipeline.DeadLetters;
 import dev.dmap.worker.pipeline.Outcome;
 import dev.dmap.worker.pipeline.Work;
+import dev.dmap.worker.scheduling.Deadlines;
 import java.time.Clock;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,8 +27,11 @@ import org.slf4j.LoggerFactory;
 final class Intake {
     private static final Logger log = LoggerFactory.getLogger(Intake.class);
 
-    /** How a record's value is read: the decoder, the dead letters for what it refuses, the clock for their times. */
-    record Decoding(RequestDecoder decoder, DeadLetters deadLetters, Clock clock) {
+    /**
+     * How a record's value is read: the decoder, the dead letters for what it refuses, the clock
+     * for their times, and the deadline each request gets.
+     */
+    record Decoding(RequestDecoder decoder, DeadLetters deadLetters, Clock clock, Deadlines deadlines) {
     }
 
     private final Assignment assignment;
@@ -67,7 +71,7 @@ final class Intake {
         if (decoded instanceof Decoded.Invalid invalid) {
             DeadLetter deadLetter = decoding.deadLetters().forInvalid(record.value(), invalid.tree(), invalid.code(),
                     invalid.message(), source, now);
-            publisher.publish(new PendingRecord(seq++, epoch, record, null, now), new Outcome.Failed(deadLetter), null,
+            publisher.publish(PendingRecord.undecoded(seq++, epoch, record, now), new Outcome.Failed(deadLetter), null,
                     TraceHeaders.from(record.headers()));
             return;
         }
@@ -75,6 +79,8 @@ final class Intake {
         Work work = new Work(valid.request(), valid.tree(), source, Work.waitingSince(valid.request(), record.timestamp(), now),
                 TraceHeaders.from(record.headers()));
         depth.learnModel(record.topic(), valid.request().model());
-        dispatcher.enqueue(new PendingRecord(seq++, epoch, record, work, now));
+        Instant deadline = decoding.deadlines().of(work.request().deadline(), work.request().batchId() != null,
+                work.waitingSince());
+        dispatcher.enqueue(new PendingRecord(seq++, epoch, record, work, now, deadline));
     }
 }

@@ -6,54 +6,58 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Model-aware dispatch: serve the model(s) the backend holds for as long as they have work, and
- * swap only when a served model is drained, or when another model's oldest request is about to
- * wait past {@code maxWait} (the swap starts {@code swapLead} early) and the served model has
- * held for {@code minHold}. The next model is the
- * one waiting longest past the bound, else the one already loaded with work, else the one with
- * the largest backlog. A swap retires the old model first: nothing new starts on it, and its
- * slot frees when its in-flight requests end, so the backend never unloads a busy model.
- * Requests for a model the backend does not list start at once: they end as model_not_found.
- * Not thread-safe: the dispatcher calls it under its lock.
+ * Model-aware dispatch by deadline: serve the model(s) the backend holds for as long as they have
+ * work, and swap only when a served model is truly drained (nothing waiting, nothing in flight,
+ * nothing left in Kafka), when a waiting model has a higher priority, or when waiting for the
+ * served model's remaining work would make a waiting model miss its deadline. The last swap
+ * happens as late as it safely can: when the most urgent waiting models, served earliest deadline
+ * first, each paying a swap and one request, would otherwise start too late (see
+ * {@link Urgency}). A deadline swap waits for {@code minHold}, the brake against thrash.
+ *
+ * <p>The next model is the one a swap was made for; else the most urgent one whose last safe
+ * start has come; else the highest priority; else one already loaded with work; else the largest
+ * backlog. A swap retires the old model first: nothing new starts on it, and its slot frees when
+ * its in-flight requests end, so the backend never unloads a busy model. Requests for a model the
+ * backend does not list start at once: they end as model_not_found. Not thread-safe: the
+ * dispatcher calls it under its lock.
  */
 public final class AffinityStrategy implements DispatchStrategy {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AffinityStrategy.class);
+    private static final Logger log = LoggerFactory.getLogger(AffinityStrategy.class);
     private final Clock clock;
-    private final Duration maxWait;
     private final Duration minHold;
     private final Duration drainGrace;
-    /** How early, before max-wait, a swap starts: so the wait, not the swap, is what max-wait bounds. */
-    private final Duration swapLead;
+    private final ServiceTimes times;
     /** Models being served, with when they were chosen, in the order they were chosen. */
     private final Map<String, Instant> serving = new LinkedHashMap<>();
     private final Set<String> retiring = new HashSet<>();
-    /** The starving model a retirement makes room for; it takes the freed slot before anyone else. */
+    /** The model a retirement makes room for; it takes the freed slot before anyone else. */
     private String swapTarget;
 
     /**
+     * @param minHold    how long a model swapped in is served before a deadline may take its place
      * @param drainGrace how long a served model must stay drained before another takes its place:
      *                   the last records of a batch may still be on their way from Kafka
-     * @param swapLead   how long before max-wait a swap for a starving model starts (the unload
-     *                   cooldown and a margin), so that a request waits at most max-wait plus its
-     *                   model's load time
+     * @param times      measured service and swap times
      */
-    public AffinityStrategy(Clock clock, Duration maxWait, Duration minHold, Duration drainGrace, Duration swapLead) {
+    public AffinityStrategy(Clock clock, Duration minHold, Duration drainGrace, ServiceTimes times) {
         this.clock = clock;
-        this.maxWait = maxWait;
         this.minHold = minHold;
         this.drainGrace = drainGrace;
-        this.swapLead = swapLead;
+        this.times = times;
     }
 
-    /** The swap lead dmap uses: the unload cooldown plus 5% of max-wait, at most max-wait. */
-    public static Duration swapLead(Duration maxWait, Duration cooldown) {
-        Duration lead = cooldown.plus(maxWait.dividedBy(20));
-        return lead.compareTo(maxWait) > 0 ? maxWait : lead;
+    /** What a swap is assumed to cost before one is measured: the unload cooldown plus 5% of the online bound. */
+    public static Duration priorSwapCost(Duration onlineBound, Duration cooldown) {
+        Duration lead = cooldown.plus(onlineBound.dividedBy(20));
+        return lead.compareTo(onlineBound) > 0 ? onlineBound : lead;
     }
 
     @Override
@@ -64,11 +68,12 @@ public final class AffinityStrategy implements DispatchStrategy {
         }
         Instant now = clock.instant();
         releaseFinished(queue, state, now);
-        retireForStarving(queue, state, now);
-        fillFreeSlots(queue, state, now);
+        Urgency urgency = Urgency.of(queue, waitingModels(queue, state), times);
+        retireIfDue(queue, state, urgency, now);
+        fillFreeSlots(queue, state, urgency, now);
         for (String model : serving.keySet()) {
             if (!retiring.contains(model) && state.inFlight(model) < state.slots(model)) {
-                Optional<T> head = queue.oldest(model);
+                Optional<T> head = queue.head(model);
                 if (head.isPresent()) {
                     queue.remove(head.get());
                     return head;
@@ -78,18 +83,9 @@ public final class AffinityStrategy implements DispatchStrategy {
         return Optional.empty();
     }
 
-    /** A request for a model the backend lacks: it ends at once as model_not_found, so it waits for no swap. */
-    private static <T extends Schedulable> Optional<T> missingModelRequest(WorkQueue<T> queue, DispatchState state) {
-        for (String model : queue.models()) {
-            if (state.isMissing(model)) {
-                Optional<T> head = queue.oldest(model);
-                head.ifPresent(queue::remove);
-                if (head.isPresent()) {
-                    return head;
-                }
-            }
-        }
-        return Optional.empty();
+    @Override
+    public void served(String model, Duration backend, Duration load) {
+        times.served(model, backend, load);
     }
 
     @Override
@@ -102,10 +98,28 @@ public final class AffinityStrategy implements DispatchStrategy {
         return Set.copyOf(serving.keySet());
     }
 
+    /** A request for a model the backend lacks: it ends at once as model_not_found, so it waits for no swap. */
+    private static <T extends Schedulable> Optional<T> missingModelRequest(WorkQueue<T> queue, DispatchState state) {
+        for (String model : queue.models()) {
+            if (state.isMissing(model)) {
+                Optional<T> head = queue.head(model);
+                head.ifPresent(queue::remove);
+                if (head.isPresent()) {
+                    return head;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private <T extends Schedulable> List<String> waitingModels(WorkQueue<T> queue, DispatchState state) {
+        return queue.models().stream().filter(model -> !serving.containsKey(model) && !state.isMissing(model)).toList();
+    }
+
     /**
-     * Drops served models that have nothing left, and retired models whose last request ended.
-     * A drained model whose requests were still arriving within the drain grace is kept until
-     * the grace has passed since its last arrival: more of it is probably on its way.
+     * Drops served models that are truly drained, and retired models whose last request ended.
+     * Drained means nothing waiting, nothing in flight, no lag in Kafka, and no arrival within the
+     * drain grace: more of it is probably on its way.
      */
     private <T extends Schedulable> void releaseFinished(WorkQueue<T> queue, DispatchState state, Instant now) {
         serving.keySet().removeIf(model -> {
@@ -121,27 +135,56 @@ public final class AffinityStrategy implements DispatchStrategy {
         });
     }
 
-    /** When a model not served has waited past the bound, retire the served model that has held longest. */
-    private <T extends Schedulable> void retireForStarving(WorkQueue<T> queue, DispatchState state, Instant now) {
-        boolean full = serving.size() >= state.maxLoadedModels();
-        if (!full || !retiring.isEmpty() || swapTarget != null || oldestStarving(queue, now).isEmpty()) {
+    /** With every model slot taken, retires a served model for a higher priority or a deadline that would be missed. */
+    private <T extends Schedulable> void retireIfDue(WorkQueue<T> queue, DispatchState state, Urgency urgency, Instant now) {
+        if (serving.size() < state.maxLoadedModels() || !retiring.isEmpty() || swapTarget != null || urgency.isEmpty()) {
             return;
         }
-        Optional<String> starving = oldestStarving(queue, now);
-        serving.entrySet().stream()
-                .filter(entry -> !Duration.between(entry.getValue(), now).minus(minHold).isNegative())
-                .min(Map.Entry.comparingByValue())
-                .ifPresent(entry -> {
-                    retiring.add(entry.getKey());
-                    swapTarget = starving.get();
-                    log.info("Retiring {} for {}, whose oldest request has waited {} ms", entry.getKey(), swapTarget,
-                            Duration.between(waitedSince(queue, swapTarget), now).toMillis());
-                });
+        Optional<String> victim = serving.keySet().stream()
+                .min(Comparator.comparingInt((String model) -> priority(queue, model))
+                        .thenComparing(model -> serving.get(model)));
+        if (victim.isEmpty()) {
+            return;
+        }
+        String served = victim.get();
+        Optional<String> higher = urgency.highestPriority().filter(model -> priority(queue, model) > priority(queue, served));
+        if (higher.isPresent()) {
+            retire(served, higher.get(), "its priority " + priority(queue, higher.get()) + " is higher");
+            return;
+        }
+        boolean held = !Duration.between(serving.get(served), now).minus(minHold).isNegative();
+        Instant lastSafeStart = urgency.lastSafeStart().minus(times.serviceTime(served)); // its in-flight requests end first
+        if (held && !now.isBefore(lastSafeStart) && !finishesBy(queue, state, served, urgency.lastSafeStart(), now)) {
+            String target = urgency.mostUrgent();
+            retire(served, target, "its deadline " + queue.head(target).map(Schedulable::deadline).orElseThrow()
+                    + " would be missed after " + served + "'s remaining work");
+        }
     }
 
-    private <T extends Schedulable> void fillFreeSlots(WorkQueue<T> queue, DispatchState state, Instant now) {
+    private void retire(String served, String target, String why) {
+        retiring.add(served);
+        swapTarget = target;
+        log.info("Retiring {} for {}: {}", served, target, why);
+    }
+
+    /**
+     * Whether the served model's remaining work (waiting, in Kafka, in flight) ends by
+     * {@code instant}; never, as far as it knows, while its service time is not measured yet.
+     */
+    private <T extends Schedulable> boolean finishesBy(WorkQueue<T> queue, DispatchState state, String model, Instant instant,
+            Instant now) {
+        long remaining = queue.size(model) + state.lag(model) + state.inFlight(model);
+        Duration each = times.serviceTime(model);
+        if (remaining > 0 && each.isZero()) {
+            return false;
+        }
+        Duration work = each.multipliedBy(remaining).dividedBy(Math.max(1, state.slots(model)));
+        return !now.plus(work).isAfter(instant);
+    }
+
+    private <T extends Schedulable> void fillFreeSlots(WorkQueue<T> queue, DispatchState state, Urgency urgency, Instant now) {
         while (serving.size() < state.maxLoadedModels()) {
-            Optional<String> pick = choose(queue, state, now);
+            Optional<String> pick = choose(queue, state, urgency, now);
             if (pick.isEmpty()) {
                 return;
             }
@@ -150,8 +193,9 @@ public final class AffinityStrategy implements DispatchStrategy {
         }
     }
 
-    /** The next model to serve: the longest starving, else a loaded one with work, else the largest backlog. */
-    private <T extends Schedulable> Optional<String> choose(WorkQueue<T> queue, DispatchState state, Instant now) {
+    /** The next model: the swap's target, else the most urgent due, else priority, then loaded, backlog, age. */
+    private <T extends Schedulable> Optional<String> choose(WorkQueue<T> queue, DispatchState state, Urgency urgency,
+            Instant now) {
         if (swapTarget != null) {
             String target = swapTarget;
             swapTarget = null;
@@ -159,27 +203,19 @@ public final class AffinityStrategy implements DispatchStrategy {
                 return Optional.of(target);
             }
         }
-        Optional<String> starving = oldestStarving(queue, now);
-        if (starving.isPresent()) {
-            return starving;
+        Optional<String> due = urgency.dueBy(now).filter(model -> !serving.containsKey(model));
+        if (due.isPresent()) {
+            return due;
         }
         Comparator<String> byPreference = Comparator
-                .comparing((String model) -> state.isLoaded(model))
+                .comparingInt((String model) -> priority(queue, model))
+                .thenComparing(model -> state.isLoaded(model))
                 .thenComparingLong(model -> queue.size(model) + state.lag(model))
-                .thenComparing(model -> waitedSince(queue, model), Comparator.reverseOrder())
-                .thenComparingLong(model -> -queue.oldest(model).map(Schedulable::seq).orElse(Long.MAX_VALUE));
+                .thenComparingLong(model -> -queue.head(model).map(Schedulable::seq).orElse(Long.MAX_VALUE));
         return queue.models().stream().filter(model -> !serving.containsKey(model)).max(byPreference);
     }
 
-    private <T extends Schedulable> Optional<String> oldestStarving(WorkQueue<T> queue, Instant now) {
-        Instant threshold = now.minus(maxWait).plus(swapLead);
-        return queue.models().stream()
-                .filter(model -> !serving.containsKey(model))
-                .filter(model -> !waitedSince(queue, model).isAfter(threshold))
-                .min(Comparator.comparing(model -> waitedSince(queue, model)));
-    }
-
-    private static <T extends Schedulable> Instant waitedSince(WorkQueue<T> queue, String model) {
-        return queue.oldest(model).map(Schedulable::waitingSince).orElse(Instant.MAX);
+    private static <T extends Schedulable> int priority(WorkQueue<T> queue, String model) {
+        return queue.head(model).map(Schedulable::priority).orElse(0);
     }
 }

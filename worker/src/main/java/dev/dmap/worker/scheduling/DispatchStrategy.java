@@ -21,6 +21,13 @@ public interface DispatchStrategy {
         return true;
     }
 
+    /**
+     * A started request ended: how long the backend took and how long it waited for its model's
+     * load, for strategies that weigh the cost of work and of swaps.
+     */
+    default void served(String model, java.time.Duration backend, java.time.Duration load) {
+    }
+
     /** The models being served now, for the worker's status. */
     default java.util.Set<String> servingModels(DispatchState state) {
         return java.util.Set.copyOf(state.busyModels());

@@ -2,7 +2,7 @@ package dev.dmap.worker.scheduling;
 
 import java.time.Instant;
 
-/** Something waiting to be served: it has an arrival order, a model and an age. */
+/** Something waiting to be served: it has an arrival order, a model, an age, a deadline and a priority. */
 public interface Schedulable {
     /** Arrival order across every partition; lower arrived first. */
     long seq();
@@ -11,5 +11,13 @@ public interface Schedulable {
     String model();
 
     /** Since when it has been waiting: its submission time when known, else when it was fetched. */
-    java.time.Instant waitingSince();
+    Instant waitingSince();
+
+    /** When it must be served by ({@link Deadlines}). */
+    Instant deadline();
+
+    /** Higher goes first; 0 by default. */
+    default int priority() {
+        return 0;
+    }
 }

@@ -11,15 +11,22 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Fetched records waiting to be served, one queue per model, each in submission order (a
- * consumer fetches partition by partition, so fetch order is not submission order). A record
- * put back (the backend went down) regains its place. Not thread-safe: its owner locks it.
+ * Fetched records waiting to be served, one queue per model, each in service order: higher
+ * priority first, then earlier deadline, then submission order (a consumer fetches partition by
+ * partition, so fetch order is not submission order). A model's head therefore carries its most
+ * urgent deadline among its highest priority. A record put back (the backend went down) regains
+ * its place. Not thread-safe: its owner locks it.
  *
  * @param <T> the queued item
  */
 public final class WorkQueue<T extends Schedulable> {
-    /** Submission order: when a request was submitted (or fetched, without a submit time), then fetch order. */
-    private static final Comparator<Schedulable> ARRIVAL = Comparator.comparing(Schedulable::waitingSince)
+    /** Service order within a model: priority, deadline, submission time, fetch order. */
+    private static final Comparator<Schedulable> SERVICE_ORDER = Comparator.comparingInt((Schedulable item) -> -item.priority())
+            .thenComparing(Schedulable::deadline)
+            .thenComparing(Schedulable::waitingSince)
+            .thenComparingLong(Schedulable::seq);
+    /** Submission order over every model, for strategies that ignore models. */
+    private static final Comparator<Schedulable> SUBMISSION = Comparator.comparing(Schedulable::waitingSince)
             .thenComparingLong(Schedulable::seq);
 
     private final Map<String, PriorityQueue<T>> byModel = new HashMap<>();
@@ -37,7 +44,7 @@ public final class WorkQueue<T extends Schedulable> {
     }
 
     public void add(T item) {
-        byModel.computeIfAbsent(item.model(), m -> new PriorityQueue<>(ARRIVAL)).add(item);
+        byModel.computeIfAbsent(item.model(), m -> new PriorityQueue<>(SERVICE_ORDER)).add(item);
         bucketSizes.merge(bucketOf.apply(item), 1, Integer::sum);
         size++;
     }
@@ -47,13 +54,13 @@ public final class WorkQueue<T extends Schedulable> {
         return bucketSizes.getOrDefault(bucket, 0);
     }
 
-    /** The earliest arrival over every model. */
+    /** The earliest submitted of the models' heads (for a strategy that ignores models). */
     public Optional<T> oldest() {
-        return byModel.values().stream().map(PriorityQueue::peek).filter(java.util.Objects::nonNull).min(ARRIVAL);
+        return byModel.values().stream().map(PriorityQueue::peek).filter(java.util.Objects::nonNull).min(SUBMISSION);
     }
 
-    /** The earliest arrival of one model. */
-    public Optional<T> oldest(String model) {
+    /** The next of one model to serve, in service order. */
+    public Optional<T> head(String model) {
         PriorityQueue<T> queue = byModel.get(model);
         return queue == null ? Optional.empty() : Optional.ofNullable(queue.peek());
     }

@@ -140,7 +140,7 @@ class ExactlyOnceDeliveryTest {
         for (long offset : offsets) {
             ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(PARTITION.topic(), 0, offset, null, new byte[0]);
             assignment.tracker(PARTITION).fetched(offset);
-            PendingRecord pending = new PendingRecord(offset, assignment.epoch(PARTITION), record, null, clock.instant());
+            PendingRecord pending = PendingRecord.undecoded(offset, assignment.epoch(PARTITION), record, clock.instant());
             delivery.send(pending, new ProducerRecord<>("dmap.results", new byte[0]));
         }
     }

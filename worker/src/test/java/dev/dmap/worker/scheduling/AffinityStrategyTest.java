@@ -17,11 +17,14 @@ class AffinityStrategyTest {
     private static final Duration MAX_WAIT = Duration.ofSeconds(60);
     private static final Duration MIN_HOLD = Duration.ofSeconds(10);
 
-    record Item(long seq, String model, Instant waitingSince) implements Schedulable {
+    private static final Duration DAY = Duration.ofHours(24);
+
+    record Item(long seq, String model, Instant waitingSince, Instant deadline, int priority) implements Schedulable {
     }
 
     private final MutableClock clock = new MutableClock();
-    private final AffinityStrategy affinity = new AffinityStrategy(clock, MAX_WAIT, MIN_HOLD, Duration.ZERO, Duration.ZERO);
+    private final ServiceTimes times = new ServiceTimes(Duration.ZERO);
+    private final AffinityStrategy affinity = new AffinityStrategy(clock, MIN_HOLD, Duration.ZERO, times);
     private final WorkQueue<Item> queue = new WorkQueue<>();
     private final FakeDispatchState state = new FakeDispatchState();
     private long seq;
@@ -86,7 +89,7 @@ class AffinityStrategyTest {
 
     @Test
     void shouldWaitTheDrainGraceBeforeSwappingAwayFromAModelWhoseRequestsAreStillArriving() {
-        AffinityStrategy patient = new AffinityStrategy(clock, MAX_WAIT, MIN_HOLD, Duration.ofMillis(500), Duration.ZERO);
+        AffinityStrategy patient = new AffinityStrategy(clock, MIN_HOLD, Duration.ofMillis(500), times);
         add("a", "b");
         state.arrivals.put("a", clock.instant());
         assertThat(patient.next(queue, state)).map(Item::model).contains("a");
@@ -99,7 +102,7 @@ class AffinityStrategyTest {
 
     @Test
     void shouldSwapAtOnceFromADrainedModelWhoseRequestsStoppedArriving() {
-        AffinityStrategy patient = new AffinityStrategy(clock, MAX_WAIT, MIN_HOLD, Duration.ofMillis(500), Duration.ZERO);
+        AffinityStrategy patient = new AffinityStrategy(clock, MIN_HOLD, Duration.ofMillis(500), times);
         add("a", "b");
         state.arrivals.put("a", clock.instant().minusSeconds(5));
         assertThat(patient.next(queue, state)).map(Item::model).contains("a");
@@ -138,7 +141,7 @@ class AffinityStrategyTest {
 
     @Test
     void shouldStartTheSwapEarlyEnoughThatTheWaitNotTheSwapIsBounded() {
-        AffinityStrategy early = new AffinityStrategy(clock, MAX_WAIT, MIN_HOLD, Duration.ZERO, Duration.ofSeconds(8));
+        AffinityStrategy early = new AffinityStrategy(clock, MIN_HOLD, Duration.ZERO, new ServiceTimes(Duration.ofSeconds(8)));
         add("a", "a", "a");
         add("b");
         state.slots = 1;
@@ -153,9 +156,9 @@ class AffinityStrategyTest {
     }
 
     @Test
-    void shouldLeadBySwapCooldownAndAMarginButNeverMoreThanMaxWait() {
-        assertThat(AffinityStrategy.swapLead(Duration.ofSeconds(100), Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(8));
-        assertThat(AffinityStrategy.swapLead(Duration.ofSeconds(2), Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(2));
+    void shouldAssumeASwapCostsTheCooldownAndAMarginButNeverMoreThanTheOnlineBound() {
+        assertThat(AffinityStrategy.priorSwapCost(Duration.ofSeconds(100), Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(8));
+        assertThat(AffinityStrategy.priorSwapCost(Duration.ofSeconds(2), Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
@@ -207,10 +210,112 @@ class AffinityStrategyTest {
         assertThat(next()).as("both model slots are taken and busy").isEmpty();
     }
 
+    @Test
+    void shouldNeverSwapAwayFromABulkBatchWithADayWindowBeforeItIsTrulyDrained() {
+        addBatch("a", 50);
+        addBatch("b", 50);
+        state.slots = 1;
+        List<String> started = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Optional<Item> item = next();
+            assertThat(item).isPresent();
+            started.add(item.get().model());
+            clock.advance(Duration.ofMinutes(1)); // hours past max-wait and min-hold
+            affinity.served(item.get().model(), Duration.ofMinutes(1), Duration.ZERO);
+        }
+        assertThat(started).containsOnly("a");
+        state.lag.put("a", 1_000L); // nothing of a left in memory, but Kafka still holds 1,000
+        clock.advance(Duration.ofHours(2));
+        assertThat(next()).as("a is drained in memory only").isEmpty();
+        assertThat(affinity.isServing("a")).isTrue();
+        state.lag.clear();
+        assertThat(next()).map(Item::model).contains("b");
+    }
+
+    @Test
+    void shouldPreemptABulkModelAtTheLastSafeMomentForAnOnlineRequestsDeadline() {
+        AffinityStrategy strategy = new AffinityStrategy(clock, MIN_HOLD, Duration.ZERO, new ServiceTimes(Duration.ofSeconds(5)));
+        addBatch("a", 100);
+        state.slots = 1;
+        assertThat(strategy.next(queue, state)).map(Item::model).contains("a");
+        strategy.served("a", Duration.ofSeconds(1), Duration.ZERO);
+        state.inFlight.put("a", 1);
+        add("b"); // online: must start within 60 s; a swap costs 5 s, a request 1 s, a's in-flight request 1 s
+        clock.advance(Duration.ofSeconds(52));
+        strategy.next(queue, state);
+        assertThat(strategy.isServing("a")).as("53 s is the last safe start; a keeps its slot until then").isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        strategy.next(queue, state);
+        assertThat(strategy.isServing("a")).as("99 requests of a would take 99 s: b's deadline would pass").isFalse();
+        state.inFlight.clear();
+        assertThat(strategy.next(queue, state)).map(Item::model).contains("b");
+    }
+
+    @Test
+    void shouldLetTheServedModelFinishWhenItEndsBeforeAWaitingDeadline() {
+        AffinityStrategy strategy = new AffinityStrategy(clock, MIN_HOLD, Duration.ZERO, new ServiceTimes(Duration.ofSeconds(5)));
+        addBatch("a", 2);
+        state.slots = 2;
+        assertThat(strategy.next(queue, state)).map(Item::model).contains("a");
+        strategy.served("a", Duration.ofSeconds(1), Duration.ZERO);
+        state.inFlight.put("a", 1);
+        add("b");
+        clock.advance(Duration.ofSeconds(53)); // past b's last safe start, but a's last two requests end by then
+        strategy.next(queue, state);
+        assertThat(strategy.isServing("a")).isTrue();
+    }
+
+    @Test
+    void shouldServeAHigherPriorityFirstAndTakeTheGpuAtTheNextSafePoint() {
+        addBatch("a", 10);
+        addWithPriority("b", 5);
+        assertThat(next()).map(Item::model).as("b's priority beats a's larger backlog").contains("b");
+        state.inFlight.put("b", 1);
+        assertThat(next()).isEmpty();
+        state.inFlight.clear();
+        assertThat(next()).map(Item::model).contains("a");
+        state.inFlight.put("a", 1);
+
+        addWithPriority("c", 3); // arrives while a is generating; no min-hold for a priority
+        assertThat(next()).as("a is retired; its request in flight ends first").isEmpty();
+        assertThat(affinity.isServing("a")).isFalse();
+        state.inFlight.clear();
+        assertThat(next()).map(Item::model).contains("c");
+    }
+
+    @Test
+    void shouldStillMeetALowerPrioritysDeadline() {
+        for (int i = 0; i < 100; i++) {
+            addWithPriority("high", 5);
+        }
+        state.slots = 1;
+        assertThat(next()).map(Item::model).contains("high");
+        affinity.served("high", Duration.ofSeconds(1), Duration.ZERO);
+        state.inFlight.put("high", 1);
+        add("low"); // priority 0, online: due in 60 s
+        clock.advance(Duration.ofSeconds(58)); // the last safe start (60 - 1 s service - its in-flight 1 s)
+        next();
+        assertThat(affinity.isServing("high")).isFalse();
+        state.inFlight.clear();
+        assertThat(next()).map(Item::model).contains("low");
+    }
+
+    /** Online requests: their deadline is their arrival plus the online bound. */
     private void add(String... models) {
         for (String model : models) {
-            queue.add(new Item(seq++, model, clock.instant()));
+            queue.add(new Item(seq++, model, clock.instant(), clock.instant().plus(MAX_WAIT), 0));
         }
+    }
+
+    /** {@code count} requests of one batch with a 24 h completion window. */
+    private void addBatch(String model, int count) {
+        for (int i = 0; i < count; i++) {
+            queue.add(new Item(seq++, model, clock.instant(), clock.instant().plus(DAY), 0));
+        }
+    }
+
+    private void addWithPriority(String model, int priority) {
+        queue.add(new Item(seq++, model, clock.instant(), clock.instant().plus(DAY), priority));
     }
 
     private Optional<Item> next() {

@@ -12,6 +12,11 @@ class FifoStrategyTest {
         public java.time.Instant waitingSince() {
             return java.time.Instant.EPOCH.plusSeconds(seq);
         }
+
+        @Override
+        public java.time.Instant deadline() {
+            return waitingSince().plusSeconds(120);
+        }
     }
 
     private final FifoStrategy fifo = new FifoStrategy();

@@ -11,6 +11,11 @@ class WorkQueueTest {
         public java.time.Instant waitingSince() {
             return java.time.Instant.EPOCH.plusSeconds(seq);
         }
+
+        @Override
+        public java.time.Instant deadline() {
+            return waitingSince().plusSeconds(120);
+        }
     }
 
     private final WorkQueue<Item> queue = new WorkQueue<>(Item::partition);
@@ -22,7 +27,29 @@ class WorkQueueTest {
         queue.add(new Item(2, "a", 0));
         queue.remove(first);
         queue.add(first);
-        assertThat(queue.oldest("a")).contains(first);
+        assertThat(queue.head("a")).contains(first);
+    }
+
+    @Test
+    void shouldServeHigherPriorityThenEarlierDeadlineFirstWithinAModel() {
+        record Urgent(long seq, String model, java.time.Instant deadline, int priority) implements Schedulable {
+            @Override
+            public java.time.Instant waitingSince() {
+                return java.time.Instant.EPOCH;
+            }
+        }
+        WorkQueue<Urgent> urgent = new WorkQueue<>();
+        java.time.Instant day = java.time.Instant.EPOCH.plus(java.time.Duration.ofDays(1));
+        urgent.add(new Urgent(1, "a", day, 0));
+        urgent.add(new Urgent(2, "a", java.time.Instant.EPOCH.plusSeconds(120), 0)); // an online request after a batch
+        urgent.add(new Urgent(3, "a", day, 5));
+        java.util.List<Long> order = new java.util.ArrayList<>();
+        while (urgent.head("a").isPresent()) {
+            Urgent head = urgent.head("a").get();
+            urgent.remove(head);
+            order.add(head.seq());
+        }
+        assertThat(order).containsExactly(3L, 2L, 1L);
     }
 
     @Test
