@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dmap.schemas.SchemaValidator;
 import dev.dmap.worker.Worker;
+import dev.dmap.worker.config.SchedulingSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -66,6 +67,32 @@ abstract class WorkerScenarios {
         }
         assertThat(f.kafka.deadLetters()).isEmpty();
         assertThat(f.emulator.stats().maxInstancesOfOneModel()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldLoadEachModelOnceForABulkBatchEvenWithATinyOnlineBound() throws Exception {
+        WorkerFixture f = fixture(0.01);
+        List<String> models = List.of(QWEN, LLAMA, MISTRAL);
+        f.kafka.createRequestTopics(Set.copyOf(models), 3);
+        String submittedAt = java.time.Instant.now().toString();
+        int total = 300;
+        for (int i = 0; i < total; i++) { // interleaved, as a file written in no particular order
+            String model = models.get(i % models.size());
+            String line = TestKafka.chatRequest("bulk-" + i, model, "Bulk question " + i, 16);
+            f.kafka.publishAsync(model, "bulk-" + i,
+                    "{\"batch_id\":\"bulk\",\"submitted_at\":\"" + submittedAt + "\"," + line.substring(1));
+        }
+        f.kafka.flush();
+        // an online request would have to be served within 1 s; a batch's requests have its 24 h window
+        f.startWorker(f.config("w1").withScheduling(SchedulingSettings.defaults()
+                .withMaxWait(Duration.ofSeconds(1), Duration.ZERO)));
+
+        await().atMost(PATIENCE).until(() -> f.kafka.results().size() >= total);
+
+        assertThat(f.kafka.results()).hasSize(total);
+        assertThat(f.kafka.deadLetters()).isEmpty();
+        assertThat(f.emulator.stats().loadsByModel()).as("one load per model")
+                .containsOnly(java.util.Map.entry(QWEN, 1), java.util.Map.entry(LLAMA, 1), java.util.Map.entry(MISTRAL, 1));
     }
 
     @Test
