@@ -3,6 +3,7 @@ package dev.dmap.local;
 import dev.dmap.devkit.broker.BrokerSettings;
 import dev.dmap.devkit.broker.LocalBroker;
 import dev.dmap.devkit.emulator.TimeScaleOption;
+import dev.dmap.local.bench.BulkBenchmark;
 import dev.dmap.local.bench.OverheadBenchmark;
 import dev.dmap.local.bench.RealEngineBenchmark;
 import dev.dmap.local.bench.SchedulingBenchmark;
@@ -24,12 +25,13 @@ import picocli.CommandLine.Spec;
                 "and write the tables and charts into docs/benchmarks.md."})
 public class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "SCENARIO", defaultValue = "a,b,c", split = ",",
-            description = "Scenarios to run: a, b, c (scheduling; default: all three), overhead, or real-engine"
-                    + " (llama-server; engines/llama-server/setup.sh first).")
+            description = "Scenarios to run: a, b, c (scheduling; default: all three), a-arriving and b-arriving (the same"
+                    + " requests arriving while the workers run), bulk (one large file: dmap, FIFO and a sort-by-model"
+                    + " script), overhead, or real-engine (llama-server; engines/llama-server/setup.sh first).")
     List<String> scenarios;
 
     @Option(names = "--requests", description = "overhead: requests per path (default: 20000); real-engine: requests of the"
-            + " throughput comparison, a tenth of them in the router one (default: 600).")
+            + " throughput comparison, a tenth of them in the router one (default: 600); bulk: the file's size (default: 20000).")
     Integer requests;
 
     @Option(names = "--slots", defaultValue = "64", description = "overhead: the emulator's parallel slots (default: ${DEFAULT-VALUE}).")
@@ -45,7 +47,7 @@ public class BenchCommand implements Callable<Integer> {
     @Mixin
     TimeScaleOption timeScale = new TimeScaleOption(0.2);
 
-    @Option(names = "--size", defaultValue = "0.1",
+    @Option(names = "--size", defaultValue = "1.0",
             description = "Fraction of the request counts of scenarios a and b (default: ${DEFAULT-VALUE}).")
     double size;
 
@@ -55,6 +57,10 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--strategies", defaultValue = "fifo,affinity", split = ",",
             description = "Strategies to compare (default: ${DEFAULT-VALUE}); the report wants both.")
     List<String> strategies;
+
+    @Option(names = "--fifo-sample", defaultValue = "100",
+            description = "bulk: FIFO runs on this many requests of the file, extrapolated (default: ${DEFAULT-VALUE}).")
+    int fifoSample;
 
     @Option(names = "--raw", description = "Also write every request's timings as CSV into this folder.")
     Path raw;
@@ -74,11 +80,15 @@ public class BenchCommand implements Callable<Integer> {
                 new OverheadBenchmark(broker.bootstrapServers(), out, requests == null ? 20_000 : requests, slots)
                         .run(report, backlog, heapWatch, report);
             }
+            if (scenarios.contains("bulk")) {
+                new BulkBenchmark(broker.bootstrapServers(), timeScale.value(), out)
+                        .run(requests == null ? 20_000 : requests, fifoSample, report);
+            }
             if (scenarios.contains("real-engine")) {
                 new RealEngineBenchmark(broker.bootstrapServers(), out, requests == null ? 600 : requests).run(report);
             }
-            List<String> scheduling = scenarios.stream().filter(name -> !name.equals("overhead") && !name.equals("real-engine"))
-                    .toList();
+            List<String> scheduling = scenarios.stream()
+                    .filter(name -> !List.of("overhead", "real-engine", "bulk").contains(name)).toList();
             if (!scheduling.isEmpty()) {
                 new SchedulingBenchmark(broker.bootstrapServers(), timeScale.value(), size, out, raw).run(scheduling, strategies, report);
             }

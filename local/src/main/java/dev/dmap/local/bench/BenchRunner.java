@@ -69,7 +69,7 @@ final class BenchRunner {
             List<Scenario.PlannedRequest> later = new ArrayList<>();
             for (Scenario.PlannedRequest request : scenario.requests()) {
                 if (request.at().isZero()) {
-                    publish(producer, topics, request, submitted);
+                    publish(producer, topics, request, scenario.timings().maxTokens(), submitted);
                 } else {
                     later.add(request);
                 }
@@ -84,7 +84,7 @@ final class BenchRunner {
             awaitGroup(admin, topics.prefix() + "-workers", scenario.workers());
             Instant ready = Instant.now();
             for (Scenario.PlannedRequest request : later) {
-                trickle.schedule(() -> publish(producer, topics, request, submitted),
+                trickle.schedule(() -> publish(producer, topics, request, scenario.timings().maxTokens(), submitted),
                         scenario.scaled(request.at()).toNanos(), TimeUnit.NANOSECONDS);
             }
             Outcomes outcomes = Outcomes.await(bootstrapServers, topics, scenario.requests().size(), GIVE_UP, progress);
@@ -124,7 +124,7 @@ final class BenchRunner {
     }
 
     private static void publish(KafkaProducer<byte[], byte[]> producer, Topics topics, Scenario.PlannedRequest request,
-            Map<String, Instant> submitted) {
+            int maxTokens, Map<String, Instant> submitted) {
         Instant now = Instant.now();
         synchronized (submitted) {
             submitted.put(request.customId(), now);
@@ -132,12 +132,21 @@ final class BenchRunner {
         ObjectNode line = MessageCodec.mapper().createObjectNode();
         line.put("custom_id", request.customId()).put("method", "POST").put("url", "/v1/chat/completions")
                 .put("submitted_at", now.toString());
-        ObjectNode body = line.putObject("body");
-        body.put("model", request.model()).put("max_tokens", Scenarios.TIMINGS.maxTokens());
-        body.putArray("messages").addObject().put("role", "user")
-                .put("content", "Benchmark request " + request.customId() + ": summarise why batching matters.");
+        if (request.batchId() != null) {
+            line.put("batch_id", request.batchId());
+        }
+        line.set("body", body(request, maxTokens));
         producer.send(new ProducerRecord<>(topics.requests(request.model()),
                 request.customId().getBytes(StandardCharsets.UTF_8), MessageCodec.encode(line)));
+    }
+
+    /** A request's chat body, the same whether dmap or a script sends it. */
+    static ObjectNode body(Scenario.PlannedRequest request, int maxTokens) {
+        ObjectNode body = MessageCodec.mapper().createObjectNode();
+        body.put("model", request.model()).put("max_tokens", maxTokens);
+        body.putArray("messages").addObject().put("role", "user")
+                .put("content", "Benchmark request " + request.customId() + ": summarise why batching matters.");
+        return body;
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
@@ -147,13 +156,15 @@ final class BenchRunner {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
     }
 
-    private static EmulatorConfig emulator(Scenario scenario) {
+    /** The emulated GPU of a scenario, the same for every way of running it. */
+    static EmulatorConfig emulator(Scenario scenario) {
         Scenario.Timings t = scenario.timings();
-        long size = (long) (1.5e9 * t.load().toMillis() / 1000.0);
+        long size = 3_000_000_000L; // one model fits the GPU's 4 GB, two do not
+        double loadBytesPerSecond = size * 1000.0 / t.load().toMillis();
         List<EmulatedModel> catalogue = scenario.models().stream()
                 .map(model -> EmulatedModel.llm(model, size, 32768)).toList();
         return EmulatorConfig.builder().port(0).models(catalogue).memoryBudgetBytes(GPU_MEMORY)
-                .loadBytesPerSecond(1.5e9).loadOverhead(Duration.ZERO).parallelSlots(t.slots())
+                .loadBytesPerSecond(loadBytesPerSecond).loadOverhead(Duration.ZERO).parallelSlots(t.slots())
                 .requestOverhead(t.overhead()).prefillTokensPerSecond(t.prefillTps()).decodeTokensPerSecond(t.decodeTps())
                 .timeScale(scenario.timeScale()).build();
     }

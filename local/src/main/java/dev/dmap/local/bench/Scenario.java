@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * @param workers     workers, each fronting its own emulator
  * @param requests    what is submitted and when (offset from the start, full scale)
  * @param timings     the emulated hardware
- * @param maxWait     the affinity strategy's starvation bound, full scale
+ * @param maxWait     the online bound (the deadline of requests without a batch), full scale
  * @param minHold     the affinity strategy's minimum hold, full scale
  * @param loadCost    the assignor's load cost, in requests
  * @param timeScale   real seconds per emulated second
@@ -30,8 +30,14 @@ public record Scenario(String name, String title, int workers, List<PlannedReque
      * @param customId its id
      * @param model    its model
      * @param at       when to submit it, from the start, full scale
+     * @param batchId  the batch it belongs to (its deadline is the batch window), or null for an
+     *                 online request (its deadline is the online bound, {@code maxWait})
      */
-    public record PlannedRequest(String customId, String model, Duration at) {
+    public record PlannedRequest(String customId, String model, Duration at, String batchId) {
+        /** The same request submitted at another time. */
+        PlannedRequest at(Duration when) {
+            return new PlannedRequest(customId, model, when, batchId);
+        }
     }
 
     /**
@@ -62,5 +68,25 @@ public record Scenario(String name, String title, int workers, List<PlannedReque
 
     public Scenario withTimeScale(double scale) {
         return new Scenario(name, title, workers, requests, timings, maxWait, minHold, loadCost, scale, fullSize);
+    }
+
+    /** The same work on another number of workers. */
+    public Scenario withWorkers(int count, String newName) {
+        return new Scenario(newName, title, count, requests, timings, maxWait, minHold, loadCost, timeScale, fullSize);
+    }
+
+    /**
+     * The same requests arriving while the workers run, evenly over {@code over} (full scale),
+     * instead of all submitted before they start.
+     */
+    public Scenario arriving(Duration over) {
+        int n = requests.size();
+        List<PlannedRequest> spread = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            // at least 1 ms: an offset of zero means "before the workers start"
+            spread.add(requests.get(i).at(Duration.ofMillis(Math.max(1, over.toMillis() * i / n))));
+        }
+        return new Scenario(name + "-arriving", title + ", arriving while the workers run", workers, spread, timings,
+                maxWait, minHold, loadCost, timeScale, fullSize);
     }
 }

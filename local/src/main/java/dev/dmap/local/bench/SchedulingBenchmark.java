@@ -33,7 +33,10 @@ public final class SchedulingBenchmark {
                 case "a" -> Scenarios.a(size, timeScale);
                 case "b" -> Scenarios.b(size, timeScale);
                 case "c" -> Scenarios.c(timeScale);
-                default -> throw new IllegalArgumentException("unknown scenario " + name + " (a, b or c)");
+                case "a-arriving" -> arriving(Scenarios.a(size, timeScale));
+                case "b-arriving" -> arriving(Scenarios.b(size, timeScale));
+                default -> throw new IllegalArgumentException("unknown scenario " + name
+                        + " (a, b, c, a-arriving, b-arriving, bulk, overhead, real-engine)");
             };
             runScenario(scenario, strategies, report, text);
         }
@@ -61,6 +64,17 @@ public final class SchedulingBenchmark {
         String chart = "bench-" + scenario.name() + ".png";
         BacklogChart.write(report.resolveSibling(chart), "Scenario " + scenario.name(), runs);
         text.scenario(scenario, figures, bound, chart, Targets.verdicts(scenario, figures, bound));
+    }
+
+    /**
+     * The scenario's requests arriving evenly over half the time its work takes on all its slots
+     * (full scale), so the workers start with little and the backlog builds while they run.
+     */
+    private static Scenario arriving(Scenario scenario) {
+        Scenario.Timings t = scenario.timings();
+        double perRequestMs = t.overhead().toMillis() + 1000.0 * t.maxTokens() / t.decodeTps() + 10;
+        long workMs = (long) (scenario.requests().size() * perRequestMs / t.slots() / scenario.workers());
+        return scenario.arriving(java.time.Duration.ofMillis(workMs / 2));
     }
 
     /** Every model loaded once, the unavoidable cooldowns, and the work over all slots, in real seconds. */
