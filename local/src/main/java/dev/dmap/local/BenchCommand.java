@@ -59,7 +59,8 @@ public class BenchCommand implements Callable<Integer> {
     List<String> strategies;
 
     @Option(names = "--fifo-sample", defaultValue = "100",
-            description = "bulk: FIFO runs on this many requests of the file, extrapolated (default: ${DEFAULT-VALUE}).")
+            description = "FIFO swaps on nearly every request: it runs on at most this many requests of each scenario (the"
+                    + " first ones; bulk extrapolates its makespan), labelled so (default: ${DEFAULT-VALUE}).")
     int fifoSample;
 
     @Option(names = "--raw", description = "Also write every request's timings as CSV into this folder.")
@@ -90,7 +91,8 @@ public class BenchCommand implements Callable<Integer> {
             List<String> scheduling = scenarios.stream()
                     .filter(name -> !List.of("overhead", "real-engine", "bulk").contains(name)).toList();
             if (!scheduling.isEmpty()) {
-                new SchedulingBenchmark(broker.bootstrapServers(), timeScale.value(), size, out, raw).run(scheduling, strategies, report);
+                new SchedulingBenchmark(broker.bootstrapServers(), timeScale.value(), size, out, raw, fifoSample)
+                        .run(scheduling, strategies, report);
             }
         }
         out.println("Wrote " + report);

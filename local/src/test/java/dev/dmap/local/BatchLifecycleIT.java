@@ -165,7 +165,9 @@ class BatchLifecycleIT {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
         dead.initTransactions();
         dead.beginTransaction();
-        for (Request request : batchFile.requests().subList(0, 3)) {
+        List<Request> requests = new java.util.ArrayList<>();
+        batchFile.forEachRequest(requests::add);
+        for (Request request : requests.subList(0, 3)) {
             Request published = request.withBatch(batch, submittedAt, null);
             dead.send(new ProducerRecord<>(Topics.defaults().requests(model),
                     published.id().getBytes(StandardCharsets.UTF_8), MessageCodec.encode(published)));

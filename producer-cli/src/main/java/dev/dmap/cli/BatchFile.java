@@ -16,17 +16,23 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * A JSONL file of OpenAI Batch input lines, read and validated as a whole before anything is
- * published: every problem of every line is reported with its line number and field, and
- * duplicate {@code custom_id}s are refused (results are joined on them).
+ * A JSONL file of OpenAI Batch input lines, validated as a whole before anything is published:
+ * every problem of every line is reported with its line number and field, and duplicate
+ * {@code custom_id}s are refused (results are joined on them). The file is streamed twice, to
+ * validate and to publish ({@link #forEachRequest}); only the custom ids are held meanwhile, so
+ * memory does not grow with the size of the requests.
  *
- * @param path     the file
- * @param requests the valid requests, in file order, when there are no problems
- * @param problems every problem found; empty when the file is good
+ * @param path            the file
+ * @param maxRequestBytes the size limit it was validated with
+ * @param total           the valid requests
+ * @param countsByModel   requests per exact model id, in first-seen order
+ * @param problems        every problem found; empty when the file is good
  */
-public record BatchFile(Path path, List<Request> requests, List<Problem> problems) {
+public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, Long> countsByModel,
+        List<Problem> problems) {
 
     /**
      * One problem.
@@ -55,11 +61,36 @@ public record BatchFile(Path path, List<Request> requests, List<Problem> problem
                 problems.stream().mapToInt(Problem::line).distinct().count());
     }
 
-    /** Requests per exact model id, in first-seen order. */
-    public Map<String, Long> countsByModel() {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        requests.forEach(request -> counts.merge(request.model(), 1L, Long::sum));
-        return counts;
+    /**
+     * Reads the file again and hands over each request in file order: what was validated. A file
+     * that changed since (a line no longer valid, or another count) stops the publication with an
+     * error, before its transaction commits.
+     */
+    public void forEachRequest(Consumer<Request> each) {
+        RequestDecoder decoder = new RequestDecoder();
+        int seen = 0;
+        try (JsonlLines lines = new JsonlLines(Files.newInputStream(path), maxRequestBytes)) {
+            for (JsonlLines.Line line = lines.next(); line != null; line = lines.next()) {
+                if (line.text() == null || line.text().isBlank()) {
+                    continue;
+                }
+                if (!(decoder.decode(line.text()) instanceof Decoded.Valid valid)) {
+                    throw changed("line " + line.number() + " is no longer a valid request");
+                }
+                seen++;
+                each.accept(valid.request());
+            }
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.INVALID_INPUT, "cannot read " + path + ": " + e.getMessage());
+        }
+        if (seen != total) {
+            throw changed("it now has " + seen + " requests, not " + total);
+        }
+    }
+
+    private CliException changed(String what) {
+        return new CliException(ExitCodes.INVALID_INPUT, path + " changed while it was being submitted: " + what
+                + "; nothing of it was committed");
     }
 
     /** Reads and validates {@code path} with the default size limit, {@link Limits#DEFAULT_MAX_REQUEST_BYTES}. */
@@ -74,7 +105,7 @@ public record BatchFile(Path path, List<Request> requests, List<Problem> problem
      */
     public static BatchFile read(Path path, int maxRequestBytes) {
         RequestDecoder decoder = new RequestDecoder();
-        List<Request> requests = new ArrayList<>();
+        Map<String, Long> counts = new LinkedHashMap<>();
         List<Problem> problems = new ArrayList<>();
         Map<String, Integer> lineOfCustomId = new HashMap<>();
         try (JsonlLines lines = new JsonlLines(Files.newInputStream(path), maxRequestBytes)) {
@@ -111,17 +142,18 @@ public record BatchFile(Path path, List<Request> requests, List<Problem> problem
                             "duplicate custom_id \"" + request.customId() + "\" (first on line " + first + ")"));
                     continue;
                 }
-                requests.add(request);
+                counts.merge(request.model(), 1L, Long::sum);
             }
         } catch (NoSuchFileException e) {
             throw new CliException(ExitCodes.INVALID_INPUT, "no such file: " + path);
         } catch (IOException e) {
             throw new CliException(ExitCodes.INVALID_INPUT, "cannot read " + path + ": " + e.getMessage());
         }
-        if (requests.isEmpty() && problems.isEmpty()) {
+        int total = counts.values().stream().mapToInt(Long::intValue).sum();
+        if (total == 0 && problems.isEmpty()) {
             problems.add(new Problem(1, "", "the file has no requests"));
         }
-        return new BatchFile(path, List.copyOf(requests), List.copyOf(problems));
+        return new BatchFile(path, maxRequestBytes, total, java.util.Collections.unmodifiableMap(counts), List.copyOf(problems));
     }
 
     /**

@@ -89,17 +89,17 @@ public final class Submitter {
             BatchCommand created = earlier.get().created();
             requireSameFile(created, file, byModel);
             if (earlier.get().published()) {
-                return new SubmittedBatch(batchId, file.requests().size(), byModel, SubmittedBatch.Publication.NONE);
+                return new SubmittedBatch(batchId, file.total(), byModel, SubmittedBatch.Publication.NONE);
             }
             // the earlier submit stopped before its transaction committed: none of its requests is
             // visible, so publish them all again, as they were
             publish(file, batchId, created.at(), created.expiresAt(), progress, null);
-            return new SubmittedBatch(batchId, file.requests().size(), byModel, SubmittedBatch.Publication.RESUMED);
+            return new SubmittedBatch(batchId, file.total(), byModel, SubmittedBatch.Publication.RESUMED);
         }
         Instant now = clock.instant();
-        publish(file, batchId, now, deadline, progress, BatchCommand.created(batchId, file.requests().size(), byModel,
+        publish(file, batchId, now, deadline, progress, BatchCommand.created(batchId, file.total(), byModel,
                 file.path().getFileName().toString(), deadline, now));
-        return new SubmittedBatch(batchId, file.requests().size(), byModel, SubmittedBatch.Publication.ALL);
+        return new SubmittedBatch(batchId, file.total(), byModel, SubmittedBatch.Publication.ALL);
     }
 
     /** Publishes the creation command (unless null) on its own, then every request and the published command in one transaction. */
@@ -132,8 +132,8 @@ public final class Submitter {
         Topics topics = kafka.topics();
         AtomicReference<Exception> failure = new AtomicReference<>();
         AtomicLong sent = new AtomicLong();
-        try (Progress bar = Progress.open("Submitting", file.requests().size(), progress)) {
-            for (Request request : file.requests()) {
+        try (Progress bar = Progress.open("Submitting", file.total(), progress)) {
+            file.forEachRequest(request -> {
                 Request published = request.withBatch(batchId, submittedAt, deadline);
                 ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.requests(published.model()),
                         utf8(published.id()), MessageCodec.encode(published));
@@ -145,7 +145,7 @@ public final class Submitter {
                         bar.stepTo(sent.incrementAndGet());
                     }
                 });
-            }
+            });
             producer.flush();
         }
         if (failure.get() != null) {
@@ -198,7 +198,7 @@ public final class Submitter {
     }
 
     private static void requireSameFile(BatchCommand earlier, BatchFile file, Map<String, Long> byModel) {
-        boolean sameFile = earlier.total() != null && earlier.total() == file.requests().size()
+        boolean sameFile = earlier.total() != null && earlier.total() == file.total()
                 && java.util.Objects.equals(earlier.models(), new java.util.TreeMap<>(byModel));
         if (!sameFile) {
             throw new CliException(ExitCodes.INVALID_INPUT, "batch " + earlier.batchId() + " was submitted before with "

@@ -24,7 +24,7 @@ class BatchFileTest {
                 """);
         BatchFile batch = BatchFile.read(file);
         assertThat(batch.isValid()).isTrue();
-        assertThat(batch.requests()).extracting(r -> r.customId()).containsExactly("a", "b", "c");
+        assertThat(requests(batch)).extracting(r -> r.customId()).containsExactly("a", "b", "c");
         assertThat(batch.countsByModel()).containsExactly(java.util.Map.entry("m1", 2L), java.util.Map.entry("m2", 1L));
     }
 
@@ -66,7 +66,7 @@ class BatchFileTest {
         BatchFile batch = BatchFile.read(file);
 
         assertThat(batch.problems()).isEmpty();
-        assertThat(batch.requests()).extracting(r -> r.customId()).containsExactly("a", "b");
+        assertThat(requests(batch)).extracting(r -> r.customId()).containsExactly("a", "b");
     }
 
     @Test
@@ -98,7 +98,7 @@ class BatchFileTest {
 
         BatchFile batch = BatchFile.read(file);
 
-        assertThat(batch.requests()).extracting(r -> r.customId()).containsExactly("a");
+        assertThat(requests(batch)).extracting(r -> r.customId()).containsExactly("a");
         assertThat(batch.problems()).extracting(p -> p.describe(file)).containsExactly("batch.jsonl:2: the line is "
                 + big.length() + " bytes; the limit is 4194304 bytes (--max-request-bytes)");
     }
@@ -110,7 +110,8 @@ class BatchFileTest {
         BatchFile batch = BatchFile.read(file);
 
         assertThat(batch.problems()).isEmpty();
-        assertThat(batch.requests()).hasSize(1);
+        assertThat(requests(batch)).hasSize(1);
+        assertThat(batch.total()).isEqualTo(1);
     }
 
     @Test
@@ -146,5 +147,25 @@ class BatchFileTest {
 
     private Path write(String content) throws Exception {
         return Files.writeString(dir.resolve("batch.jsonl"), content);
+    }
+
+    @Test
+    void shouldRefuseToPublishAFileThatChangedAfterItWasValidated() throws Exception {
+        Path file = write("""
+                {"custom_id":"a","url":"/v1/embeddings","body":{"model":"m","input":"x"}}
+                """);
+        BatchFile batch = BatchFile.read(file);
+        Files.writeString(file, "{\"custom_id\":\"a\",\"url\":\"/v1/embeddings\",\"body\":{\"model\":\"m\",\"input\":\"x\"}}\n"
+                + "{\"custom_id\":\"b\",\"url\":\"/v1/embeddings\",\"body\":{\"model\":\"m\",\"input\":\"y\"}}\n");
+
+        assertThatThrownBy(() -> batch.forEachRequest(request -> { }))
+                .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT))
+                .hasMessageContaining("changed while it was being submitted").hasMessageContaining("2 requests, not 1");
+    }
+
+    private static java.util.List<dev.dmap.schemas.Request> requests(BatchFile batch) {
+        java.util.List<dev.dmap.schemas.Request> requests = new java.util.ArrayList<>();
+        batch.forEachRequest(requests::add);
+        return requests;
     }
 }

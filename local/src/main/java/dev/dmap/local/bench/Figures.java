@@ -29,7 +29,13 @@ import java.util.stream.Collectors;
  */
 record Figures(String strategy, int loads, double makespan, double p50, double p95, double p99, double longestWait,
         Map<String, Double> waitByModel, Map<String, Double> utilization, Map<String, Double> longestIdleWithWork,
-        double meanServiceMs, int deadLetters) {
+        double meanServiceMs, int deadLetters, int requests) {
+
+    /** The same figures under another name, e.g. saying that they were measured on a sample. */
+    Figures labelled(String label) {
+        return new Figures(label, loads, makespan, p50, p95, p99, longestWait, waitByModel, utilization, longestIdleWithWork,
+                meanServiceMs, deadLetters, requests);
+    }
 
     static Figures of(RunResult run, int slots) {
         List<Measurement> all = run.measurements();
@@ -50,7 +56,7 @@ record Figures(String strategy, int loads, double makespan, double p50, double p
         double meanService = all.stream().mapToLong(Measurement::backendMs).average().orElse(0);
         return new Figures(run.strategy(), run.loads(), makespan, latencies.percentile(50), latencies.percentile(95),
                 latencies.percentile(99), waitByModel.values().stream().mapToDouble(Double::doubleValue).max().orElse(0),
-                waitByModel, utilization, idle, meanService, run.deadLetters());
+                waitByModel, utilization, idle, meanService, run.deadLetters(), all.size());
     }
 
     /** Sweeps the run in small steps: the longest stretch where the worker serves nothing while some request waits. */

@@ -70,6 +70,12 @@ public record Scenario(String name, String title, int workers, List<PlannedReque
         return new Scenario(name, title, workers, requests, timings, maxWait, minHold, loadCost, scale, fullSize);
     }
 
+    /** Only the first {@code count} requests, with the same timings. */
+    public Scenario firstRequests(int count) {
+        return new Scenario(name, title, workers, requests.subList(0, Math.min(count, requests.size())), timings, maxWait,
+                minHold, loadCost, timeScale, fullSize);
+    }
+
     /** The same work on another number of workers. */
     public Scenario withWorkers(int count, String newName) {
         return new Scenario(newName, title, count, requests, timings, maxWait, minHold, loadCost, timeScale, fullSize);

@@ -14,9 +14,16 @@ public final class SchedulingBenchmark {
     private final double size;
     private final PrintWriter progress;
     private final Path rawDir;
+    private final int fifoSample;
 
-    /** @param rawDir where to write every request's timings as CSV, or null */
-    public SchedulingBenchmark(String bootstrapServers, double timeScale, double size, PrintWriter progress, Path rawDir) {
+    /**
+     * @param rawDir     where to write every request's timings as CSV, or null
+     * @param fifoSample FIFO swaps on nearly every request: it runs on at most this many requests
+     *                   of a scenario (the first ones), and its figures say so
+     */
+    public SchedulingBenchmark(String bootstrapServers, double timeScale, double size, PrintWriter progress, Path rawDir,
+            int fifoSample) {
+        this.fifoSample = fifoSample;
         this.bootstrapServers = bootstrapServers;
         this.timeScale = timeScale;
         this.size = size;
@@ -39,6 +46,7 @@ public final class SchedulingBenchmark {
                         + " (a, b, c, a-arriving, b-arriving, bulk, overhead, real-engine)");
             };
             runScenario(scenario, strategies, report, text);
+            text.writeInto(report); // each scenario's figures are kept even if a later one fails
         }
         text.writeInto(report);
     }
@@ -50,12 +58,17 @@ public final class SchedulingBenchmark {
         for (String strategyName : strategies) {
             SchedulingSettings.Strategy strategy = SchedulingSettings.Strategy.valueOf(strategyName.toUpperCase(Locale.ROOT));
             long started = System.nanoTime();
-            RunResult run = new BenchRunner(bootstrapServers, progress).run(scenario, strategy);
+            boolean sampled = strategy == SchedulingSettings.Strategy.FIFO && scenario.requests().size() > fifoSample;
+            Scenario ran = sampled ? scenario.firstRequests(fifoSample) : scenario;
+            RunResult run = new BenchRunner(bootstrapServers, progress).run(ran, strategy);
             runs.add(run);
             if (rawDir != null) {
                 RawCsv.write(rawDir.resolve(scenario.name() + "-" + run.strategy() + ".csv"), run);
             }
             Figures f = Figures.of(run, scenario.timings().slots());
+            if (sampled) {
+                f = f.labelled(String.format(Locale.ROOT, "%s (first %,d)", f.strategy(), fifoSample));
+            }
             figures.add(f);
             progress.printf("  %s: %d loads, makespan %.2f s, longest wait %.2f s (run took %.0f s)%n", f.strategy(),
                     f.loads(), f.makespan(), f.longestWait(), (System.nanoTime() - started) / 1e9);

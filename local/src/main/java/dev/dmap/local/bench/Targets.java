@@ -19,10 +19,10 @@ final class Targets {
         int models = scenario.models().size();
         switch (scenario.name().replace("-arriving", "")) {
             case "a" -> {
-                int expectedFifo = (int) Math.round(scenario.requests().size() * (1 - 1.0 / models));
+                int expectedFifo = (int) Math.round(fifo.requests() * (1 - 1.0 / models));
                 verdicts.add(String.format(Locale.ROOT, "Target: affinity loads each model once, M = %d loads: **%s** (%d); "
-                        + "FIFO used %d, against R(1-1/M) = %d.", models, mark(affinity.loads() == models),
-                        affinity.loads(), fifo.loads(), expectedFifo));
+                        + "FIFO used %d on its %d requests, against R(1-1/M) = %d.", models, mark(affinity.loads() == models),
+                        affinity.loads(), fifo.loads(), fifo.requests(), expectedFifo));
                 verdicts.add(String.format(Locale.ROOT, "Target: affinity's makespan ≤ 1.05 × the lower bound: "
                         + "**%s** (%.2f×).", mark(affinity.makespan() <= 1.05 * bound), affinity.makespan() / bound));
             }

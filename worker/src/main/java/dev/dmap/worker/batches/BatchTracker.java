@@ -76,8 +76,11 @@ public final class BatchTracker implements AutoCloseable {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OutcomeDeduplicator.STORE),
                 Serdes.String(), Serdes.String()));
+        // cached: the changelog gets a batch's latest state once per commit, not once per outcome
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BatchAggregator.STORE),
-                Serdes.String(), Serdes.ByteArray()));
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BatchAggregator.UNPUBLISHED_STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
         Consumed<String, byte[]> raw = Consumed.with(Serdes.String(), Serdes.ByteArray());
         KStream<String, BatchAggregator.TrackerInput> deltas = builder.stream(topics.results(), raw)
                 .merge(builder.stream(topics.deadLetters(), raw))
@@ -90,7 +93,7 @@ public final class BatchTracker implements AutoCloseable {
                 .filter((batchId, command) -> batchId != null && command != null)
                 .mapValues(command -> new BatchAggregator.TrackerInput(command, null));
         KStream<String, BatchAggregator.TrackerOutput> outputs = deltas.merge(commands)
-                .process(BatchAggregator::new, BatchAggregator.STORE);
+                .process(BatchAggregator::new, BatchAggregator.STORE, BatchAggregator.UNPUBLISHED_STORE);
         Produced<String, byte[]> produced = Produced.with(Serdes.String(), Serdes.ByteArray());
         outputs.mapValues(BatchAggregator.TrackerOutput::state).to(topics.batches(), produced);
         outputs.filter((batchId, output) -> output.event() != null).mapValues(BatchAggregator.TrackerOutput::event)

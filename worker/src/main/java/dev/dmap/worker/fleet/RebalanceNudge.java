@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Asks the group for a rebalance when this worker has drained its own partitions while others
- * still have backlog, so the assignor can give it a share (at most once per cooldown; a new
- * model topic triggers a rebalance by itself through the pattern subscription).
+ * still have backlog, so the assignor can give it a share: at once when it drains, then every
+ * check interval while it stays idle, at most once per cooldown (a new model topic triggers a
+ * rebalance by itself through the pattern subscription).
  */
 public final class RebalanceNudge implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RebalanceNudge.class);
@@ -26,6 +27,7 @@ public final class RebalanceNudge implements AutoCloseable {
     private Admin admin;
     private long lastCheck = System.nanoTime();
     private long lastNudge = System.nanoTime() - COOLDOWN.toNanos();
+    private boolean wasIdle;
 
     /** @param minBacklog the others' backlog below which a rebalance would not change anything */
     public RebalanceNudge(Map<String, Object> adminConfig, String groupId, long minBacklog) {
@@ -39,9 +41,12 @@ public final class RebalanceNudge implements AutoCloseable {
         long now = System.nanoTime();
         if (!idle) {
             lastCheck = now;
+            wasIdle = false;
             return;
         }
-        if (now - lastCheck < CHECK_INTERVAL.toNanos() || now - lastNudge < COOLDOWN.toNanos()) {
+        boolean justDrained = !wasIdle;
+        wasIdle = true;
+        if ((!justDrained && now - lastCheck < CHECK_INTERVAL.toNanos()) || now - lastNudge < COOLDOWN.toNanos()) {
             return;
         }
         lastCheck = now;
