@@ -6,16 +6,23 @@ import dev.dmap.schemas.Limits;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.Request;
 import dev.dmap.schemas.RequestDecoder;
-import dev.dmap.schemas.Violation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -49,6 +56,11 @@ public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, L
 
     private static final String LONGEST_BATCH_ID = "b".repeat(BatchIds.MAX_LENGTH);
     private static final java.time.Instant WIDEST_INSTANT = java.time.Instant.parse("2999-12-31T23:59:59.999999999Z");
+    /** The bytes submit adds to a request at most: its id, batch id, times, schema version, field names. */
+    private static final int ENVELOPE_BYTES = 2 * BatchIds.MAX_LENGTH + 512;
+    /** Lines validated together on one core: this many, or fewer when they hold this many bytes. */
+    private static final int CHUNK = 500;
+    private static final long CHUNK_BYTES = 4L * 1024 * 1024;
 
     public boolean isValid() {
         return problems.isEmpty();
@@ -74,11 +86,14 @@ public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, L
                 if (line.text() == null || line.text().isBlank()) {
                     continue;
                 }
-                if (!(decoder.decode(line.text()) instanceof Decoded.Valid valid)) {
-                    throw changed("line " + line.number() + " is no longer a valid request");
+                Request request;
+                try {
+                    request = decoder.validated(line.text()); // validated as a whole before: parsed, not checked again
+                } catch (IllegalArgumentException e) {
+                    throw changed("line " + line.number() + " is no longer a request");
                 }
                 seen++;
-                each.accept(valid.request());
+                each.accept(request);
             }
         } catch (IOException e) {
             throw new CliException(ExitCodes.INVALID_INPUT, "cannot read " + path + ": " + e.getMessage());
@@ -101,59 +116,123 @@ public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, L
     /**
      * Reads and validates {@code path}. A UTF-8 byte order mark at its start is skipped; a line that
      * is not UTF-8 or is longer than {@code maxRequestBytes} (in bytes, without its line end) is a
-     * problem of that line.
+     * problem of that line. Lines are validated in chunks on every core, and their outcomes taken in
+     * file order; a few chunks are in memory at a time.
      */
     public static BatchFile read(Path path, int maxRequestBytes) {
         RequestDecoder decoder = new RequestDecoder();
-        Map<String, Long> counts = new LinkedHashMap<>();
-        List<Problem> problems = new ArrayList<>();
-        Map<String, Integer> lineOfCustomId = new HashMap<>();
+        Tally tally = new Tally();
+        int threads = Runtime.getRuntime().availableProcessors();
+        ExecutorService validators = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "dmap-validate");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Deque<Future<List<Checked>>> pending = new ArrayDeque<>();
         try (JsonlLines lines = new JsonlLines(Files.newInputStream(path), maxRequestBytes)) {
+            List<JsonlLines.Line> chunk = new ArrayList<>(CHUNK);
+            long chunkBytes = 0;
             for (JsonlLines.Line line = lines.next(); line != null; line = lines.next()) {
                 if (lines.startsAsUtf16()) {
-                    problems.add(new Problem(1, "", "the file is UTF-16 text (it starts with a UTF-16 byte order mark); "
+                    tally.problems.add(new Problem(1, "", "the file is UTF-16 text (it starts with a UTF-16 byte order mark); "
                             + "save it as UTF-8"));
                     break;
                 }
-                Problem unreadable = unreadable(line, maxRequestBytes);
-                if (unreadable != null) {
-                    problems.add(unreadable);
-                    continue;
-                }
-                if (line.text().isBlank()) {
-                    continue;
-                }
-                Decoded decoded = decoder.decode(line.text());
-                if (decoded instanceof Decoded.Invalid invalid) {
-                    for (Violation violation : invalid.violations()) {
-                        problems.add(new Problem(line.number(), violation.path(), violation.message()));
+                chunk.add(line);
+                chunkBytes += line.length();
+                if (chunk.size() == CHUNK || chunkBytes >= CHUNK_BYTES) {
+                    pending.add(validators.submit(check(chunk, decoder, maxRequestBytes)));
+                    chunk = new ArrayList<>(CHUNK);
+                    chunkBytes = 0;
+                    while (pending.size() > 2 * threads) {
+                        tally.add(await(pending.poll()));
                     }
-                    continue;
                 }
-                Request request = ((Decoded.Valid) decoded).request();
-                Problem tooLarge = tooLargeAsPublished(line.number(), request, maxRequestBytes);
-                if (tooLarge != null) {
-                    problems.add(tooLarge);
-                    continue;
-                }
-                Integer first = lineOfCustomId.putIfAbsent(request.customId(), line.number());
-                if (first != null) {
-                    problems.add(new Problem(line.number(), "/custom_id",
-                            "duplicate custom_id \"" + request.customId() + "\" (first on line " + first + ")"));
-                    continue;
-                }
-                counts.merge(request.model(), 1L, Long::sum);
+            }
+            pending.add(validators.submit(check(chunk, decoder, maxRequestBytes)));
+            while (!pending.isEmpty()) {
+                tally.add(await(pending.poll()));
             }
         } catch (NoSuchFileException e) {
             throw new CliException(ExitCodes.INVALID_INPUT, "no such file: " + path);
         } catch (IOException e) {
             throw new CliException(ExitCodes.INVALID_INPUT, "cannot read " + path + ": " + e.getMessage());
+        } finally {
+            validators.shutdownNow();
         }
-        int total = counts.values().stream().mapToInt(Long::intValue).sum();
-        if (total == 0 && problems.isEmpty()) {
-            problems.add(new Problem(1, "", "the file has no requests"));
+        int total = tally.counts.values().stream().mapToInt(Long::intValue).sum();
+        if (total == 0 && tally.problems.isEmpty()) {
+            tally.problems.add(new Problem(1, "", "the file has no requests"));
         }
-        return new BatchFile(path, maxRequestBytes, total, java.util.Collections.unmodifiableMap(counts), List.copyOf(problems));
+        return new BatchFile(path, maxRequestBytes, total, Collections.unmodifiableMap(tally.counts),
+                List.copyOf(tally.problems));
+    }
+
+    /** What checking one line gave: its request, or its problems (a blank line gives neither). */
+    private record Checked(int line, Request request, List<Problem> problems) {
+    }
+
+    /** The outcomes of the lines checked so far, in file order: counts per model, problems, custom ids seen. */
+    private static final class Tally {
+        final Map<String, Long> counts = new LinkedHashMap<>();
+        final List<Problem> problems = new ArrayList<>();
+        final Map<String, Integer> lineOfCustomId = new HashMap<>();
+
+        void add(List<Checked> checked) {
+            for (Checked line : checked) {
+                problems.addAll(line.problems());
+                if (line.request() == null) {
+                    continue;
+                }
+                Integer first = lineOfCustomId.putIfAbsent(line.request().customId(), line.line());
+                if (first != null) {
+                    problems.add(new Problem(line.line(), "/custom_id",
+                            "duplicate custom_id \"" + line.request().customId() + "\" (first on line " + first + ")"));
+                    continue;
+                }
+                counts.merge(line.request().model(), 1L, Long::sum);
+            }
+        }
+    }
+
+    private static Callable<List<Checked>> check(List<JsonlLines.Line> chunk, RequestDecoder decoder, int maxRequestBytes) {
+        return () -> {
+            List<Checked> checked = new ArrayList<>(chunk.size());
+            for (JsonlLines.Line line : chunk) {
+                checked.add(check(line, decoder, maxRequestBytes));
+            }
+            return checked;
+        };
+    }
+
+    private static Checked check(JsonlLines.Line line, RequestDecoder decoder, int maxRequestBytes) {
+        Problem unreadable = unreadable(line, maxRequestBytes);
+        if (unreadable != null) {
+            return new Checked(line.number(), null, List.of(unreadable));
+        }
+        if (line.text().isBlank()) {
+            return new Checked(line.number(), null, List.of());
+        }
+        Decoded decoded = decoder.decode(line.text());
+        if (decoded instanceof Decoded.Invalid invalid) {
+            return new Checked(line.number(), null, invalid.violations().stream()
+                    .map(violation -> new Problem(line.number(), violation.path(), violation.message())).toList());
+        }
+        Request request = ((Decoded.Valid) decoded).request();
+        Problem tooLarge = tooLargeAsPublished(line, request, maxRequestBytes);
+        return tooLarge != null ? new Checked(line.number(), null, List.of(tooLarge))
+                : new Checked(line.number(), request, List.of());
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCodes.INTERRUPTED, "interrupted");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        }
     }
 
     /**
@@ -161,12 +240,16 @@ public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, L
      * with its id, batch id and times added (measured with the longest batch id and widest times,
      * so whatever batch it goes into, the worker never finds it too large).
      */
-    private static Problem tooLargeAsPublished(int line, Request request, int maxRequestBytes) {
+    private static Problem tooLargeAsPublished(JsonlLines.Line line, Request request, int maxRequestBytes) {
+        // re-encoding a request at most triples it (numbers written out, escapes kept), plus what submit adds
+        if (3 * line.length() + 2L * request.customId().length() + ENVELOPE_BYTES <= maxRequestBytes) {
+            return null;
+        }
         int published = MessageCodec.encode(request.withBatch(LONGEST_BATCH_ID, WIDEST_INSTANT, WIDEST_INSTANT)).length;
         if (published <= maxRequestBytes) {
             return null;
         }
-        return new Problem(line, "", "the request is " + published + " bytes as published (with the fields submit adds); "
+        return new Problem(line.number(), "", "the request is " + published + " bytes as published (with the fields submit adds); "
                 + "the limit is " + maxRequestBytes + " bytes (--max-request-bytes)");
     }
 

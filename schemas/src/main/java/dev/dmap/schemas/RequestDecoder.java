@@ -94,6 +94,25 @@ public final class RequestDecoder {
         }
     }
 
+    /**
+     * The request of a line this decoder found valid before (the second pass over a file that
+     * was validated as a whole): parsed, with its defaults, without checking the schema again.
+     *
+     * @throws IllegalArgumentException when it is not even a JSON object with a request's fields
+     */
+    public Request validated(String text) {
+        try {
+            JsonNode tree = MessageCodec.mapper().readTree(text);
+            if (tree == null || !tree.isObject() || !tree.path("custom_id").isString() || !tree.path("url").isString()
+                    || !tree.path("body").isObject()) {
+                throw new IllegalArgumentException("not a request");
+            }
+            return toRequest((ObjectNode) tree);
+        } catch (JacksonException | DateTimeParseException e) {
+            throw new IllegalArgumentException("not a request: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
     private static Request toRequest(ObjectNode tree) {
         return new Request(
                 tree.get("custom_id").asString(),
