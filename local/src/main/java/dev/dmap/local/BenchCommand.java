@@ -6,6 +6,7 @@ import dev.dmap.devkit.emulator.TimeScaleOption;
 import dev.dmap.local.bench.BulkBenchmark;
 import dev.dmap.local.bench.OverheadBenchmark;
 import dev.dmap.local.bench.RealEngineBenchmark;
+import dev.dmap.local.bench.ScaleOutBenchmark;
 import dev.dmap.local.bench.SchedulingBenchmark;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -27,11 +28,13 @@ public class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "SCENARIO", defaultValue = "a,b,c", split = ",",
             description = "Scenarios to run: a, b, c (scheduling; default: all three), a-arriving and b-arriving (the same"
                     + " requests arriving while the workers run), bulk (one large file: dmap, FIFO and a sort-by-model"
-                    + " script), overhead, or real-engine (llama-server; engines/llama-server/setup.sh first).")
+                    + " script), scale-out (the same work on 1, 2 and 4 workers), overhead, or real-engine (llama-server;"
+                    + " engines/llama-server/setup.sh first).")
     List<String> scenarios;
 
     @Option(names = "--requests", description = "overhead: requests per path (default: 20000); real-engine: requests of the"
-            + " throughput comparison, a tenth of them in the router one (default: 600); bulk: the file's size (default: 20000).")
+            + " throughput comparison, a tenth of them in the router one (default: 600); bulk: the file's size (default: 20000);"
+            + " scale-out: the work (default: 8000).")
     Integer requests;
 
     @Option(names = "--slots", defaultValue = "64", description = "overhead: the emulator's parallel slots (default: ${DEFAULT-VALUE}).")
@@ -85,11 +88,15 @@ public class BenchCommand implements Callable<Integer> {
                 new BulkBenchmark(broker.bootstrapServers(), timeScale.value(), out)
                         .run(requests == null ? 20_000 : requests, fifoSample, report);
             }
+            if (scenarios.contains("scale-out")) {
+                new ScaleOutBenchmark(broker.bootstrapServers(), timeScale.value(), out)
+                        .run(requests == null ? 8_000 : requests, report);
+            }
             if (scenarios.contains("real-engine")) {
                 new RealEngineBenchmark(broker.bootstrapServers(), out, requests == null ? 600 : requests).run(report);
             }
             List<String> scheduling = scenarios.stream()
-                    .filter(name -> !List.of("overhead", "real-engine", "bulk").contains(name)).toList();
+                    .filter(name -> !List.of("overhead", "real-engine", "bulk", "scale-out").contains(name)).toList();
             if (!scheduling.isEmpty()) {
                 new SchedulingBenchmark(broker.bootstrapServers(), timeScale.value(), size, out, raw, fifoSample)
                         .run(scheduling, strategies, report);

@@ -88,6 +88,16 @@ public final class Scenarios {
                 Duration.ofMinutes(2), Duration.ofSeconds(30), LOAD_COST, timeScale, total);
     }
 
+    /** scale-out: 4 models, {@code total} requests interleaved, one batch; run on 1, 2 and 4 workers. */
+    static Scenario scaleOut(int total, double timeScale) {
+        List<Scenario.PlannedRequest> requests = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            requests.add(new Scenario.PlannedRequest(id(i), MODELS.get(i % 4), Duration.ZERO, BATCH));
+        }
+        return new Scenario("scale-out", String.format(java.util.Locale.ROOT, "%,d requests for 4 models, interleaved", total),
+                1, requests, BULK_TIMINGS, Duration.ofMinutes(2), Duration.ofSeconds(30), LOAD_COST, timeScale, total);
+    }
+
     private static String id(int i) {
         return String.format("r-%05d", i);
     }

@@ -40,6 +40,8 @@ public final class AffinityStrategy implements DispatchStrategy {
     private final Set<String> retiring = new HashSet<>();
     /** The model a retirement makes room for; it takes the freed slot before anyone else. */
     private String swapTarget;
+    /** The priority of the request each served model started last: its priority while all its work is in flight. */
+    private final Map<String, Integer> startedPriority = new java.util.HashMap<>();
 
     /**
      * @param minHold    how long a model swapped in is served before a deadline may take its place
@@ -76,6 +78,7 @@ public final class AffinityStrategy implements DispatchStrategy {
                 Optional<T> head = queue.head(model);
                 if (head.isPresent()) {
                     queue.remove(head.get());
+                    startedPriority.put(model, head.get().priority());
                     return head;
                 }
             }
@@ -130,6 +133,7 @@ public final class AffinityStrategy implements DispatchStrategy {
             if (done) {
                 log.info("Released {} ({})", model, retiring.contains(model) ? "retired" : "drained");
                 retiring.remove(model);
+                startedPriority.remove(model);
             }
             return done;
         });
@@ -141,13 +145,13 @@ public final class AffinityStrategy implements DispatchStrategy {
             return;
         }
         Optional<String> victim = serving.keySet().stream()
-                .min(Comparator.comparingInt((String model) -> priority(queue, model))
+                .min(Comparator.comparingInt((String model) -> servedPriority(queue, model))
                         .thenComparing(model -> serving.get(model)));
         if (victim.isEmpty()) {
             return;
         }
         String served = victim.get();
-        Optional<String> higher = urgency.highestPriority().filter(model -> priority(queue, model) > priority(queue, served));
+        Optional<String> higher = urgency.highestPriority().filter(model -> priority(queue, model) > servedPriority(queue, served));
         if (higher.isPresent()) {
             retire(served, higher.get(), "its priority " + priority(queue, higher.get()) + " is higher");
             return;
@@ -213,6 +217,12 @@ public final class AffinityStrategy implements DispatchStrategy {
                 .thenComparingLong(model -> queue.size(model) + state.lag(model))
                 .thenComparingLong(model -> -queue.head(model).map(Schedulable::seq).orElse(Long.MAX_VALUE));
         return queue.models().stream().filter(model -> !serving.containsKey(model)).max(byPreference);
+    }
+
+    /** A served model's priority: that of the request it started last, or of its next one before it started any. */
+    private <T extends Schedulable> int servedPriority(WorkQueue<T> queue, String model) {
+        Integer started = startedPriority.get(model);
+        return started != null ? started : priority(queue, model);
     }
 
     private static <T extends Schedulable> int priority(WorkQueue<T> queue, String model) {

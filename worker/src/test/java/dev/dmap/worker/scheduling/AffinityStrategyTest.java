@@ -284,6 +284,20 @@ class AffinityStrategyTest {
     }
 
     @Test
+    void shouldKeepAHighPriorityModelWhoseRequestsAreAllInFlight() {
+        addWithPriority("a", 5);
+        addWithPriority("a", 5);
+        state.slots = 2;
+        assertThat(next()).map(Item::model).contains("a");
+        assertThat(next()).map(Item::model).contains("a");
+        state.inFlight.put("a", 2);
+        state.lag.put("a", 10L); // more of a in Kafka, nothing of it waiting in memory
+        addWithPriority("b", 1);
+        next();
+        assertThat(affinity.isServing("a")).as("a's work has priority 5, b's 1").isTrue();
+    }
+
+    @Test
     void shouldStillMeetALowerPrioritysDeadline() {
         for (int i = 0; i < 100; i++) {
             addWithPriority("high", 5);
