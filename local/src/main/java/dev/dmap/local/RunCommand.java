@@ -114,10 +114,11 @@ public class RunCommand implements Callable<Integer> {
                 dev.dmap.worker.config.BatchSettings.withoutTracker());
         if (sim) {
             // the emulated GPU runs on emulated time, and so do the durations the scheduler weighs against
-            // it: the cooldown (the GPU driver releasing memory), max-wait and min-hold, as in `dmap bench`
+            // it: the cooldown (the GPU driver releasing memory), max-wait, min-hold and the batch window,
+            // as in `dmap bench`
             config = config.withBackend(config.backend().withUnloadCooldown(scaled(config.backend().unloadCooldown())));
             config = config.withScheduling(config.scheduling().withMaxWait(scaled(config.scheduling().maxWait()),
-                    scaled(config.scheduling().minHold())));
+                    scaled(config.scheduling().minHold())).withBatchWindow(scaled(config.scheduling().batchWindow())));
         }
         return config;
     }

@@ -79,23 +79,23 @@ public final class Scenarios {
 
     /** bulk: one JSONL file of {@code total} requests for 4 models, interleaved, far longer than the online bound. */
     static Scenario bulk(int total, double timeScale) {
-        List<Scenario.PlannedRequest> requests = new ArrayList<>();
-        for (int i = 0; i < total; i++) {
-            requests.add(new Scenario.PlannedRequest(id(i), MODELS.get(i % 4), Duration.ZERO, BATCH));
-        }
-        return new Scenario("bulk", String.format(java.util.Locale.ROOT,
-                "1 worker, one %,d-request file for 4 models, interleaved", total), 1, requests, BULK_TIMINGS,
-                Duration.ofMinutes(2), Duration.ofSeconds(30), LOAD_COST, timeScale, total);
+        return interleavedFile("bulk", String.format(java.util.Locale.ROOT,
+                "1 worker, one %,d-request file for 4 models, interleaved", total), total, timeScale);
     }
 
-    /** scale-out: 4 models, {@code total} requests interleaved, one batch; run on 1, 2 and 4 workers. */
+    /** scale-out: the bulk file's work, to run on 1, 2 and 4 workers. */
     static Scenario scaleOut(int total, double timeScale) {
+        return interleavedFile("scale-out", String.format(java.util.Locale.ROOT,
+                "%,d requests for 4 models, interleaved", total), total, timeScale);
+    }
+
+    private static Scenario interleavedFile(String name, String title, int total, double timeScale) {
         List<Scenario.PlannedRequest> requests = new ArrayList<>();
         for (int i = 0; i < total; i++) {
             requests.add(new Scenario.PlannedRequest(id(i), MODELS.get(i % 4), Duration.ZERO, BATCH));
         }
-        return new Scenario("scale-out", String.format(java.util.Locale.ROOT, "%,d requests for 4 models, interleaved", total),
-                1, requests, BULK_TIMINGS, Duration.ofMinutes(2), Duration.ofSeconds(30), LOAD_COST, timeScale, total);
+        return new Scenario(name, title, 1, requests, BULK_TIMINGS, Duration.ofMinutes(2), Duration.ofSeconds(30), LOAD_COST,
+                timeScale, total);
     }
 
     private static String id(int i) {

@@ -27,6 +27,12 @@ import java.util.TreeMap;
  *       least twice {@code loadCost} requests) sits on a busy worker, that model is split: the
  *       idle worker takes its partitions, largest lag first, until it holds about half the
  *       model's backlog.</li>
+ *   <li>While the busiest worker's work exceeds the least busy one's by more than twice
+ *       {@code loadCost}, and its largest model has backlog in two or more of its partitions (and
+ *       at least twice {@code loadCost} requests there), the
+ *       least busy worker takes some of them, largest lag first, until both have about the same
+ *       work (it pays one load for them): a hot model is served on several GPUs instead of holding
+ *       one while the others finish early.</li>
  * </ol>
  */
 public final class FleetPlanner {
@@ -103,6 +109,7 @@ public final class FleetPlanner {
                     .forEach(partition -> plan.get(owner).add(new PartitionRef(topic.topic(), partition)));
         }
         spreadToIdle(topics, plan, load, ownerOfTopic);
+        balanceDominant(topics, plan, load);
         plan.values().forEach(partitions -> partitions.sort(Comparator.naturalOrder()));
         return plan;
     }
@@ -145,6 +152,33 @@ public final class FleetPlanner {
         }
     }
 
+    /** Moves part of the busiest worker's largest splittable model to the least busy worker while that evens them out. */
+    private void balanceDominant(List<ModelTopic> topics, Map<String, List<PartitionRef>> plan, Map<String, Long> load) {
+        for (int round = 0; round < 2 * load.size(); round++) {
+            Comparator<String> byLoad = Comparator.comparingLong((String member) -> load.get(member))
+                    .thenComparing(Comparator.naturalOrder());
+            String busiest = load.keySet().stream().max(byLoad).orElseThrow();
+            String lightest = load.keySet().stream().min(byLoad).orElseThrow();
+            long gap = load.get(busiest) - load.get(lightest);
+            if (gap <= 2 * loadCost) {
+                return;
+            }
+            Optional<ModelTopic> dominant = topics.stream()
+                    .filter(topic -> plan.get(busiest).stream()
+                            .filter(p -> p.topic().equals(topic.topic()) && lagOf(topic, p) > 0).count() >= 2)
+                    .filter(topic -> ownedLag(topic, plan.get(busiest)) >= 2 * loadCost)
+                    .max(Comparator.comparingLong(topic -> ownedLag(topic, plan.get(busiest))));
+            if (dominant.isEmpty()) {
+                return;
+            }
+            long moved = move(dominant.get(), busiest, lightest, (gap - loadCost) / 2, plan, load);
+            if (moved == 0) {
+                return;
+            }
+            load.merge(lightest, loadCost, Long::sum);
+        }
+    }
+
     private static List<String> idleMembers(Map<String, Long> load) {
         return load.entrySet().stream().filter(e -> e.getValue() == 0).map(Map.Entry::getKey).sorted().toList();
     }
@@ -152,20 +186,33 @@ public final class FleetPlanner {
     /** The idle worker takes the model's partitions, largest lag first, until it has about half its backlog. */
     private static void split(ModelTopic topic, String from, String to, Map<String, List<PartitionRef>> plan,
             Map<String, Long> load) {
+        move(topic, from, to, ownedLag(topic, plan.get(from)) / 2, plan, load);
+    }
+
+    /**
+     * Moves the model's lagging partitions from one worker to another, largest lag first, about
+     * {@code target} requests of them (a partition that would overshoot by more than a quarter is
+     * skipped), always leaving the first worker one; returns the requests moved.
+     */
+    private static long move(ModelTopic topic, String from, String to, long target, Map<String, List<PartitionRef>> plan,
+            Map<String, Long> load) {
         List<PartitionRef> lagging = new ArrayList<>(plan.get(from).stream()
                 .filter(p -> p.topic().equals(topic.topic()) && lagOf(topic, p) > 0).toList());
         lagging.sort(Comparator.comparingLong((PartitionRef p) -> lagOf(topic, p)).reversed()
                 .thenComparing(Comparator.naturalOrder()));
-        long half = lagging.stream().mapToLong(p -> lagOf(topic, p)).sum() / 2;
         long moved = 0;
-        for (int i = 0; i < lagging.size() - 1 && moved < half; i++) {
+        for (int i = 0; i < lagging.size() && lagging.size() - i > 1 && moved < target; i++) {
             PartitionRef partition = lagging.get(i);
+            if (moved > 0 && moved + lagOf(topic, partition) > target + target / 4) {
+                continue;
+            }
             plan.get(from).remove(partition);
             plan.get(to).add(partition);
             moved += lagOf(topic, partition);
         }
         load.merge(from, -moved, Long::sum);
         load.merge(to, moved, Long::sum);
+        return moved;
     }
 
     private static long lagOf(ModelTopic topic, PartitionRef partition) {

@@ -8,7 +8,7 @@ import java.util.Map;
  * What serving costs, as measured on this worker: per model, how long one request holds a slot
  * and how long a swap to the model takes (the unload cooldown and the load, as the requests that
  * waited for it saw them). Until a model's cost is measured, the mean of the others stands in,
- * and for swaps, the prior the worker was configured with. Not thread-safe: the dispatcher
+ * and for swaps, the prior the worker was configured with (also their floor). Not thread-safe: the dispatcher
  * calls it under its lock.
  */
 public final class ServiceTimes {
@@ -43,9 +43,14 @@ public final class ServiceTimes {
         return millis(serviceMillis, model, Duration.ZERO);
     }
 
-    /** How long it takes before a request of {@code model} can start once the worker swaps to it. */
+    /**
+     * How long it takes before a request of {@code model} can start once the worker swaps to it;
+     * never less than the prior, which holds the unload cooldown that a first load (into an empty
+     * GPU) did not pay.
+     */
     public Duration swapCost(String model) {
-        return millis(swapMillis, model, priorSwap);
+        Duration measured = millis(swapMillis, model, priorSwap);
+        return measured.compareTo(priorSwap) < 0 ? priorSwap : measured;
     }
 
     private static Duration millis(Map<String, Double> measured, String model, Duration fallback) {

@@ -63,6 +63,22 @@ class FleetPlannerTest {
     }
 
     @Test
+    void shouldSpreadAModelThatDominatesSoThatNoGpuFinishesFarEarlier() {
+        List<Member> members = List.of(member("w1", Set.of("hot")), member("w2", Set.of("a")), member("w3", Set.of("b")),
+                member("w4", Set.of("c")));
+        // hot: 1,800 requests in 6 partitions; the others 300 each; a load costs 100
+        Map<String, List<PartitionRef>> plan = planner.plan(members, List.of(topic("hot", 300, 300, 300, 300, 300, 300),
+                topic("a", 300), topic("b", 300), topic("c", 300)));
+        Map<String, Long> work = new java.util.TreeMap<>();
+        plan.forEach((member, partitions) -> work.put(member, partitions.stream().mapToLong(p -> 300).sum()
+                + (partitions.stream().anyMatch(p -> p.topic().endsWith("hot")) && !member.equals("w1") ? 100 : 0)));
+        assertThat(plan.values()).allSatisfy(partitions -> assertThat(partitions).isNotEmpty());
+        assertThat(work.values().stream().mapToLong(Long::longValue).max().orElseThrow())
+                .as("without the split w1 would have 1,800 while the others had 300: " + work).isLessThanOrEqualTo(1_000);
+        assertThat(plan.values().stream().mapToInt(List::size).sum()).isEqualTo(9);
+    }
+
+    @Test
     void shouldNotSplitAModelWhoseBacklogIsTooSmallToPayForAnotherLoad() {
         List<Member> members = List.of(member("w1", Set.of()), member("w2", Set.of()));
         // splitting 150 requests saves 75, less than the 100 a load costs
