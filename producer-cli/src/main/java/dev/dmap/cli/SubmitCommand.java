@@ -35,6 +35,10 @@ public class SubmitCommand implements Callable<Integer>, KafkaCommand {
     @Option(names = "--deadline", description = "Explicit deadline (RFC 3339, e.g. 2026-11-27T08:00:00Z).")
     java.time.Instant deadline;
 
+    @Option(names = "--priority", description = "Priority of every line without one of its own (higher is served first,"
+            + " at the next safe point; a lower one still meets its deadline). Default: the lines' own, else 0.")
+    Integer priority;
+
     @Option(names = "--no-progress", negatable = true,
             description = "Progress on stderr: a bar on a terminal, a line every 10 s otherwise (default: on).")
     boolean progress = true;
@@ -70,7 +74,7 @@ public class SubmitCommand implements Callable<Integer>, KafkaCommand {
         }
         java.time.Instant expires = deadline != null ? deadline
                 : completionWindow != null ? clock.instant().plus(completionWindow) : null;
-        SubmittedBatch submitted = new Submitter(kafka, clock, maxRequestBytes).submit(batch, id, expires, progress);
+        SubmittedBatch submitted = new Submitter(kafka, clock, maxRequestBytes).submit(batch, id, expires, priority, progress);
         switch (submitted.publication()) {
             case NONE -> {
                 err.printf("Batch %s was submitted before with this file; nothing was published again.%n", submitted.batchId());

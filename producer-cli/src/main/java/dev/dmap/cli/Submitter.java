@@ -79,6 +79,15 @@ public final class Submitter {
      * @param progress whether to show progress on stderr
      */
     public SubmittedBatch submit(BatchFile file, String batchId, Instant deadline, boolean progress) {
+        return submit(file, batchId, deadline, null, progress);
+    }
+
+    /**
+     * As {@link #submit(BatchFile, String, Instant, boolean)}, with a batch priority.
+     *
+     * @param priority the priority of every line that has none of its own (0), or null
+     */
+    public SubmittedBatch submit(BatchFile file, String batchId, Instant deadline, Integer priority, boolean progress) {
         Map<String, Long> byModel = file.countsByModel();
         try (Admin admin = Admin.create(kafka.adminProperties())) {
             kafka.requireReachable(admin);
@@ -93,18 +102,30 @@ public final class Submitter {
             }
             // the earlier submit stopped before its transaction committed: none of its requests is
             // visible, so publish them all again, as they were
-            publish(file, batchId, created.at(), created.expiresAt(), progress, null);
+            publish(file, new Envelope(batchId, created.at(), created.expiresAt(), priority), progress, null);
             return new SubmittedBatch(batchId, file.total(), byModel, SubmittedBatch.Publication.RESUMED);
         }
         Instant now = clock.instant();
-        publish(file, batchId, now, deadline, progress, BatchCommand.created(batchId, file.total(), byModel,
-                file.path().getFileName().toString(), deadline, now));
+        publish(file, new Envelope(batchId, now, deadline, priority), progress, BatchCommand.created(batchId, file.total(),
+                byModel, file.path().getFileName().toString(), deadline, now));
         return new SubmittedBatch(batchId, file.total(), byModel, SubmittedBatch.Publication.ALL);
     }
 
+    /**
+     * What submit adds to each line: the batch, its times, and a priority.
+     *
+     * @param priority the priority of lines without their own, or null
+     */
+    private record Envelope(String batchId, Instant submittedAt, Instant deadline, Integer priority) {
+        Request of(Request line) {
+            Request published = line.withBatch(batchId, submittedAt, deadline);
+            return priority != null && line.priority() == 0 ? published.withPriority(priority) : published;
+        }
+    }
+
     /** Publishes the creation command (unless null) on its own, then every request and the published command in one transaction. */
-    private void publish(BatchFile file, String batchId, Instant submittedAt, Instant deadline, boolean progress,
-            BatchCommand created) {
+    private void publish(BatchFile file, Envelope envelope, boolean progress, BatchCommand created) {
+        String batchId = envelope.batchId();
         try (Producer<byte[], byte[]> producer = producers.apply(transactionalProperties(batchId))) {
             try {
                 producer.initTransactions();
@@ -114,7 +135,7 @@ public final class Submitter {
                     producer.commitTransaction();
                 }
                 producer.beginTransaction();
-                sendRequests(producer, file, batchId, submittedAt, deadline, progress);
+                sendRequests(producer, file, envelope, progress);
                 producer.send(commandRecord(BatchCommand.published(batchId, clock.instant())));
                 producer.commitTransaction();
             } catch (ProducerFencedException e) {
@@ -127,14 +148,13 @@ public final class Submitter {
         }
     }
 
-    private void sendRequests(Producer<byte[], byte[]> producer, BatchFile file, String batchId, Instant submittedAt,
-            Instant deadline, boolean progress) {
+    private void sendRequests(Producer<byte[], byte[]> producer, BatchFile file, Envelope envelope, boolean progress) {
         Topics topics = kafka.topics();
         AtomicReference<Exception> failure = new AtomicReference<>();
         AtomicLong sent = new AtomicLong();
         try (Progress bar = Progress.open("Submitting", file.total(), progress)) {
             file.forEachRequest(request -> {
-                Request published = request.withBatch(batchId, submittedAt, deadline);
+                Request published = envelope.of(request);
                 ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.requests(published.model()),
                         utf8(published.id()), MessageCodec.encode(published));
                 record.headers().add(Traceparent.HEADER, utf8(Traceparent.random().toString()));

@@ -121,6 +121,24 @@ class SubmitIT {
         assertThat(run.err()).contains("small.jsonl:1: the line is ").contains("the limit is 1000 bytes");
     }
 
+    @Test
+    void shouldGiveEveryLineWithoutAPriorityTheBatchsPriority() throws Exception {
+        String model = "priority-model";
+        String own = ChatLine.of("own", model).content("x").json().replaceFirst("\\{", "{\"priority\":7,");
+        Path file = write("priority.jsonl", lines(model, 3, 10) + own + "\n");
+
+        Run run = cli("submit", file.toString(), "--batch-id", "urgent", "--priority", "5", "--no-progress",
+                "-b", TestBroker.bootstrapServers());
+
+        assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.OK);
+        Map<String, Integer> priorities = new java.util.TreeMap<>();
+        TestBroker.records(TOPICS.requests(model), COMMITTED).forEach(record -> {
+            var request = MessageCodec.mapper().readTree(record.value());
+            priorities.put(request.path("custom_id").asString(), request.path("priority").asInt());
+        });
+        assertThat(priorities).containsExactly(Map.entry("own", 7), Map.entry("q0", 5), Map.entry("q1", 5), Map.entry("q2", 5));
+    }
+
     /** The types of the batch's commands, in the order committed. */
     private static List<String> commands(String batchId) {
         return TestBroker.records(TOPICS.batchCommands(), COMMITTED).stream()

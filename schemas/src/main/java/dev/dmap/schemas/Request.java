@@ -75,4 +75,10 @@ public record Request(
         return new Request(customId, method, url, body, schemaVersion, defaultId(newBatchId, customId),
                 newBatchId, newSubmittedAt, newDeadline, priority, attempt);
     }
+
+    /** The same request with another priority. */
+    public Request withPriority(int newPriority) {
+        return new Request(customId, method, url, body, schemaVersion, id, batchId, submittedAt, deadline, newPriority,
+                attempt);
+    }
 }
