@@ -53,38 +53,55 @@ final class BatchCommands {
 
     /** Every batch's submission, by batch id. */
     static Map<String, Submission> submissions(KafkaOptions kafka) {
-        Map<String, BatchCommand> created = new TreeMap<>();
-        java.util.Set<String> published = new java.util.HashSet<>();
-        TopicReader.readAll(kafka, List.of(kafka.topics().batchCommands()), record -> {
+        Submissions submissions = new Submissions();
+        TopicReader.readAll(kafka, List.of(kafka.topics().batchCommands()), submissions::add);
+        return submissions.byBatch();
+    }
+
+    /** Every batch's latest state, by batch id. */
+    static Map<String, BatchState> states(KafkaOptions kafka) {
+        States states = new States();
+        TopicReader.readAll(kafka, List.of(kafka.topics().batches()), states::add);
+        return states.byBatch;
+    }
+
+    /** Batch submissions gathered from the commands topic, record by record. */
+    static final class Submissions {
+        private final Map<String, BatchCommand> created = new TreeMap<>();
+        private final java.util.Set<String> published = new java.util.HashSet<>();
+
+        void add(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record) {
             BatchCommand command = decode(record.value(), BatchCommand.class);
             if (command != null && BatchCommand.CREATED.equals(command.type())) {
                 created.putIfAbsent(command.batchId(), command);
             } else if (command != null && BatchCommand.PUBLISHED.equals(command.type())) {
                 published.add(command.batchId());
             }
-        });
-        Map<String, Submission> submissions = new TreeMap<>();
-        created.forEach((batchId, command) -> submissions.put(batchId, new Submission(command, published.contains(batchId))));
-        return submissions;
+        }
+
+        Map<String, Submission> byBatch() {
+            Map<String, Submission> submissions = new TreeMap<>();
+            created.forEach((batchId, command) -> submissions.put(batchId, new Submission(command, published.contains(batchId))));
+            return submissions;
+        }
     }
 
-    /** Every batch's latest state, by batch id. */
-    static Map<String, BatchState> states(KafkaOptions kafka) {
-        Topics topics = kafka.topics();
-        Map<String, BatchState> states = new TreeMap<>();
-        TopicReader.readAll(kafka, List.of(topics.batches()), record -> {
+    /** Batches' latest states gathered from the compacted batches topic, record by record. */
+    static final class States {
+        final Map<String, BatchState> byBatch = new TreeMap<>();
+
+        void add(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record) {
             if (record.key() == null) {
                 return;
             }
             String batchId = new String(record.key(), StandardCharsets.UTF_8);
             BatchState state = decode(record.value(), BatchState.class);
             if (state == null) {
-                states.remove(batchId);
+                byBatch.remove(batchId);
             } else {
-                states.put(batchId, state);
+                byBatch.put(batchId, state);
             }
-        });
-        return states;
+        }
     }
 
     private static <T> T decode(byte[] value, Class<T> type) {

@@ -64,9 +64,28 @@ record StatusReport(List<BatchRow> batches, List<ModelRow> models, List<WorkerSt
     record ModelRow(String model, String topic, long backlog, List<String> servedBy, List<String> loadedOn) {
     }
 
+    /**
+     * Reads the commands, the batches' states and the workers' statuses with one consumer, and the
+     * backlog with the admin client meanwhile: each client costs a connection and its metadata.
+     */
     static StatusReport read(KafkaOptions kafka, String group, String onlyBatch, Clock clock) {
-        Map<String, BatchCommands.Submission> submissions = BatchCommands.submissions(kafka);
-        Map<String, BatchState> states = BatchCommands.states(kafka);
+        java.util.concurrent.CompletableFuture<Backlog> backlog = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> Backlog.read(kafka, group));
+        BatchCommands.Submissions commands = new BatchCommands.Submissions();
+        BatchCommands.States latest = new BatchCommands.States();
+        Map<String, WorkerStatus> statuses = new TreeMap<>();
+        dev.dmap.schemas.Topics topics = kafka.topics();
+        TopicReader.readAll(kafka, List.of(topics.batchCommands(), topics.batches(), topics.workers()), record -> {
+            if (record.topic().equals(topics.batchCommands())) {
+                commands.add(record);
+            } else if (record.topic().equals(topics.batches())) {
+                latest.add(record);
+            } else {
+                workerStatus(record).ifPresent(status -> statuses.put(status.workerId(), status));
+            }
+        });
+        Map<String, BatchCommands.Submission> submissions = commands.byBatch();
+        Map<String, BatchState> states = latest.byBatch;
         List<BatchRow> batches = new ArrayList<>();
         submissions.forEach((batchId, submission) -> {
             if (onlyBatch == null || onlyBatch.equals(batchId)) {
@@ -74,8 +93,8 @@ record StatusReport(List<BatchRow> batches, List<ModelRow> models, List<WorkerSt
                 batches.add(submission.published() ? row : unpublished(row, submission.created()));
             }
         });
-        List<WorkerStatus> workers = workers(kafka, clock.instant());
-        return new StatusReport(batches, models(kafka, group, workers), workers);
+        List<WorkerStatus> workers = current(statuses, clock.instant());
+        return new StatusReport(batches, models(kafka, join(backlog), workers), workers);
     }
 
     /** The row of a batch whose requests are not published, with the command that publishes them. */
@@ -103,39 +122,55 @@ record StatusReport(List<BatchRow> batches, List<ModelRow> models, List<WorkerSt
     /** How long a worker that stopped on its own stays listed, with why. */
     static final Duration STOPPED_SHOWN = Duration.ofHours(1);
 
-    private static List<WorkerStatus> workers(KafkaOptions kafka, Instant now) {
-        Map<String, WorkerStatus> latest = new TreeMap<>();
-        TopicReader.readAll(kafka, List.of(kafka.topics().workers()), record -> {
-            try {
-                WorkerStatus status = MessageCodec.decode(record.value(), WorkerStatus.class);
-                latest.put(status.workerId(), status);
-            } catch (RuntimeException e) {
-                // an unreadable status is skipped
-            }
-        });
+    private static java.util.Optional<WorkerStatus> workerStatus(
+            org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return java.util.Optional.ofNullable(MessageCodec.decode(record.value(), WorkerStatus.class));
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty(); // an unreadable status is skipped
+        }
+    }
+
+    private static Backlog join(java.util.concurrent.CompletableFuture<Backlog> backlog) {
+        try {
+            return backlog.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /** The workers still heard from, or that stopped on their own within the last hour. */
+    private static List<WorkerStatus> current(Map<String, WorkerStatus> latest, Instant now) {
         return latest.values().stream().filter(w -> w.heartbeatAt().isAfter(now.minus(
                 w.stopped() == null ? WORKER_SILENCE : STOPPED_SHOWN))).toList();
     }
 
-    private static List<ModelRow> models(KafkaOptions kafka, String group, List<WorkerStatus> workers) {
-        String prefix = kafka.topics().requestsPrefix();
-        try (Admin admin = Admin.create(kafka.adminProperties())) {
-            List<String> topics = admin.listTopics().names().get(15, TimeUnit.SECONDS).stream()
-                    .filter(name -> name.startsWith(prefix)).sorted().toList();
-            Map<String, Long> backlog = backlog(admin, group, topics);
-            List<ModelRow> rows = new ArrayList<>();
-            for (String topic : topics) {
-                String key = topic.substring(prefix.length());
-                String model = workers.stream().flatMap(w -> w.assignedModels().stream())
-                        .filter(m -> dev.dmap.schemas.Topics.modelKey(m).equals(key)).findFirst().orElse(key);
-                rows.add(new ModelRow(model, topic, backlog.getOrDefault(topic, 0L),
-                        workers.stream().filter(w -> w.assignedModels().contains(model)).map(WorkerStatus::workerId).toList(),
-                        workers.stream().filter(w -> w.loadedModels().contains(model)).map(WorkerStatus::workerId).toList()));
+    /** The request topics and the backlog of each, as the admin client reads them. */
+    private record Backlog(List<String> topics, Map<String, Long> byTopic) {
+        static Backlog read(KafkaOptions kafka, String group) {
+            String prefix = kafka.topics().requestsPrefix();
+            try (Admin admin = Admin.create(kafka.adminProperties())) {
+                List<String> topics = admin.listTopics().names().get(15, TimeUnit.SECONDS).stream()
+                        .filter(name -> name.startsWith(prefix)).sorted().toList();
+                return new Backlog(topics, backlog(admin, group, topics));
+            } catch (Exception e) {
+                throw new CliException(ExitCodes.UNREACHABLE, "cannot read the backlog from Kafka: " + e.getMessage());
             }
-            return rows;
-        } catch (Exception e) {
-            throw new CliException(ExitCodes.UNREACHABLE, "cannot read the backlog from Kafka: " + e.getMessage());
         }
+    }
+
+    private static List<ModelRow> models(KafkaOptions kafka, Backlog read, List<WorkerStatus> workers) {
+        String prefix = kafka.topics().requestsPrefix();
+        List<ModelRow> rows = new ArrayList<>();
+        for (String topic : read.topics()) {
+            String key = topic.substring(prefix.length());
+            String model = workers.stream().flatMap(w -> w.assignedModels().stream())
+                    .filter(m -> dev.dmap.schemas.Topics.modelKey(m).equals(key)).findFirst().orElse(key);
+            rows.add(new ModelRow(model, topic, read.byTopic().getOrDefault(topic, 0L),
+                    workers.stream().filter(w -> w.assignedModels().contains(model)).map(WorkerStatus::workerId).toList(),
+                    workers.stream().filter(w -> w.loadedModels().contains(model)).map(WorkerStatus::workerId).toList()));
+        }
+        return rows;
     }
 
     private static Map<String, Long> backlog(Admin admin, String group, List<String> topics) throws Exception {
