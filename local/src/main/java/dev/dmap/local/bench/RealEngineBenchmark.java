@@ -127,13 +127,27 @@ public final class RealEngineBenchmark {
             direct = new Row("router", "HTTP client in arrival order, 2 callers (router swaps on demand)", bodies.size(),
                     run.took(), spawns(server.log()) - before, run.failed());
         }
+        Row sorted;
+        try (LlamaServer server = LlamaServer.router(1, port, "--parallel", "2")) {
+            long before = spawns(server.log());
+            progress.printf("  (ii) sort-by-model script to the router, one model after the other, 2 callers...%n");
+            progress.flush();
+            long started = System.nanoTime();
+            int failed = 0;
+            for (String model : LlamaServer.MODELS) { // the router loads each on its first request
+                failed += DirectLoad.send(server.baseUrl(), CHAT, calls.stream().filter(call -> call.model().equals(model))
+                        .map(Call::body).toList(), 2).failed();
+            }
+            sorted = new Row("router", "sort-by-model script, one model after the other, 2 callers", bodies.size(),
+                    Duration.ofNanos(System.nanoTime() - started), spawns(server.log()) - before, failed);
+        }
         try (LlamaServer server = LlamaServer.router(1, port, "--parallel", "2")) {
             long before = spawns(server.log());
             progress.printf("  (ii) through Kafka and a worker...%n");
             progress.flush();
             Outcomes dmap = throughWorker(server.baseUrl(), BackendKind.AUTO, LlamaServer.MODELS, calls, "ii");
             return List.of(direct, new Row("router", "Kafka + dmap worker (affinity)", bodies.size(), dmap.makespan(),
-                    spawns(server.log()) - before, dmap.deadLetters()));
+                    spawns(server.log()) - before, dmap.deadLetters()), sorted);
         }
     }
 

@@ -40,6 +40,11 @@ public final class ChatLine {
         return root.toString();
     }
 
+    /** The request body alone, as a backend receives it. */
+    public byte[] bodyBytes() {
+        return body.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
     public byte[] bytes() {
         return json().getBytes(StandardCharsets.UTF_8);
     }
