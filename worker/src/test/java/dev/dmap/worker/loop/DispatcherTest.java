@@ -162,7 +162,7 @@ class DispatcherTest {
         WorkerMetrics metrics = new WorkerMetrics(new SimpleMeterRegistry());
         SlotRunner runner = new SlotRunner(processor, callers, RequestTracing.PASS_THROUGH, new DeadLetters("w1"), metrics,
                 Clock.systemUTC());
-        return new Dispatcher(new FifoStrategy(), new AllLoaded(), runner, event -> {
+        return new Dispatcher(new FifoStrategy(), new AllLoaded(SLOTS, Set.of("m1", "m2")), runner, event -> {
             if (event instanceof LoopEvent.Processed done) {
                 processed.add(done);
             }
@@ -200,38 +200,5 @@ class DispatcherTest {
     private static Outcome succeeded(Work work) {
         return new Outcome.Succeeded(Result.of(work.request(), new Response(200, "r", MessageCodec.mapper().createObjectNode()),
                 "w1", 1, Timing.NONE, Instant.now()));
-    }
-
-    /** Every model loaded, {@link #SLOTS} slots each. */
-    private static final class AllLoaded implements Capacity {
-        @Override
-        public int slots(String model) {
-            return SLOTS;
-        }
-
-        @Override
-        public boolean isLoaded(String model) {
-            return true;
-        }
-
-        @Override
-        public boolean isMissing(String model) {
-            return false;
-        }
-
-        @Override
-        public Set<String> loadedModels() {
-            return Set.of("m1", "m2");
-        }
-
-        @Override
-        public int maxLoadedModels() {
-            return 2;
-        }
-
-        @Override
-        public long loadCount() {
-            return 0;
-        }
     }
 }

@@ -195,7 +195,7 @@ class PollLoopTest {
     }
 
     private void start(Function<Work, Outcome> processor) {
-        WorkerLoops.Backing backing = new WorkerLoops.Backing(new FixedCapacity(4), processor, new DeadLetters("w1"), callers,
+        WorkerLoops.Backing backing = new WorkerLoops.Backing(new AllLoaded(4, Set.of(MODEL)), processor, new DeadLetters("w1"), callers,
                 backend, new FifoStrategy());
         Telemetry telemetry = new Telemetry(new WorkerMetrics(new SimpleMeterRegistry()), RequestTracing.PASS_THROUGH,
                 Clock.systemUTC());
@@ -271,38 +271,5 @@ class PollLoopTest {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** A GPU with every model loaded and {@code slots} slots each. */
-    private record FixedCapacity(int slotsEach) implements Capacity {
-        @Override
-        public int slots(String model) {
-            return slotsEach;
-        }
-
-        @Override
-        public boolean isLoaded(String model) {
-            return true;
-        }
-
-        @Override
-        public boolean isMissing(String model) {
-            return false;
-        }
-
-        @Override
-        public Set<String> loadedModels() {
-            return Set.of(MODEL);
-        }
-
-        @Override
-        public int maxLoadedModels() {
-            return 1;
-        }
-
-        @Override
-        public long loadCount() {
-            return 0;
-        }
     }
 }
