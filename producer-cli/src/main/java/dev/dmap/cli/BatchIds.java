@@ -9,7 +9,7 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /** Batch ids: {@code batch_<UTC date-time>_<6 random hex>}, sortable and unique enough; or the user's own. */
-final class BatchIds {
+public final class BatchIds {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
     /** Longest batch id, in characters. */
     static final int MAX_LENGTH = 200;
@@ -19,13 +19,13 @@ final class BatchIds {
     private BatchIds() {
     }
 
-    static String generate(Clock clock) {
+    public static String generate(Clock clock) {
         byte[] random = new byte[3];
         RANDOM.nextBytes(random);
         return "batch_" + STAMP.format(clock.instant()) + "_" + HexFormat.of().formatHex(random);
     }
 
-    static String require(String batchId) {
+    public static String require(String batchId) {
         if (!VALID.matcher(batchId).matches()) {
             throw new CliException(ExitCodes.INVALID_INPUT,
                     "batch id \"" + batchId + "\" must be 1 to 200 characters from [A-Za-z0-9._:-]");

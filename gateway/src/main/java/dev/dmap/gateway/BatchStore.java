@@ -1,0 +1,70 @@
+package dev.dmap.gateway;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The gateway's batch records, one JSON file each, replaced atomically. */
+public final class BatchStore {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final Path dir;
+
+    public BatchStore(Path root) {
+        this.dir = root.resolve("batches");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public synchronized void save(GatewayBatch batch) {
+        try {
+            Path temp = dir.resolve(batch.id() + ".json.tmp");
+            JSON.writeValue(temp.toFile(), batch);
+            Files.move(temp, dir.resolve(batch.id() + ".json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save batch " + batch.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The owner's batch {@code id}; another owner's is absent. */
+    public Optional<GatewayBatch> find(String owner, String id) {
+        return read(id).filter(batch -> batch.owner().equals(owner));
+    }
+
+    /** The owner's batches, newest first. */
+    public List<GatewayBatch> list(String owner) {
+        return all().stream().filter(batch -> batch.owner().equals(owner)).toList();
+    }
+
+    /** Every batch, newest first. */
+    public List<GatewayBatch> all() {
+        List<GatewayBatch> found = new ArrayList<>();
+        try (Stream<Path> paths = Files.list(dir)) {
+            paths.map(p -> p.getFileName().toString()).filter(name -> name.endsWith(".json"))
+                    .forEach(name -> read(name.substring(0, name.length() - ".json".length())).ifPresent(found::add));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        found.sort(Comparator.comparingLong(GatewayBatch::createdAt).reversed().thenComparing(GatewayBatch::id,
+                Comparator.reverseOrder()));
+        return found;
+    }
+
+    private Optional<GatewayBatch> read(String id) {
+        if (!id.matches("[A-Za-z0-9._:-]{1,200}")) {
+            return Optional.empty();
+        }
+        Path file = dir.resolve(id + ".json");
+        return Files.exists(file) ? Optional.of(JSON.readValue(file.toFile(), GatewayBatch.class)) : Optional.empty();
+    }
+}

@@ -1,0 +1,131 @@
+package dev.dmap.gateway;
+
+import dev.dmap.schemas.Endpoint;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** OpenAI's Batches API: create, retrieve, cancel, list. */
+@RestController
+@RequestMapping("/v1/batches")
+class BatchesController {
+    private static final Pattern WINDOW = Pattern.compile("([1-9][0-9]{0,5})([smhd])");
+    private final Batches batches;
+    private final FileStore files;
+
+    BatchesController(Batches batches, FileStore files) {
+        this.batches = batches;
+        this.files = files;
+    }
+
+    @PostMapping
+    Map<String, Object> create(@RequestAttribute(Authentication.OWNER) String owner, @RequestBody Map<String, Object> body) {
+        String inputFileId = text(body, "input_file_id");
+        String endpoint = endpoint(text(body, "endpoint"));
+        String windowText = text(body, "completion_window");
+        Duration window = window(windowText);
+        StoredFile input = files.find(owner, inputFileId)
+                .orElseThrow(() -> ApiError.invalid("input_file_id", "No such File object: " + inputFileId));
+        if (!"batch".equals(input.purpose())) {
+            throw ApiError.invalid("input_file_id", "File " + inputFileId + " has purpose '" + input.purpose() + "', not 'batch'.");
+        }
+        GatewayBatch batch = batches.create(owner, input, endpoint, window, metadata(body.get("metadata")),
+                outputExpiresAfter(body.get("output_expires_after")), windowText);
+        return BatchView.of(batch, batches.state(batch));
+    }
+
+    @GetMapping("/{id}")
+    Map<String, Object> get(@RequestAttribute(Authentication.OWNER) String owner, @PathVariable("id") String id) {
+        GatewayBatch batch = find(owner, id);
+        return BatchView.of(batch, batches.state(batch));
+    }
+
+    @PostMapping("/{id}/cancel")
+    Map<String, Object> cancel(@RequestAttribute(Authentication.OWNER) String owner, @PathVariable("id") String id) {
+        GatewayBatch batch = find(owner, id);
+        batches.cancel(batch);
+        Map<String, Object> view = BatchView.of(batch, batches.state(batch));
+        view.put("status", "cancelling");
+        return view;
+    }
+
+    @GetMapping
+    Map<String, Object> list(@RequestAttribute(Authentication.OWNER) String owner,
+            @RequestParam(name = "limit", required = false) Integer limit, @RequestParam(name = "after", required = false) String after) {
+        return Pages.page(batches.list(owner), limit, after, GatewayBatch::id, batch -> BatchView.of(batch, batches.state(batch)),
+                Pages.MAX_LIMIT);
+    }
+
+    private GatewayBatch find(String owner, String id) {
+        return batches.find(owner, id).orElseThrow(() -> ApiError.notFound("No batch found with id '" + id + "'."));
+    }
+
+    private static String endpoint(String endpoint) {
+        if (endpoint.equals("/v1/moderations")) {
+            throw ApiError.invalid("endpoint", "dmap does not serve /v1/moderations: no local backend offers it. "
+                    + "Supported: /v1/chat/completions, /v1/completions, /v1/embeddings.");
+        }
+        return Endpoint.fromPath(endpoint).map(Endpoint::path).orElseThrow(() -> ApiError.invalid("endpoint",
+                "dmap does not serve " + endpoint + " in batches. Supported: /v1/chat/completions, /v1/completions, /v1/embeddings."));
+    }
+
+    private static Duration window(String text) {
+        Matcher matcher = WINDOW.matcher(text);
+        if (!matcher.matches()) {
+            throw ApiError.invalid("completion_window", "completion_window must be a duration such as 24h, 90m or 7d: '" + text + "'.");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+    }
+
+    private static Map<String, String> metadata(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Map<?, ?> map) || map.size() > 16) {
+            throw ApiError.invalid("metadata", "metadata must be an object of at most 16 string values.");
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        map.forEach((key, item) -> {
+            if (!(item instanceof String text) || key.toString().length() > 64 || text.length() > 512) {
+                throw ApiError.invalid("metadata", "metadata values must be strings (keys up to 64, values up to 512 characters).");
+            }
+            metadata.put(key.toString(), text);
+        });
+        return metadata;
+    }
+
+    private static Long outputExpiresAfter(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Map<?, ?> map && "created_at".equals(map.get("anchor")) && map.get("seconds") instanceof Number seconds
+                && seconds.longValue() >= 3600 && seconds.longValue() <= 2_592_000) {
+            return seconds.longValue();
+        }
+        throw ApiError.invalid("output_expires_after",
+                "output_expires_after must be {\"anchor\": \"created_at\", \"seconds\": 3600 to 2592000}.");
+    }
+
+    private static String text(Map<String, Object> body, String field) {
+        if (!(body.get(field) instanceof String text) || text.isBlank()) {
+            throw ApiError.invalid(field, "Missing required parameter: '" + field + "'.");
+        }
+        return text;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.dmap.gateway;
+
+import dev.dmap.cli.KafkaOptions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * The gateway process: {@code ./dmap gateway --port PORT --bootstrap-servers HOST:PORT --api-keys-file FILE}
+ * (or {@code DMAP_GATEWAY_PORT}, {@code DMAP_BOOTSTRAP_SERVERS}, {@code DMAP_API_KEYS_FILE}).
+ */
+@SpringBootApplication
+public class GatewayApplication {
+    /** The gateway's own options and the Spring property each sets. */
+    static final Map<String, String> OPTIONS = Map.of(
+            "--port", "server.port",
+            "--address", "server.address",
+            "--bootstrap-servers", "dmap.bootstrap-servers",
+            "--topic-prefix", "dmap.topic-prefix",
+            "--api-keys-file", "dmap.gateway.api-keys-file",
+            "--dir", "dmap.gateway.dir",
+            "--file-retention", "dmap.gateway.file-retention");
+
+    public static void main(String[] args) {
+        start(args);
+    }
+
+    /** Starts the gateway with its own options; its settings file is {@code gateway.properties}. */
+    public static ConfigurableApplicationContext start(String... args) {
+        return new SpringApplicationBuilder(GatewayApplication.class).properties("spring.config.name=gateway")
+                .run(springArguments(args));
+    }
+
+    /** {@code --port 8090} and {@code --port=8090} become {@code --server.port=8090}; anything else is refused. */
+    static String[] springArguments(String[] args) {
+        List<String> spring = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String name = args[i].contains("=") ? args[i].substring(0, args[i].indexOf('=')) : args[i];
+            String property = OPTIONS.get(name);
+            if (property == null) {
+                throw new IllegalArgumentException("unknown option " + args[i] + "; the gateway takes " + String.join(", ",
+                        new java.util.TreeSet<>(OPTIONS.keySet())));
+            }
+            String value = args[i].contains("=") ? args[i].substring(args[i].indexOf('=') + 1) : i + 1 < args.length ? args[++i] : null;
+            if (value == null) {
+                throw new IllegalArgumentException("option " + name + " needs a value");
+            }
+            spring.add("--" + property + "=" + value);
+        }
+        return spring.toArray(String[]::new);
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    GatewaySettings gatewaySettings(@Value("${dmap.gateway.dir}") Path dir, @Value("${dmap.gateway.api-keys-file}") String keys,
+            @Value("${dmap.gateway.file-retention}") Duration retention) {
+        if (keys.isBlank()) {
+            throw new IllegalStateException("The gateway needs an API keys file (one line per key: KEY OWNER): "
+                    + "--api-keys-file FILE or DMAP_API_KEYS_FILE");
+        }
+        return new GatewaySettings(dir, Path.of(keys), retention);
+    }
+
+    @Bean
+    KafkaOptions kafkaOptions(@Value("${dmap.bootstrap-servers}") String servers, @Value("${dmap.topic-prefix}") String prefix) {
+        return KafkaOptions.of(servers, prefix);
+    }
+
+    @Bean
+    ApiKeys apiKeys(GatewaySettings settings) {
+        return new ApiKeys(settings.apiKeysFile());
+    }
+
+    @Bean
+    FileStore fileStore(GatewaySettings settings, Clock clock) {
+        return new FileStore(settings.dataDir(), clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    BatchStates batchStates(KafkaOptions kafka) {
+        return new BatchStates(kafka);
+    }
+
+    @Bean(destroyMethod = "close")
+    Batches batches(KafkaOptions kafka, FileStore files, BatchStates states, GatewaySettings settings, Clock clock) {
+        return new Batches(kafka, files, new BatchStore(settings.dataDir()), states, settings, clock);
+    }
+
+    @Bean
+    WebMvcConfigurer authentication(ApiKeys keys) {
+        return new WebMvcConfigurer() {
+            @Override
+            public void addInterceptors(InterceptorRegistry registry) {
+                registry.addInterceptor(new Authentication(keys)).addPathPatterns("/v1/**");
+            }
+        };
+    }
+}
