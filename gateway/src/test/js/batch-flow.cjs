@@ -1,11 +1,11 @@
 // The OpenAI Batch flow, written as for OpenAI: only baseURL and the key differ.
-// Usage: node batch-flow.cjs BASE_URL KEY OTHER_KEY INPUT.jsonl SLOW_INPUT.jsonl OUT_DIR
+// Usage: node batch-flow.cjs BASE_URL KEY OTHER_KEY INPUT.jsonl SLOW_INPUT.jsonl RESPONSES_INPUT.jsonl BAD_INPUT.jsonl OUT_DIR
 // Prints one JSON object with what it saw; GatewaySdkIT asserts on it.
 const fs = require('fs');
 const path = require('path');
 const OpenAI = require('openai');
 
-const [baseURL, key, otherKey, input, slowInput, outDir] = process.argv.slice(2);
+const [baseURL, key, otherKey, input, slowInput, responsesInput, badInput, outDir] = process.argv.slice(2);
 const client = new OpenAI({ baseURL, apiKey: key, maxRetries: 0 });
 const other = new OpenAI({ baseURL, apiKey: otherKey, maxRetries: 0 });
 const nobody = new OpenAI({ baseURL, apiKey: 'sk-not-a-key', maxRetries: 0 });
@@ -40,6 +40,20 @@ async function main() {
   const cancelling = await client.batches.cancel(slow.id);
   const cancelled = await waitFor(slow.id);
 
+  const responsesFile = await client.files.create({ file: fs.createReadStream(responsesInput), purpose: 'batch' });
+  const responses = await waitFor((await client.batches.create({
+    input_file_id: responsesFile.id, endpoint: '/v1/responses', completion_window: '24h',
+    output_expires_after: { anchor: 'created_at', seconds: 3600 },
+  })).id);
+  const responsesOutput = await (await client.files.content(responses.output_file_id)).text();
+  const responsesOutputFile = await client.files.retrieve(responses.output_file_id);
+
+  const badFile = await client.files.create({ file: fs.createReadStream(badInput), purpose: 'batch' });
+  const bad = await waitFor((await client.batches.create({
+    input_file_id: badFile.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id);
+  const moderations = await status(client.batches.create({
+    input_file_id: badFile.id, endpoint: '/v1/moderations', completion_window: '24h' }));
+
   const pagedIds = [];
   let pages = 0;
   for (let page = await client.batches.list({ limit: 1 }); ; page = await page.getNextPage()) {
@@ -54,6 +68,11 @@ async function main() {
     batch: { id: done.id, status: done.status, request_counts: done.request_counts, usage: done.usage, metadata: done.metadata,
       output_file_id: done.output_file_id, error_file_id: done.error_file_id, completed_at: done.completed_at },
     cancel: { id: slow.id, answered: cancelling.status, status: cancelled.status, request_counts: cancelled.request_counts },
+    responses: { id: responses.id, status: responses.status, request_counts: responses.request_counts,
+      lines: responsesOutput.split('\n').filter((l) => l).map((l) => JSON.parse(l)),
+      output_expires_in: responsesOutputFile.expires_at - responsesOutputFile.created_at },
+    invalid: { id: bad.id, status: bad.status, errors: bad.errors },
+    moderations,
     listed: { ids: pagedIds, pages },
     files,
     otherKey: {

@@ -143,10 +143,16 @@ public final class Batches implements AutoCloseable {
         }
         try {
             BatchFile file = BatchFile.read(files.content(input.get()));
-            if (!file.isValid()) {
-                List<GatewayBatch.LineError> errors = file.problems().stream().map(problem -> new GatewayBatch.LineError(
-                        "invalid_request", problem.message(), problem.field().isEmpty() ? null : problem.field(),
-                        problem.line())).toList();
+            List<GatewayBatch.LineError> errors = new java.util.ArrayList<>(file.problems().stream().map(problem ->
+                    new GatewayBatch.LineError("invalid_request", problem.message(), problem.field().isEmpty() ? null : problem.field(),
+                            problem.line())).toList());
+            file.firstLineByUrl().forEach((url, line) -> {
+                if (!url.equals(batch.endpoint())) {
+                    errors.add(new GatewayBatch.LineError("mismatched_endpoint", "The line's url " + url
+                            + " does not match the batch's endpoint " + batch.endpoint() + " (first such line)", "url", line));
+                }
+            });
+            if (!errors.isEmpty()) {
                 store.save(batch.failed(errors, clock.instant().getEpochSecond()));
                 log.info("Batch {} failed validation: {} invalid lines", batch.id(), errors.size());
                 return;

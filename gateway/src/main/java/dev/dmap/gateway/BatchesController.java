@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/v1/batches")
 class BatchesController {
+    private static final String SUPPORTED = String.join(", ", java.util.Arrays.stream(Endpoint.values()).map(Endpoint::path).toList());
     private static final Pattern WINDOW = Pattern.compile("([1-9][0-9]{0,5})([smhd])");
     private final Batches batches;
     private final FileStore files;
@@ -73,10 +74,10 @@ class BatchesController {
     private static String endpoint(String endpoint) {
         if (endpoint.equals("/v1/moderations")) {
             throw ApiError.invalid("endpoint", "dmap does not serve /v1/moderations: no local backend offers it. "
-                    + "Supported: /v1/chat/completions, /v1/completions, /v1/embeddings.");
+                    + "Supported: " + SUPPORTED + ".");
         }
         return Endpoint.fromPath(endpoint).map(Endpoint::path).orElseThrow(() -> ApiError.invalid("endpoint",
-                "dmap does not serve " + endpoint + " in batches. Supported: /v1/chat/completions, /v1/completions, /v1/embeddings."));
+                "dmap does not serve " + endpoint + " in batches. Supported: " + SUPPORTED + "."));
     }
 
     private static Duration window(String text) {

@@ -1,6 +1,7 @@
 package dev.dmap.gateway;
 
 import dev.dmap.cli.KafkaOptions;
+import dev.dmap.schemas.ExitCodes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,8 +32,32 @@ public class GatewayApplication {
             "--dir", "dmap.gateway.dir",
             "--file-retention", "dmap.gateway.file-retention");
 
+    static final String USAGE = """
+            Usage: dmap gateway --port PORT --bootstrap-servers HOST:PORT --api-keys-file FILE [options]
+            OpenAI's Batch API (/v1/files, /v1/batches) over dmap. Every option can also be set from the environment.
+              --port PORT               HTTP port (DMAP_GATEWAY_PORT, default 8090)
+              --address ADDRESS         address to listen on (DMAP_GATEWAY_ADDRESS, default 127.0.0.1)
+              --bootstrap-servers HOSTS Kafka (DMAP_BOOTSTRAP_SERVERS, default localhost:9092)
+              --topic-prefix PREFIX     topic prefix (DMAP_TOPIC_PREFIX, default dmap)
+              --api-keys-file FILE      one line per key: KEY OWNER; reloaded when it changes (DMAP_API_KEYS_FILE, required)
+              --dir DIR                 where files and batch records live (DMAP_GATEWAY_DIR, default ~/.dmap/gateway)
+              --file-retention DURATION how long a file lives without its own expiry, e.g. 30d (DMAP_GATEWAY_FILE_RETENTION, default 30d)
+            """;
+
     public static void main(String[] args) {
-        start(args);
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.print(USAGE);
+            return;
+        }
+        String[] spring;
+        try {
+            spring = springArguments(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("dmap gateway: " + e.getMessage() + "\n" + USAGE);
+            System.exit(ExitCodes.INVALID_INPUT);
+            return;
+        }
+        new SpringApplicationBuilder(GatewayApplication.class).properties("spring.config.name=gateway").run(spring);
     }
 
     /** Starts the gateway with its own options; its settings file is {@code gateway.properties}. */

@@ -91,9 +91,15 @@ class GatewaySdkIT {
         Path input = Files.write(dir.resolve("input.jsonl"), lines);
         Path slow = Files.write(dir.resolve("slow.jsonl"), IntStream.range(0, 300)
                 .mapToObj(i -> ChatLine.of("slow-" + i, QWEN).maxTokens(2000).json()).toList());
+        Path responses = Files.write(dir.resolve("responses.jsonl"), IntStream.range(0, 3).mapToObj(i -> "{\"custom_id\":\"r-" + i
+                + "\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":{\"model\":\"" + QWEN
+                + "\",\"input\":\"Say hello " + i + "\",\"max_output_tokens\":16}}").toList());
+        Path bad = Files.write(dir.resolve("bad.jsonl"), List.of(ChatLine.of("fine", QWEN).json(), "{\"custom_id\": \"broken\",",
+                "{\"custom_id\":\"fine-2\",\"method\":\"POST\",\"url\":\"/v1/completions\",\"body\":{\"model\":\"" + QWEN
+                        + "\",\"prompt\":\"Once upon\"}}"));
         Path out = Files.createDirectories(dir.resolve("sdk"));
 
-        JsonNode seen = runSdk(input, slow, out);
+        JsonNode seen = runSdk(input, slow, responses, bad, out);
 
         JsonNode batch = seen.path("batch");
         assertThat(batch.path("status").asString()).isEqualTo("completed");
@@ -122,9 +128,26 @@ class GatewaySdkIT {
         assertThat(cancel.at("/request_counts/failed").asLong()).isPositive();
         assertThat(cancel.at("/request_counts/completed").asLong() + cancel.at("/request_counts/failed").asLong()).isEqualTo(300);
 
-        assertThat(seen.at("/listed/pages").asInt()).isEqualTo(2);
-        assertThat(seen.at("/listed/ids").values().stream().map(JsonNode::asString).toList())
-                .containsExactly(cancel.path("id").asString(), batch.path("id").asString());
+        JsonNode served = seen.path("responses");
+        assertThat(served.path("status").asString()).isEqualTo("completed");
+        assertThat(served.at("/request_counts/completed").asLong()).isEqualTo(3);
+        assertThat(served.path("lines").values()).hasSize(3).allSatisfy(line -> {
+            assertThat(line.at("/response/status_code").asInt()).isEqualTo(200);
+            assertThat(line.at("/response/body/object").asString()).isEqualTo("response");
+            assertThat(line.at("/response/body/usage/input_tokens").asInt()).isPositive();
+        });
+        assertThat(served.path("output_expires_in").asLong()).isEqualTo(3600);
+
+        JsonNode invalid = seen.path("invalid");
+        assertThat(invalid.path("status").asString()).isEqualTo("failed");
+        assertThat(invalid.at("/errors/data").values()).extracting(e -> e.path("line").asInt(), e -> e.path("code").asString())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(2, "invalid_request"),
+                        org.assertj.core.groups.Tuple.tuple(3, "mismatched_endpoint"));
+        assertThat(seen.path("moderations").asInt()).isEqualTo(400);
+
+        assertThat(seen.at("/listed/pages").asInt()).isEqualTo(4);
+        assertThat(seen.at("/listed/ids").values().stream().map(JsonNode::asString).toList()).containsExactly(
+                invalid.path("id").asString(), served.path("id").asString(), cancel.path("id").asString(), batch.path("id").asString());
         assertThat(seen.path("files").values().stream().map(JsonNode::asString).toList())
                 .contains(batch.path("output_file_id").asString(), batch.path("error_file_id").asString()).hasSizeGreaterThanOrEqualTo(4);
 
@@ -137,10 +160,10 @@ class GatewaySdkIT {
         assertThat(seen.path("wrongKey").asInt()).isEqualTo(401);
     }
 
-    private static JsonNode runSdk(Path input, Path slow, Path out) throws Exception {
+    private static JsonNode runSdk(Path input, Path slow, Path responses, Path bad, Path out) throws Exception {
         Path script = Path.of("src/test/js/batch-flow.cjs").toAbsolutePath();
         ProcessBuilder builder = new ProcessBuilder("node", script.toString(), baseUrl, "sk-alice-1", "sk-bob-1",
-                input.toString(), slow.toString(), out.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
+                input.toString(), slow.toString(), responses.toString(), bad.toString(), out.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().put("NODE_PATH", SDK.getParent().toString());
         Process node = builder.start();
         byte[] stdout = node.getInputStream().readAllBytes();

@@ -36,10 +36,11 @@ import java.util.function.Consumer;
  * @param maxRequestBytes the size limit it was validated with
  * @param total           the valid requests
  * @param countsByModel   requests per exact model id, in first-seen order
+ * @param firstLineByUrl  the first line of each endpoint url the valid requests use, in first-seen order
  * @param problems        every problem found; empty when the file is good
  */
 public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, Long> countsByModel,
-        List<Problem> problems) {
+        Map<String, Integer> firstLineByUrl, List<Problem> problems) {
 
     /**
      * One problem.
@@ -165,6 +166,7 @@ public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, L
             tally.problems.add(new Problem(1, "", "the file has no requests"));
         }
         return new BatchFile(path, maxRequestBytes, total, Collections.unmodifiableMap(tally.counts),
+                Collections.unmodifiableMap(tally.firstLineByUrl),
                 List.copyOf(tally.problems));
     }
 
@@ -177,6 +179,7 @@ public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, L
         final Map<String, Long> counts = new LinkedHashMap<>();
         final List<Problem> problems = new ArrayList<>();
         final Map<String, Integer> lineOfCustomId = new HashMap<>();
+        final Map<String, Integer> firstLineByUrl = new LinkedHashMap<>();
 
         void add(List<Checked> checked) {
             for (Checked line : checked) {
@@ -191,6 +194,7 @@ public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, L
                     continue;
                 }
                 counts.merge(line.request().model(), 1L, Long::sum);
+                firstLineByUrl.putIfAbsent(line.request().url(), line.line());
             }
         }
     }

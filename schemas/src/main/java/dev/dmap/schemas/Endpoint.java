@@ -7,7 +7,8 @@ import java.util.Optional;
 public enum Endpoint {
     CHAT_COMPLETIONS("/v1/chat/completions"),
     COMPLETIONS("/v1/completions"),
-    EMBEDDINGS("/v1/embeddings");
+    EMBEDDINGS("/v1/embeddings"),
+    RESPONSES("/v1/responses");
 
     private final String path;
 

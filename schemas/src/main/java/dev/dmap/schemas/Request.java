@@ -64,9 +64,9 @@ public record Request(
         return Endpoint.fromPath(url).orElseThrow();
     }
 
-    /** {@code body.max_tokens}, or 0 when absent. */
+    /** {@code body.max_tokens} ({@code max_output_tokens} for {@code /v1/responses}), or 0 when absent. */
     public int maxTokens() {
-        JsonNode maxTokens = body.get("max_tokens");
+        JsonNode maxTokens = body.get(Endpoint.RESPONSES.path().equals(url) ? "max_output_tokens" : "max_tokens");
         return maxTokens == null || !maxTokens.isIntegralNumber() ? 0 : maxTokens.asInt();
     }
 

@@ -19,7 +19,9 @@ class GoldenFilesTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "request-v1.json, request",
+        "request-responses-v1.json, request",
         "result-v1.json, result",
+        "result-responses-v1.json, result",
         "dead-letter-v1.json, dead-letter",
         "dead-letter-undecodable-v1.json, dead-letter",
         "dead-letter-invalid-request-v1.json, dead-letter",
@@ -42,7 +44,7 @@ class GoldenFilesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"request-v1.json", "openai-batch-line.json"})
+    @CsvSource({"request-v1.json", "request-responses-v1.json", "openai-batch-line.json"})
     void shouldDecodeAsAValidRequest(String file) {
         Decoded decoded = new RequestDecoder().decode(golden(file));
         assertThat(decoded).isInstanceOf(Decoded.Valid.class);
@@ -53,6 +55,15 @@ class GoldenFilesTest {
         JsonNode golden = golden("request-v1.json");
         Request request = ((Decoded.Valid) new RequestDecoder().decode(golden)).request();
         assertThat(reparsed(request)).isEqualTo(golden);
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldReadTheResponsesApisUsageAndMaxOutputTokens() {
+        Request request = ((Decoded.Valid) new RequestDecoder().decode(golden("request-responses-v1.json"))).request();
+        assertThat(request.endpoint()).isEqualTo(Endpoint.RESPONSES);
+        assertThat(request.maxTokens()).isEqualTo(64);
+        assertThat(Usage.of(golden("result-responses-v1.json").at("/response/body/usage"))).isEqualTo(new Usage(14, 2, 16));
+        assertThat(Usage.of(golden("result-v1.json").at("/response/body/usage"))).isEqualTo(new Usage(12, 2, 14));
     }
 
     private static SchemaValidator validator(String kind) {

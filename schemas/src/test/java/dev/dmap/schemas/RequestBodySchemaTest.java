@@ -23,12 +23,17 @@ class RequestBodySchemaTest {
     private static final String CHAT = "/v1/chat/completions";
     private static final String COMPLETIONS = "/v1/completions";
     private static final String EMBEDDINGS = "/v1/embeddings";
+    private static final String RESPONSES = "/v1/responses";
     private static final String MESSAGES = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
 
     private final RequestDecoder decoder = new RequestDecoder();
 
     static Stream<Arguments> badBodies() {
         return Stream.of(
+                bad(RESPONSES, "\"instructions\":\"x\"", "/body/input", "required field is missing"),
+                bad(RESPONSES, "\"input\":[]", "/body/input", "at least 1"),
+                bad(RESPONSES, "\"input\":\"hi\",\"max_output_tokens\":0", "/body/max_output_tokens", "minimum value of 1"),
+                bad(RESPONSES, "\"input\":\"hi\",\"previous_response_id\":\"resp_1\"", "/body/previous_response_id", "null"),
                 bad(CHAT, MESSAGES + ",\"temperature\":\"hot\"", "/body/temperature", "must be a number or null, not a string"),
                 bad(CHAT, MESSAGES + ",\"temperature\":2.5", "/body/temperature", "maximum value of 2"),
                 bad(CHAT, MESSAGES + ",\"temperature\":-0.1", "/body/temperature", "minimum value of 0"),
@@ -120,7 +125,11 @@ class RequestBodySchemaTest {
                 good(EMBEDDINGS, "\"input\":\"x\""),
                 good(EMBEDDINGS, "\"input\":[\"x\",\"y\"],\"encoding_format\":\"base64\",\"dimensions\":256,\"user\":\"u\""),
                 good(EMBEDDINGS, "\"input\":[1,2],\"encoding_format\":\"float\",\"truncate\":true"),
-                good(EMBEDDINGS, "\"input\":[[1],[2,3]]"));
+                good(EMBEDDINGS, "\"input\":[[1],[2,3]]"),
+                good(RESPONSES, "\"input\":\"hi\""),
+                good(RESPONSES, "\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"hi\"}]}],"
+                        + "\"instructions\":\"be brief\",\"max_output_tokens\":64,\"temperature\":0.2,\"text\":{\"format\":{\"type\":\"text\"}},"
+                        + "\"store\":false,\"reasoning\":{\"effort\":\"low\"}"));
     }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")

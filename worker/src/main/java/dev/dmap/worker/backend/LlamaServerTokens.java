@@ -35,6 +35,8 @@ final class LlamaServerTokens {
                 case COMPLETIONS -> body.path("prompt").isString()
                         ? OptionalInt.of(tokenize(body.path("prompt").asString(), request.model(), router)) : OptionalInt.empty();
                 case EMBEDDINGS -> embeddings(body.path("input"), request.model(), router);
+                // no tokenizer route takes a Responses body: the worker's estimate stands in
+                case RESPONSES -> OptionalInt.empty();
             };
         } catch (BackendFailure e) {
             log.debug("llama-server could not count the prompt of {}: {}", request.id(), e.getMessage());

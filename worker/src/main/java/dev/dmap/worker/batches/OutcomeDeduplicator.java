@@ -1,5 +1,7 @@
 package dev.dmap.worker.batches;
 
+import dev.dmap.schemas.Usage;
+
 import dev.dmap.schemas.MessageCodec;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,12 +54,12 @@ final class OutcomeDeduplicator implements Processor<String, byte[], String, Out
             return;
         }
         seen.put(record.key(), to + "|" + (toCode == null ? "" : toCode) + "|" + record.timestamp());
-        JsonNode usage = outcome.at("/response/body/usage");
+        Usage usage = failed ? Usage.ZERO : Usage.of(outcome.at("/response/body/usage"));
         Instant at = Instant.ofEpochMilli(record.timestamp());
         context.forward(record.withKey(outcome.path("batch_id").asString()).withValue(new OutcomeDelta(
                 outcome.path("batch_id").asString(), outcome.path("model").asString("unknown"), before[0],
                 before[1] == null || before[1].isEmpty() ? null : before[1], to, toCode,
-                failed ? 0 : usage.path("prompt_tokens").asLong(0), failed ? 0 : usage.path("completion_tokens").asLong(0), at)));
+                usage.promptTokens(), usage.completionTokens(), at)));
     }
 
     private void forgetOld(long now) {

@@ -1,5 +1,7 @@
 package dev.dmap.worker.metrics;
 
+import dev.dmap.schemas.Usage;
+
 import dev.dmap.schemas.Request;
 import dev.dmap.worker.backend.ResidencyListener;
 import dev.dmap.worker.backend.RetryableFailure;
@@ -223,14 +225,15 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
     @Override
     public void served(Request request, JsonNode body, int estimatedPrompt) {
         JsonNode usage = body.path("usage");
-        long prompt = usage.path("prompt_tokens").asLong(0);
-        long completion = usage.path("completion_tokens").asLong(0);
+        Usage counted = Usage.of(usage);
+        long prompt = counted.promptTokens();
+        long completion = counted.completionTokens();
         tokens(request.model(), "prompt", prompt);
         tokens(request.model(), "completion", completion);
         Counter truncations = Counter.builder(MetricNames.PROMPT_TRUNCATION_SUSPECTED)
                 .description("Answers whose prompt token count is far below the estimate")
                 .tag("model", request.model()).register(registry); // reads 0 until it happens
-        if (usage.has("prompt_tokens") && estimatedPrompt > 32 && prompt < estimatedPrompt * TRUNCATION_RATIO) {
+        if (Usage.hasPromptCount(usage) && estimatedPrompt > 32 && prompt < estimatedPrompt * TRUNCATION_RATIO) {
             log.warn("Request {}: the server counted {} prompt tokens, we estimated {}; the prompt may have been truncated",
                     request.id(), prompt, estimatedPrompt);
             truncations.increment();

@@ -83,6 +83,28 @@ class RealEngineIT {
     }
 
     @Test
+    void shouldServeResponsesLinesWithTheirUsageInTheResponsesNaming() throws Exception {
+        LlamaServer server = start(LlamaServer.single(LlamaServer.SPM_64, LlamaServer.freePort(), "--parallel", "2"));
+        String model = LlamaServer.SPM_64;
+        serve(server, Set.of(model), 2, "real-resp");
+        for (int i = 0; i < 5; i++) {
+            fixture.kafka.publish(model, "resp-" + i, TestKafka.utf8("{\"custom_id\":\"resp-" + i
+                    + "\",\"url\":\"/v1/responses\",\"body\":{\"model\":\"" + model + "\",\"instructions\":\"Be brief.\","
+                    + "\"input\":\"Question " + i + "\",\"max_output_tokens\":8}}"));
+        }
+
+        await().atMost(PATIENCE).until(() -> fixture.kafka.results().size() + fixture.kafka.deadLetters().size() >= 5);
+
+        assertThat(fixture.kafka.deadLetters()).isEmpty();
+        assertThat(fixture.kafka.results()).hasSize(5).allSatisfy(result -> {
+            assertThat(SchemaValidator.result().validate(result)).isEmpty();
+            assertThat(result.at("/response/body/object").asString()).isEqualTo("response");
+            assertThat(result.at("/response/body/usage/input_tokens").asInt()).isPositive();
+            assertThat(result.at("/response/body/usage/output_tokens").asInt()).isBetween(1, 8);
+        });
+    }
+
+    @Test
     void shouldServeEmbeddings() throws Exception {
         LlamaServer server = start(LlamaServer.single(LlamaServer.LLAMA3TOK_256, LlamaServer.freePort(),
                 "--embeddings", "--pooling", "mean"));

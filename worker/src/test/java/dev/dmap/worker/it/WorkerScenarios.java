@@ -130,6 +130,34 @@ abstract class WorkerScenarios {
     }
 
     @Test
+    void shouldServeResponsesLinesAndCheckTheirMaxOutputTokensAgainstTheContext() throws Exception {
+        WorkerFixture f = fixture(0.01);
+        f.kafka.createRequestTopics(Set.of(QWEN), 1);
+        f.startWorker("w1");
+        String body = "{\"model\":\"" + QWEN + "\",\"instructions\":\"Answer briefly.\",\"input\":\"What is a partition?\","
+                + "\"max_output_tokens\":16}";
+        for (int i = 0; i < 3; i++) {
+            f.kafka.publish(QWEN, "resp-" + i, TestKafka.utf8("{\"custom_id\":\"resp-" + i + "\",\"method\":\"POST\","
+                    + "\"url\":\"/v1/responses\",\"body\":" + body + "}"));
+        }
+        f.kafka.publish(QWEN, "resp-huge", TestKafka.utf8("{\"custom_id\":\"resp-huge\",\"url\":\"/v1/responses\",\"body\":"
+                + body.replace("\"max_output_tokens\":16", "\"max_output_tokens\":1000000") + "}"));
+
+        await().atMost(PATIENCE).until(() -> f.kafka.results().size() + f.kafka.deadLetters().size() >= 4);
+
+        int billed = dev.dmap.schemas.PromptTokens.count(dev.dmap.schemas.MessageCodec.mapper().readTree(body), "/v1/responses");
+        assertThat(f.kafka.results()).hasSize(3).allSatisfy(result -> {
+            assertThat(result.at("/response/body/object").asString()).isEqualTo("response");
+            assertThat(result.at("/response/body/usage/input_tokens").asInt()).isEqualTo(billed);
+            assertThat(result.at("/response/body/usage/output_tokens").asInt()).isBetween(1, 16);
+        });
+        JsonNode huge = f.kafka.deadLetters().get(0);
+        assertThat(huge.path("custom_id").asString()).isEqualTo("resp-huge");
+        assertThat(huge.at("/error/code").asString()).isEqualTo("context_length_exceeded");
+        assertThat(huge.path("attempts").asInt()).as("refused before any call").isZero();
+    }
+
+    @Test
     void shouldStopLoudlyAndSayWhyWhenASecondWorkerTakesItsId() throws Exception {
         WorkerFixture f = fixture(0.01);
         f.kafka.createRequestTopics(Set.of(QWEN), 1);
