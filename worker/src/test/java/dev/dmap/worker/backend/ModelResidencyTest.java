@@ -1,6 +1,6 @@
 package dev.dmap.worker.backend;
 
-import dev.dmap.worker.MutableClock;
+import dev.dmap.schemas.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -1,6 +1,6 @@
 package dev.dmap.worker.delivery;
 
-import dev.dmap.worker.MutableClock;
+import dev.dmap.schemas.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -6,7 +6,7 @@ import dev.dmap.schemas.Decoded;
 import dev.dmap.schemas.ErrorCode;
 import dev.dmap.schemas.RequestDecoder;
 import dev.dmap.schemas.Source;
-import dev.dmap.worker.MutableClock;
+import dev.dmap.schemas.testing.MutableClock;
 import dev.dmap.worker.backend.HealthProbe;
 import dev.dmap.worker.backend.ModelCatalogue;
 import dev.dmap.worker.backend.ModelResidency;

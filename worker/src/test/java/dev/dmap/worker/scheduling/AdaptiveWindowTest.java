@@ -2,7 +2,7 @@ package dev.dmap.worker.scheduling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dmap.worker.MutableClock;
+import dev.dmap.schemas.testing.MutableClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

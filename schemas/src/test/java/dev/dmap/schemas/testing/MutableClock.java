@@ -1,4 +1,4 @@
-package dev.dmap.worker;
+package dev.dmap.schemas.testing;
 
 import java.time.Clock;
 import java.time.Duration;
