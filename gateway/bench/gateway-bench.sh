@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Gateway benchmark (issue 14's targets), side by side in one run on a fresh local broker:
+#   1. dmap submit of an N-line file (the baseline) against upload + create + publish through the gateway
+#   2. download of a stored file (a BIG_MB input file) with curl, MB/s
+#   3. the gateway's heap (jstat, sampled every 100 ms) while the BIG_MB file is uploaded and downloaded
+# Usage: bash gateway/bench/gateway-bench.sh [N=100000] [BIG_MB=200]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+N="${1:-100000}"; BIG_MB="${2:-200}"
+WORK="$(mktemp -d)"; KAFKA_PORT=19492; HTTP_PORT=18490
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+cd "$ROOT"
+python3 examples/make-batch.py "$N" > "$WORK/n.jsonl"
+python3 examples/make-batch.py $((BIG_MB * 1024 * 1024 / 306)) > "$WORK/big.jsonl"
+./dmap broker --port $KAFKA_PORT --controller-port $((KAFKA_PORT + 1)) --data-dir "$WORK/kafka" > "$WORK/broker.log" 2>&1 &
+until grep -q -i "ready\|listening" "$WORK/broker.log" 2>/dev/null; do sleep 1; done
+echo "sk-bench bench" > "$WORK/keys"
+DMAP_GATEWAY_JAVA_OPTS="-Xmx256m" ./dmap gateway --port $HTTP_PORT --bootstrap-servers 127.0.0.1:$KAFKA_PORT \
+  --api-keys-file "$WORK/keys" --dir "$WORK/gw" > "$WORK/gateway.log" 2>&1 &
+until curl -s -o /dev/null "http://127.0.0.1:$HTTP_PORT/v1/files"; do sleep 1; done
+GW_PID="$(pgrep -f "dev.dmap.gateway.GatewayApplication --port $HTTP_PORT")"
+AUTH="Authorization: Bearer sk-bench"; URL="http://127.0.0.1:$HTTP_PORT/v1"
+now() { date +%s.%N; }
+
+t0=$(now); ./dmap submit "$WORK/n.jsonl" -b 127.0.0.1:$KAFKA_PORT --no-progress > /dev/null 2>&1; t1=$(now)
+submit_s=$(echo "$t1 - $t0" | bc)
+
+t0=$(now)
+file_id=$(curl -s -H "$AUTH" -F purpose=batch -F "file=@$WORK/n.jsonl" "$URL/files" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+batch_id=$(curl -s -H "$AUTH" -H 'Content-Type: application/json' -d "{\"input_file_id\":\"$file_id\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}" "$URL/batches" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+until [ "$(curl -s -H "$AUTH" "$URL/batches/$batch_id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" != validating ]; do sleep 0.1; done
+t1=$(now); gateway_s=$(echo "$t1 - $t0" | bc)
+
+heap_kb() { jstat -gc "$GW_PID" | awk 'NR==2 {print int($3+$4+$6+$8)}'; }  # S0U S1U EU OU
+sample() { : > "$WORK/heap"; while kill -0 "$1" 2>/dev/null; do heap_kb >> "$WORK/heap"; sleep 0.1; done; }
+idle_kb=$(heap_kb)
+t0=$(now)
+curl -s -H "$AUTH" -F purpose=batch -F "file=@$WORK/big.jsonl" "$URL/files" > "$WORK/big.json" & up=$!
+sample $up; wait $up; t1=$(now)
+upload_peak=$(sort -n "$WORK/heap" | tail -1); upload_s=$(echo "$t1 - $t0" | bc)
+big_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$WORK/big.json")
+curl -s -H "$AUTH" -o "$WORK/down" -w '%{speed_download}\n' "$URL/files/$big_id/content" > "$WORK/speed" & down=$!
+sample $down; wait $down
+download_peak=$(sort -n "$WORK/heap" | tail -1)
+speed_mb=$(echo "scale=1; $(cat "$WORK/speed") / 1048576" | bc)
+cmp -s "$WORK/down" "$WORK/big.jsonl" && same=yes || same=NO
+big_mb=$(echo "scale=1; $(stat -c %s "$WORK/big.jsonl") / 1048576" | bc)
+
+echo "| measure | value |"
+echo "|---|---|"
+echo "| dmap submit, $N lines | ${submit_s} s |"
+echo "| gateway upload + create + published, $N lines | ${gateway_s} s ($(echo "scale=2; $gateway_s / $submit_s" | bc)x submit) |"
+echo "| upload of a ${big_mb} MB file | ${upload_s} s |"
+echo "| download of it (curl, loopback; bytes equal: $same) | ${speed_mb} MB/s |"
+echo "| gateway heap used (-Xmx256m): idle / peak uploading / peak downloading | $((idle_kb / 1024)) / $((upload_peak / 1024)) / $((download_peak / 1024)) MB |"
