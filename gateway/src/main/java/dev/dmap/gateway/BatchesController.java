@@ -1,11 +1,10 @@
 package dev.dmap.gateway;
 
+import dev.dmap.cli.DurationConverter;
 import dev.dmap.schemas.Endpoint;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -20,7 +19,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/v1/batches")
 class BatchesController {
     private static final String SUPPORTED = String.join(", ", java.util.Arrays.stream(Endpoint.values()).map(Endpoint::path).toList());
-    private static final Pattern WINDOW = Pattern.compile("([1-9][0-9]{0,5})([smhd])");
     private final Batches batches;
     private final FileStore files;
 
@@ -80,18 +78,18 @@ class BatchesController {
                 "dmap does not serve " + endpoint + " in batches. Supported: " + SUPPORTED + "."));
     }
 
+    /** The CLI's duration reader ({@code 24h}, {@code 90m}, {@code 7d}, {@code PT30M}); the window must be positive. */
     private static Duration window(String text) {
-        Matcher matcher = WINDOW.matcher(text);
-        if (!matcher.matches()) {
-            throw ApiError.invalid("completion_window", "completion_window must be a duration such as 24h, 90m or 7d: '" + text + "'.");
+        try {
+            Duration window = new DurationConverter().convert(text);
+            if (!window.isNegative() && !window.isZero()) {
+                return window;
+            }
+        } catch (RuntimeException e) {
+            // answered below
         }
-        long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        };
+        throw ApiError.invalid("completion_window", "completion_window must be a positive duration such as 24h, 90m or 7d: '"
+                + text + "'.");
     }
 
     private static Map<String, String> metadata(Object value) {
