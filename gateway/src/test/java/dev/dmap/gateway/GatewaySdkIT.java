@@ -16,12 +16,17 @@ import dev.dmap.worker.Worker;
 import dev.dmap.worker.config.BatchSettings;
 import dev.dmap.worker.config.WorkerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -32,14 +37,21 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /**
- * OpenAI's own Node SDK, unchanged but for its base URL and key, runs the Batch flow against the
- * gateway, a real broker, a worker with its batch tracker and the LM Studio emulator: upload, create,
- * poll, download output and error files (compared with what {@code dmap collect} writes), cancel,
- * list with pagination; another key's owner sees none of it and a wrong key gets OpenAI's 401.
+ * OpenAI's own SDKs (Node and Python), unchanged but for their base URL and key, run the Batch flow
+ * against the gateway, a real broker, a worker with its batch tracker and the LM Studio emulator:
+ * upload, create, poll, download output and error files (compared with what {@code dmap collect}
+ * writes), cancel, list with pagination; another key's owner sees none of it and a wrong key gets
+ * OpenAI's 401. The README's Python and JavaScript examples and docs/gateway.md's curl block run as
+ * written, with only the URL and key replaced.
  */
 class GatewaySdkIT {
     private static final Path SDK = Path.of(System.getenv().getOrDefault("DMAP_OPENAI_NODE",
             System.getProperty("user.home") + "/.cache/dmap/openai-node"), "node_modules", "openai");
+    private static final Path PYTHON = Path.of(System.getenv().getOrDefault("DMAP_OPENAI_PYTHON",
+            System.getProperty("user.home") + "/.cache/dmap/openai-python"), "bin", "python");
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final String DOCS_URL = "http://127.0.0.1:8090/v1";
+    private static final String DOCS_KEY = "sk-alice-1";
     private static final String QWEN = "qwen2.5-7b-instruct";
     private static LocalBroker broker;
     private static LmStudioEmulator gpu;
@@ -51,8 +63,6 @@ class GatewaySdkIT {
 
     @BeforeAll
     static void start() throws Exception {
-        ForeignClients.require(Files.isDirectory(SDK) && onPath("node"), "DMAP_REQUIRE_OPENAI_SDK",
-                "the openai npm package (npm install --prefix ~/.cache/dmap/openai-node openai) and node");
         broker = LocalBroker.startTemporary();
         gpu = LmStudioEmulator.start(EmulatorConfig.builder().port(0).timeScale(0.2).build());
         WorkerConfig config = WorkerConfig.defaults("gateway-worker", broker.bootstrapServers(), gpu.baseUrl());
@@ -60,7 +70,8 @@ class GatewaySdkIT {
                 .withBatches(new BatchSettings(true, dir.resolve("tracker"), BatchSettings.DEFAULT_RETENTION));
         worker = Worker.start(config, new SimpleMeterRegistry());
         Path keys = dir.resolve("keys.txt");
-        Files.writeString(keys, "# key owner\nsk-alice-1 alice\nsk-bob-1 bob\n");
+        Files.writeString(keys, "# key owner\nsk-alice-1 alice\nsk-bob-1 bob\nsk-carol-1 carol\n"
+                + "sk-readme-python readme-python\nsk-readme-js readme-js\nsk-docs-curl docs-curl\n");
         gateway = GatewayApplication.start(new String[] {
                 "--port", "0", "--bootstrap-servers", broker.bootstrapServers(), "--api-keys-file", keys.toString(),
                 "--dir", dir.resolve("gateway").toString()});
@@ -85,48 +96,29 @@ class GatewaySdkIT {
 
     @Test
     void shouldRunTheWholeBatchFlowWithTheOfficialNodeSdk() throws Exception {
-        List<String> lines = new ArrayList<>();
-        IntStream.range(0, 5).forEach(i -> lines.add(ChatLine.of("ok-" + i, QWEN).maxTokens(16).json()));
-        lines.add(ChatLine.of("missing-model", "no-such-model").maxTokens(16).json());
-        Path input = Files.write(dir.resolve("input.jsonl"), lines);
-        Path slow = Files.write(dir.resolve("slow.jsonl"), IntStream.range(0, 300)
-                .mapToObj(i -> ChatLine.of("slow-" + i, QWEN).maxTokens(2000).json()).toList());
-        Path responses = Files.write(dir.resolve("responses.jsonl"), IntStream.range(0, 3).mapToObj(i -> "{\"custom_id\":\"r-" + i
+        ForeignClients.require(Files.isDirectory(SDK) && onPath("node"), "DMAP_REQUIRE_OPENAI_SDK",
+                "the openai npm package (bash gateway/src/test/js/setup-sdk.sh) and node");
+        Path in = Files.createDirectories(dir.resolve("node"));
+        Path input = flowInput(in);
+        Path slow = slowInput(in);
+        Path responses = Files.write(in.resolve("responses.jsonl"), IntStream.range(0, 3).mapToObj(i -> "{\"custom_id\":\"r-" + i
                 + "\",\"method\":\"POST\",\"url\":\"/v1/responses\",\"body\":{\"model\":\"" + QWEN
                 + "\",\"input\":\"Say hello " + i + "\",\"max_output_tokens\":16}}").toList());
-        Path bad = Files.write(dir.resolve("bad.jsonl"), List.of(ChatLine.of("fine", QWEN).json(), "{\"custom_id\": \"broken\",",
+        Path bad = Files.write(in.resolve("bad.jsonl"), List.of(ChatLine.of("fine", QWEN).json(), "{\"custom_id\": \"broken\",",
                 "{\"custom_id\":\"fine-2\",\"method\":\"POST\",\"url\":\"/v1/completions\",\"body\":{\"model\":\"" + QWEN
                         + "\",\"prompt\":\"Once upon\"}}"));
-        Path out = Files.createDirectories(dir.resolve("sdk"));
+        Path out = Files.createDirectories(in.resolve("sdk"));
 
-        JsonNode seen = runSdk(input, slow, responses, bad, out);
+        JsonNode seen = node(src("js/batch-flow.cjs"), baseUrl, "sk-alice-1", "sk-bob-1", input.toString(), slow.toString(),
+                responses.toString(), bad.toString(), out.toString());
 
         JsonNode batch = seen.path("batch");
-        assertThat(batch.path("status").asString()).isEqualTo("completed");
-        assertThat(batch.at("/request_counts/total").asLong()).isEqualTo(6);
-        assertThat(batch.at("/request_counts/completed").asLong()).isEqualTo(5);
-        assertThat(batch.at("/request_counts/failed").asLong()).isEqualTo(1);
+        assertCompletedAsCollected(batch, out, "sdk-test");
         assertThat(batch.at("/usage/input_tokens").asLong()).isPositive();
         assertThat(batch.at("/usage/output_tokens").asLong()).isPositive();
-        assertThat(batch.at("/metadata/job").asString()).isEqualTo("sdk-test");
         assertThat(batch.path("completed_at").isNumber()).isTrue();
-
-        Path collected = dir.resolve("collected.jsonl");
-        Path collectedErrors = dir.resolve("collected.errors.jsonl");
-        CollectSummary summary = new Collector(KafkaOptions.of(broker.bootstrapServers(), "dmap")).collect(
-                batch.path("id").asString(), new OutputFiles(collected, collectedErrors), Duration.ofMinutes(1), false, false, true);
-        assertThat(summary.complete()).isTrue();
-        assertThat(sorted(out.resolve("output.jsonl"))).hasSize(5).isEqualTo(sorted(collected));
-        assertThat(sorted(out.resolve("errors.jsonl"))).hasSize(1).isEqualTo(sorted(collectedErrors));
-        assertThat(MessageCodec.mapper().readTree(sorted(out.resolve("errors.jsonl")).get(0)).at("/error/code").asString())
-                .isEqualTo("model_not_found");
-
         JsonNode cancel = seen.path("cancel");
-        assertThat(cancel.path("answered").asString()).isEqualTo("cancelling");
-        assertThat(cancel.path("status").asString()).isEqualTo("cancelled");
-        assertThat(cancel.at("/request_counts/total").asLong()).isEqualTo(300);
-        assertThat(cancel.at("/request_counts/failed").asLong()).isPositive();
-        assertThat(cancel.at("/request_counts/completed").asLong() + cancel.at("/request_counts/failed").asLong()).isEqualTo(300);
+        assertCancelled(cancel);
 
         JsonNode served = seen.path("responses");
         assertThat(served.path("status").asString()).isEqualTo("completed");
@@ -151,6 +143,93 @@ class GatewaySdkIT {
         assertThat(seen.path("files").values().stream().map(JsonNode::asString).toList())
                 .contains(batch.path("output_file_id").asString(), batch.path("error_file_id").asString()).hasSizeGreaterThanOrEqualTo(4);
 
+        assertIsolated(seen);
+    }
+
+    @Test
+    void shouldRunTheBatchFlowWithTheOfficialPythonSdk() throws Exception {
+        requirePythonSdk();
+        Path in = Files.createDirectories(dir.resolve("python"));
+        Path out = Files.createDirectories(in.resolve("sdk"));
+
+        JsonNode seen = json(run(List.of(PYTHON.toString(), src("python/batch_flow.py"), baseUrl, "sk-carol-1", "sk-bob-1",
+                flowInput(in).toString(), slowInput(in).toString(), out.toString()), in, Map.of()));
+
+        JsonNode batch = seen.path("batch");
+        assertCompletedAsCollected(batch, out, "python-sdk");
+        JsonNode cancel = seen.path("cancel");
+        assertCancelled(cancel);
+        assertThat(seen.at("/listed/pages").asInt()).isEqualTo(2);
+        assertThat(seen.at("/listed/ids").values().stream().map(JsonNode::asString).toList())
+                .containsExactly(cancel.path("id").asString(), batch.path("id").asString());
+        assertIsolated(seen);
+    }
+
+    @Test
+    void shouldRunTheReadmePythonExample() throws Exception {
+        requirePythonSdk();
+        Path work = examplesCopy("readme-python");
+        String out = run(List.of(PYTHON.toString(), "-c", docsBlock("README.md", "## Use it like OpenAI's Batch API", "```python",
+                "sk-readme-python")), work, Map.of());
+
+        JsonNode batch = onlyBatchOf("sk-readme-python");
+        assertThat(out).contains("completed", "completed=" + batch.at("/request_counts/completed").asLong());
+        assertServedAsListed(batch, work.resolve("results.jsonl"));
+    }
+
+    @Test
+    void shouldRunTheReadmeJavaScriptExample() throws Exception {
+        ForeignClients.require(Files.isDirectory(SDK) && onPath("node"), "DMAP_REQUIRE_OPENAI_SDK",
+                "the openai npm package (bash gateway/src/test/js/setup-sdk.sh) and node");
+        Path work = examplesCopy("readme-js");
+        run(List.of("node", "-e", docsBlock("README.md", "## Use it like OpenAI's Batch API", "```javascript", "sk-readme-js")), work,
+                Map.of("NODE_PATH", SDK.getParent().toString()));
+
+        assertServedAsListed(onlyBatchOf("sk-readme-js"), work.resolve("results.jsonl"));
+    }
+
+    @Test
+    void shouldRunTheDocsCurlExample() throws Exception {
+        ForeignClients.require(onPath("curl") && onPath("jq"), "DMAP_REQUIRE_OPENAI_SDK", "curl and jq");
+        Path work = examplesCopy("docs-curl");
+        String out = run(List.of("bash", "-euo", "pipefail", "-c",
+                docsBlock("docs/gateway.md", "<!-- curl-example -->", "```bash", "sk-docs-curl")), work, Map.of());
+
+        JsonNode batch = onlyBatchOf("sk-docs-curl");
+        assertThat(out).contains("\"status\":\"completed\"", batch.path("id").asString());
+        assertThat(batch.at("/metadata/job").asString()).isEqualTo("curl");
+        assertServedAsListed(batch, work.resolve("results.jsonl"));
+        assertThat(Files.readAllLines(work.resolve("errors.jsonl"))).hasSize((int) batch.at("/request_counts/failed").asLong());
+    }
+
+    /** A completed 6-line batch (5 served, 1 unknown model) whose downloaded files equal what {@code dmap collect} writes. */
+    private static void assertCompletedAsCollected(JsonNode batch, Path out, String job) throws Exception {
+        assertThat(batch.path("status").asString()).isEqualTo("completed");
+        assertThat(batch.at("/request_counts/total").asLong()).isEqualTo(6);
+        assertThat(batch.at("/request_counts/completed").asLong()).isEqualTo(5);
+        assertThat(batch.at("/request_counts/failed").asLong()).isEqualTo(1);
+        assertThat(batch.at("/metadata/job").asString()).isEqualTo(job);
+        Path collected = out.resolve("collected.jsonl");
+        Path collectedErrors = out.resolve("collected.errors.jsonl");
+        CollectSummary summary = new Collector(KafkaOptions.of(broker.bootstrapServers(), "dmap")).collect(
+                batch.path("id").asString(), new OutputFiles(collected, collectedErrors), Duration.ofMinutes(1), false, false, true);
+        assertThat(summary.complete()).isTrue();
+        assertThat(sorted(out.resolve("output.jsonl"))).hasSize(5).isEqualTo(sorted(collected));
+        assertThat(sorted(out.resolve("errors.jsonl"))).hasSize(1).isEqualTo(sorted(collectedErrors));
+        assertThat(MessageCodec.mapper().readTree(sorted(out.resolve("errors.jsonl")).get(0)).at("/error/code").asString())
+                .isEqualTo("model_not_found");
+    }
+
+    private static void assertCancelled(JsonNode cancel) {
+        assertThat(cancel.path("answered").asString()).isEqualTo("cancelling");
+        assertThat(cancel.path("status").asString()).isEqualTo("cancelled");
+        assertThat(cancel.at("/request_counts/total").asLong()).isEqualTo(300);
+        assertThat(cancel.at("/request_counts/failed").asLong()).isPositive();
+        assertThat(cancel.at("/request_counts/completed").asLong() + cancel.at("/request_counts/failed").asLong()).isEqualTo(300);
+    }
+
+    /** bob's key sees none of the caller's objects (404, as OpenAI answers) and a wrong key gets 401. */
+    private static void assertIsolated(JsonNode seen) {
         JsonNode other = seen.path("otherKey");
         assertThat(other.path("retrieveBatch").asInt()).isEqualTo(404);
         assertThat(other.path("cancelBatch").asInt()).isEqualTo(404);
@@ -160,17 +239,91 @@ class GatewaySdkIT {
         assertThat(seen.path("wrongKey").asInt()).isEqualTo(401);
     }
 
-    private static JsonNode runSdk(Path input, Path slow, Path responses, Path bad, Path out) throws Exception {
-        Path script = Path.of("src/test/js/batch-flow.cjs").toAbsolutePath();
-        ProcessBuilder builder = new ProcessBuilder("node", script.toString(), baseUrl, "sk-alice-1", "sk-bob-1",
-                input.toString(), slow.toString(), responses.toString(), bad.toString(), out.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
-        builder.environment().put("NODE_PATH", SDK.getParent().toString());
-        Process node = builder.start();
-        byte[] stdout = node.getInputStream().readAllBytes();
-        assertThat(node.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(node.exitValue()).as("node batch-flow.cjs: %s", new String(stdout, StandardCharsets.UTF_8)).isZero();
-        return MessageCodec.mapper().readTree(stdout);
+    /** The example's results file holds one served line per completed request, each a request of the input file. */
+    private static void assertServedAsListed(JsonNode batch, Path results) throws Exception {
+        List<String> inputIds = Files.readAllLines(ROOT.resolve("examples/openai-batch.jsonl")).stream()
+                .map(line -> MessageCodec.mapper().readTree(line).path("custom_id").asString()).toList();
+        assertThat(batch.path("status").asString()).isEqualTo("completed");
+        assertThat(batch.at("/request_counts/total").asLong()).isEqualTo(inputIds.size());
+        List<JsonNode> served = Files.readAllLines(results).stream().filter(line -> !line.isBlank())
+                .map(line -> MessageCodec.mapper().readTree(line)).toList();
+        assertThat(served).hasSize((int) batch.at("/request_counts/completed").asLong()).isNotEmpty()
+                .allSatisfy(line -> assertThat(line.at("/response/status_code").asInt()).isEqualTo(200));
+        assertThat(served.stream().map(line -> line.path("custom_id").asString()).toList()).doesNotHaveDuplicates()
+                .isSubsetOf(inputIds);
     }
+
+    /** The one batch the key's owner has, read from the gateway. */
+    private static JsonNode onlyBatchOf(String key) throws Exception {
+        HttpResponse<String> listed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl + "/batches"))
+                .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(listed.statusCode()).isEqualTo(200);
+        List<JsonNode> data = MessageCodec.mapper().readTree(listed.body()).path("data").values().stream().toList();
+        assertThat(data).hasSize(1);
+        return data.get(0);
+    }
+
+    /** The fenced block of {@code fence} after {@code anchor} in a doc of the repository, pointed at this gateway. */
+    private static String docsBlock(String doc, String anchor, String fence, String key) throws Exception {
+        String text = Files.readString(ROOT.resolve(doc));
+        int from = text.indexOf(fence + "\n", text.indexOf(anchor));
+        assertThat(text.indexOf(anchor)).as("%s in %s", anchor, doc).isNotNegative();
+        assertThat(from).as("%s block after %s in %s", fence, anchor, doc).isNotNegative();
+        String block = text.substring(from + fence.length() + 1, text.indexOf("```", from + fence.length()));
+        assertThat(block).as("the %s block of %s", fence, doc).contains(DOCS_URL, DOCS_KEY);
+        return block.replace(DOCS_URL, baseUrl).replace(DOCS_KEY, key);
+    }
+
+    /** A working directory with the repository's examples/ in it, as a user running the docs would have. */
+    private static Path examplesCopy(String name) throws Exception {
+        Path work = Files.createDirectories(dir.resolve(name).resolve("examples"));
+        Files.copy(ROOT.resolve("examples/openai-batch.jsonl"), work.resolve("openai-batch.jsonl"));
+        return work.getParent();
+    }
+
+    private static Path flowInput(Path in) throws Exception {
+        List<String> lines = new ArrayList<>();
+        IntStream.range(0, 5).forEach(i -> lines.add(ChatLine.of("ok-" + i, QWEN).maxTokens(16).json()));
+        lines.add(ChatLine.of("missing-model", "no-such-model").maxTokens(16).json());
+        return Files.write(in.resolve("input.jsonl"), lines);
+    }
+
+    private static Path slowInput(Path in) throws Exception {
+        return Files.write(in.resolve("slow.jsonl"), IntStream.range(0, 300)
+                .mapToObj(i -> ChatLine.of("slow-" + i, QWEN).maxTokens(2000).json()).toList());
+    }
+
+    private static void requirePythonSdk() {
+        ForeignClients.require(Files.isExecutable(PYTHON), "DMAP_REQUIRE_OPENAI_PYTHON",
+                "the openai Python package (bash gateway/src/test/python/setup-sdk.sh)");
+    }
+
+    private static String src(String relative) {
+        return Path.of("src/test").resolve(relative).toAbsolutePath().toString();
+    }
+
+    private static JsonNode node(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("node"));
+        command.addAll(List.of(args));
+        return json(run(command, dir, Map.of("NODE_PATH", SDK.getParent().toString())));
+    }
+
+    /** Runs a foreign program to its end (5 minutes at most) and returns its standard output; it must exit 0. */
+    private static String run(List<String> command, Path workDir, Map<String, String> env) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        byte[] stdout = process.getInputStream().readAllBytes();
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        String out = new String(stdout, StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as("%s: %s", command.get(0), out).isZero();
+        return out;
+    }
+
+    private static JsonNode json(String text) {
+        return MessageCodec.mapper().readTree(text);
+    }
+
 
     private static List<String> sorted(Path file) throws Exception {
         return Files.readAllLines(file).stream().filter(line -> !line.isBlank()).sorted().toList();
