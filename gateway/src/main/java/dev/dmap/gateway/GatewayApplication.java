@@ -1,7 +1,9 @@
 package dev.dmap.gateway;
 
+import dev.dmap.cli.CliException;
 import dev.dmap.cli.KafkaOptions;
 import dev.dmap.schemas.ExitCodes;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +29,7 @@ public class GatewayApplication {
             "--port", "server.port",
             "--address", "server.address",
             "--bootstrap-servers", "dmap.bootstrap-servers",
+            "--command-config", "dmap.command-config",
             "--topic-prefix", "dmap.topic-prefix",
             "--api-keys-file", "dmap.gateway.api-keys-file",
             "--dir", "dmap.gateway.dir",
@@ -38,6 +41,7 @@ public class GatewayApplication {
               --port PORT               HTTP port (DMAP_GATEWAY_PORT, default 8090)
               --address ADDRESS         address to listen on (DMAP_GATEWAY_ADDRESS, default 127.0.0.1)
               --bootstrap-servers HOSTS Kafka (DMAP_BOOTSTRAP_SERVERS, default localhost:9092)
+              --command-config FILE     Kafka client properties (security settings), as for dmap submit (DMAP_COMMAND_CONFIG)
               --topic-prefix PREFIX     topic prefix (DMAP_TOPIC_PREFIX, default dmap)
               --api-keys-file FILE      one line per key: KEY OWNER; reloaded when it changes (DMAP_API_KEYS_FILE, required)
               --dir DIR                 where files and batch records live (DMAP_GATEWAY_DIR, default ~/.dmap/gateway)
@@ -57,7 +61,14 @@ public class GatewayApplication {
             System.exit(ExitCodes.INVALID_INPUT);
             return;
         }
-        new SpringApplicationBuilder(GatewayApplication.class).properties("spring.config.name=gateway").run(spring);
+        // the Kafka clients log through the gateway's own log, not the CLI's file that failure messages point to
+        System.setProperty("dmap.log.file", "the gateway's own log (its standard output)");
+        try {
+            new SpringApplicationBuilder(GatewayApplication.class).properties("spring.config.name=gateway").run(spring);
+        } catch (RuntimeException e) {
+            // Spring has reported it (StartupFailureAnalyzer: one description, one action); exit with its code
+            System.exit(StartupFailureAnalyzer.exitCode(e));
+        }
     }
 
     /** Starts the gateway with its own options; its settings file is {@code gateway.properties}. */
@@ -94,15 +105,25 @@ public class GatewayApplication {
     GatewaySettings gatewaySettings(@Value("${dmap.gateway.dir}") Path dir, @Value("${dmap.gateway.api-keys-file}") String keys,
             @Value("${dmap.gateway.file-retention}") Duration retention) {
         if (keys.isBlank()) {
-            throw new IllegalStateException("The gateway needs an API keys file (one line per key: KEY OWNER): "
+            throw new CliException(ExitCodes.INVALID_INPUT, "The gateway needs an API keys file (one line per key: KEY OWNER): "
                     + "--api-keys-file FILE or DMAP_API_KEYS_FILE");
+        }
+        if (!Files.isReadable(Path.of(keys))) {
+            throw new CliException(ExitCodes.INVALID_INPUT, "cannot read the API keys file " + keys + " (one line per key: KEY OWNER)");
         }
         return new GatewaySettings(dir, Path.of(keys), retention);
     }
 
+    /**
+     * Kafka must answer (and take the credentials) at start, or the gateway exits 3 saying why; the
+     * settings are checked first, as they cost nothing.
+     */
     @Bean
-    KafkaOptions kafkaOptions(@Value("${dmap.bootstrap-servers}") String servers, @Value("${dmap.topic-prefix}") String prefix) {
-        return KafkaOptions.of(servers, prefix);
+    KafkaOptions kafkaOptions(GatewaySettings checkedFirst, @Value("${dmap.bootstrap-servers}") String servers,
+            @Value("${dmap.topic-prefix}") String prefix, @Value("${dmap.command-config}") String commandConfig) {
+        KafkaOptions kafka = KafkaOptions.of(servers, prefix, commandConfig.isBlank() ? null : Path.of(commandConfig));
+        kafka.requireReachable();
+        return kafka;
     }
 
     @Bean

@@ -6,16 +6,9 @@ import dev.dmap.cli.CollectSummary;
 import dev.dmap.cli.Collector;
 import dev.dmap.cli.KafkaOptions;
 import dev.dmap.cli.OutputFiles;
-import dev.dmap.devkit.broker.LocalBroker;
-import dev.dmap.devkit.emulator.EmulatorConfig;
-import dev.dmap.devkit.emulator.LmStudioEmulator;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.testing.ChatLine;
 import dev.dmap.schemas.testing.ForeignClients;
-import dev.dmap.worker.Worker;
-import dev.dmap.worker.config.BatchSettings;
-import dev.dmap.worker.config.WorkerConfig;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,9 +46,7 @@ class GatewaySdkIT {
     private static final String DOCS_URL = "http://127.0.0.1:8090/v1";
     private static final String DOCS_KEY = "sk-alice-1";
     private static final String QWEN = "qwen2.5-7b-instruct";
-    private static LocalBroker broker;
-    private static LmStudioEmulator gpu;
-    private static Worker worker;
+    private static ServingFleet fleet;
     private static ConfigurableApplicationContext gateway;
     private static String baseUrl;
     @TempDir
@@ -63,17 +54,12 @@ class GatewaySdkIT {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = LocalBroker.startTemporary();
-        gpu = LmStudioEmulator.start(EmulatorConfig.builder().port(0).timeScale(0.2).build());
-        WorkerConfig config = WorkerConfig.defaults("gateway-worker", broker.bootstrapServers(), gpu.baseUrl());
-        config = config.withBackend(config.backend().withUnloadCooldown(Duration.ofMillis(20)))
-                .withBatches(new BatchSettings(true, dir.resolve("tracker"), BatchSettings.DEFAULT_RETENTION));
-        worker = Worker.start(config, new SimpleMeterRegistry());
+        fleet = ServingFleet.start(dir, 0.2);
         Path keys = dir.resolve("keys.txt");
         Files.writeString(keys, "# key owner\nsk-alice-1 alice\nsk-bob-1 bob\nsk-carol-1 carol\n"
                 + "sk-readme-python readme-python\nsk-readme-js readme-js\nsk-docs-curl docs-curl\n");
         gateway = GatewayApplication.start(new String[] {
-                "--port", "0", "--bootstrap-servers", broker.bootstrapServers(), "--api-keys-file", keys.toString(),
+                "--port", "0", "--bootstrap-servers", fleet.broker.bootstrapServers(), "--api-keys-file", keys.toString(),
                 "--dir", dir.resolve("gateway").toString()});
         baseUrl = "http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port") + "/v1";
     }
@@ -83,14 +69,8 @@ class GatewaySdkIT {
         if (gateway != null) {
             gateway.close();
         }
-        if (worker != null) {
-            worker.close();
-        }
-        if (gpu != null) {
-            gpu.close();
-        }
-        if (broker != null) {
-            broker.close();
+        if (fleet != null) {
+            fleet.close();
         }
     }
 
@@ -211,7 +191,7 @@ class GatewaySdkIT {
         assertThat(batch.at("/metadata/job").asString()).isEqualTo(job);
         Path collected = out.resolve("collected.jsonl");
         Path collectedErrors = out.resolve("collected.errors.jsonl");
-        CollectSummary summary = new Collector(KafkaOptions.of(broker.bootstrapServers(), "dmap")).collect(
+        CollectSummary summary = new Collector(KafkaOptions.of(fleet.broker.bootstrapServers(), "dmap")).collect(
                 batch.path("id").asString(), new OutputFiles(collected, collectedErrors), Duration.ofMinutes(1), false, false, true);
         assertThat(summary.complete()).isTrue();
         assertThat(sorted(out.resolve("output.jsonl"))).hasSize(5).isEqualTo(sorted(collected));

@@ -43,9 +43,15 @@ public class KafkaOptions {
 
     /** For callers that are not picocli (dmap run). */
     public static KafkaOptions of(String bootstrapServers, String topicPrefix) {
+        return of(bootstrapServers, topicPrefix, null);
+    }
+
+    /** For callers that are not picocli (the gateway); {@code commandConfig} may be null. */
+    public static KafkaOptions of(String bootstrapServers, String topicPrefix, Path commandConfig) {
         KafkaOptions options = new KafkaOptions();
         options.bootstrapServers = bootstrapServers;
         options.topicPrefix = topicPrefix;
+        options.commandConfig = commandConfig;
         return options;
     }
 
