@@ -26,9 +26,9 @@ public final class BatchStore {
         }
     }
 
-    public synchronized void save(GatewayBatch batch) {
+    public void save(GatewayBatch batch) {
         try {
-            Path temp = dir.resolve(batch.id() + ".json.tmp");
+            Path temp = Files.createTempFile(dir, batch.id() + ".", ".tmp"); // unique: other gateways may save it too
             JSON.writeValue(temp.toFile(), batch);
             Files.move(temp, dir.resolve(batch.id() + ".json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -19,34 +22,44 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Files in a directory: {@code files/<id>} holds the content, {@code files/<id>.json} its metadata.
- * Content arrives in {@code incoming/} and is moved into place; the metadata is written last, also
- * by a move, so a file exists exactly when its metadata does: a gateway killed mid-upload leaves
- * nothing a client can see, and the next start deletes the leftovers.
+ * Content arrives in this gateway's {@link Incoming} area and is moved into place; the metadata is
+ * written last, also by a move, so a file exists exactly when its metadata does: a gateway killed
+ * mid-upload leaves nothing a client can see, and the next gateway to start deletes the leftovers.
+ * Several gateways may share the directory.
  */
-public final class FileStore {
+public final class FileStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FileStore.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /**
+     * Content without metadata this old was left by a gateway that died between the two moves of
+     * {@link #add} (younger, it may be another gateway's file a moment before its metadata lands).
+     */
+    static final Duration ORPHAN_AGE = Duration.ofMinutes(10);
     private final Path files;
-    private final Path incoming;
+    private final Incoming incoming;
     private final Clock clock;
 
     public FileStore(Path dir, Clock clock) {
         this.files = dir.resolve("files");
-        this.incoming = dir.resolve("incoming");
         this.clock = clock;
         try {
             Files.createDirectories(files);
-            Files.createDirectories(incoming);
-            removeLeftovers();
+            removeOrphans();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use the file directory " + dir + ": " + e.getMessage(), e);
         }
+        this.incoming = Incoming.claim(dir.resolve("incoming"));
     }
 
-    /** A fresh path in {@code incoming/} to write a file's content to before {@link #add}. */
+    /** A fresh path in this gateway's incoming area to write a file's content to before {@link #add}. */
     public Path incoming() {
-        return incoming.resolve("upload-" + HexFormat.of().formatHex(random(8)));
+        return incoming.fresh("upload");
+    }
+
+    /** This gateway's incoming area: where uploads stream to (the multipart location). */
+    public Path incomingDir() {
+        return incoming.dir();
     }
 
     /** Moves {@code content} into the store under a new id and records its metadata. */
@@ -60,7 +73,7 @@ public final class FileStore {
             Files.move(content, files.resolve(id), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             StoredFile file = new StoredFile(id, owner, Files.size(files.resolve(id)), clock.instant().getEpochSecond(),
                     filename, purpose, expiresAt);
-            Path metadata = incoming.resolve(id + ".json");
+            Path metadata = incoming.fresh(id + ".json");
             JSON.writeValue(metadata.toFile(), file);
             Files.move(metadata, files.resolve(id + ".json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return file;
@@ -116,21 +129,23 @@ public final class FileStore {
         }
     }
 
-    private void removeLeftovers() throws IOException {
-        try (Stream<Path> left = Files.list(incoming)) {
-            for (Path path : (Iterable<Path>) left::iterator) {
-                Files.deleteIfExists(path);
-                log.info("Removed {} left by an interrupted upload", path.getFileName());
-            }
-        }
+    private void removeOrphans() throws IOException {
+        FileTime old = FileTime.from(Instant.now().minus(ORPHAN_AGE));
         try (Stream<Path> content = Files.list(files)) {
             for (Path path : (Iterable<Path>) content::iterator) {
                 String name = path.getFileName().toString();
-                if (!name.endsWith(".json") && !Files.exists(files.resolve(name + ".json"))) {
+                if (!name.endsWith(".json") && !Files.exists(files.resolve(name + ".json"))
+                        && Files.getLastModifiedTime(path).compareTo(old) < 0) {
                     Files.deleteIfExists(path);
+                    log.info("Removed {}: content whose metadata was never written", name);
                 }
             }
         }
+    }
+
+    @Override
+    public void close() {
+        incoming.close();
     }
 
     private static byte[] random(int bytes) {

@@ -3,6 +3,7 @@ package dev.dmap.gateway;
 import dev.dmap.cli.CliException;
 import dev.dmap.cli.KafkaOptions;
 import dev.dmap.schemas.ExitCodes;
+import jakarta.servlet.MultipartConfigElement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -134,6 +135,12 @@ public class GatewayApplication {
     @Bean
     FileStore fileStore(GatewaySettings settings, Clock clock) {
         return new FileStore(settings.dataDir(), clock);
+    }
+
+    /** Uploads stream to disk in this gateway's incoming area and are moved into place, never held in memory. */
+    @Bean
+    MultipartConfigElement multipartConfig(FileStore files) {
+        return new MultipartConfigElement(files.incomingDir().toString(), -1, -1, 0);
     }
 
     @Bean(destroyMethod = "close")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dmap.schemas.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -49,16 +50,56 @@ class FileStoreTest {
     }
 
     @Test
-    void shouldRemoveWhatAnInterruptedUploadLeftWhenItStarts() throws Exception {
-        FileStore store = new FileStore(dir, clock);
-        StoredFile kept = upload(store, "alice", "{}\n", null);
-        Files.writeString(store.incoming(), "half an upload");
-        Files.writeString(dir.resolve("files").resolve("file-without-metadata"), "moved, but the metadata never written");
+    void shouldRemoveWhatADeadGatewayLeftWhenItStarts() throws Exception {
+        FileStore first = new FileStore(dir, clock);
+        StoredFile kept = upload(first, "alice", "{}\n", null);
+        first.close();
+        Path incoming = dir.resolve("incoming");
+        Files.createDirectories(incoming.resolve("gateway-dead"));
+        Files.writeString(incoming.resolve("gateway-dead").resolve("upload-1"), "half an upload");
+        old(Files.writeString(incoming.resolve("gateway-dead.lock"), ""));
+        Path orphan = old(Files.writeString(dir.resolve("files").resolve("file-orphan"), "moved, but the metadata never written"));
+        Path landing = Files.writeString(dir.resolve("files").resolve("file-landing"), "moved a moment ago, metadata on its way");
 
         FileStore restarted = new FileStore(dir, clock);
 
-        assertThat(dir.resolve("incoming")).isEmptyDirectory();
-        assertThat(dir.resolve("files").resolve("file-without-metadata")).doesNotExist();
+        assertThat(incoming.resolve("gateway-dead")).doesNotExist();
+        assertThat(incoming.resolve("gateway-dead.lock")).doesNotExist();
+        assertThat(orphan).doesNotExist();
+        assertThat(landing).exists();
         assertThat(restarted.list("alice")).containsExactly(kept);
+    }
+
+    @Test
+    void shouldLeaveTheUploadsOfAGatewayStillRunningAlone() throws Exception {
+        FileStore running = new FileStore(dir, clock);
+        Path upload = Files.writeString(running.incoming(), "an upload in progress");
+        try (var locks = Files.list(dir.resolve("incoming"))) {
+            locks.filter(path -> path.toString().endsWith(".lock")).forEach(FileStoreTest::old);
+        }
+
+        FileStore second = new FileStore(dir, clock);
+
+        assertThat(upload).hasContent("an upload in progress");
+        assertThat(second.incomingDir()).isNotEqualTo(running.incomingDir()).isEmptyDirectory();
+    }
+
+    @Test
+    void shouldDeleteItsIncomingAreaOnACleanStop() throws Exception {
+        FileStore store = new FileStore(dir, clock);
+        Files.writeString(store.incoming(), "never finished");
+
+        store.close();
+
+        assertThat(dir.resolve("incoming")).isEmptyDirectory();
+    }
+
+    private static Path old(Path path) {
+        try {
+            Files.setLastModifiedTime(path, FileTime.from(Instant.now().minus(FileStore.ORPHAN_AGE).minusSeconds(60)));
+            return path;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -169,12 +169,18 @@ class GatewayCrashIT {
         return Files.readAllLines(file).stream().filter(line -> !line.isBlank()).sorted().toList();
     }
 
+    /** Bytes in the regular files under {@code folder}, however deep. */
     private static long bytesIn(Path folder) throws IOException {
-        long total = 0;
-        for (Path path : list(folder)) {
-            total += Files.size(path);
+        if (!Files.isDirectory(folder)) {
+            return 0;
         }
-        return total;
+        try (Stream<Path> paths = Files.walk(folder)) {
+            long total = 0;
+            for (Path path : (Iterable<Path>) paths.filter(Files::isRegularFile)::iterator) {
+                total += Files.size(path);
+            }
+            return total;
+        }
     }
 
     private static List<Path> list(Path folder) throws IOException {

@@ -1,0 +1,157 @@
+package dev.dmap.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dmap.cli.CollectSummary;
+import dev.dmap.cli.Collector;
+import dev.dmap.cli.KafkaOptions;
+import dev.dmap.cli.OutputFiles;
+import dev.dmap.schemas.MessageCodec;
+import dev.dmap.schemas.testing.ChatLine;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Gateways scale like the workers: three gateway JVMs over one directory behind no load balancer but
+ * the test's choice of URL. A file uploaded to one is used by a batch created on another and polled and
+ * downloaded on a third; a gateway starting while another is mid-upload leaves that upload alone.
+ */
+class GatewaySharedDirectoryIT {
+    private static final String KEY = "sk-shared-1";
+    private static final String QWEN = "qwen2.5-7b-instruct";
+    @TempDir
+    static Path dir;
+    private static ServingFleet fleet;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fleet = ServingFleet.start(dir, 0.02);
+        Files.writeString(dir.resolve("keys.txt"), KEY + " shared\n");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    @Test
+    void shouldServeOneBatchThroughThreeGatewaysOverOneDirectory() throws Exception {
+        List<String> lines = IntStream.range(0, 2_000).mapToObj(i -> ChatLine.of("shared-" + i, QWEN).maxTokens(8).json()).toList();
+        byte[] content = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+        try (GatewayProcess a = gateway("a"); GatewayProcess b = gateway("b")) {
+            GatewayClient viaA = new GatewayClient(a.awaitUp().baseUrl(), KEY);
+            GatewayClient viaB = new GatewayClient(b.awaitUp().baseUrl(), KEY);
+
+            CountDownLatch carryOn = new CountDownLatch(1);
+            CompletableFuture<HttpResponse<String>> upload = HttpClient.newHttpClient().sendAsync(viaA.request("/files")
+                    .header("Content-Type", "multipart/form-data; boundary=" + GatewayClient.BOUNDARY)
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(new ByteArrayInputStream(
+                            GatewayClient.multipartHead("shared.jsonl")), new PausedAfter(content, content.length / 2, carryOn))))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(2_500); // past Incoming's claiming grace, so the next start could take A's area if it were abandoned
+            assertThat(bytesUnder(dir.resolve("shared").resolve("incoming"))).as("part of the upload on A's disk")
+                    .isGreaterThanOrEqualTo(content.length / 4);
+            try (GatewayProcess c = gateway("c")) {
+                GatewayClient viaC = new GatewayClient(c.awaitUp().baseUrl(), KEY);
+                carryOn.countDown();
+                HttpResponse<String> uploaded = upload.get(1, TimeUnit.MINUTES);
+                assertThat(uploaded.statusCode()).as("upload to A while C started: %s", uploaded.body()).isEqualTo(200);
+                JsonNode file = MessageCodec.mapper().readTree(uploaded.body());
+                assertThat(file.path("bytes").asLong()).isEqualTo(content.length);
+
+                String id = viaB.createBatch(file.path("id").asString()).path("id").asString();
+                JsonNode done = viaC.awaitBatch(id, batch -> "completed".equals(batch.path("status").asString()));
+
+                assertThat(done.at("/request_counts/completed").asLong()).isEqualTo(2_000);
+                assertThat(viaA.get("/batches/" + id).path("output_file_id").asString()).isEqualTo(done.path("output_file_id").asString());
+                Path output = viaA.download(done.path("output_file_id"), dir.resolve("shared.output.jsonl"));
+                Path collected = dir.resolve("shared.collected.jsonl");
+                CollectSummary summary = new Collector(KafkaOptions.of(fleet.broker.bootstrapServers(), "dmap")).collect(id,
+                        new OutputFiles(collected, dir.resolve("shared.collected.errors.jsonl")), Duration.ofMinutes(1), false, false,
+                        true);
+                assertThat(summary.complete()).isTrue();
+                assertThat(sorted(output)).hasSize(2_000).isEqualTo(sorted(collected));
+                assertThat(viaB.get("/files").path("data").values()).extracting(f -> f.path("id").asString())
+                        .contains(file.path("id").asString(), done.path("output_file_id").asString());
+            }
+        }
+    }
+
+    private static GatewayProcess gateway(String name) throws Exception {
+        return GatewayProcess.start(dir.resolve("gateway-" + name + ".log"), "--bootstrap-servers", fleet.broker.bootstrapServers(),
+                "--api-keys-file", dir.resolve("keys.txt").toString(), "--dir", dir.resolve("shared").toString());
+    }
+
+    private static long bytesUnder(Path folder) throws Exception {
+        try (var paths = Files.walk(folder)) {
+            return paths.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();
+        }
+    }
+
+    private static List<String> sorted(Path file) throws Exception {
+        return Files.readAllLines(file).stream().filter(line -> !line.isBlank()).sorted().toList();
+    }
+
+    /** The file part: its first {@code pauseAt} bytes, a wait for {@code carryOn}, the rest and the closing boundary. */
+    private static final class PausedAfter extends InputStream {
+        private final byte[] content;
+        private final int pauseAt;
+        private final CountDownLatch carryOn;
+        private final byte[] tail = ("\r\n--" + GatewayClient.BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        private int at;
+
+        PausedAfter(byte[] content, int pauseAt, CountDownLatch carryOn) {
+            this.content = content;
+            this.pauseAt = pauseAt;
+            this.carryOn = carryOn;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            if (at == pauseAt) {
+                try {
+                    carryOn.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return -1;
+                }
+            }
+            int end = at < pauseAt ? pauseAt : content.length + tail.length;
+            int n = Math.min(length, end - at);
+            if (n <= 0) {
+                return -1;
+            }
+            for (int i = 0; i < n; i++) {
+                buffer[offset + i] = at + i < content.length ? content[at + i] : tail[at + i - content.length];
+            }
+            at += n;
+            return n;
+        }
+    }
+}
