@@ -32,10 +32,13 @@ import tools.jackson.databind.JsonNode;
 /**
  * Gateways scale like the workers: three gateway JVMs over one directory behind no load balancer but
  * the test's choice of URL. A file uploaded to one is used by a batch created on another and polled and
- * downloaded on a third; a gateway starting while another is mid-upload leaves that upload alone.
+ * downloaded on a third; a gateway starting while another is mid-upload leaves that upload alone. No key
+ * and no prompt text reaches their logs.
  */
 class GatewaySharedDirectoryIT {
     private static final String KEY = "sk-shared-1";
+    private static final String WRONG_KEY = "sk-wrong-" + Long.toHexString(System.nanoTime());
+    private static final String PROMPT = "A private prompt, never to be logged, number ";
     private static final String QWEN = "qwen2.5-7b-instruct";
     @TempDir
     static Path dir;
@@ -56,7 +59,8 @@ class GatewaySharedDirectoryIT {
 
     @Test
     void shouldServeOneBatchThroughThreeGatewaysOverOneDirectory() throws Exception {
-        List<String> lines = IntStream.range(0, 2_000).mapToObj(i -> ChatLine.of("shared-" + i, QWEN).maxTokens(8).json()).toList();
+        List<String> lines = IntStream.range(0, 2_000).mapToObj(i -> ChatLine.of("shared-" + i, QWEN).content(PROMPT + i)
+                .maxTokens(8).json()).toList();
         byte[] content = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
         try (GatewayProcess a = gateway("a"); GatewayProcess b = gateway("b")) {
             GatewayClient viaA = new GatewayClient(a.awaitUp().baseUrl(), KEY);
@@ -93,7 +97,15 @@ class GatewaySharedDirectoryIT {
                 assertThat(sorted(output)).hasSize(2_000).isEqualTo(sorted(collected));
                 assertThat(viaB.get("/files").path("data").values()).extracting(f -> f.path("id").asString())
                         .contains(file.path("id").asString(), done.path("output_file_id").asString());
+                assertThat(HttpClient.newHttpClient().send(new GatewayClient(c.baseUrl(), WRONG_KEY).request("/batches").build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
             }
+        }
+        assertThat(Files.readString(dir.resolve("gateway-b.log"))).as("the log of the gateway that created the batch")
+                .contains("created by shared");
+        for (String name : List.of("a", "b", "c")) {
+            assertThat(Files.readString(dir.resolve("gateway-" + name + ".log"))).as("gateway %s's log", name)
+                    .doesNotContain(KEY).doesNotContain(WRONG_KEY).doesNotContain(PROMPT);
         }
     }
 
