@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,14 +26,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The latest state of every batch, as the batch tracker publishes it on the compacted batches
  * topic: one consumer assigned to all its partitions from the start, following it for as long as
- * the gateway runs. A gateway that starts reads the topic again; it keeps nothing else.
+ * the gateway runs. A gateway that starts reads the topic again; it keeps nothing else, and answers
+ * no batch's state before it has read up to the topic's end as it was at start (else a restarted
+ * gateway would show an ended batch as {@code in_progress}). If reading stops for good (Kafka
+ * refuses the gateway), the failure listeners hear why: the gateway exits rather than answer stale.
  */
 public final class BatchStates implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BatchStates.class);
+    /** How long a call waits for a starting gateway to finish reading the batch states. */
+    static final Duration CATCH_UP_PATIENCE = Duration.ofSeconds(20);
     private final Map<String, BatchState> latest = new ConcurrentHashMap<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final Thread thread;
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final List<Consumer<String>> failureListeners = new CopyOnWriteArrayList<>();
     private volatile boolean running = true;
     private volatile RuntimeException failure;
 
@@ -47,11 +58,49 @@ public final class BatchStates implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * The batch's latest state; waits up to {@code CATCH_UP_PATIENCE} while the gateway is still
+     * reading the states published before it started, then answers 503.
+     */
     public Optional<BatchState> get(String batchId) {
-        if (failure != null) {
-            throw ApiError.unavailable("batch states cannot be read from Kafka (" + failure.getMessage() + ")");
+        String problem = problem();
+        if (problem != null && failure == null) {
+            awaitCaughtUp(CATCH_UP_PATIENCE);
+            problem = problem();
+        }
+        if (problem != null) {
+            throw ApiError.unavailable(problem);
         }
         return Optional.ofNullable(latest.get(batchId));
+    }
+
+    /** Why batch states cannot be answered now (still catching up, or reading failed), or null when they can. */
+    public String problem() {
+        if (failure != null) {
+            return "batch states cannot be read from Kafka (" + failure.getMessage() + ")";
+        }
+        return caughtUp.getCount() == 0 ? null : "the gateway is starting: reading the batch states published before it";
+    }
+
+    boolean failed() {
+        return failure != null;
+    }
+
+    /** Runs {@code action} once with the reason if reading stops for good. */
+    public void onFailure(Consumer<String> action) {
+        failureListeners.add(action);
+        if (failure != null && failureListeners.remove(action)) {
+            action.accept(failure.toString());
+        }
+    }
+
+    boolean awaitCaughtUp(Duration patience) {
+        try {
+            return caughtUp.await(patience.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private void follow() {
@@ -59,9 +108,15 @@ public final class BatchStates implements AutoCloseable {
             List<TopicPartition> partitions = awaitPartitions();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> endAtStart = consumer.endOffsets(partitions);
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     take(record);
+                }
+                if (caughtUp.getCount() > 0 && endAtStart.entrySet().stream()
+                        .allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
+                    log.info("Read {} batch states from {}", latest.size(), topic);
+                    caughtUp.countDown();
                 }
             }
         } catch (WakeupException e) {
@@ -70,7 +125,8 @@ public final class BatchStates implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             failure = e;
-            log.error("Reading batch states from {} stopped: {}; batch calls answer 503. Restart the gateway.", topic, e.toString());
+            log.error("Reading batch states from {} stopped for good: {}", topic, e.toString());
+            failureListeners.forEach(listener -> listener.accept(e.toString()));
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
@@ -83,6 +139,7 @@ public final class BatchStates implements AutoCloseable {
             if (infos != null && !infos.isEmpty()) {
                 return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
             }
+            caughtUp.countDown(); // no topic, no states published before: nothing to catch up on
             log.info("Waiting for topic {} (created by the first worker with the batch tracker)", topic);
             try {
                 Thread.sleep(2_000);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -65,7 +66,13 @@ public class GatewayApplication {
         // the Kafka clients log through the gateway's own log, not the CLI's file that failure messages point to
         System.setProperty("dmap.log.file", "the gateway's own log (its standard output)");
         try {
-            new SpringApplicationBuilder(GatewayApplication.class).properties("spring.config.name=gateway").run(spring);
+            ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayApplication.class)
+                    .properties("spring.config.name=gateway").run(spring);
+            gateway.getBean(BatchStates.class).onFailure(reason -> {
+                // a gateway that cannot read batch states would answer stale or 503 for ever: exit so a supervisor restarts it
+                LoggerFactory.getLogger(GatewayApplication.class).error("The gateway cannot go on: {}; exiting", reason);
+                new Thread(() -> System.exit(ExitCodes.WORKER_FAILED), "gateway-exit").start();
+            });
         } catch (RuntimeException e) {
             // Spring has reported it (StartupFailureAnalyzer: one description, one action); exit with its code
             System.exit(StartupFailureAnalyzer.exitCode(e));

@@ -142,6 +142,12 @@ class GatewayCrashIT {
                 new OutputFiles(collected, dir.resolve("running.collected.errors.jsonl")), Duration.ofMinutes(1), false, false, true);
         assertThat(summary.complete()).isTrue();
         assertThat(sorted(output)).hasSize(120).isEqualTo(sorted(collected));
+
+        kill();
+        startGateway("running");
+        JsonNode afterRestart = client.get("/batches/" + id);
+        assertThat(afterRestart.path("status").asString()).as("the first answer of a restarted gateway").isEqualTo("completed");
+        assertThat(afterRestart.path("output_file_id").asString()).isEqualTo(done.path("output_file_id").asString());
     }
 
     private void startGateway(String name) throws Exception {

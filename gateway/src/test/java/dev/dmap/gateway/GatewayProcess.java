@@ -40,7 +40,7 @@ final class GatewayProcess implements AutoCloseable {
         return new GatewayProcess(process, log, "http://127.0.0.1:" + port + "/v1");
     }
 
-    /** Waits until the gateway answers HTTP (a 401 without a key); fails if the process ends first. */
+    /** Waits until the gateway's {@code /health} answers {@code up}; fails if the process ends first. */
     GatewayProcess awaitUp() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         Instant giveUp = Instant.now().plus(Duration.ofMinutes(2));
@@ -48,10 +48,12 @@ final class GatewayProcess implements AutoCloseable {
             assertThat(process.isAlive()).as("gateway process (log %s)", log).isTrue();
             assertThat(Instant.now()).as("the gateway at %s to answer", baseUrl).isBefore(giveUp);
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/files")).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 401) {
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(baseUrl.replace("/v1", "/health"))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() == 200 && health.body().contains("\"status\":\"up\"")) {
                     return this;
                 }
+                Thread.sleep(100);
             } catch (IOException e) {
                 Thread.sleep(100);
             }

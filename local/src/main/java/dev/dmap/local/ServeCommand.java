@@ -3,6 +3,7 @@ package dev.dmap.local;
 import dev.dmap.cli.CliException;
 import dev.dmap.devkit.broker.LocalBroker;
 import dev.dmap.devkit.emulator.LmStudioEmulator;
+import dev.dmap.gateway.BatchStates;
 import dev.dmap.gateway.GatewayApplication;
 import dev.dmap.schemas.ExitCodes;
 import dev.dmap.worker.Worker;
@@ -67,11 +68,8 @@ public class ServeCommand implements Callable<Integer> {
                         .withBatches(new BatchSettings(true, dir.resolve("tracker"), BatchSettings.DEFAULT_RETENTION)),
                         new SimpleMeterRegistry());
                 ConfigurableApplicationContext gateway = startGateway(broker, dir.resolve("gateway"))) {
-            worker.onFailure(reason -> {
-                err.println("dmap serve: the worker cannot go on: " + reason);
-                err.flush();
-                stopped.complete(ExitCodes.WORKER_FAILED);
-            });
+            worker.onFailure(reason -> stop(stopped, err, "the worker cannot go on: " + reason));
+            gateway.getBean(BatchStates.class).onFailure(reason -> stop(stopped, err, "the gateway cannot go on: " + reason));
             // Ctrl-C: the JVM halts once its shutdown hooks return, so this one waits until everything is closed
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stopped.complete(ExitCodes.INTERRUPTED);
@@ -105,6 +103,12 @@ public class ServeCommand implements Callable<Integer> {
             }
             throw e;
         }
+    }
+
+    private static void stop(CompletableFuture<Integer> stopped, PrintWriter err, String why) {
+        err.println("dmap serve: " + why);
+        err.flush();
+        stopped.complete(ExitCodes.WORKER_FAILED);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
