@@ -1,7 +1,6 @@
 package dev.dmap.gateway;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The operator's keys file: one line per key, the key then its owner's name ({@code sk-abc alice});
  * blank lines and {@code #} comments are skipped. Read again whenever its modification time or size
- * changes, so a revoked key stops working on the next request. Keys are never logged.
+ * changes, so a revoked key stops working on the next request. A file that cannot be read any more
+ * (deleted, made unreadable) revokes every key until it can: the gateway fails closed, with a WARN.
+ * Keys are never logged.
  */
 public final class ApiKeys {
     private static final Logger log = LoggerFactory.getLogger(ApiKeys.class);
@@ -57,7 +58,10 @@ public final class ApiKeys {
                 log.info("API keys file {} changed: {} keys now", file, snapshot.ownerByKey().size());
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the API keys file " + file + ": " + e.getMessage(), e);
+            if (!snapshot.ownerByKey().isEmpty() || snapshot.modified() != null) {
+                log.warn("Cannot read the API keys file {} ({}): every key is refused until it can be read", file, e.toString());
+            }
+            snapshot = new Snapshot(null, -1, Map.of());
         }
     }
 

@@ -51,6 +51,8 @@ public final class BatchStates implements AutoCloseable {
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // asking for a missing topic must not create it: the tracker creates it compacted
+        properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         this.consumer = new KafkaConsumer<>(properties);
         this.topic = kafka.topics().batches();
         this.thread = new Thread(this::follow, "gateway-batch-states");
@@ -71,6 +73,11 @@ public final class BatchStates implements AutoCloseable {
         if (problem != null) {
             throw ApiError.unavailable(problem);
         }
+        return Optional.ofNullable(latest.get(batchId));
+    }
+
+    /** The batch's latest state as read so far, without waiting or failing (for background work). */
+    public Optional<BatchState> peek(String batchId) {
         return Optional.ofNullable(latest.get(batchId));
     }
 
@@ -108,7 +115,7 @@ public final class BatchStates implements AutoCloseable {
             List<TopicPartition> partitions = awaitPartitions();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> endAtStart = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> endAtStart = endOffsets(partitions);
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     take(record);
@@ -121,21 +128,42 @@ public final class BatchStates implements AutoCloseable {
             }
         } catch (WakeupException e) {
             if (running) {
-                throw e;
+                fail(e);
             }
         } catch (RuntimeException e) {
-            failure = e;
-            log.error("Reading batch states from {} stopped for good: {}", topic, e.toString());
-            failureListeners.forEach(listener -> listener.accept(e.toString()));
+            fail(e);
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
     }
 
+    private void fail(RuntimeException e) {
+        failure = e;
+        log.error("Reading batch states from {} stopped for good: {}", topic, e.toString());
+        failureListeners.forEach(listener -> listener.accept(e.toString()));
+    }
+
+    /** The partitions' end offsets; a Kafka slow to answer is asked again, for as long as the gateway runs. */
+    private Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) {
+        while (running) {
+            try {
+                return consumer.endOffsets(partitions, Duration.ofSeconds(10));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                log.info("Kafka did not tell the end of {} within 10 s; asking again", topic);
+            }
+        }
+        throw new WakeupException();
+    }
+
     /** The tracker creates the topic when the first worker starts: wait for it rather than fail. */
     private List<TopicPartition> awaitPartitions() {
         while (running) {
-            var infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            List<org.apache.kafka.common.PartitionInfo> infos;
+            try {
+                infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                infos = List.of(); // Kafka slow to answer: ask again, it is not a reason to give up
+            }
             if (infos != null && !infos.isEmpty()) {
                 return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
             }

@@ -3,6 +3,7 @@ package dev.dmap.gateway;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -10,10 +11,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The gateway's batch records, one JSON file each, replaced atomically. */
 public final class BatchStore {
+    private static final Logger log = LoggerFactory.getLogger(BatchStore.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final Path dir;
 
@@ -65,6 +69,19 @@ public final class BatchStore {
             return Optional.empty();
         }
         Path file = dir.resolve(id + ".json");
-        return Files.exists(file) ? Optional.of(JSON.readValue(file.toFile(), GatewayBatch.class)) : Optional.empty();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            return Optional.of(JSON.readValue(bytes, GatewayBatch.class));
+        } catch (RuntimeException e) {
+            log.warn("Skipped the unreadable batch record {} ({})", file, e.getMessage());
+            return Optional.empty();
+        }
     }
 }

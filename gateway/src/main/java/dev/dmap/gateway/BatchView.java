@@ -48,7 +48,8 @@ final class BatchView {
         return view;
     }
 
-    private static String status(GatewayBatch batch, BatchState tracked) {
+    /** The status OpenAI would show: the tracker's, but {@code finalizing}/{@code cancelling} until the files are stored. */
+    static String status(GatewayBatch batch, BatchState tracked) {
         if (GatewayBatch.FAILED.equals(batch.phase())) {
             return BatchStatus.FAILED.wire();
         }

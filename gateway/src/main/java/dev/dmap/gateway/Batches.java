@@ -2,6 +2,7 @@ package dev.dmap.gateway;
 
 import dev.dmap.cli.BatchFile;
 import dev.dmap.cli.BatchIds;
+import dev.dmap.cli.CliException;
 import dev.dmap.cli.CollectSummary;
 import dev.dmap.cli.Collector;
 import dev.dmap.cli.KafkaOptions;
@@ -9,6 +10,7 @@ import dev.dmap.cli.OutputFiles;
 import dev.dmap.cli.Submitter;
 import dev.dmap.schemas.BatchCommand;
 import dev.dmap.schemas.BatchState;
+import dev.dmap.schemas.ExitCodes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,13 +18,16 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,38 +35,50 @@ import org.slf4j.LoggerFactory;
 /**
  * Batches on dmap's own path: an input file is validated by the CLI's {@link BatchFile} and published
  * by its {@link Submitter} (one transaction, so a gateway killed midway published nothing and the next
- * start publishes it again); the status is the batch tracker's; the output and error files are what
+ * attempt publishes it again); the status is the batch tracker's; the output and error files are what
  * {@link Collector} writes, stored once the batch has ended.
+ *
+ * <p>Several gateways may share the directory. Publishing a batch and writing its outputs each happen
+ * under the batch's {@link BatchLocks lock}, on a record read again under it, so no two gateways do the
+ * same work at once and none overwrites newer state. A sweep every {@code SWEEP} takes over what no
+ * one is doing: a batch still {@code validating} a while after its creation (its gateway died, or
+ * died between publishing and recording it) and an ended batch whose outputs are not stored yet.
  */
 public final class Batches implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Batches.class);
-    private static final Duration RETRY = Duration.ofSeconds(10);
+    private static final Duration SWEEP = Duration.ofSeconds(30);
+    /** A batch validating for longer than this, and unlocked, has lost its gateway: whoever sweeps publishes it. */
+    private static final Duration ABANDONED = Duration.ofSeconds(60);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(10);
+    private static final Duration LAST_RETRY = Duration.ofMinutes(5);
     private static final Duration COLLECT_PATIENCE = Duration.ofMinutes(10);
+    /** After a collect that could not read every outcome, the next try waits this long. */
+    private static final Duration COLLECT_AGAIN_AFTER = Duration.ofMinutes(10);
     private static final Duration PUBLISH_PATIENCE = Duration.ofSeconds(60);
+    /** At most this many invalid lines are listed (and the count of the rest). */
+    static final int MAX_LINE_ERRORS = 1_000;
     private final KafkaOptions kafka;
     private final FileStore files;
     private final BatchStore store;
+    private final BatchLocks locks;
     private final BatchStates states;
     private final GatewaySettings settings;
     private final Clock clock;
-    private final ScheduledExecutorService work = Executors.newScheduledThreadPool(2, runnable -> {
-        Thread thread = new Thread(runnable, "gateway-batches");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService publishing = Executors.newScheduledThreadPool(2, daemon("gateway-publish"));
+    private final ExecutorService outputs = Executors.newSingleThreadExecutor(daemon("gateway-outputs"));
+    private final Set<String> queuedOutputs = ConcurrentHashMap.newKeySet();
+    private final Map<String, Instant> collectAgainAt = new ConcurrentHashMap<>();
 
     public Batches(KafkaOptions kafka, FileStore files, BatchStore store, BatchStates states, GatewaySettings settings, Clock clock) {
         this.kafka = kafka;
         this.files = files;
         this.store = store;
+        this.locks = new BatchLocks(settings.dataDir());
         this.states = states;
         this.settings = settings;
         this.clock = clock;
-        store.all().stream().filter(batch -> GatewayBatch.VALIDATING.equals(batch.phase())).forEach(batch -> {
-            log.info("Batch {} was not published before the gateway stopped: publishing it now", batch.id());
-            schedulePublish(batch, Duration.ZERO);
-        });
+        publishing.execute(() -> sweep(Duration.ZERO));
+        publishing.scheduleWithFixedDelay(() -> sweep(ABANDONED), SWEEP.toMillis(), SWEEP.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Records a new batch as validating and publishes it in the background. */
@@ -72,7 +89,7 @@ public final class Batches implements AutoCloseable {
                 now + window.toSeconds(), outputExpiresAfter, GatewayBatch.VALIDATING, List.of(), null, null, null);
         store.save(batch);
         log.info("Batch {} created by {} from {} ({} bytes) for {}", batch.id(), owner, input.id(), input.bytes(), endpoint);
-        schedulePublish(batch, Duration.ZERO);
+        schedulePublish(batch, 0);
         return batch;
     }
 
@@ -86,29 +103,34 @@ public final class Batches implements AutoCloseable {
 
     /** The tracker's state of a published batch; starts writing its output files once it has ended. */
     public Optional<BatchState> state(GatewayBatch batch) {
-        if (!GatewayBatch.SUBMITTED.equals(batch.phase())) {
-            return Optional.empty();
-        }
-        Optional<BatchState> state = states.get(batch.id());
-        state.filter(BatchState::ended).filter(s -> !batch.outputsWritten()).ifPresent(s -> scheduleOutputs(batch, s));
+        Optional<BatchState> state = stateOnly(batch);
+        state.filter(BatchState::ended).filter(s -> !batch.outputsWritten()).ifPresent(s -> scheduleOutputs(batch));
         return state;
+    }
+
+    /** The tracker's state of a published batch, nothing more (a list answers with it; the sweep writes outputs). */
+    public Optional<BatchState> stateOnly(GatewayBatch batch) {
+        return GatewayBatch.SUBMITTED.equals(batch.phase()) ? states.get(batch.id()) : Optional.empty();
     }
 
     /**
      * Asks the workers to cancel the batch's remaining requests. A batch still being published is
      * cancelled once its requests are on Kafka (they end as {@code batch_cancelled}).
+     *
+     * @return the batch as it is once published
      */
-    public void cancel(GatewayBatch batch) {
+    public GatewayBatch cancel(GatewayBatch batch) {
         GatewayBatch current = awaitPublished(batch);
         if (GatewayBatch.FAILED.equals(current.phase())) {
             throw ApiError.conflict("Cannot cancel a batch with status 'failed'.");
         }
         Optional<BatchState> state = states.get(batch.id());
         if (state.isPresent() && state.get().ended()) {
-            throw ApiError.conflict("Cannot cancel a batch with status '" + state.get().status() + "'.");
+            throw ApiError.conflict("Cannot cancel a batch with status '" + BatchView.status(current, state.get()) + "'.");
         }
         new Submitter(kafka, clock).command(BatchCommand.cancel(batch.id(), clock.instant()));
         log.info("Cancel requested for batch {}", batch.id());
+        return current;
     }
 
     private GatewayBatch awaitPublished(GatewayBatch batch) {
@@ -129,11 +151,68 @@ public final class Batches implements AutoCloseable {
         return current;
     }
 
-    private void schedulePublish(GatewayBatch batch, Duration delay) {
-        work.schedule(() -> publish(batch), delay.toMillis(), TimeUnit.MILLISECONDS);
+    /** Takes over what no gateway is doing: batches validating for longer than {@code minAge}, outputs not yet stored. */
+    private void sweep(Duration minAge) {
+        try {
+            long before = clock.instant().minus(minAge).getEpochSecond();
+            for (GatewayBatch batch : store.all()) {
+                if (GatewayBatch.VALIDATING.equals(batch.phase()) && batch.createdAt() <= before) {
+                    publish(batch, 0, true);
+                } else if (GatewayBatch.SUBMITTED.equals(batch.phase()) && !batch.outputsWritten()) {
+                    states.peek(batch.id()).filter(BatchState::ended).ifPresent(ended -> scheduleOutputs(batch));
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("Sweeping the batch records failed ({}); the next sweep tries again", e.toString());
+        }
     }
 
-    private void publish(GatewayBatch batch) {
+    private void schedulePublish(GatewayBatch batch, int attempt) {
+        Duration delay = attempt == 0 ? Duration.ZERO
+                : FIRST_RETRY.multipliedBy(1L << Math.min(attempt - 1, 10)).compareTo(LAST_RETRY) > 0 ? LAST_RETRY
+                : FIRST_RETRY.multipliedBy(1L << Math.min(attempt - 1, 10));
+        publishing.schedule(() -> publish(batch, attempt, false), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Publishes the batch if it is still validating and no one else is publishing it.
+     *
+     * @param takeOver whether the sweep found it (its creator's publication is not running)
+     */
+    private void publish(GatewayBatch seen, int attempt, boolean takeOver) {
+        Optional<BatchLocks.Held> lock = locks.tryLock(seen.id());
+        if (lock.isEmpty()) {
+            return; // another gateway (or thread) is at it; if it dies, the sweep takes over
+        }
+        try (BatchLocks.Held held = lock.get()) {
+            GatewayBatch batch = store.find(seen.owner(), seen.id()).orElse(null);
+            if (batch == null || !GatewayBatch.VALIDATING.equals(batch.phase())) {
+                return;
+            }
+            if (takeOver) {
+                log.info("Batch {} was not published yet and no gateway is publishing it: publishing it now", batch.id());
+            }
+            publishLocked(batch);
+        } catch (CliException e) {
+            if (e.exitCode() == ExitCodes.UNREACHABLE) {
+                retry(seen, attempt, e);
+            } else {
+                store.find(seen.owner(), seen.id()).filter(b -> GatewayBatch.VALIDATING.equals(b.phase())).ifPresent(b -> store.save(
+                        b.failed(List.of(new GatewayBatch.LineError("invalid_request", e.getMessage(), null, null)),
+                                clock.instant().getEpochSecond())));
+                log.warn("Batch {} cannot be published: {}", seen.id(), e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            retry(seen, attempt, e);
+        }
+    }
+
+    private void retry(GatewayBatch batch, int attempt, RuntimeException e) {
+        log.warn("Publishing batch {} failed ({}); trying again (attempt {})", batch.id(), e.getMessage(), attempt + 2);
+        schedulePublish(batch, attempt + 1);
+    }
+
+    private void publishLocked(GatewayBatch batch) {
         Optional<StoredFile> input = files.find(batch.owner(), batch.inputFileId());
         if (input.isEmpty()) {
             store.save(batch.failed(List.of(new GatewayBatch.LineError("file_not_found",
@@ -141,47 +220,74 @@ public final class Batches implements AutoCloseable {
                     "input_file_id", null)), clock.instant().getEpochSecond()));
             return;
         }
-        try {
-            BatchFile file = BatchFile.read(files.content(input.get()));
-            List<GatewayBatch.LineError> errors = new java.util.ArrayList<>(file.problems().stream().map(problem ->
-                    new GatewayBatch.LineError("invalid_request", problem.message(), problem.field().isEmpty() ? null : problem.field(),
-                            problem.line())).toList());
-            file.firstLineByUrl().forEach((url, line) -> {
-                if (!url.equals(batch.endpoint())) {
-                    errors.add(new GatewayBatch.LineError("mismatched_endpoint", "The line's url " + url
-                            + " does not match the batch's endpoint " + batch.endpoint() + " (first such line)", "url", line));
+        BatchFile file = BatchFile.read(files.content(input.get()));
+        List<GatewayBatch.LineError> errors = lineErrors(file, batch.endpoint());
+        if (!errors.isEmpty()) {
+            store.save(batch.failed(errors, clock.instant().getEpochSecond()));
+            log.info("Batch {} failed validation: {} invalid lines", batch.id(), file.problems().size());
+            return;
+        }
+        new Submitter(kafka, clock).submit(file, batch.id(), Instant.ofEpochSecond(batch.expiresAt()), null, false);
+        store.save(batch.submitted());
+        log.info("Batch {} published: {} requests", batch.id(), file.total());
+    }
+
+    /** The invalid lines as OpenAI lists them (the first {@link #MAX_LINE_ERRORS}, then how many more), and mismatched urls. */
+    private static List<GatewayBatch.LineError> lineErrors(BatchFile file, String endpoint) {
+        List<GatewayBatch.LineError> errors = new ArrayList<>(file.problems().stream().limit(MAX_LINE_ERRORS).map(problem ->
+                new GatewayBatch.LineError("invalid_request", problem.message(), problem.field().isEmpty() ? null : problem.field(),
+                        problem.line())).toList());
+        if (file.problems().size() > MAX_LINE_ERRORS) {
+            errors.add(new GatewayBatch.LineError("invalid_request", (file.problems().size() - MAX_LINE_ERRORS)
+                    + " more invalid lines are not listed; dmap submit lists them all", null, null));
+        }
+        file.firstLineByUrl().forEach((url, line) -> {
+            if (!url.equals(endpoint)) {
+                errors.add(new GatewayBatch.LineError("mismatched_endpoint", "The line's url " + url
+                        + " does not match the batch's endpoint " + endpoint + " (first such line)", "url", line));
+            }
+        });
+        return errors;
+    }
+
+    private void scheduleOutputs(GatewayBatch batch) {
+        Instant again = collectAgainAt.get(batch.id());
+        if (again != null && clock.instant().isBefore(again)) {
+            return;
+        }
+        if (queuedOutputs.add(batch.id())) {
+            outputs.execute(() -> {
+                try {
+                    writeOutputs(batch);
+                } catch (RuntimeException e) {
+                    collectAgainAt.put(batch.id(), clock.instant().plus(COLLECT_AGAIN_AFTER));
+                    log.warn("Writing the output files of batch {} failed ({}); trying again in {} min", batch.id(), e.getMessage(),
+                            COLLECT_AGAIN_AFTER.toMinutes());
+                } finally {
+                    queuedOutputs.remove(batch.id());
                 }
             });
-            if (!errors.isEmpty()) {
-                store.save(batch.failed(errors, clock.instant().getEpochSecond()));
-                log.info("Batch {} failed validation: {} invalid lines", batch.id(), errors.size());
+        }
+    }
+
+    private void writeOutputs(GatewayBatch seen) {
+        Optional<BatchLocks.Held> lock = locks.tryLock(seen.id());
+        if (lock.isEmpty()) {
+            return; // another gateway is writing them
+        }
+        try (BatchLocks.Held held = lock.get()) {
+            GatewayBatch batch = store.find(seen.owner(), seen.id()).orElse(null);
+            if (batch == null || batch.outputsWritten()) {
                 return;
             }
-            new Submitter(kafka, clock).submit(file, batch.id(), Instant.ofEpochSecond(batch.expiresAt()), null, false);
-            store.save(batch.submitted());
-            log.info("Batch {} published: {} requests", batch.id(), file.total());
-        } catch (RuntimeException e) {
-            log.warn("Publishing batch {} failed ({}); trying again in {} s", batch.id(), e.getMessage(), RETRY.toSeconds());
-            schedulePublish(batch, RETRY);
+            BatchState state = states.get(batch.id()).filter(BatchState::ended).orElse(null);
+            if (state != null) {
+                writeOutputsLocked(batch, state);
+            }
         }
     }
 
-    private void scheduleOutputs(GatewayBatch batch, BatchState state) {
-        if (busy.add(batch.id())) {
-            work.execute(() -> {
-                try {
-                    writeOutputs(batch, state);
-                } catch (RuntimeException e) {
-                    log.warn("Writing the output files of batch {} failed ({}); the next look at it tries again", batch.id(),
-                            e.getMessage());
-                } finally {
-                    busy.remove(batch.id());
-                }
-            });
-        }
-    }
-
-    private void writeOutputs(GatewayBatch batch, BatchState state) {
+    private void writeOutputsLocked(GatewayBatch batch, BatchState state) {
         Path output = files.incoming();
         Path errors = files.incoming();
         try {
@@ -191,7 +297,7 @@ public final class Batches implements AutoCloseable {
                     false, false, true);
             if (!summary.complete()) {
                 throw new IllegalStateException("only " + (summary.succeeded() + summary.failed()) + " of " + summary.total()
-                        + " outcomes could be read");
+                        + " outcomes could be read from " + kafka.topics().results() + " (are they past its retention?)");
             }
             long ended = clock.instant().getEpochSecond();
             long lifetime = batch.outputExpiresAfter() != null ? batch.outputExpiresAfter() : settings.fileRetention().toSeconds();
@@ -199,8 +305,8 @@ public final class Batches implements AutoCloseable {
                     batch.id() + "_output.jsonl", "batch_output", ended + lifetime).id() : null;
             String errorId = summary.failed() > 0 ? files.add("file-" + batch.id() + "-errors", errors, batch.owner(),
                     batch.id() + "_error.jsonl", "batch_output", ended + lifetime).id() : null;
-            store.save(store.find(batch.owner(), batch.id()).orElse(batch).withOutputs(
-                    outputId == null ? "" : outputId, errorId == null ? "" : errorId));
+            store.save(batch.withOutputs(outputId == null ? "" : outputId, errorId == null ? "" : errorId));
+            collectAgainAt.remove(batch.id());
             log.info("Batch {} {}: output and error files written ({} succeeded, {} failed)", batch.id(), state.status(),
                     summary.succeeded(), summary.failed());
         } catch (IOException e) {
@@ -219,8 +325,19 @@ public final class Batches implements AutoCloseable {
         }
     }
 
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
     @Override
-    public void close() {
-        work.shutdownNow();
+    public void close() throws InterruptedException {
+        publishing.shutdownNow();
+        outputs.shutdownNow();
+        publishing.awaitTermination(5, TimeUnit.SECONDS);
+        outputs.awaitTermination(5, TimeUnit.SECONDS);
     }
 }

@@ -51,9 +51,8 @@ class BatchesController {
 
     @PostMapping("/{id}/cancel")
     Map<String, Object> cancel(@RequestAttribute(Authentication.OWNER) String owner, @PathVariable("id") String id) {
-        GatewayBatch batch = find(owner, id);
-        batches.cancel(batch);
-        Map<String, Object> view = BatchView.of(batch, batches.state(batch));
+        GatewayBatch published = batches.cancel(find(owner, id));
+        Map<String, Object> view = BatchView.of(published, batches.stateOnly(published));
         view.put("status", "cancelling");
         return view;
     }
@@ -61,7 +60,7 @@ class BatchesController {
     @GetMapping
     Map<String, Object> list(@RequestAttribute(Authentication.OWNER) String owner,
             @RequestParam(name = "limit", required = false) Integer limit, @RequestParam(name = "after", required = false) String after) {
-        return Pages.page(batches.list(owner), limit, after, GatewayBatch::id, batch -> BatchView.of(batch, batches.state(batch)),
+        return Pages.page(batches.list(owner), limit, after, GatewayBatch::id, batch -> BatchView.of(batch, batches.stateOnly(batch)),
                 Pages.MAX_LIMIT);
     }
 
@@ -113,12 +112,10 @@ class BatchesController {
         if (value == null) {
             return null;
         }
-        if (value instanceof Map<?, ?> map && "created_at".equals(map.get("anchor")) && map.get("seconds") instanceof Number seconds
-                && seconds.longValue() >= 3600 && seconds.longValue() <= 2_592_000) {
-            return seconds.longValue();
+        if (value instanceof Map<?, ?> map && map.get("anchor") != null) {
+            return ExpiresAfter.seconds(map.get("anchor"), map.get("seconds"), "output_expires_after");
         }
-        throw ApiError.invalid("output_expires_after",
-                "output_expires_after must be {\"anchor\": \"created_at\", \"seconds\": 3600 to 2592000}.");
+        throw ExpiresAfter.invalid("output_expires_after");
     }
 
     private static String text(Map<String, Object> body, String field) {

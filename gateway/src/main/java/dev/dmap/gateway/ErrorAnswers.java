@@ -55,6 +55,6 @@ class ErrorAnswers {
     ResponseEntity<Map<String, Object>> unexpected(RuntimeException e) {
         log.error("Request failed unexpectedly", e);
         return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(MediaType.APPLICATION_JSON).body(Map.of("error", Map.of(
-                "message", "The gateway failed: " + e.getMessage(), "type", "server_error")));
+                "message", "The gateway failed unexpectedly; its log says why.", "type", "server_error")));
     }
 }

@@ -3,6 +3,7 @@ package dev.dmap.gateway;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
@@ -88,10 +89,14 @@ public final class FileStore implements AutoCloseable {
             return Optional.empty();
         }
         Path metadata = files.resolve(id + ".json");
-        if (!Files.exists(metadata)) {
-            return Optional.empty();
+        StoredFile file;
+        try {
+            file = JSON.readValue(Files.readAllBytes(metadata), StoredFile.class);
+        } catch (NoSuchFileException e) {
+            return Optional.empty(); // never was, or deleted meanwhile (by this gateway or another)
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + metadata + ": " + e.getMessage(), e);
         }
-        StoredFile file = JSON.readValue(metadata.toFile(), StoredFile.class);
         if (file.expired(clock.instant().getEpochSecond())) {
             delete(file);
             return Optional.empty();
@@ -134,10 +139,14 @@ public final class FileStore implements AutoCloseable {
         try (Stream<Path> content = Files.list(files)) {
             for (Path path : (Iterable<Path>) content::iterator) {
                 String name = path.getFileName().toString();
-                if (!name.endsWith(".json") && !Files.exists(files.resolve(name + ".json"))
-                        && Files.getLastModifiedTime(path).compareTo(old) < 0) {
-                    Files.deleteIfExists(path);
-                    log.info("Removed {}: content whose metadata was never written", name);
+                try {
+                    if (!name.endsWith(".json") && !Files.exists(files.resolve(name + ".json"))
+                            && Files.getLastModifiedTime(path).compareTo(old) < 0) {
+                        Files.deleteIfExists(path);
+                        log.info("Removed {}: content whose metadata was never written", name);
+                    }
+                } catch (NoSuchFileException e) {
+                    // deleted meanwhile by another gateway
                 }
             }
         }

@@ -37,18 +37,20 @@ class FilesController {
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     Map<String, Object> upload(@RequestAttribute(Authentication.OWNER) String owner, @RequestParam("file") MultipartFile file,
             @RequestParam("purpose") String purpose,
-            @RequestParam(name = "expires_after[seconds]", required = false) Long expiresAfterSeconds) {
+            @RequestParam(name = "expires_after[anchor]", required = false) String expiresAfterAnchor,
+            @RequestParam(name = "expires_after[seconds]", required = false) String expiresAfterSeconds) {
         if (!"batch".equals(purpose)) {
             throw ApiError.invalid("purpose", "dmap stores batch input files only: purpose must be 'batch', not '" + purpose + "'.");
         }
-        long lifetime = expiresAfterSeconds != null ? expiresAfterSeconds : settings.fileRetention().toSeconds();
+        long lifetime = expiresAfterSeconds != null || expiresAfterAnchor != null
+                ? ExpiresAfter.seconds(expiresAfterAnchor, expiresAfterSeconds, "expires_after") : settings.fileRetention().toSeconds();
         Path incoming = files.incoming();
         try {
             file.transferTo(incoming);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the upload: " + e.getMessage(), e);
         }
-        String name = file.getOriginalFilename() == null ? "upload.jsonl" : Path.of(file.getOriginalFilename()).getFileName().toString();
+        String name = filename(file.getOriginalFilename());
         return files.add(incoming, owner, name, purpose, clock.instant().getEpochSecond() + lifetime).view();
     }
 
@@ -77,6 +79,13 @@ class FilesController {
     Map<String, Object> delete(@RequestAttribute(Authentication.OWNER) String owner, @PathVariable("id") String id) {
         files.delete(find(owner, id));
         return Map.of("id", id, "object", "file", "deleted", true);
+    }
+
+    /** The client's file name without any directory part (either separator) or control characters; else upload.jsonl. */
+    static String filename(String original) {
+        String name = original == null ? "" : original.substring(Math.max(original.lastIndexOf('/'), original.lastIndexOf('\\')) + 1)
+                .replaceAll("\\p{Cntrl}", "");
+        return name.isBlank() ? "upload.jsonl" : name;
     }
 
     private StoredFile find(String owner, String id) {

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
@@ -85,15 +86,22 @@ final class Incoming implements AutoCloseable {
                 String name = entry.getFileName().toString();
                 if (name.endsWith(".lock")) {
                     removeIfAbandoned(entry, root.resolve(name.substring(0, name.length() - ".lock".length())));
-                } else if (Files.isRegularFile(entry)) {
-                    Files.deleteIfExists(entry); // the layout before areas: one gateway, everything in incoming/
-                    log.info("Removed {} left by an interrupted upload", name);
+                } else if (Files.isRegularFile(entry) && Files.deleteIfExists(entry)) {
+                    log.info("Removed {} left by an interrupted upload", name); // the layout before areas: all in incoming/
                 }
             }
         }
     }
 
     private static void removeIfAbandoned(Path lockFile, Path area) throws IOException {
+        try {
+            removeIfUnlocked(lockFile, area);
+        } catch (NoSuchFileException e) {
+            // another gateway starting at the same time removed it first
+        }
+    }
+
+    private static void removeIfUnlocked(Path lockFile, Path area) throws IOException {
         if (Files.getLastModifiedTime(lockFile).toInstant().isAfter(java.time.Instant.now().minus(CLAIMING))) {
             return;
         }
@@ -118,6 +126,8 @@ final class Incoming implements AutoCloseable {
         }
         try (Stream<Path> files = Files.list(area)) {
             return files.count();
+        } catch (NoSuchFileException e) {
+            return 0;
         }
     }
 
@@ -129,6 +139,8 @@ final class Incoming implements AutoCloseable {
             for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(path);
             }
+        } catch (NoSuchFileException | UncheckedIOException e) {
+            // removed meanwhile by another gateway starting at the same time
         }
     }
 

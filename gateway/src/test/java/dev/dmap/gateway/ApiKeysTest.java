@@ -38,4 +38,17 @@ class ApiKeysTest {
         assertThat(keys.owner("sk-c")).contains("carol");
         assertThat(keys.owner("sk-a")).contains("alice");
     }
+
+    @Test
+    void shouldRefuseEveryKeyWhileTheFileCannotBeReadAndAcceptThemAgainOnceItCan() throws Exception {
+        Path file = Files.writeString(dir.resolve("keys"), "sk-a alice\n");
+        ApiKeys keys = new ApiKeys(file);
+        assertThat(keys.owner("sk-a")).contains("alice");
+
+        Files.delete(file);
+        assertThat(keys.owner("sk-a")).as("the keys file deleted").isEmpty();
+
+        Files.writeString(file, "sk-a alice\n");
+        assertThat(keys.owner("sk-a")).contains("alice");
+    }
 }

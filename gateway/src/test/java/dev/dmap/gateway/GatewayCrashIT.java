@@ -109,7 +109,7 @@ class GatewayCrashIT {
 
         startGateway("publish");
         client.awaitBatch(id, batch -> batch.at("/request_counts/total").asLong() == 20_000);
-        assertThat(Files.readString(log)).as("the restarted gateway's log").contains("Batch " + id + " was not published before");
+        assertThat(Files.readString(log)).as("the restarted gateway's log").contains("Batch " + id + " was not published yet");
         client.post("/batches/" + id + "/cancel", "");
         JsonNode ended = client.awaitBatch(id, batch -> "cancelled".equals(batch.path("status").asString()));
 

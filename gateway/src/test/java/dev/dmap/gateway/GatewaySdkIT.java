@@ -290,12 +290,16 @@ class GatewaySdkIT {
 
     /** Runs a foreign program to its end (5 minutes at most) and returns its standard output; it must exit 0. */
     private static String run(List<String> command, Path workDir, Map<String, String> env) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        Path stdout = Files.createTempFile(dir, "stdout-", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectOutput(stdout.toFile());
         builder.environment().putAll(env);
         Process process = builder.start();
-        byte[] stdout = process.getInputStream().readAllBytes();
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        String out = new String(stdout, StandardCharsets.UTF_8);
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError(command.get(0) + " did not end within 5 minutes: " + Files.readString(stdout));
+        }
+        String out = Files.readString(stdout, StandardCharsets.UTF_8);
         assertThat(process.exitValue()).as("%s: %s", command.get(0), out).isZero();
         return out;
     }

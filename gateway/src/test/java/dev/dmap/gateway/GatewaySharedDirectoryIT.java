@@ -32,8 +32,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Gateways scale like the workers: three gateway JVMs over one directory behind no load balancer but
  * the test's choice of URL. A file uploaded to one is used by a batch created on another and polled and
- * downloaded on a third; a gateway starting while another is mid-upload leaves that upload alone. No key
- * and no prompt text reaches their logs.
+ * downloaded on a third; a gateway starting while another is mid-upload leaves that upload alone; a
+ * running gateway publishes a batch whose gateway died before publishing it. No key and no prompt text
+ * reaches their logs.
  */
 class GatewaySharedDirectoryIT {
     private static final String KEY = "sk-shared-1";
@@ -106,6 +107,29 @@ class GatewaySharedDirectoryIT {
         for (String name : List.of("a", "b", "c")) {
             assertThat(Files.readString(dir.resolve("gateway-" + name + ".log"))).as("gateway %s's log", name)
                     .doesNotContain(KEY).doesNotContain(WRONG_KEY).doesNotContain(PROMPT);
+        }
+    }
+
+    @Test
+    void shouldHaveARunningGatewayPublishABatchWhoseGatewayDiedWhileValidating() throws Exception {
+        Path input = Files.write(dir.resolve("orphan.jsonl"), IntStream.range(0, 20_000)
+                .mapToObj(i -> ChatLine.of("orphan-" + i, QWEN).maxTokens(2000).json()).toList());
+        try (GatewayProcess survivor = gateway("survivor")) {
+            GatewayClient viaSurvivor = new GatewayClient(survivor.awaitUp().baseUrl(), KEY);
+            GatewayProcess dying = gateway("dying").awaitUp();
+            GatewayClient viaDying = new GatewayClient(dying.baseUrl(), KEY);
+            JsonNode created = viaDying.createBatch(viaDying.upload(input).path("id").asString());
+            dying.kill();
+            assertThat(created.path("status").asString()).isEqualTo("validating");
+            String id = created.path("id").asString();
+
+            viaSurvivor.awaitBatch(id, batch -> batch.at("/request_counts/total").asLong() == 20_000);
+
+            assertThat(Files.readString(survivor.log())).contains("Batch " + id + " was not published yet");
+            viaSurvivor.post("/batches/" + id + "/cancel", "");
+            JsonNode ended = viaSurvivor.awaitBatch(id, batch -> "cancelled".equals(batch.path("status").asString()));
+            assertThat(ended.at("/request_counts/completed").asLong() + ended.at("/request_counts/failed").asLong())
+                    .isEqualTo(20_000);
         }
     }
 

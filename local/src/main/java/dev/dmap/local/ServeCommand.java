@@ -82,8 +82,11 @@ public class ServeCommand implements Callable<Integer> {
             err.flush();
             return stopped.get();
         } finally {
-            deleteTree(dir);
-            closed.countDown();
+            try {
+                deleteTree(dir);
+            } finally {
+                closed.countDown();
+            }
         }
     }
 
