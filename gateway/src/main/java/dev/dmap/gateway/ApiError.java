@@ -44,6 +44,11 @@ public final class ApiError extends RuntimeException {
                 "invalid_request_error", null, "invalid_api_key");
     }
 
+    /** 413: an upload larger than the gateway takes. */
+    public static ApiError tooLarge(String param, String message) {
+        return new ApiError(HttpStatus.CONTENT_TOO_LARGE, message, "invalid_request_error", param, "file_too_large");
+    }
+
     /** 409/400-like refusals OpenAI words as invalid requests about the object's state. */
     public static ApiError conflict(String message) {
         return new ApiError(HttpStatus.CONFLICT, message, "invalid_request_error", null, null);

@@ -12,6 +12,8 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
@@ -19,6 +21,11 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 @RestControllerAdvice
 class ErrorAnswers {
     private static final Logger log = LoggerFactory.getLogger(ErrorAnswers.class);
+    private final GatewaySettings settings;
+
+    ErrorAnswers(GatewaySettings settings) {
+        this.settings = settings;
+    }
 
     @ExceptionHandler(ApiError.class)
     ResponseEntity<Map<String, Object>> api(ApiError error) {
@@ -28,6 +35,12 @@ class ErrorAnswers {
     @ExceptionHandler(MissingServletRequestParameterException.class)
     ResponseEntity<Map<String, Object>> missingParameter(MissingServletRequestParameterException e) {
         return api(ApiError.invalid(e.getParameterName(), "Missing required parameter: '" + e.getParameterName() + "'."));
+    }
+
+    @ExceptionHandler(MaxUploadSizeExceededException.class)
+    ResponseEntity<Map<String, Object>> tooLarge(MaxUploadSizeExceededException e) {
+        return api(ApiError.tooLarge("file", "The file is larger than this gateway takes (" + DataSize.ofBytes(settings.maxFileSize())
+                .toMegabytes() + " MB; its operator sets --max-file-size). Split it into several batches."));
     }
 
     @ExceptionHandler(MissingServletRequestPartException.class)

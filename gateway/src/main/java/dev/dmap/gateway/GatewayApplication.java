@@ -17,6 +17,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -35,7 +36,8 @@ public class GatewayApplication {
             "--topic-prefix", "dmap.topic-prefix",
             "--api-keys-file", "dmap.gateway.api-keys-file",
             "--dir", "dmap.gateway.dir",
-            "--file-retention", "dmap.gateway.file-retention");
+            "--file-retention", "dmap.gateway.file-retention",
+            "--max-file-size", "dmap.gateway.max-file-size");
 
     static final String USAGE = """
             Usage: dmap gateway --port PORT --bootstrap-servers HOST:PORT --api-keys-file FILE [options]
@@ -48,6 +50,7 @@ public class GatewayApplication {
               --api-keys-file FILE      one line per key: KEY OWNER; reloaded when it changes (DMAP_API_KEYS_FILE, required)
               --dir DIR                 where files and batch records live (DMAP_GATEWAY_DIR, default ~/.dmap/gateway)
               --file-retention DURATION how long a file lives without its own expiry, e.g. 30d (DMAP_GATEWAY_FILE_RETENTION, default 30d)
+              --max-file-size SIZE      the largest upload taken, e.g. 500MB (DMAP_GATEWAY_MAX_FILE_SIZE, default 2GB)
             """;
 
     public static void main(String[] args) {
@@ -111,7 +114,7 @@ public class GatewayApplication {
 
     @Bean
     GatewaySettings gatewaySettings(@Value("${dmap.gateway.dir}") Path dir, @Value("${dmap.gateway.api-keys-file}") String keys,
-            @Value("${dmap.gateway.file-retention}") Duration retention) {
+            @Value("${dmap.gateway.file-retention}") Duration retention, @Value("${dmap.gateway.max-file-size}") DataSize maxFileSize) {
         if (keys.isBlank()) {
             throw new CliException(ExitCodes.INVALID_INPUT, "The gateway needs an API keys file (one line per key: KEY OWNER): "
                     + "--api-keys-file FILE or DMAP_API_KEYS_FILE");
@@ -119,7 +122,7 @@ public class GatewayApplication {
         if (!Files.isReadable(Path.of(keys))) {
             throw new CliException(ExitCodes.INVALID_INPUT, "cannot read the API keys file " + keys + " (one line per key: KEY OWNER)");
         }
-        return new GatewaySettings(dir, Path.of(keys), retention);
+        return new GatewaySettings(dir, Path.of(keys), retention, maxFileSize.toBytes());
     }
 
     /**
@@ -146,8 +149,8 @@ public class GatewayApplication {
 
     /** Uploads stream to disk in this gateway's incoming area and are moved into place, never held in memory. */
     @Bean
-    MultipartConfigElement multipartConfig(FileStore files) {
-        return new MultipartConfigElement(files.incomingDir().toString(), -1, -1, 0);
+    MultipartConfigElement multipartConfig(FileStore files, GatewaySettings settings) {
+        return new MultipartConfigElement(files.incomingDir().toString(), settings.maxFileSize(), -1, 0);
     }
 
     @Bean(destroyMethod = "close")

@@ -8,6 +8,7 @@ import java.time.Duration;
  * @param apiKeysFile   the operator's keys file ({@code KEY OWNER} per line)
  * @param fileRetention how long a file lives when nobody set its expiry (uploads, and outputs without
  *                      {@code output_expires_after})
+ * @param maxFileSize   the largest upload the gateway takes, in bytes
  */
-public record GatewaySettings(Path dataDir, Path apiKeysFile, Duration fileRetention) {
+public record GatewaySettings(Path dataDir, Path apiKeysFile, Duration fileRetention, long maxFileSize) {
 }

@@ -60,7 +60,7 @@ class GatewaySdkIT {
                 + "sk-readme-python readme-python\nsk-readme-js readme-js\nsk-docs-curl docs-curl\n");
         gateway = GatewayApplication.start(new String[] {
                 "--port", "0", "--bootstrap-servers", fleet.broker.bootstrapServers(), "--api-keys-file", keys.toString(),
-                "--dir", dir.resolve("gateway").toString()});
+                "--dir", dir.resolve("gateway").toString(), "--max-file-size", "1MB"});
         baseUrl = "http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port") + "/v1";
     }
 
@@ -180,6 +180,30 @@ class GatewaySdkIT {
         assertThat(batch.at("/metadata/job").asString()).isEqualTo("curl");
         assertServedAsListed(batch, work.resolve("results.jsonl"));
         assertThat(Files.readAllLines(work.resolve("errors.jsonl"))).hasSize((int) batch.at("/request_counts/failed").asLong());
+    }
+
+    @Test
+    void shouldRefuseAnUploadLargerThanTheLimitInOpenAisShape() throws Exception {
+        byte[] big = new byte[2 * 1024 * 1024];
+        java.util.Arrays.fill(big, (byte) 'x');
+        GatewayClient client = new GatewayClient(baseUrl, "sk-bob-1");
+        byte[] head = GatewayClient.multipartHead("big.jsonl");
+        byte[] tail = ("\r\n--" + GatewayClient.BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + big.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(big, 0, body, head.length, big.length);
+        System.arraycopy(tail, 0, body, head.length + big.length, tail.length);
+
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(client.request("/files")
+                .header("Content-Type", "multipart/form-data; boundary=" + GatewayClient.BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(413);
+        JsonNode error = json(answer.body()).path("error");
+        assertThat(error.path("code").asString()).isEqualTo("file_too_large");
+        assertThat(error.path("param").asString()).isEqualTo("file");
+        assertThat(error.path("message").asString()).contains("1 MB", "--max-file-size");
+        assertThat(client.get("/files").path("data").values()).isEmpty();
     }
 
     /** A completed 6-line batch (5 served, 1 unknown model) whose downloaded files equal what {@code dmap collect} writes. */
