@@ -140,7 +140,11 @@ public final class BatchStates implements AutoCloseable {
     private void fail(RuntimeException e) {
         failure = e;
         log.error("Reading batch states from {} stopped for good: {}", topic, e.toString());
-        failureListeners.forEach(listener -> listener.accept(e.toString()));
+        for (Consumer<String> listener : failureListeners) {
+            if (failureListeners.remove(listener)) { // whoever removes it calls it: once, even racing onFailure
+                listener.accept(e.toString());
+            }
+        }
     }
 
     /** The partitions' end offsets; a Kafka slow to answer is asked again, for as long as the gateway runs. */
