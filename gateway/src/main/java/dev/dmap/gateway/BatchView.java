@@ -6,6 +6,7 @@ import dev.dmap.schemas.RequestCounts;
 import dev.dmap.schemas.Usage;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,13 +20,24 @@ final class BatchView {
      * never sees {@code completed} without {@code output_file_id}.
      */
     static Map<String, Object> of(GatewayBatch batch, Optional<BatchState> state) {
+        return of(batch, state, null);
+    }
+
+    /**
+     * As {@link #of(GatewayBatch, Optional)}; while the batch is finalizing, {@code outputProblem} (why its
+     * output files could not be written yet, or null) is shown as its one error, so a client waiting on
+     * {@code finalizing} learns why.
+     */
+    static Map<String, Object> of(GatewayBatch batch, Optional<BatchState> state, String outputProblem) {
         Map<String, Object> view = new LinkedHashMap<>();
         BatchState tracked = state.orElse(null);
         view.put("id", batch.id());
         view.put("object", "batch");
         view.put("endpoint", batch.endpoint());
-        view.put("errors", batch.errors().isEmpty() ? null : Map.of("object", "list", "data", batch.errors().stream()
-                .map(BatchView::lineError).toList()));
+        List<GatewayBatch.LineError> errors = !batch.errors().isEmpty() ? batch.errors()
+                : outputProblem != null && tracked != null && tracked.ended() && !batch.outputsWritten()
+                        ? List.of(new GatewayBatch.LineError("outputs_incomplete", outputProblem, null, null)) : List.of();
+        view.put("errors", errors.isEmpty() ? null : Map.of("object", "list", "data", errors.stream().map(BatchView::lineError).toList()));
         view.put("input_file_id", batch.inputFileId());
         view.put("completion_window", batch.completionWindow());
         view.put("status", status(batch, tracked));

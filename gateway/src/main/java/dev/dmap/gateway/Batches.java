@@ -51,6 +51,7 @@ public final class Batches implements AutoCloseable {
     private static final Duration ABANDONED = Duration.ofSeconds(60);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(10);
     private static final Duration LAST_RETRY = Duration.ofMinutes(5);
+    /** How long one collect of an ended batch may take, reading included (a large batch takes a while). */
     private static final Duration COLLECT_PATIENCE = Duration.ofMinutes(10);
     /** After a collect that could not read every outcome, the next try waits this long. */
     private static final Duration COLLECT_AGAIN_AFTER = Duration.ofMinutes(10);
@@ -68,6 +69,7 @@ public final class Batches implements AutoCloseable {
     private final ExecutorService outputs = Executors.newSingleThreadExecutor(daemon("gateway-outputs"));
     private final Set<String> queuedOutputs = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> collectAgainAt = new ConcurrentHashMap<>();
+    private final Map<String, String> outputProblems = new ConcurrentHashMap<>();
 
     public Batches(KafkaOptions kafka, FileStore files, BatchStore store, BatchStates states, GatewaySettings settings, Clock clock) {
         this.kafka = kafka;
@@ -111,6 +113,11 @@ public final class Batches implements AutoCloseable {
     /** The tracker's state of a published batch, nothing more (a list answers with it; the sweep writes outputs). */
     public Optional<BatchState> stateOnly(GatewayBatch batch) {
         return GatewayBatch.SUBMITTED.equals(batch.phase()) ? states.get(batch.id()) : Optional.empty();
+    }
+
+    /** Why this gateway could not write the batch's output files yet (shown while it is finalizing), if it tried. */
+    public Optional<String> outputProblem(String batchId) {
+        return Optional.ofNullable(outputProblems.get(batchId));
     }
 
     /**
@@ -261,6 +268,8 @@ public final class Batches implements AutoCloseable {
                     writeOutputs(batch);
                 } catch (RuntimeException e) {
                     collectAgainAt.put(batch.id(), clock.instant().plus(COLLECT_AGAIN_AFTER));
+                    outputProblems.put(batch.id(), "The output files could not be written yet: " + e.getMessage()
+                            + "; this gateway tries again in " + COLLECT_AGAIN_AFTER.toMinutes() + " minutes.");
                     log.warn("Writing the output files of batch {} failed ({}); trying again in {} min", batch.id(), e.getMessage(),
                             COLLECT_AGAIN_AFTER.toMinutes());
                 } finally {
@@ -307,6 +316,7 @@ public final class Batches implements AutoCloseable {
                     batch.id() + "_error.jsonl", "batch_output", ended + lifetime).id() : null;
             store.save(batch.withOutputs(outputId == null ? "" : outputId, errorId == null ? "" : errorId));
             collectAgainAt.remove(batch.id());
+            outputProblems.remove(batch.id());
             log.info("Batch {} {}: output and error files written ({} succeeded, {} failed)", batch.id(), state.status(),
                     summary.succeeded(), summary.failed());
         } catch (IOException e) {

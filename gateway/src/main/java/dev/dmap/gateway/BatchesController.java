@@ -46,7 +46,7 @@ class BatchesController {
     @GetMapping("/{id}")
     Map<String, Object> get(@RequestAttribute(Authentication.OWNER) String owner, @PathVariable("id") String id) {
         GatewayBatch batch = find(owner, id);
-        return BatchView.of(batch, batches.state(batch));
+        return BatchView.of(batch, batches.state(batch), batches.outputProblem(id).orElse(null));
     }
 
     @PostMapping("/{id}/cancel")
