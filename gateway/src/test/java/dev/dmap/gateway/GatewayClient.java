@@ -1,6 +1,7 @@
 package dev.dmap.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.dmap.schemas.MessageCodec;
 import java.net.URI;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 
@@ -65,14 +65,8 @@ final class GatewayClient {
 
     /** Polls the batch until {@code until} holds (3 minutes at most) and returns what it last read. */
     JsonNode awaitBatch(String id, Predicate<JsonNode> until) throws Exception {
-        Instant giveUp = Instant.now().plus(Duration.ofMinutes(3));
-        JsonNode batch = get("/batches/" + id);
-        while (!until.test(batch)) {
-            assertThat(Instant.now()).as("waiting for batch %s, last seen %s", id, batch).isBefore(giveUp);
-            Thread.sleep(100);
-            batch = get("/batches/" + id);
-        }
-        return batch;
+        return await("batch " + id).atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
+                .until(() -> get("/batches/" + id), until::test);
     }
 
     HttpRequest.Builder request(String path) {

@@ -1,6 +1,7 @@
 package dev.dmap.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.dmap.cli.CollectSummary;
 import dev.dmap.cli.Collector;
@@ -19,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -77,11 +77,8 @@ class GatewayCrashIT {
                 .header("Content-Type", "multipart/form-data; boundary=" + GatewayClient.BOUNDARY)
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(new ByteArrayInputStream(head),
                         new EndlessLines()))).build(), HttpResponse.BodyHandlers.ofString());
-        Instant giveUp = Instant.now().plus(Duration.ofMinutes(1));
-        while (bytesIn(gatewayDir.resolve("incoming")) < 1_000_000) {
-            assertThat(Instant.now()).as("part of the upload on the gateway's disk").isBefore(giveUp);
-            Thread.sleep(50);
-        }
+        await("part of the upload on the gateway's disk").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50))
+                .until(() -> bytesIn(gatewayDir.resolve("incoming")) >= 1_000_000);
 
         kill();
         assertThat(upload).failsWithin(Duration.ofSeconds(30));

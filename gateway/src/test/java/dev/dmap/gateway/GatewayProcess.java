@@ -1,6 +1,7 @@
 package dev.dmap.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -10,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,21 +43,14 @@ final class GatewayProcess implements AutoCloseable {
     /** Waits until the gateway's {@code /health} answers {@code up}; fails if the process ends first. */
     GatewayProcess awaitUp() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        Instant giveUp = Instant.now().plus(Duration.ofMinutes(2));
-        while (true) {
-            assertThat(process.isAlive()).as("gateway process (log %s)", log).isTrue();
-            assertThat(Instant.now()).as("the gateway at %s to answer", baseUrl).isBefore(giveUp);
-            try {
-                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(baseUrl.replace("/v1", "/health"))).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (health.statusCode() == 200 && health.body().contains("\"status\":\"up\"")) {
-                    return this;
-                }
-                Thread.sleep(100);
-            } catch (IOException e) {
-                Thread.sleep(100);
-            }
-        }
+        await("the gateway at " + baseUrl + " to answer").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsInstanceOf(IOException.class).until(() -> {
+                    assertThat(process.isAlive()).as("gateway process (log %s)", log).isTrue();
+                    HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(baseUrl.replace("/v1", "/health")))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+                    return health.statusCode() == 200 && health.body().contains("\"status\":\"up\"");
+                });
+        return this;
     }
 
     /** Waits for the process to exit on its own and returns its exit code. */

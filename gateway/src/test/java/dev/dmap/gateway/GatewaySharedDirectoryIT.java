@@ -1,6 +1,7 @@
 package dev.dmap.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.dmap.cli.CollectSummary;
 import dev.dmap.cli.Collector;
@@ -73,7 +74,9 @@ class GatewaySharedDirectoryIT {
                     .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(new ByteArrayInputStream(
                             GatewayClient.multipartHead("shared.jsonl")), new PausedAfter(content, content.length / 2, carryOn))))
                     .build(), HttpResponse.BodyHandlers.ofString());
-            Thread.sleep(2_500); // past Incoming's claiming grace, so the next start could take A's area if it were abandoned
+            // past Incoming's claiming grace, so the next start could take A's area if it were abandoned
+            await("A's incoming lock older than the claiming grace").atMost(Duration.ofSeconds(30)).until(() ->
+                    lockAges(dir.resolve("shared").resolve("incoming")).stream().allMatch(age -> age.toSeconds() >= 3));
             assertThat(bytesUnder(dir.resolve("shared").resolve("incoming"))).as("part of the upload on A's disk")
                     .isGreaterThanOrEqualTo(content.length / 4);
             try (GatewayProcess c = gateway("c")) {
@@ -136,6 +139,18 @@ class GatewaySharedDirectoryIT {
     private static GatewayProcess gateway(String name) throws Exception {
         return GatewayProcess.start(dir.resolve("gateway-" + name + ".log"), "--bootstrap-servers", fleet.broker.bootstrapServers(),
                 "--api-keys-file", dir.resolve("keys.txt").toString(), "--dir", dir.resolve("shared").toString());
+    }
+
+    /** How long ago each gateway's incoming lock file was made. */
+    private static List<Duration> lockAges(Path incoming) throws Exception {
+        try (var paths = Files.list(incoming)) {
+            List<Path> locks = paths.filter(path -> path.toString().endsWith(".lock")).toList();
+            List<Duration> ages = new java.util.ArrayList<>();
+            for (Path lock : locks) {
+                ages.add(Duration.between(Files.getLastModifiedTime(lock).toInstant(), java.time.Instant.now()));
+            }
+            return ages;
+        }
     }
 
     private static long bytesUnder(Path folder) throws Exception {

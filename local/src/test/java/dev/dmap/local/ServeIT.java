@@ -1,6 +1,7 @@
 package dev.dmap.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.dmap.schemas.testing.ForeignClients;
 import java.net.ServerSocket;
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -68,11 +68,9 @@ class ServeIT {
     }
 
     private static void awaitLine(Process process, Path log, String line) throws Exception {
-        Instant giveUp = Instant.now().plus(Duration.ofMinutes(2));
-        while (!Files.readString(log).contains(line)) {
+        await("'" + line + "' in " + log).atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
             assertThat(process.isAlive()).as("dmap serve: %s", Files.readString(log)).isTrue();
-            assertThat(Instant.now()).as("waiting for '%s' in %s", line, Files.readString(log)).isBefore(giveUp);
-            Thread.sleep(200);
-        }
+            return Files.readString(log).contains(line);
+        });
     }
 }
