@@ -23,7 +23,7 @@ echo "sk-bench bench" > "$WORK/keys"
 DMAP_GATEWAY_JAVA_OPTS="-Xmx256m" ./dmap gateway --port $HTTP_PORT --bootstrap-servers 127.0.0.1:$KAFKA_PORT \
   --api-keys-file "$WORK/keys" --dir "$WORK/gw" > "$WORK/gateway.log" 2>&1 &
 until curl -s -o /dev/null "http://127.0.0.1:$HTTP_PORT/v1/files"; do sleep 1; done
-GW_PID="$(pgrep -f "dev.dmap.gateway.GatewayApplication --port $HTTP_PORT")"
+GW_PID="$(pgrep -f "dev.dmap.gateway.app.GatewayApplication --port $HTTP_PORT")"
 AUTH="Authorization: Bearer sk-bench"; URL="http://127.0.0.1:$HTTP_PORT/v1"
 now() { date +%s.%N; }
 field() { python3 -c 'import json,sys; print(json.load(sys.stdin)'"$1"')'; }
@@ -69,7 +69,7 @@ DMAP_GATEWAY_JAVA_OPTS="-Xmx256m" ./dmap gateway --port $((HTTP_PORT + 2)) --boo
   --dmap.topic-prefix=served --dmap.batches.state-dir="$WORK/streams" --server.port=0 > "$WORK/worker.log" 2>&1 &
 URL="http://127.0.0.1:$((HTTP_PORT + 2))/v1"
 until curl -s -o /dev/null "$URL/files"; do sleep 1; done
-SERVED_PID="$(pgrep -f "dev.dmap.gateway.GatewayApplication --port $((HTTP_PORT + 2))")"
+SERVED_PID="$(pgrep -f "dev.dmap.gateway.app.GatewayApplication --port $((HTTP_PORT + 2))")"
 t0=$(now)
 served_id=$(create "$(curl -s -H "$AUTH" -F purpose=batch -F "file=@$WORK/out.jsonl" "$URL/files" | field '["id"]')")
 until [ "$(curl -s -H "$AUTH" "$URL/batches/$served_id" | field '["status"]')" = completed ]; do sleep 1; done

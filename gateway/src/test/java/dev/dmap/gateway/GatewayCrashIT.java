@@ -3,10 +3,11 @@ package dev.dmap.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.dmap.cli.CollectSummary;
-import dev.dmap.cli.Collector;
-import dev.dmap.cli.KafkaOptions;
-import dev.dmap.cli.OutputFiles;
+import dev.dmap.client.CollectSummary;
+import dev.dmap.client.Collector;
+import dev.dmap.client.KafkaConnection;
+import dev.dmap.client.OutputFiles;
+import dev.dmap.client.ProgressListener;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.testing.ChatLine;
 import java.io.ByteArrayInputStream;
@@ -135,8 +136,9 @@ class GatewayCrashIT {
         assertThat(done.at("/request_counts/completed").asLong()).isEqualTo(120);
         Path output = client.download(done.path("output_file_id"), dir.resolve("running.output.jsonl"));
         Path collected = dir.resolve("running.collected.jsonl");
-        CollectSummary summary = new Collector(KafkaOptions.of(fleet.broker.bootstrapServers(), "dmap")).collect(id,
-                new OutputFiles(collected, dir.resolve("running.collected.errors.jsonl")), Duration.ofMinutes(1), false, false, true);
+        CollectSummary summary = new Collector(KafkaConnection.of(fleet.broker.bootstrapServers(), "dmap")).collect(id,
+                new OutputFiles(collected, dir.resolve("running.collected.errors.jsonl")),
+                Collector.Options.DEFAULT.withPatience(Duration.ofMinutes(1)).fresh(true), ProgressListener.NONE);
         assertThat(summary.complete()).isTrue();
         assertThat(sorted(output)).hasSize(120).isEqualTo(sorted(collected));
 

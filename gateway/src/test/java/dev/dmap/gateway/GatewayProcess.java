@@ -1,5 +1,6 @@
 package dev.dmap.gateway;
 
+import dev.dmap.gateway.app.GatewayApplication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

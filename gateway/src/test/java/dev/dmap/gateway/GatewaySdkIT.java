@@ -1,11 +1,13 @@
 package dev.dmap.gateway;
 
+import dev.dmap.gateway.app.GatewayApplication;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dmap.cli.CollectSummary;
-import dev.dmap.cli.Collector;
-import dev.dmap.cli.KafkaOptions;
-import dev.dmap.cli.OutputFiles;
+import dev.dmap.client.CollectSummary;
+import dev.dmap.client.Collector;
+import dev.dmap.client.KafkaConnection;
+import dev.dmap.client.OutputFiles;
+import dev.dmap.client.ProgressListener;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.testing.ChatLine;
 import dev.dmap.schemas.testing.ForeignClients;
@@ -215,8 +217,8 @@ class GatewaySdkIT {
         assertThat(batch.at("/metadata/job").asString()).isEqualTo(job);
         Path collected = out.resolve("collected.jsonl");
         Path collectedErrors = out.resolve("collected.errors.jsonl");
-        CollectSummary summary = new Collector(KafkaOptions.of(fleet.broker.bootstrapServers(), "dmap")).collect(
-                batch.path("id").asString(), new OutputFiles(collected, collectedErrors), Duration.ofMinutes(1), false, false, true);
+        CollectSummary summary = new Collector(KafkaConnection.of(fleet.broker.bootstrapServers(), "dmap")).collect(
+                batch.path("id").asString(), new OutputFiles(collected, collectedErrors), Collector.Options.DEFAULT.withPatience(Duration.ofMinutes(1)).fresh(true), ProgressListener.NONE);
         assertThat(summary.complete()).isTrue();
         assertThat(sorted(out.resolve("output.jsonl"))).hasSize(5).isEqualTo(sorted(collected));
         assertThat(sorted(out.resolve("errors.jsonl"))).hasSize(1).isEqualTo(sorted(collectedErrors));

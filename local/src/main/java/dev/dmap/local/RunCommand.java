@@ -1,14 +1,16 @@
 package dev.dmap.local;
 
-import dev.dmap.cli.BatchFile;
 import dev.dmap.cli.CollectCommand;
-import dev.dmap.cli.CollectSummary;
-import dev.dmap.cli.Collector;
+import dev.dmap.cli.Progress;
+import dev.dmap.cli.ProblemReport;
+import dev.dmap.client.BatchFile;
+import dev.dmap.client.CollectSummary;
+import dev.dmap.client.Collector;
+import dev.dmap.client.KafkaConnection;
+import dev.dmap.client.OutputFiles;
+import dev.dmap.client.SubmittedBatch;
+import dev.dmap.client.Submitter;
 import dev.dmap.schemas.ExitCodes;
-import dev.dmap.cli.KafkaOptions;
-import dev.dmap.cli.OutputFiles;
-import dev.dmap.cli.SubmittedBatch;
-import dev.dmap.cli.Submitter;
 import dev.dmap.devkit.broker.LocalBroker;
 import dev.dmap.devkit.emulator.LmStudioEmulator;
 import dev.dmap.schemas.Topics;
@@ -63,7 +65,7 @@ public class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         BatchFile batch = BatchFile.read(file);
         if (!batch.isValid()) {
-            batch.report(err);
+            ProblemReport.print(err, batch);
             return ExitCodes.INVALID_INPUT;
         }
         backend.requireReachable();
@@ -72,18 +74,21 @@ public class RunCommand implements Callable<Integer> {
                 LocalBroker broker = LocalBroker.startTemporary()) {
             err.printf("Kafka broker (local, single node) at %s%n", broker.bootstrapServers());
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            KafkaOptions kafka = KafkaOptions.of(broker.bootstrapServers(), Topics.DEFAULT_PREFIX);
+            KafkaConnection kafka = KafkaConnection.of(broker.bootstrapServers(), Topics.DEFAULT_PREFIX);
             CollectSummary summary;
             WorkerConfig config = backend.workerConfig(broker.bootstrapServers(), "dmap-run", emulator)
                     .withBatches(BatchSettings.withoutTracker());
             try (Worker worker = Worker.start(config, registry)) {
-                SubmittedBatch submitted = new Submitter(kafka, Clock.systemUTC()).submit(batch, "run-" + started.getEpochSecond(), null, true);
+                SubmittedBatch submitted = new Submitter(kafka, Clock.systemUTC()).submit(batch, "run-" + started.getEpochSecond(),
+                        Submitter.Options.NONE, Progress.listener("Submitting", true));
                 OutputFiles files = OutputFiles.beside(output, errors);
-                summary = new Collector(kafka).collect(submitted.batchId(), files, null, true, withDmapFields, true);
+                summary = new Collector(kafka).collect(submitted.batchId(), files,
+                        Collector.Options.DEFAULT.withDmapFields(withDmapFields).fresh(true),
+                        Progress.listener("Collecting " + submitted.batchId(), true));
                 CollectCommand.print(err, summary, files);
             }
             printRunFacts(err, registry, started);
-            return summary.exitCode();
+            return CollectCommand.exitCode(summary);
         }
     }
 

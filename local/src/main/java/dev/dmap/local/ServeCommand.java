@@ -3,8 +3,9 @@ package dev.dmap.local;
 import dev.dmap.cli.CliException;
 import dev.dmap.devkit.broker.LocalBroker;
 import dev.dmap.devkit.emulator.LmStudioEmulator;
-import dev.dmap.gateway.BatchStates;
-import dev.dmap.gateway.GatewayApplication;
+import dev.dmap.client.ClientException;
+import dev.dmap.gateway.batches.BatchStates;
+import dev.dmap.gateway.app.GatewayApplication;
 import dev.dmap.schemas.ExitCodes;
 import dev.dmap.worker.Worker;
 import dev.dmap.worker.config.BatchSettings;
@@ -97,8 +98,8 @@ public class ServeCommand implements Callable<Integer> {
                     "--api-keys-file", apiKeys.toString(), "--dir", dir.toString());
         } catch (RuntimeException e) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-                if (cause instanceof CliException known) {
-                    throw known;
+                if (cause instanceof CliException || cause instanceof ClientException) {
+                    throw (RuntimeException) cause;
                 }
                 if (cause instanceof PortInUseException) {
                     throw new CliException(ExitCodes.INVALID_INPUT, "port " + port + " is in use: pass another with --port");
@@ -111,7 +112,7 @@ public class ServeCommand implements Callable<Integer> {
     private static void stop(CompletableFuture<Integer> stopped, PrintWriter err, String why) {
         err.println("dmap serve: " + why);
         err.flush();
-        stopped.complete(ExitCodes.WORKER_FAILED);
+        stopped.complete(ExitCodes.GATEWAY_FAILED);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -3,18 +3,18 @@ package dev.dmap.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.dmap.cli.BatchFile;
+import dev.dmap.client.BatchFile;
 import dev.dmap.cli.DmapCli;
 import dev.dmap.schemas.ExitCodes;
-import dev.dmap.cli.KafkaOptions;
-import dev.dmap.cli.Submitter;
+import dev.dmap.client.KafkaConnection;
+import dev.dmap.client.Submitter;
 import dev.dmap.devkit.broker.LocalBroker;
 import dev.dmap.devkit.emulator.EmulatorConfig;
 import dev.dmap.devkit.emulator.LmStudioEmulator;
 import dev.dmap.schemas.BatchCommand;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.Request;
-import dev.dmap.schemas.TopicScan;
+import dev.dmap.schemas.kafka.TopicScan;
 import dev.dmap.schemas.Topics;
 import dev.dmap.worker.Worker;
 import dev.dmap.worker.config.BatchSettings;
@@ -152,7 +152,7 @@ class BatchLifecycleIT {
         Files.write(file, lines(6, model));
         BatchFile batchFile = BatchFile.read(file);
         String batch = "job-interrupted";
-        KafkaOptions kafka = KafkaOptions.of(broker.bootstrapServers(), Topics.DEFAULT_PREFIX);
+        KafkaConnection kafka = KafkaConnection.of(broker.bootstrapServers(), Topics.DEFAULT_PREFIX);
         Instant submittedAt = Instant.now();
         // an earlier submit published the creation command, then died in the middle of its
         // transaction: half the requests are on the broker, uncommitted, so no worker sees them

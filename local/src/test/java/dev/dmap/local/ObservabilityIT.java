@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.dmap.devkit.broker.LocalBroker;
 import dev.dmap.devkit.emulator.EmulatorConfig;
 import dev.dmap.devkit.emulator.LmStudioEmulator;
-import dev.dmap.schemas.TopicScan;
+import dev.dmap.schemas.kafka.TopicScan;
 import dev.dmap.schemas.Topics;
 import dev.dmap.worker.app.WorkerApplication;
 import java.io.IOException;

@@ -1,8 +1,9 @@
 package dev.dmap.cli;
 
-import dev.dmap.schemas.BatchCommand;
+import dev.dmap.client.BatchIds;
+import dev.dmap.client.Cancellation;
+import dev.dmap.client.ClientException;
 import dev.dmap.schemas.BatchState;
-import dev.dmap.schemas.BatchStatus;
 import dev.dmap.schemas.ExitCodes;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -35,24 +36,23 @@ public class CancelCommand implements Callable<Integer>, KafkaCommand {
     public Integer call() {
         kafka.requireReachable();
         BatchIds.require(batchId);
-        if (BatchCommands.created(kafka, batchId).isEmpty()) {
+        Cancellation.Outcome outcome;
+        try {
+            outcome = new Cancellation(kafka.connection(), Clock.systemUTC()).cancel(batchId);
+        } catch (ClientException.BatchNotFound e) {
             throw new CliException(ExitCodes.INVALID_INPUT, "no batch \"" + batchId + "\" (wrong id or --topic-prefix?)");
         }
-        BatchState state = BatchCommands.states(kafka).get(batchId);
-        if (state != null && state.ended()) {
+        if (outcome instanceof Cancellation.Outcome.AlreadyEnded ended) {
+            BatchState state = ended.state();
             spec.commandLine().getErr().printf("Batch %s has already ended: %s%s%s; nothing to cancel.%n", batchId,
                     state.status(), state.outcome() == null ? "" : " (" + state.outcome() + ")", endedAt(state));
-            return ExitCodes.OK;
-        }
-        if (state != null && state.batchStatus() == BatchStatus.CANCELLING) {
+        } else if (outcome instanceof Cancellation.Outcome.AlreadyCancelling cancelling) {
             spec.commandLine().getErr().printf("Batch %s is already being cancelled (asked at %s). Follow it with: dmap status %s%n",
-                    batchId, state.cancellingAt(), batchId);
-            return ExitCodes.OK;
+                    batchId, cancelling.state().cancellingAt(), batchId);
+        } else {
+            spec.commandLine().getErr().printf("Cancel requested for %s: its remaining requests end as batch_cancelled. "
+                    + "Follow it with: dmap status %s%n", batchId, batchId);
         }
-        Clock clock = Clock.systemUTC();
-        new Submitter(kafka, clock).command(BatchCommand.cancel(batchId, clock.instant()));
-        spec.commandLine().getErr().printf("Cancel requested for %s: its remaining requests end as batch_cancelled. "
-                + "Follow it with: dmap status %s%n", batchId, batchId);
         return ExitCodes.OK;
     }
 

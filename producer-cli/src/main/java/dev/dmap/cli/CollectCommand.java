@@ -1,5 +1,9 @@
 package dev.dmap.cli;
 
+import dev.dmap.client.BatchIds;
+import dev.dmap.client.CollectSummary;
+import dev.dmap.client.Collector;
+import dev.dmap.client.OutputFiles;
 import dev.dmap.schemas.ExitCodes;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -53,10 +57,19 @@ public class CollectCommand implements Callable<Integer>, KafkaCommand {
     @Override
     public Integer call() {
         OutputFiles files = OutputFiles.beside(output, errors);
-        CollectSummary summary = new Collector(kafka).collect(BatchIds.require(batchId), files, timeout, progress,
-                withDmapFields, overwrite);
+        Collector.Options options = Collector.Options.DEFAULT.withPatience(timeout).withDmapFields(withDmapFields).fresh(overwrite);
+        CollectSummary summary = new Collector(kafka.connection()).collect(BatchIds.require(batchId), files, options,
+                Progress.listener("Collecting " + batchId, progress));
         print(spec.commandLine().getErr(), summary, files);
-        return summary.exitCode();
+        return exitCode(summary);
+    }
+
+    /** The exit code a collect's outcome deserves: 4 timed out, 5 every request failed, else 0. */
+    public static int exitCode(CollectSummary summary) {
+        if (!summary.complete()) {
+            return ExitCodes.TIMED_OUT;
+        }
+        return summary.allFailed() ? ExitCodes.ALL_FAILED : ExitCodes.OK;
     }
 
     public static void print(PrintWriter err, CollectSummary summary, OutputFiles files) {
@@ -64,7 +77,7 @@ public class CollectCommand implements Callable<Integer>, KafkaCommand {
                 summary.total(), summary.failed(), summary.complete() ? "" : " (incomplete: timed out)");
         summary.failedByCode().forEach((code, count) -> err.printf("  %-28s %d%n", code, count));
         err.printf("Results: %s%nErrors:  %s%n", files.output(), files.errors());
-        if (summary.exitCode() == ExitCodes.ALL_FAILED) {
+        if (exitCode(summary) == ExitCodes.ALL_FAILED) {
             err.println("Every request failed: see the error file.");
         }
     }

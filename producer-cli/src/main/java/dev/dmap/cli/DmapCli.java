@@ -1,5 +1,6 @@
 package dev.dmap.cli;
 
+import dev.dmap.client.ClientException;
 import dev.dmap.schemas.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,8 +16,8 @@ public class DmapCli {
 
     /**
      * A command line with dmap's error handling: a {@link CliException} prints its message and sets
-     * the exit code; a Kafka client's timeout or authentication failure becomes the one-line exit-3
-     * message of {@link KafkaFailures}.
+     * the exit code; a client library failure, or a Kafka client's timeout or authentication failure,
+     * becomes the one-line message and exit code of {@link KafkaFailures}.
      */
     public static CommandLine commandLine(Object command) {
         Logging.quietDefaults();
@@ -25,6 +26,7 @@ public class DmapCli {
         commandLine.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.HELP);
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
             CliException cli = error instanceof CliException known ? known
+                    : error instanceof ClientException failure ? KafkaFailures.of(failure)
                     : cmd.getCommand() instanceof KafkaCommand kafkaCommand && kafkaCommand.kafka() != null
                             ? KafkaFailures.explainIfKafka(error, kafkaCommand.kafka()) : null;
             if (cli != null) {

@@ -1,18 +1,15 @@
 package dev.dmap.cli;
 
+import dev.dmap.client.ClientException;
+import dev.dmap.client.KafkaTrouble;
 import dev.dmap.schemas.ExitCodes;
-import java.util.Locale;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.common.config.SaslConfigs;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.SslAuthenticationException;
-import org.apache.kafka.common.errors.TimeoutException;
+import dev.dmap.schemas.kafka.KafkaFailure;
 
 /**
- * Turns what the Kafka clients throw when a broker is missing or refuses the client into one line
- * the user can act on, with exit code 3. The clients' own log lines go to the log file
- * ({@link Logging}), so this line is all the console shows.
+ * The CLI's words and exit codes for the client library's failures: Kafka missing or refusing the
+ * client becomes one line with exit code 3 and what to check (an option, the log file); invalid
+ * input exits 2. The clients' own log lines go to the log file ({@link Logging}), so this line is
+ * all the console shows.
  */
 final class KafkaFailures {
     private KafkaFailures() {
@@ -25,48 +22,61 @@ final class KafkaFailures {
                 : new CliException(ExitCodes.INTERNAL, "Kafka at " + kafka.bootstrapServers() + " failed: " + error);
     }
 
-    /** The explanation when {@code error} is (or wraps) an authentication, authorization or timeout failure; else null. */
+    /** The explanation when {@code error} is (or wraps) a library failure or a Kafka failure; else null. */
     static CliException explainIfKafka(Throwable error, KafkaOptions kafka) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof CliException cli) {
                 return cli;
             }
-            if (cause instanceof SslAuthenticationException) {
-                return new CliException(ExitCodes.UNREACHABLE, "the TLS handshake with Kafka at " + kafka.bootstrapServers()
-                        + " failed: " + cause.getMessage() + " (check the truststore in --command-config)" + logHint());
-            }
-            if (cause instanceof AuthenticationException) {
-                return new CliException(ExitCodes.UNREACHABLE, "Kafka at " + kafka.bootstrapServers()
-                        + " refused authentication with SASL mechanism " + mechanism(kafka) + ": " + cause.getMessage()
-                        + " (check the user and password in --command-config)");
-            }
-            if (cause instanceof AuthorizationException) {
-                return new CliException(ExitCodes.UNREACHABLE, "Kafka at " + kafka.bootstrapServers()
-                        + " denied the operation: " + cause.getMessage() + " (check the ACLs of this user)");
-            }
-            if (cause instanceof TimeoutException) {
-                return new CliException(ExitCodes.UNREACHABLE, "Kafka at " + kafka.bootstrapServers() + " did not answer in time ("
-                        + cause.getMessage() + ")" + logHint());
-            }
         }
-        return null;
+        return KafkaTrouble.explainIfKafka(error, kafka.connection()).map(KafkaFailures::of).orElse(null);
+    }
+
+    /** The CLI's line and exit code for a library failure. */
+    static CliException of(ClientException failure) {
+        if (failure instanceof ClientException.KafkaUnavailable unavailable) {
+            return new CliException(ExitCodes.UNREACHABLE, unavailable.atConnect()
+                    ? unavailable.getMessage() + ". Start a local broker with `./dmap broker`, or pass --bootstrap-servers" + logHint() + "."
+                    : unavailable.getMessage() + logHint());
+        }
+        if (failure instanceof ClientException.KafkaRefused refused) {
+            return new CliException(ExitCodes.UNREACHABLE, refused.getMessage() + advice(refused.failure()));
+        }
+        if (failure instanceof ClientException.PublishFailed) {
+            return new CliException(ExitCodes.UNREACHABLE, failure.getMessage());
+        }
+        if (failure instanceof ClientException.SubmitTakenOver) {
+            return new CliException(ExitCodes.INTERNAL, failure.getMessage());
+        }
+        if (failure instanceof ClientException.Interrupted) {
+            return new CliException(ExitCodes.INTERRUPTED, failure.getMessage());
+        }
+        if (failure instanceof ClientException.BatchIdTaken) {
+            return new CliException(ExitCodes.INVALID_INPUT, failure.getMessage() + "; choose another --batch-id");
+        }
+        if (failure instanceof ClientException.BatchNotFound) {
+            return new CliException(ExitCodes.INVALID_INPUT, failure.getMessage() + " (wrong --batch-id or --topic-prefix?)");
+        }
+        return new CliException(ExitCodes.INVALID_INPUT, failure.getMessage()); // InvalidInput
+    }
+
+    /** What to check when Kafka refuses the client. */
+    private static String advice(KafkaFailure failure) {
+        return switch (failure) {
+            case TLS_HANDSHAKE -> " (check the truststore in --command-config)" + logHint();
+            case AUTHENTICATION -> " (check the user and password in --command-config)";
+            case AUTHORIZATION -> " (check the ACLs of this user)";
+            default -> "";
+        };
     }
 
     static CliException unreachable(KafkaOptions kafka) {
-        return new CliException(ExitCodes.UNREACHABLE, "cannot reach Kafka at " + kafka.bootstrapServers() + " (no answer within "
-                + DurationText.of(kafka.kafkaTimeout()) + "). Start a local broker with `./dmap broker`, or pass --bootstrap-servers"
-                + logHint() + ".");
+        return of(KafkaTrouble.unreachable(kafka.connection(), null));
     }
 
     /** The SASL mechanism the client used: {@code sasl.mechanism}, else Kafka's default, GSSAPI. */
     static String mechanism(KafkaOptions kafka) {
-        Object mechanism = kafka.clientProperties().get(SaslConfigs.SASL_MECHANISM);
-        if (mechanism != null) {
-            return mechanism.toString().toUpperCase(Locale.ROOT);
-        }
-        Object protocol = kafka.clientProperties().get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
-        return protocol != null && protocol.toString().toUpperCase(Locale.ROOT).startsWith("SASL")
-                ? SaslConfigs.DEFAULT_SASL_MECHANISM : "(none configured)";
+        return kafka.connection().saslMechanism();
     }
 
     private static String logHint() {

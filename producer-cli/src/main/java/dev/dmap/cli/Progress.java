@@ -1,5 +1,6 @@
 package dev.dmap.cli;
 
+import dev.dmap.client.ProgressListener;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -13,7 +14,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * a terminal, else a plain line every {@link LineProgress#INTERVAL} (a bar's {@code \r} frames
  * would fill a log file or a CI console). Safe to call from several threads.
  */
-interface Progress extends AutoCloseable {
+public interface Progress extends AutoCloseable {
     /** Nothing shown (--no-progress). */
     Progress NONE = new Progress() {
         @Override
@@ -30,6 +31,31 @@ interface Progress extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * A listener of the client library that opens a bar ({@link #open}) when the call knows its total
+     * and closes it when the call is over.
+     */
+    static ProgressListener listener(String task, boolean wanted) {
+        return new ProgressListener() {
+            private Progress bar = Progress.NONE;
+
+            @Override
+            public synchronized void started(long total) {
+                bar = open(task, total, wanted);
+            }
+
+            @Override
+            public synchronized void advanced(long done) {
+                bar.stepTo(done);
+            }
+
+            @Override
+            public synchronized void finished() {
+                bar.close();
+            }
+        };
+    }
 
     /** A bar on a terminal, periodic lines otherwise, nothing unless {@code wanted}. */
     static Progress open(String task, long total, boolean wanted) {

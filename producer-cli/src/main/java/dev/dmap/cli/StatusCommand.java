@@ -1,5 +1,6 @@
 package dev.dmap.cli;
 
+import dev.dmap.client.StatusReport;
 import dev.dmap.schemas.ExitCodes;
 import dev.dmap.schemas.MessageCodec;
 import java.io.PrintWriter;
@@ -41,10 +42,10 @@ public class StatusCommand implements Callable<Integer>, KafkaCommand {
     @Override
     public Integer call() {
         kafka.requireReachable();
-        StatusReport report = StatusReport.read(kafka, group, batchId, Clock.systemUTC());
+        StatusReport report = StatusReport.read(kafka.connection(), group, batchId, Clock.systemUTC());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(MessageCodec.encodeToString(report));
+            out.println(StatusTables.json(report));
         } else {
             StatusTables.print(out, report);
         }

@@ -1,9 +1,12 @@
 package dev.dmap.cli;
 
+import dev.dmap.client.StatusReport;
+import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.WorkerStatus;
+import tools.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 
-/** The readable form of {@link StatusReport}. */
+/** The readable and the JSON form of {@link StatusReport}. */
 final class StatusTables {
     private StatusTables() {
     }
@@ -21,9 +24,9 @@ final class StatusTables {
             out.println("  (none)");
         }
         for (StatusReport.BatchRow b : report.batches()) {
-            if (b.finishWith() != null) {
+            if (!b.published()) {
                 out.printf("  %s is not fully published: a submit is running, or one stopped midway (nothing of it reached a "
-                        + "worker). If none is running, finish it with: %s%n", b.batchId(), b.finishWith());
+                        + "worker). If none is running, finish it with: %s%n", b.batchId(), finishWith(b));
             }
         }
         out.println();
@@ -48,6 +51,29 @@ final class StatusTables {
             out.println("  (no worker reported in the last minute)");
         }
         out.flush();
+    }
+
+    /**
+     * The command that publishes a batch whose requests are not all published (its submit stopped
+     * midway, or is still running), or null when they are.
+     */
+    static String finishWith(StatusReport.BatchRow row) {
+        if (row.published()) {
+            return null;
+        }
+        return "dmap submit " + (row.inputFile() == null ? "FILE.jsonl" : row.inputFile()) + " --batch-id " + row.batchId();
+    }
+
+    /** The report as JSON, each batch with {@code finish_with}: the command that publishes it, or null. */
+    static String json(StatusReport report) {
+        ObjectNode json = (ObjectNode) MessageCodec.mapper().valueToTree(report);
+        for (int i = 0; i < report.batches().size(); i++) {
+            ObjectNode row = (ObjectNode) json.path("batches").get(i);
+            row.remove("published");
+            row.remove("input_file");
+            row.put("finish_with", finishWith(report.batches().get(i)));
+        }
+        return MessageCodec.mapper().writeValueAsString(json);
     }
 
     private static String list(java.util.List<String> values) {

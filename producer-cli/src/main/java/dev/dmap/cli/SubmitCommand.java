@@ -1,5 +1,10 @@
 package dev.dmap.cli;
 
+import dev.dmap.client.BatchFile;
+import dev.dmap.client.BatchIds;
+import dev.dmap.client.ClientException;
+import dev.dmap.client.SubmittedBatch;
+import dev.dmap.client.Submitter;
 import dev.dmap.schemas.ExitCodes;
 import dev.dmap.schemas.Limits;
 import java.io.PrintWriter;
@@ -64,7 +69,7 @@ public class SubmitCommand implements Callable<Integer>, KafkaCommand {
         }
         BatchFile batch = BatchFile.read(file, maxRequestBytes);
         if (!batch.isValid()) {
-            batch.report(err);
+            ProblemReport.print(err, batch);
             return ExitCodes.INVALID_INPUT;
         }
         Clock clock = Clock.systemUTC();
@@ -74,7 +79,7 @@ public class SubmitCommand implements Callable<Integer>, KafkaCommand {
         }
         java.time.Instant expires = deadline != null ? deadline
                 : completionWindow != null ? clock.instant().plus(completionWindow) : null;
-        SubmittedBatch submitted = new Submitter(kafka, clock, maxRequestBytes).submit(batch, id, expires, priority, progress);
+        SubmittedBatch submitted = submit(batch, id, new Submitter.Options(expires, priority), clock);
         switch (submitted.publication()) {
             case NONE -> {
                 err.printf("Batch %s was submitted before with this file; nothing was published again.%n", submitted.batchId());
@@ -90,5 +95,17 @@ public class SubmitCommand implements Callable<Integer>, KafkaCommand {
         err.printf("Collect the results with: dmap collect --batch-id %s -o results.jsonl%n", submitted.batchId());
         spec.commandLine().getOut().println(submitted.batchId());
         return ExitCodes.OK;
+    }
+
+    /** Publishes the batch; a failure midway says how to finish it, a submit fenced out how to follow the one that took over. */
+    private SubmittedBatch submit(BatchFile batch, String id, Submitter.Options options, Clock clock) {
+        try {
+            return new Submitter(kafka.connection(), clock, maxRequestBytes).submit(batch, id, options,
+                    Progress.listener("Submitting", progress));
+        } catch (ClientException.PublishFailed e) {
+            throw new CliException(ExitCodes.UNREACHABLE, e.getMessage() + ": dmap submit " + file + " --batch-id " + id);
+        } catch (ClientException.SubmitTakenOver e) {
+            throw new CliException(ExitCodes.INTERNAL, e.getMessage() + "; follow it with: dmap status " + id);
+        }
     }
 }

@@ -1,5 +1,9 @@
 package dev.dmap.cli;
 
+import dev.dmap.client.testing.TestBroker;
+import dev.dmap.client.BatchFile;
+import dev.dmap.client.KafkaConnection;
+import dev.dmap.client.Submitter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -57,8 +61,8 @@ class CollectOutageIT {
             new TopicProvisioner(admin, TOPICS).ensureAll(List.of("outage-model"));
         }
         Path input = Files.writeString(dir.resolve("outage.jsonl"), SubmitIT.lines("outage-model", TOTAL, 10));
-        new Submitter(KafkaOptions.of(bootstrap, Topics.DEFAULT_PREFIX), Clock.systemUTC())
-                .submit(BatchFile.read(input), "outage-batch", null, false);
+        new Submitter(KafkaConnection.of(bootstrap, Topics.DEFAULT_PREFIX), Clock.systemUTC())
+                .submit(BatchFile.read(input), "outage-batch");
         Path output = dir.resolve("out.jsonl");
         CompletableFuture<SubmitIT.Run> collect = CompletableFuture.supplyAsync(() -> SubmitIT.cli("collect",
                 "--bootstrap-servers=" + bootstrap, "--batch-id", "outage-batch", "-o", output.toString(), "--no-progress"));

@@ -1,5 +1,9 @@
 package dev.dmap.cli;
 
+import dev.dmap.client.testing.TestBroker;
+import dev.dmap.client.BatchFile;
+import dev.dmap.client.KafkaConnection;
+import dev.dmap.client.Submitter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dmap.schemas.BatchCommand;
@@ -40,10 +44,10 @@ class CommandsIT {
 
     @Test
     void shouldSayThatAnEndedBatchHasEndedAndHowInsteadOfAskingToCancelIt() throws Exception {
-        KafkaOptions kafka = KafkaOptions.of(TestBroker.bootstrapServers(), Topics.DEFAULT_PREFIX);
+        KafkaConnection kafka = KafkaConnection.of(TestBroker.bootstrapServers(), Topics.DEFAULT_PREFIX);
         Path file = Files.writeString(dir.resolve("done.jsonl"), "{\"custom_id\":\"q1\",\"url\":\"/v1/chat/completions\","
                 + "\"body\":{\"model\":\"done-model\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}}\n");
-        new Submitter(kafka, Clock.systemUTC()).submit(BatchFile.read(file), "ended-batch", null, false);
+        new Submitter(kafka, Clock.systemUTC()).submit(BatchFile.read(file), "ended-batch");
         TestBroker.publish(TOPICS.batches(), "ended-batch", MessageCodec.encodeToString(completed("ended-batch")));
 
         SubmitIT.Run run = SubmitIT.cli("cancel", "--bootstrap-servers=" + TestBroker.bootstrapServers(), "ended-batch");

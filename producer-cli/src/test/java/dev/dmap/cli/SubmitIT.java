@@ -8,6 +8,7 @@ import dev.dmap.schemas.ExitCodes;
 import dev.dmap.schemas.Limits;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.Topics;
+import dev.dmap.client.testing.TestBroker;
 import dev.dmap.schemas.testing.ChatLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code dmap submit} against a real broker: one transaction per batch, and the size limit end to end. */
+/** {@code dmap submit} against a real broker: the size limit and priorities end to end (the transaction: the client's SubmitterIT). */
 class SubmitIT {
     private static final Topics TOPICS = Topics.defaults();
     private static final String COMMITTED = "read_committed";
@@ -31,56 +32,6 @@ class SubmitIT {
 
     @TempDir
     Path dir;
-
-    @Test
-    void shouldShowNothingOfASubmitThatDiedMidPublishAndPublishEachRequestOnceWhenRunAgain() throws Exception {
-        String model = "dying-model";
-        BatchFile file = BatchFile.read(write("dying.jsonl", lines(model, 10, 10)));
-        KafkaOptions kafka = KafkaOptions.of(TestBroker.bootstrapServers(), Topics.DEFAULT_PREFIX);
-        // the created command, then 3 requests; the process dies at the 4th
-        Function<Map<String, Object>, Producer<byte[], byte[]>> dying = props -> new DyingProducer(props, 1 + 3);
-
-        assertThatThrownBy(() -> new Submitter(kafka, Clock.systemUTC(), Limits.DEFAULT_MAX_REQUEST_BYTES, dying)
-                .submit(file, "dies-midway", null, false))
-                .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.UNREACHABLE))
-                .hasMessageContaining("running the same submit again")
-                .hasMessageContaining("--batch-id dies-midway");
-
-        assertThat(TestBroker.records(TOPICS.requests(model), EVERYTHING)).as("sent before the death").hasSize(3);
-        assertThat(TestBroker.records(TOPICS.requests(model), COMMITTED)).as("visible to workers").isEmpty();
-        assertThat(commands("dies-midway")).containsExactly(BatchCommand.CREATED);
-        StatusReport.BatchRow row = StatusReport.read(kafka, "nobody", "dies-midway", Clock.systemUTC()).batches().get(0);
-        assertThat(row.status()).isEqualTo("validating");
-        assertThat(row.finishWith()).isEqualTo("dmap submit dying.jsonl --batch-id dies-midway");
-
-        SubmittedBatch again = new Submitter(kafka, Clock.systemUTC()).submit(file, "dies-midway", null, false);
-
-        assertThat(again.publication()).isEqualTo(SubmittedBatch.Publication.RESUMED);
-        List<String> visible = TestBroker.records(TOPICS.requests(model), COMMITTED).stream()
-                .map(record -> TestBroker.utf8(record.key())).toList();
-        assertThat(visible).hasSize(10).doesNotHaveDuplicates().allMatch(id -> id.startsWith("dies-midway:"));
-        assertThat(commands("dies-midway")).containsExactly(BatchCommand.CREATED, BatchCommand.PUBLISHED);
-        assertThat(StatusReport.read(kafka, "nobody", "dies-midway", Clock.systemUTC()).batches().get(0).finishWith()).isNull();
-    }
-
-    @Test
-    void shouldAbortTheTransactionWhenPublishingFailsSoThatARunAgainPublishesEveryRequestOnce() throws Exception {
-        String model = "failing-model";
-        BatchFile file = BatchFile.read(write("failing.jsonl", lines(model, 6, 10)));
-        KafkaOptions kafka = KafkaOptions.of(TestBroker.bootstrapServers(), Topics.DEFAULT_PREFIX);
-        Function<Map<String, Object>, Producer<byte[], byte[]>> failing = props -> new FailingProducer(props, 1 + 4);
-
-        assertThatThrownBy(() -> new Submitter(kafka, Clock.systemUTC(), Limits.DEFAULT_MAX_REQUEST_BYTES, failing)
-                .submit(file, "fails-midway", null, false)).isInstanceOf(CliException.class);
-        assertThat(TestBroker.records(TOPICS.requests(model), COMMITTED)).isEmpty();
-
-        new Submitter(kafka, Clock.systemUTC()).submit(file, "fails-midway", null, false);
-        SubmittedBatch third = new Submitter(kafka, Clock.systemUTC()).submit(file, "fails-midway", null, false);
-
-        assertThat(third.publication()).isEqualTo(SubmittedBatch.Publication.NONE);
-        assertThat(TestBroker.records(TOPICS.requests(model), COMMITTED)).hasSize(6);
-        assertThat(commands("fails-midway")).containsExactly(BatchCommand.CREATED, BatchCommand.PUBLISHED);
-    }
 
     @Test
     void shouldPublishATwoMebibyteRequestToATopicAForeignProducerCreatedWithTheBrokerDefaults() throws Exception {
@@ -169,27 +120,5 @@ class SubmitIT {
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute(args);
         return new Run(exit, out.toString(), err.toString());
-    }
-
-    /** A real producer whose connection fails after a number of sends: the submit sees the error and aborts. */
-    static final class FailingProducer extends org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> {
-        private final int sendsBeforeFailure;
-        private int sends;
-
-        FailingProducer(Map<String, Object> properties, int sendsBeforeFailure) {
-            super(properties);
-            this.sendsBeforeFailure = sendsBeforeFailure;
-        }
-
-        @Override
-        public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
-                org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> record,
-                org.apache.kafka.clients.producer.Callback callback) {
-            if (sends++ == sendsBeforeFailure) {
-                super.flush();
-                throw new org.apache.kafka.common.errors.NetworkException("injected: the connection broke");
-            }
-            return super.send(record, callback);
-        }
     }
 }

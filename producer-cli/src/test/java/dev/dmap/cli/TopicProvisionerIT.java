@@ -1,5 +1,6 @@
 package dev.dmap.cli;
 
+import dev.dmap.client.testing.TestBroker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dmap.schemas.Limits;

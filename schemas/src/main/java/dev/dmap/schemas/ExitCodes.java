@@ -23,6 +23,11 @@ public final class ExitCodes {
     public static final int TIMED_OUT = 5;
     /** The worker cannot go on (Kafka refused it, a fenced producer, a dead loop): restart it. */
     public static final int WORKER_FAILED = 70;
+    /**
+     * The gateway cannot go on (it can no longer read batch states): restart it. The worker's value,
+     * sysexits' {@code EX_SOFTWARE}, so that one supervisor rule restarts either service.
+     */
+    public static final int GATEWAY_FAILED = 70;
     /** Interrupted (Ctrl-C). */
     public static final int INTERRUPTED = 130;
 

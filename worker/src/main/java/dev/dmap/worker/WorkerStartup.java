@@ -90,7 +90,7 @@ final class WorkerStartup {
         OutputTopics.ensure(config.kafka(), config.topics());
         RequestTopics requestTopics = RequestTopics.start(config.kafka(), config.topics(), config.maxRequestBytes(),
                 REQUEST_TOPIC_CHECK);
-        BatchRegistry batches = new BatchRegistry(config.topics(), WorkerLoops.readerProperties(config));
+        BatchRegistry batches = BatchRegistry.start(config.topics(), WorkerLoops.readerProperties(config));
         BatchTracker tracker = config.batches().tracker()
                 ? BatchTracker.start(config.topics(), config.kafka().bootstrapServers(), config.kafka().clientProperties(),
                         config.workerId(), config.batches().stateDir(), config.batches().retention())

@@ -3,11 +3,16 @@ package dev.dmap.worker.batches;
 import dev.dmap.schemas.BatchCommand;
 import dev.dmap.schemas.BatchState;
 import dev.dmap.schemas.MessageCodec;
+import dev.dmap.schemas.DaemonThreads;
 import dev.dmap.schemas.Topics;
+import dev.dmap.schemas.kafka.BatchStateRecords;
+import dev.dmap.schemas.kafka.ConsumerSettings;
+import dev.dmap.schemas.kafka.TopicScan;
 import dev.dmap.worker.pipeline.BatchGate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +22,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -34,26 +38,27 @@ public final class BatchRegistry implements BatchGate, AutoCloseable {
     private final Topics topics;
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final Set<String> ended = ConcurrentHashMap.newKeySet();
-    private final Thread thread;
+    private Thread thread;
     private volatile boolean running = true;
     private boolean failing;
 
-    public BatchRegistry(Topics topics, Map<String, Object> clientProperties) {
+    private BatchRegistry(Topics topics, Map<String, Object> clientProperties) {
         this.topics = topics;
-        Map<String, Object> props = new java.util.HashMap<>(clientProperties);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // the tracker creates them, compacted where needed
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        // the tracker creates the topics, compacted where needed: this reader never does
+        Map<String, Object> props = ConsumerSettings.readCommittedBytes(clientProperties);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         props.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
         props.remove(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, props.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, "dmap") + "-batches");
         this.consumer = new KafkaConsumer<>(props);
-        this.thread = new Thread(this::follow, "dmap-batches");
-        this.thread.setDaemon(true);
-        this.thread.start();
+    }
+
+    /** A registry following both topics on a thread of its own from now on. */
+    public static BatchRegistry start(Topics topics, Map<String, Object> clientProperties) {
+        BatchRegistry registry = new BatchRegistry(topics, clientProperties);
+        registry.thread = DaemonThreads.start("dmap-batches", registry::follow);
+        return registry;
     }
 
     @Override
@@ -68,9 +73,7 @@ public final class BatchRegistry implements BatchGate, AutoCloseable {
 
     private void follow() {
         try {
-            List<TopicPartition> partitions = partitions();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            TopicScan.assignFromBeginning(consumer, partitions());
             while (running) {
                 pollOnce();
             }
@@ -106,14 +109,14 @@ public final class BatchRegistry implements BatchGate, AutoCloseable {
             List<TopicPartition> partitions = new ArrayList<>();
             boolean complete = true;
             for (String topic : List.of(topics.batchCommands(), topics.batches())) {
-                List<org.apache.kafka.common.PartitionInfo> infos;
+                List<TopicPartition> found;
                 try {
-                    infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+                    found = TopicScan.partitionsOf(consumer, List.of(topic), Duration.ofSeconds(30));
                 } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                    infos = List.of();
+                    found = List.of();
                 }
-                complete &= !infos.isEmpty();
-                infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+                complete &= !found.isEmpty();
+                partitions.addAll(found);
             }
             if (complete) {
                 return partitions;
@@ -138,8 +141,12 @@ public final class BatchRegistry implements BatchGate, AutoCloseable {
                         log.info("Batch {} is cancelled: its remaining requests end as batch_cancelled", batchId);
                     }
                 }
-            } else if (MessageCodec.decode(record.value(), BatchState.class).ended()) {
-                ended.add(batchId);
+            } else {
+                BatchState state = BatchStateRecords.apply(record, new HashMap<>(), (unreadable, e) -> log.warn(
+                        "Ignoring an unreadable record on {}: {}", unreadable.topic(), e.getMessage()));
+                if (state != null && state.ended()) {
+                    ended.add(batchId);
+                }
             }
         } catch (JacksonException | IllegalArgumentException e) {
             log.warn("Ignoring an unreadable record on {}: {}", record.topic(), e.getMessage());

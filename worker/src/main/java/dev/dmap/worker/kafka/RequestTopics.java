@@ -1,5 +1,6 @@
 package dev.dmap.worker.kafka;
 
+import dev.dmap.schemas.DaemonThreads;
 import dev.dmap.schemas.TopicProvisioner;
 import dev.dmap.schemas.Topics;
 import dev.dmap.worker.config.KafkaSettings;
@@ -24,11 +25,7 @@ public final class RequestTopics implements Runnable, AutoCloseable {
 
     private final Admin admin;
     private final TopicProvisioner provisioner;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread daemon = new Thread(runnable, "dmap-topics");
-        daemon.setDaemon(true);
-        return daemon;
-    });
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("dmap-topics"));
     private boolean failing;
 
     private RequestTopics(KafkaSettings settings, Topics topics, int maxRequestBytes) {

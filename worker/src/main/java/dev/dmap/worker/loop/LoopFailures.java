@@ -1,12 +1,8 @@
 package dev.dmap.worker.loop;
 
 import java.time.Duration;
+import dev.dmap.schemas.kafka.KafkaFailure;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.FencedInstanceIdException;
-import org.apache.kafka.common.errors.InvalidConfigurationException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 
 /**
  * Which Kafka failures in the consumer loop are survived and which stop the worker, and when to
@@ -21,13 +17,11 @@ final class LoopFailures {
     private long lastLogNanos;
 
     /**
-     * Failures that waiting cannot heal: another worker with this id, credentials or ACLs the
-     * broker refuses, a broker too old, a configuration it rejects.
+     * Failures that waiting cannot heal ({@link KafkaFailure}'s permanent ones): another worker with
+     * this id, credentials or ACLs the broker refuses, a broker too old, a configuration it rejects.
      */
     static boolean isFatal(KafkaException e) {
-        return e instanceof FencedInstanceIdException || e instanceof AuthenticationException
-                || e instanceof AuthorizationException || e instanceof UnsupportedVersionException
-                || e instanceof InvalidConfigurationException;
+        return KafkaFailure.isPermanent(e);
     }
 
     /** Counts a failure; true when it should be logged. */

@@ -2,7 +2,7 @@ package dev.dmap.worker.it;
 
 import dev.dmap.schemas.testing.ChatLine;
 import dev.dmap.schemas.MessageCodec;
-import dev.dmap.schemas.TopicScan;
+import dev.dmap.schemas.kafka.TopicScan;
 import dev.dmap.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,0 +1,275 @@
+package dev.dmap.client;
+
+import dev.dmap.schemas.DaemonThreads;
+import dev.dmap.schemas.Decoded;
+import dev.dmap.schemas.Limits;
+import dev.dmap.schemas.MessageCodec;
+import dev.dmap.schemas.Request;
+import dev.dmap.schemas.RequestDecoder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * A JSONL file of OpenAI Batch input lines, validated as a whole before anything is published:
+ * every problem of every line is reported with its line number and field, and duplicate
+ * {@code custom_id}s are refused (results are joined on them). The file is streamed twice, to
+ * validate and to publish ({@link #forEachRequest}); only the custom ids are held meanwhile, so
+ * memory does not grow with the size of the requests.
+ *
+ * @param path            the file
+ * @param maxRequestBytes the size limit it was validated with
+ * @param total           the valid requests
+ * @param countsByModel   requests per exact model id, in first-seen order
+ * @param firstLineByUrl  the first line of each endpoint url the valid requests use, in first-seen order
+ * @param problems        every problem found; empty when the file is good
+ */
+public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, Long> countsByModel,
+        Map<String, Integer> firstLineByUrl, List<Problem> problems) {
+
+    /**
+     * One problem.
+     *
+     * @param line    1-based line number
+     * @param field   JSON pointer of the field, or empty for the whole line
+     * @param message what is wrong
+     * @param kind    what kind of problem: a front end may add its own advice (the option that sets the limit)
+     */
+    public record Problem(int line, String field, String message, Kind kind) {
+        /** A line that breaks the request schema or the file's rules. */
+        public Problem(int line, String field, String message) {
+            this(line, field, message, Kind.INVALID);
+        }
+
+        public String describe(Path file) {
+            return file.getFileName() + ":" + line + ": " + (field.isEmpty() ? "" : field + ": ") + message;
+        }
+    }
+
+    /** The kinds of problem. */
+    public enum Kind {
+        /** The line is not a valid request, or repeats a custom_id. */
+        INVALID,
+        /** The line, or the request as published, is larger than the size limit. */
+        OVER_SIZE_LIMIT
+    }
+
+    private static final String LONGEST_BATCH_ID = "b".repeat(BatchIds.MAX_LENGTH);
+    private static final java.time.Instant WIDEST_INSTANT = java.time.Instant.parse("2999-12-31T23:59:59.999999999Z");
+    /** The bytes submit adds to a request at most: its id, batch id, times, schema version, field names. */
+    private static final int ENVELOPE_BYTES = 2 * BatchIds.MAX_LENGTH + 512;
+    /** Lines validated together on one core: this many, or fewer when they hold this many bytes. */
+    private static final int CHUNK = 500;
+    private static final long CHUNK_BYTES = 4L * 1024 * 1024;
+
+    public boolean isValid() {
+        return problems.isEmpty();
+    }
+
+    /**
+     * Reads the file again and hands over each request in file order: what was validated. A file
+     * that changed since (a line no longer valid, or another count) stops the publication with an
+     * error, before its transaction commits.
+     */
+    public void forEachRequest(Consumer<Request> each) {
+        RequestDecoder decoder = new RequestDecoder();
+        int seen = 0;
+        try (JsonlLines lines = new JsonlLines(Files.newInputStream(path), maxRequestBytes)) {
+            for (JsonlLines.Line line = lines.next(); line != null; line = lines.next()) {
+                if (line.text() == null || line.text().isBlank()) {
+                    continue;
+                }
+                Request request;
+                try {
+                    request = decoder.validated(line.text()); // validated as a whole before: parsed, not checked again
+                } catch (IllegalArgumentException e) {
+                    throw changed("line " + line.number() + " is no longer a request");
+                }
+                seen++;
+                each.accept(request);
+            }
+        } catch (IOException e) {
+            throw new ClientException.InvalidInput("cannot read " + path + ": " + e.getMessage());
+        }
+        if (seen != total) {
+            throw changed("it now has " + seen + " requests, not " + total);
+        }
+    }
+
+    private ClientException changed(String what) {
+        return new ClientException.InvalidInput(path + " changed while it was being submitted: " + what
+                + "; nothing of it was committed");
+    }
+
+    /** Reads and validates {@code path} with the default size limit, {@link Limits#DEFAULT_MAX_REQUEST_BYTES}. */
+    public static BatchFile read(Path path) {
+        return read(path, Limits.DEFAULT_MAX_REQUEST_BYTES);
+    }
+
+    /**
+     * Reads and validates {@code path}. A UTF-8 byte order mark at its start is skipped; a line that
+     * is not UTF-8 or is longer than {@code maxRequestBytes} (in bytes, without its line end) is a
+     * problem of that line. Lines are validated in chunks on every core, and their outcomes taken in
+     * file order; a few chunks are in memory at a time.
+     */
+    public static BatchFile read(Path path, int maxRequestBytes) {
+        RequestDecoder decoder = new RequestDecoder();
+        Tally tally = new Tally();
+        int threads = Runtime.getRuntime().availableProcessors();
+        ExecutorService validators = Executors.newFixedThreadPool(threads, DaemonThreads.named("dmap-validate"));
+        Deque<Future<List<Checked>>> pending = new ArrayDeque<>();
+        try (JsonlLines lines = new JsonlLines(Files.newInputStream(path), maxRequestBytes)) {
+            List<JsonlLines.Line> chunk = new ArrayList<>(CHUNK);
+            long chunkBytes = 0;
+            for (JsonlLines.Line line = lines.next(); line != null; line = lines.next()) {
+                if (lines.startsAsUtf16()) {
+                    tally.problems.add(new Problem(1, "", "the file is UTF-16 text (it starts with a UTF-16 byte order mark); "
+                            + "save it as UTF-8"));
+                    break;
+                }
+                chunk.add(line);
+                chunkBytes += line.length();
+                if (chunk.size() == CHUNK || chunkBytes >= CHUNK_BYTES) {
+                    pending.add(validators.submit(check(chunk, decoder, maxRequestBytes)));
+                    chunk = new ArrayList<>(CHUNK);
+                    chunkBytes = 0;
+                    while (pending.size() > 2 * threads) {
+                        tally.add(await(pending.poll()));
+                    }
+                }
+            }
+            pending.add(validators.submit(check(chunk, decoder, maxRequestBytes)));
+            while (!pending.isEmpty()) {
+                tally.add(await(pending.poll()));
+            }
+        } catch (NoSuchFileException e) {
+            throw new ClientException.InvalidInput("no such file: " + path);
+        } catch (IOException e) {
+            throw new ClientException.InvalidInput("cannot read " + path + ": " + e.getMessage());
+        } finally {
+            validators.shutdownNow();
+        }
+        int total = tally.counts.values().stream().mapToInt(Long::intValue).sum();
+        if (total == 0 && tally.problems.isEmpty()) {
+            tally.problems.add(new Problem(1, "", "the file has no requests"));
+        }
+        return new BatchFile(path, maxRequestBytes, total, Collections.unmodifiableMap(tally.counts),
+                Collections.unmodifiableMap(tally.firstLineByUrl),
+                List.copyOf(tally.problems));
+    }
+
+    /** What checking one line gave: its request, or its problems (a blank line gives neither). */
+    private record Checked(int line, Request request, List<Problem> problems) {
+    }
+
+    /** The outcomes of the lines checked so far, in file order: counts per model, problems, custom ids seen. */
+    private static final class Tally {
+        final Map<String, Long> counts = new LinkedHashMap<>();
+        final List<Problem> problems = new ArrayList<>();
+        final Map<String, Integer> lineOfCustomId = new HashMap<>();
+        final Map<String, Integer> firstLineByUrl = new LinkedHashMap<>();
+
+        void add(List<Checked> checked) {
+            for (Checked line : checked) {
+                problems.addAll(line.problems());
+                if (line.request() == null) {
+                    continue;
+                }
+                Integer first = lineOfCustomId.putIfAbsent(line.request().customId(), line.line());
+                if (first != null) {
+                    problems.add(new Problem(line.line(), "/custom_id",
+                            "duplicate custom_id \"" + line.request().customId() + "\" (first on line " + first + ")"));
+                    continue;
+                }
+                counts.merge(line.request().model(), 1L, Long::sum);
+                firstLineByUrl.putIfAbsent(line.request().url(), line.line());
+            }
+        }
+    }
+
+    private static Callable<List<Checked>> check(List<JsonlLines.Line> chunk, RequestDecoder decoder, int maxRequestBytes) {
+        return () -> {
+            List<Checked> checked = new ArrayList<>(chunk.size());
+            for (JsonlLines.Line line : chunk) {
+                checked.add(check(line, decoder, maxRequestBytes));
+            }
+            return checked;
+        };
+    }
+
+    private static Checked check(JsonlLines.Line line, RequestDecoder decoder, int maxRequestBytes) {
+        Problem unreadable = unreadable(line, maxRequestBytes);
+        if (unreadable != null) {
+            return new Checked(line.number(), null, List.of(unreadable));
+        }
+        if (line.text().isBlank()) {
+            return new Checked(line.number(), null, List.of());
+        }
+        Decoded decoded = decoder.decode(line.text());
+        if (decoded instanceof Decoded.Invalid invalid) {
+            return new Checked(line.number(), null, invalid.violations().stream()
+                    .map(violation -> new Problem(line.number(), violation.path(), violation.message())).toList());
+        }
+        Request request = ((Decoded.Valid) decoded).request();
+        Problem tooLarge = tooLargeAsPublished(line, request, maxRequestBytes);
+        return tooLarge != null ? new Checked(line.number(), null, List.of(tooLarge))
+                : new Checked(line.number(), request, List.of());
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException.Interrupted();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * The problem of a request that fits the limit as a line but not as {@code submit} publishes it,
+     * with its id, batch id and times added (measured with the longest batch id and widest times,
+     * so whatever batch it goes into, the worker never finds it too large).
+     */
+    private static Problem tooLargeAsPublished(JsonlLines.Line line, Request request, int maxRequestBytes) {
+        // re-encoding a request at most triples it (numbers written out, escapes kept), plus what submit adds
+        if (3 * line.length() + 2L * request.customId().length() + ENVELOPE_BYTES <= maxRequestBytes) {
+            return null;
+        }
+        int published = MessageCodec.encode(request.withBatch(LONGEST_BATCH_ID, WIDEST_INSTANT, WIDEST_INSTANT)).length;
+        if (published <= maxRequestBytes) {
+            return null;
+        }
+        return new Problem(line.number(), "", "the request is " + published + " bytes as published (with the fields submit adds); "
+                + "the limit is " + maxRequestBytes + " bytes", Kind.OVER_SIZE_LIMIT);
+    }
+
+    /** The problem of a line that is over the size limit or not UTF-8; null when it is text within the limit. */
+    private static Problem unreadable(JsonlLines.Line line, int maxRequestBytes) {
+        if (line.length() > maxRequestBytes) {
+            return new Problem(line.number(), "", "the line is " + line.length() + " bytes; the limit is " + maxRequestBytes
+                    + " bytes", Kind.OVER_SIZE_LIMIT);
+        }
+        if (line.text() == null) {
+            return new Problem(line.number(), "", "not valid UTF-8 (byte " + line.badByte() + " of the line); "
+                    + "save the file as UTF-8");
+        }
+        return null;
+    }
+}

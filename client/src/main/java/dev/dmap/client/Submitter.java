@@ -1,0 +1,283 @@
+package dev.dmap.client;
+
+import dev.dmap.schemas.BatchCommand;
+import dev.dmap.schemas.Limits;
+import dev.dmap.schemas.TopicProvisioner;
+import dev.dmap.schemas.MessageCodec;
+import dev.dmap.schemas.Request;
+import dev.dmap.schemas.Topics;
+import dev.dmap.schemas.Traceparent;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Publishes a validated batch in two steps. First the {@code created} command (its size, its
+ * file), on its own, so that {@code dmap status} shows the batch from then on. Then every request,
+ * to its model's topic keyed by request id ({@code <batch>:<custom_id>}), and the {@code published}
+ * command, all in ONE Kafka transaction: a {@code read_committed} reader (every worker, the batch
+ * tracker) sees all of them or none. A submit that fails or dies midway leaves a batch that stays
+ * {@code validating} with nothing of it visible; running the same submit again publishes it all in
+ * a fresh transaction, and nothing is ever delivered twice.
+ *
+ * <p>The transactional id is {@code dmap-submit-<batch id>}: a second submit of the same batch
+ * fences the first (its open transaction is aborted), so two submits never both publish.
+ *
+ * <p>Whether a batch was submitted before is read from the one partition of the commands topic
+ * that holds the batch's commands ({@link BatchHistory#submission}), not from the whole topic.
+ */
+public final class Submitter {
+    /**
+     * The broker aborts a submit's transaction that stays open longer than this: the upper bound of
+     * the time a submit may take to publish (the broker's default {@code transaction.max.timeout.ms}).
+     */
+    public static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+    /** A submit's transactional id is this and the batch id (ACLs: Write and Describe on the prefix). */
+    public static final String TRANSACTIONAL_ID_PREFIX = "dmap-submit-";
+
+    private final KafkaConnection kafka;
+    private final Clock clock;
+    private final int maxRequestBytes;
+    private final Function<Map<String, Object>, Producer<byte[], byte[]>> producers;
+
+    /** With the default size limit, {@link Limits#DEFAULT_MAX_REQUEST_BYTES}. */
+    public Submitter(KafkaConnection kafka, Clock clock) {
+        this(kafka, clock, Limits.DEFAULT_MAX_REQUEST_BYTES);
+    }
+
+    /** @param maxRequestBytes the request size limit: sizes the producer's records and the request topics */
+    public Submitter(KafkaConnection kafka, Clock clock, int maxRequestBytes) {
+        this(kafka, clock, maxRequestBytes, KafkaProducer::new);
+    }
+
+    /** @param producers makes the producer from its properties (tests inject faults around a real one) */
+    Submitter(KafkaConnection kafka, Clock clock, int maxRequestBytes, Function<Map<String, Object>, Producer<byte[], byte[]>> producers) {
+        this.kafka = kafka;
+        this.clock = clock;
+        this.maxRequestBytes = Limits.requirePositive(maxRequestBytes);
+        this.producers = producers;
+    }
+
+    /**
+     * What a submit adds to the file's lines.
+     *
+     * @param deadline when unserved requests expire, or null
+     * @param priority the priority of every line that has none of its own (0), or null
+     */
+    public record Options(Instant deadline, Integer priority) {
+        /** No deadline, the lines' own priorities. */
+        public static final Options NONE = new Options(null, null);
+    }
+
+    /** {@link #submit(BatchFile, String, Options, ProgressListener)} without a deadline, priority or progress. */
+    public SubmittedBatch submit(BatchFile file, String batchId) {
+        return submit(file, batchId, Options.NONE, ProgressListener.NONE);
+    }
+
+    /**
+     * Publishes the batch, unless a batch with this id was submitted before: then nothing is
+     * published again (same file, fully published), the interrupted submit is finished (same file),
+     * or the submit is refused with {@link ClientException.BatchIdTaken} (different file).
+     *
+     * @param progress hears how many requests the broker has taken
+     */
+    public SubmittedBatch submit(BatchFile file, String batchId, Options options, ProgressListener progress) {
+        Map<String, Long> byModel = file.countsByModel();
+        try (Admin admin = Admin.create(kafka.adminProperties())) {
+            kafka.requireReachable(admin);
+            ensureTopics(admin, byModel.keySet());
+        }
+        Optional<BatchHistory.Submission> earlier = new BatchHistory(kafka).submission(batchId);
+        if (earlier.isPresent()) {
+            BatchCommand created = earlier.get().created();
+            requireSameFile(created, file, byModel);
+            if (earlier.get().published()) {
+                return new SubmittedBatch(batchId, file.total(), byModel, SubmittedBatch.Publication.NONE);
+            }
+            // the earlier submit stopped before its transaction committed: none of its requests is
+            // visible, so publish them all again, as they were
+            publish(file, new Envelope(batchId, created.at(), created.expiresAt(), options.priority()), progress, null);
+            return new SubmittedBatch(batchId, file.total(), byModel, SubmittedBatch.Publication.RESUMED);
+        }
+        Instant now = clock.instant();
+        publish(file, new Envelope(batchId, now, options.deadline(), options.priority()), progress, BatchCommand.created(batchId,
+                file.total(), byModel, file.path().getFileName().toString(), options.deadline(), now));
+        return new SubmittedBatch(batchId, file.total(), byModel, SubmittedBatch.Publication.ALL);
+    }
+
+    /** Creates the topics a batch needs and raises existing request topics to the partitions and record size dmap needs. */
+    private void ensureTopics(Admin admin, java.util.Collection<String> models) {
+        try {
+            new TopicProvisioner(admin, kafka.topics(), TopicProvisioner.REQUEST_PARTITIONS, maxRequestBytes).ensureAll(models);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException.Interrupted();
+        } catch (TimeoutException | IllegalStateException e) {
+            throw KafkaTrouble.explainIfKafka(e, kafka).orElseGet(() -> new ClientException.KafkaUnavailable(
+                    "Kafka did not make the topics ready: " + e.getMessage(), null, false, e));
+        }
+    }
+
+    /**
+     * What submit adds to each line: the batch, its times, and a priority.
+     *
+     * @param priority the priority of lines without their own, or null
+     */
+    private record Envelope(String batchId, Instant submittedAt, Instant deadline, Integer priority) {
+        Request of(Request line) {
+            Request published = line.withBatch(batchId, submittedAt, deadline);
+            return priority != null && line.priority() == 0 ? published.withPriority(priority) : published;
+        }
+    }
+
+    /** Publishes the creation command (unless null) on its own, then every request and the published command in one transaction. */
+    private void publish(BatchFile file, Envelope envelope, ProgressListener progress, BatchCommand created) {
+        String batchId = envelope.batchId();
+        try (Producer<byte[], byte[]> producer = producers.apply(transactionalProperties(batchId))) {
+            try {
+                producer.initTransactions();
+                if (created != null) {
+                    producer.beginTransaction();
+                    command(producer, created);
+                    producer.commitTransaction();
+                }
+                producer.beginTransaction();
+                sendRequests(producer, file, envelope, progress);
+                producer.send(commandRecord(BatchCommand.published(batchId, clock.instant())));
+                producer.commitTransaction();
+            } catch (ProducerFencedException e) {
+                throw new ClientException.SubmitTakenOver("another submit of batch " + batchId + " took over from this one "
+                        + "(it fenced this producer)");
+            } catch (KafkaException | ClientException e) {
+                abortQuietly(producer);
+                throw failed(batchId, e);
+            }
+        }
+    }
+
+    private void sendRequests(Producer<byte[], byte[]> producer, BatchFile file, Envelope envelope, ProgressListener progress) {
+        Topics topics = kafka.topics();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        AtomicLong sent = new AtomicLong();
+        progress.started(file.total());
+        try {
+            file.forEachRequest(request -> {
+                Request published = envelope.of(request);
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.requests(published.model()),
+                        utf8(published.id()), MessageCodec.encode(published));
+                record.headers().add(Traceparent.HEADER, utf8(Traceparent.random().toString()));
+                producer.send(record, (metadata, error) -> {
+                    if (error != null) {
+                        failure.compareAndSet(null, error);
+                    } else {
+                        progress.advanced(sent.incrementAndGet());
+                    }
+                });
+            });
+            producer.flush();
+        } finally {
+            progress.finished();
+        }
+        if (failure.get() != null) {
+            throw new KafkaException(failure.get().getMessage(), failure.get());
+        }
+    }
+
+    private ClientException failed(String batchId, RuntimeException error) {
+        if (error instanceof ClientException.InvalidInput || error instanceof ClientException.Interrupted) {
+            return (ClientException) error; // the file changed meanwhile, or the caller stopped: not Kafka's doing
+        }
+        ClientException kafkaFailure = KafkaTrouble.explainIfKafka(error, kafka).orElseGet(() -> new ClientException.KafkaUnavailable(
+                String.valueOf(error.getMessage()), null, false, error));
+        return new ClientException.PublishFailed(batchId, kafkaFailure);
+    }
+
+    private static void abortQuietly(Producer<byte[], byte[]> producer) {
+        try {
+            producer.abortTransaction();
+        } catch (RuntimeException e) {
+            // nothing more to do: the broker aborts it after TRANSACTION_TIMEOUT, and the next submit
+            // of the batch fences this producer and aborts it at once
+        }
+    }
+
+    /** Publishes a batch command (a cancel) with an idempotent producer, and waits for the broker to have it. */
+    public void command(BatchCommand command) {
+        try (Producer<byte[], byte[]> producer = producers.apply(producerProperties())) {
+            command(producer, command);
+        }
+    }
+
+    private void command(Producer<byte[], byte[]> producer, BatchCommand command) {
+        try {
+            producer.send(commandRecord(command)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException.Interrupted();
+        } catch (ExecutionException e) {
+            throw KafkaTrouble.explainIfKafka(e.getCause(), kafka).orElseGet(() -> new ClientException.KafkaUnavailable(
+                    "publishing the batch command failed: " + e.getCause().getMessage(), null, false, e.getCause()));
+        }
+    }
+
+    private ProducerRecord<byte[], byte[]> commandRecord(BatchCommand command) {
+        return new ProducerRecord<>(kafka.topics().batchCommands(), utf8(command.batchId()), MessageCodec.encode(command));
+    }
+
+    private static void requireSameFile(BatchCommand earlier, BatchFile file, Map<String, Long> byModel) {
+        boolean sameFile = earlier.total() != null && earlier.total() == file.total()
+                && Objects.equals(earlier.models(), new TreeMap<>(byModel));
+        if (!sameFile) {
+            throw new ClientException.BatchIdTaken("batch " + earlier.batchId() + " was submitted before with "
+                    + earlier.total() + " requests (" + earlier.inputFile() + ")");
+        }
+    }
+
+    /** The producer of one batch's submit: transactional, its records sized for the request limit. */
+    Map<String, Object> transactionalProperties(String batchId) {
+        Map<String, Object> props = producerProperties();
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID_PREFIX + batchId);
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis());
+        return props;
+    }
+
+    private Map<String, Object> producerProperties() {
+        Map<String, Object> props = kafka.clientProperties();
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Limits.recordBytes(maxRequestBytes));
+        // the limit's records must fit the producer's buffer, with room for the next ones
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L * 1024 * 1024, 4L * Limits.recordBytes(maxRequestBytes)));
+        // One request in flight per connection: with several, a request to a just-created partition
+        // can fail NOT_LEADER while the next one succeeds, and the first then spins on
+        // OUT_OF_ORDER_SEQUENCE_NUMBER until it expires: silent loss (KAFKA-15591, fixed after 4.1).
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return props;
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

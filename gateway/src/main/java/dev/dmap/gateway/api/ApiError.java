@@ -1,0 +1,74 @@
+package dev.dmap.gateway.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+
+/**
+ * An error answered in OpenAI's shape: {@code {"error": {"message", "type", "param", "code"}}} with
+ * OpenAI's status code, so that the official SDKs raise the exception they raise against OpenAI.
+ */
+public final class ApiError extends RuntimeException {
+    private final HttpStatus status;
+    private final String type;
+    private final String param;
+    private final String code;
+
+    private ApiError(HttpStatus status, String message, String type, String param, String code) {
+        super(message);
+        this.status = status;
+        this.type = type;
+        this.param = param;
+        this.code = code;
+    }
+
+    /** 400: the request names something wrong, {@code param} says which field. */
+    public static ApiError invalid(String param, String message) {
+        return new ApiError(HttpStatus.BAD_REQUEST, message, "invalid_request_error", param, null);
+    }
+
+    /** 404, as OpenAI answers for an object that does not exist or belongs to another key's owner. */
+    public static ApiError notFound(String message) {
+        return new ApiError(HttpStatus.NOT_FOUND, message, "invalid_request_error", "id", null);
+    }
+
+    /** 401 without a key: OpenAI's message and a null code. */
+    public static ApiError noKey() {
+        return new ApiError(HttpStatus.UNAUTHORIZED, "You didn't provide an API key. You need to provide your API key in an "
+                + "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", "invalid_request_error", null, null);
+    }
+
+    /** 401 with a key that is not (or no longer) in the keys file; the key itself is never echoed. */
+    public static ApiError wrongKey() {
+        return new ApiError(HttpStatus.UNAUTHORIZED, "Incorrect API key provided. Ask the operator of this dmap gateway for a key.",
+                "invalid_request_error", null, "invalid_api_key");
+    }
+
+    /** 413: an upload larger than the gateway takes. */
+    public static ApiError tooLarge(String param, String message) {
+        return new ApiError(HttpStatus.CONTENT_TOO_LARGE, message, "invalid_request_error", param, "file_too_large");
+    }
+
+    /** 409/400-like refusals OpenAI words as invalid requests about the object's state. */
+    public static ApiError conflict(String message) {
+        return new ApiError(HttpStatus.CONFLICT, message, "invalid_request_error", null, null);
+    }
+
+    /** 503: Kafka cannot be reached; the SDKs retry this status. */
+    public static ApiError unavailable(String message) {
+        return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, message, "server_error", null, null);
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public Map<String, Object> body() {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", getMessage());
+        error.put("type", type);
+        error.put("param", param);
+        error.put("code", code);
+        return Map.of("error", error);
+    }
+}

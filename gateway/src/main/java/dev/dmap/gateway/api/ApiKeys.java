@@ -1,0 +1,84 @@
+package dev.dmap.gateway.api;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's keys file: one line per key, the key then its owner's name ({@code sk-abc alice});
+ * blank lines and {@code #} comments are skipped. Read again whenever its modification time or size
+ * changes, so a revoked key stops working on the next request. A file that cannot be read any more
+ * (deleted, made unreadable) revokes every key until it can: the gateway fails closed, with a WARN.
+ * Keys are never logged.
+ */
+public final class ApiKeys {
+    private static final Logger log = LoggerFactory.getLogger(ApiKeys.class);
+    private final Path file;
+    private volatile Snapshot snapshot = new Snapshot(null, -1, Map.of());
+
+    private record Snapshot(FileTime modified, long size, Map<String, String> ownerByKey) {
+    }
+
+    public ApiKeys(Path file) {
+        this.file = file;
+        reloadIfChanged();
+        log.info("API keys from {}: {} keys", file, snapshot.ownerByKey().size());
+    }
+
+    /** The owner of {@code key}, if the file holds it now. */
+    public Optional<String> owner(String key) {
+        reloadIfChanged();
+        for (Map.Entry<String, String> entry : snapshot.ownerByKey().entrySet()) {
+            if (MessageDigest.isEqual(entry.getKey().getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8))) {
+                return Optional.of(entry.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private synchronized void reloadIfChanged() {
+        try {
+            FileTime modified = Files.getLastModifiedTime(file);
+            long size = Files.size(file);
+            Snapshot now = snapshot;
+            if (modified.equals(now.modified()) && size == now.size()) {
+                return;
+            }
+            snapshot = new Snapshot(modified, size, parse(Files.readAllLines(file, StandardCharsets.UTF_8)));
+            if (now.modified() != null) {
+                log.info("API keys file {} changed: {} keys now", file, snapshot.ownerByKey().size());
+            }
+        } catch (IOException e) {
+            if (!snapshot.ownerByKey().isEmpty() || snapshot.modified() != null) {
+                log.warn("Cannot read the API keys file {} ({}): every key is refused until it can be read", file, e.toString());
+            }
+            snapshot = new Snapshot(null, -1, Map.of());
+        }
+    }
+
+    private Map<String, String> parse(List<String> lines) {
+        Map<String, String> owners = new HashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] parts = line.split("\\s+", 2);
+            if (parts.length < 2) {
+                log.warn("{}:{}: a key without an owner's name is ignored (write: KEY OWNER)", file, i + 1);
+                continue;
+            }
+            owners.put(parts[0], parts[1].strip());
+        }
+        return Map.copyOf(owners);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.dmap.gateway.api;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.web.servlet.HandlerInterceptor;
+
+/** Every {@code /v1} call needs {@code Authorization: Bearer KEY}; the key's owner is put on the request. */
+final class Authentication implements HandlerInterceptor {
+    static final String OWNER = "dmap.owner";
+    private final ApiKeys keys;
+
+    Authentication(ApiKeys keys) {
+        this.keys = keys;
+    }
+
+    @Override
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        String header = request.getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
+            throw ApiError.noKey();
+        }
+        String owner = keys.owner(header.substring(7).strip()).orElseThrow(ApiError::wrongKey);
+        request.setAttribute(OWNER, owner);
+        return true;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.dmap.gateway.api;
+
+import dev.dmap.client.Durations;
+import dev.dmap.gateway.batches.Batches;
+import dev.dmap.gateway.batches.GatewayBatch;
+import dev.dmap.gateway.files.FileStore;
+import dev.dmap.gateway.files.StoredFile;
+import dev.dmap.schemas.Endpoint;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** OpenAI's Batches API: create, retrieve, cancel, list. */
+@RestController
+@RequestMapping("/v1/batches")
+class BatchesController {
+    private static final String SUPPORTED = String.join(", ", java.util.Arrays.stream(Endpoint.values()).map(Endpoint::path).toList());
+    private final Batches batches;
+    private final FileStore files;
+
+    BatchesController(Batches batches, FileStore files) {
+        this.batches = batches;
+        this.files = files;
+    }
+
+    @PostMapping
+    Map<String, Object> create(@RequestAttribute(Authentication.OWNER) String owner, @RequestBody Map<String, Object> body) {
+        String inputFileId = text(body, "input_file_id");
+        String endpoint = endpoint(text(body, "endpoint"));
+        String windowText = text(body, "completion_window");
+        Duration window = window(windowText);
+        StoredFile input = files.find(owner, inputFileId)
+                .orElseThrow(() -> ApiError.invalid("input_file_id", "No such File object: " + inputFileId));
+        if (!"batch".equals(input.purpose())) {
+            throw ApiError.invalid("input_file_id", "File " + inputFileId + " has purpose '" + input.purpose() + "', not 'batch'.");
+        }
+        GatewayBatch batch = batches.create(owner, input, endpoint, window, metadata(body.get("metadata")),
+                outputExpiresAfter(body.get("output_expires_after")), windowText);
+        return BatchView.of(batch, batches.state(batch), null, false);
+    }
+
+    @GetMapping("/{id}")
+    Map<String, Object> get(@RequestAttribute(Authentication.OWNER) String owner, @PathVariable("id") String id) {
+        GatewayBatch batch = find(owner, id);
+        return BatchView.of(batch, batches.state(batch), batches.outputProblem(id).orElse(null), batches.cancelRequested(batch));
+    }
+
+    @PostMapping("/{id}/cancel")
+    Map<String, Object> cancel(@RequestAttribute(Authentication.OWNER) String owner, @PathVariable("id") String id) {
+        GatewayBatch published = batches.cancel(find(owner, id)); // never waits for the batch to be published
+        Map<String, Object> view = BatchView.of(published, batches.stateSoFar(published));
+        view.put("status", "cancelling");
+        return view;
+    }
+
+    @GetMapping
+    Map<String, Object> list(@RequestAttribute(Authentication.OWNER) String owner,
+            @RequestParam(name = "limit", required = false) Integer limit, @RequestParam(name = "after", required = false) String after) {
+        return Pages.page(batches.list(owner), limit, after, GatewayBatch::id, batch -> BatchView.of(batch, batches.stateSoFar(batch), null, batches.cancelRequested(batch)),
+                Pages.MAX_LIMIT);
+    }
+
+    private GatewayBatch find(String owner, String id) {
+        return batches.find(owner, id).orElseThrow(() -> ApiError.notFound("No batch found with id '" + id + "'."));
+    }
+
+    private static String endpoint(String endpoint) {
+        if (endpoint.equals("/v1/moderations")) {
+            throw ApiError.invalid("endpoint", "dmap does not serve /v1/moderations: no local backend offers it. "
+                    + "Supported: " + SUPPORTED + ".");
+        }
+        return Endpoint.fromPath(endpoint).map(Endpoint::path).orElseThrow(() -> ApiError.invalid("endpoint",
+                "dmap does not serve " + endpoint + " in batches. Supported: " + SUPPORTED + "."));
+    }
+
+    /** The CLI's duration syntax ({@code 24h}, {@code 90m}, {@code 7d}, {@code PT30M}); the window must be positive. */
+    private static Duration window(String text) {
+        try {
+            Duration window = Durations.parse(text);
+            if (!window.isNegative() && !window.isZero()) {
+                return window;
+            }
+        } catch (RuntimeException e) {
+            // answered below
+        }
+        throw ApiError.invalid("completion_window", "completion_window must be a positive duration such as 24h, 90m or 7d: '"
+                + text + "'.");
+    }
+
+    private static Map<String, String> metadata(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Map<?, ?> map) || map.size() > 16) {
+            throw ApiError.invalid("metadata", "metadata must be an object of at most 16 string values.");
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        map.forEach((key, item) -> {
+            if (!(item instanceof String text) || key.toString().length() > 64 || text.length() > 512) {
+                throw ApiError.invalid("metadata", "metadata values must be strings (keys up to 64, values up to 512 characters).");
+            }
+            metadata.put(key.toString(), text);
+        });
+        return metadata;
+    }
+
+    private static Long outputExpiresAfter(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Map<?, ?> map && map.get("anchor") != null) {
+            return ExpiresAfter.seconds(map.get("anchor"), map.get("seconds"), "output_expires_after");
+        }
+        throw ExpiresAfter.invalid("output_expires_after");
+    }
+
+    private static String text(Map<String, Object> body, String field) {
+        if (!(body.get(field) instanceof String text) || text.isBlank()) {
+            throw ApiError.invalid(field, "Missing required parameter: '" + field + "'.");
+        }
+        return text;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.dmap.gateway.batches;
+
+import dev.dmap.client.BatchFile;
+import dev.dmap.client.CollectSummary;
+import dev.dmap.client.OutputFiles;
+import java.time.Instant;
+
+/**
+ * What the batches room asks of Kafka, through the client library: its one port, so that its
+ * publication, retry and takeover rules are tested with a fake ({@link KafkaBatchClient} is the real one).
+ */
+public interface BatchClient {
+    /**
+     * Publishes the batch (or finishes an earlier, interrupted publication of it; publishes nothing
+     * again when it was published).
+     *
+     * @return the number of requests the batch has
+     * @throws dev.dmap.client.ClientException when Kafka refuses or cannot be reached
+     */
+    long submit(BatchFile file, String batchId, Instant deadline);
+
+    /** Writes the batch's outcomes into {@code files}, waiting at most a while for them to be readable. */
+    CollectSummary collect(String batchId, OutputFiles files, Long total);
+
+    /** Publishes the batch's cancel command. */
+    void cancel(String batchId);
+
+    /** Where outcomes are read from, for a message that says where they were looked for. */
+    String resultsTopic();
+}

@@ -1,0 +1,54 @@
+package dev.dmap.gateway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApiKeysTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldNameEachKeysOwnerAndSkipCommentsAndKeysWithoutOwner() throws Exception {
+        Path file = Files.writeString(dir.resolve("keys"), "# operator's keys\n\nsk-a alice smith\nsk-lonely\n  sk-b   bob  \n");
+        ApiKeys keys = new ApiKeys(file);
+
+        assertThat(keys.owner("sk-a")).contains("alice smith");
+        assertThat(keys.owner("sk-b")).contains("bob");
+        assertThat(keys.owner("sk-lonely")).isEmpty();
+        assertThat(keys.owner("# operator's")).isEmpty();
+        assertThat(keys.owner("sk-")).isEmpty();
+    }
+
+    @Test
+    void shouldStopAcceptingARevokedKeyAsSoonAsTheFileChanges() throws Exception {
+        Path file = Files.writeString(dir.resolve("keys"), "sk-a alice\nsk-b bob\n");
+        ApiKeys keys = new ApiKeys(file);
+        assertThat(keys.owner("sk-b")).contains("bob");
+
+        Files.writeString(file, "sk-a alice\nsk-c carol\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+
+        assertThat(keys.owner("sk-b")).isEmpty();
+        assertThat(keys.owner("sk-c")).contains("carol");
+        assertThat(keys.owner("sk-a")).contains("alice");
+    }
+
+    @Test
+    void shouldRefuseEveryKeyWhileTheFileCannotBeReadAndAcceptThemAgainOnceItCan() throws Exception {
+        Path file = Files.writeString(dir.resolve("keys"), "sk-a alice\n");
+        ApiKeys keys = new ApiKeys(file);
+        assertThat(keys.owner("sk-a")).contains("alice");
+
+        Files.delete(file);
+        assertThat(keys.owner("sk-a")).as("the keys file deleted").isEmpty();
+
+        Files.writeString(file, "sk-a alice\n");
+        assertThat(keys.owner("sk-a")).contains("alice");
+    }
+}

@@ -1,0 +1,32 @@
+package dev.dmap.gateway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** What the gateway accepts from a client besides the JSONL itself: file names and OpenAI's expires_after. */
+class GatewayInputTest {
+    @Test
+    void shouldKeepOnlyTheFileNameOfWhatTheClientSends() {
+        assertThat(FilesController.filename("batch.jsonl")).isEqualTo("batch.jsonl");
+        assertThat(FilesController.filename("/home/alice/data/batch.jsonl")).isEqualTo("batch.jsonl");
+        assertThat(FilesController.filename("C:\\Users\\alice\\batch.jsonl")).isEqualTo("batch.jsonl");
+        assertThat(FilesController.filename("bad\u0000name.jsonl")).isEqualTo("badname.jsonl");
+        assertThat(FilesController.filename("/")).isEqualTo("upload.jsonl");
+        assertThat(FilesController.filename(null)).isEqualTo("upload.jsonl");
+    }
+
+    @Test
+    void shouldTakeExpiresAfterWithinOpenAisBoundsOnly() {
+        assertThat(ExpiresAfter.seconds("created_at", 3_600, "expires_after")).isEqualTo(3_600);
+        assertThat(ExpiresAfter.seconds(null, "2592000", "expires_after")).isEqualTo(2_592_000);
+        for (Object seconds : new Object[] {0, -5, 3_599, 2_592_001, "soon", Long.MAX_VALUE}) {
+            assertThatThrownBy(() -> ExpiresAfter.seconds("created_at", seconds, "expires_after")).as("%s", seconds)
+                    .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status().value()).isEqualTo(400))
+                    .hasMessageContaining("expires_after");
+        }
+        assertThatThrownBy(() -> ExpiresAfter.seconds("last_active_at", 3_600, "output_expires_after"))
+                .hasMessageContaining("output_expires_after");
+    }
+}
