@@ -1,9 +1,7 @@
 package dev.dmap.client;
 
 import dev.dmap.schemas.DaemonThreads;
-import dev.dmap.schemas.Decoded;
 import dev.dmap.schemas.Limits;
-import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.Request;
 import dev.dmap.schemas.RequestDecoder;
 import java.io.IOException;
@@ -69,10 +67,6 @@ public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, L
         OVER_SIZE_LIMIT
     }
 
-    private static final String LONGEST_BATCH_ID = "b".repeat(BatchIds.MAX_LENGTH);
-    private static final java.time.Instant WIDEST_INSTANT = java.time.Instant.parse("2999-12-31T23:59:59.999999999Z");
-    /** The bytes submit adds to a request at most: its id, batch id, times, schema version, field names. */
-    private static final int ENVELOPE_BYTES = 2 * BatchIds.MAX_LENGTH + 512;
     /** Lines validated together on one core: this many, or fewer when they hold this many bytes. */
     private static final int CHUNK = 500;
     private static final long CHUNK_BYTES = 4L * 1024 * 1024;
@@ -132,7 +126,7 @@ public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, L
         Tally tally = new Tally();
         int threads = Runtime.getRuntime().availableProcessors();
         ExecutorService validators = Executors.newFixedThreadPool(threads, DaemonThreads.named("dmap-validate"));
-        Deque<Future<List<Checked>>> pending = new ArrayDeque<>();
+        Deque<Future<List<LineCheck.Checked>>> pending = new ArrayDeque<>();
         try (JsonlLines lines = new JsonlLines(Files.newInputStream(path), maxRequestBytes)) {
             List<JsonlLines.Line> chunk = new ArrayList<>(CHUNK);
             long chunkBytes = 0;
@@ -173,10 +167,6 @@ public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, L
                 List.copyOf(tally.problems));
     }
 
-    /** What checking one line gave: its request, or its problems (a blank line gives neither). */
-    private record Checked(int line, Request request, List<Problem> problems) {
-    }
-
     /** The outcomes of the lines checked so far, in file order: counts per model, problems, custom ids seen. */
     private static final class Tally {
         final Map<String, Long> counts = new LinkedHashMap<>();
@@ -184,8 +174,8 @@ public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, L
         final Map<String, Integer> lineOfCustomId = new HashMap<>();
         final Map<String, Integer> firstLineByUrl = new LinkedHashMap<>();
 
-        void add(List<Checked> checked) {
-            for (Checked line : checked) {
+        void add(List<LineCheck.Checked> checked) {
+            for (LineCheck.Checked line : checked) {
                 problems.addAll(line.problems());
                 if (line.request() == null) {
                     continue;
@@ -202,33 +192,14 @@ public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, L
         }
     }
 
-    private static Callable<List<Checked>> check(List<JsonlLines.Line> chunk, RequestDecoder decoder, int maxRequestBytes) {
+    private static Callable<List<LineCheck.Checked>> check(List<JsonlLines.Line> chunk, RequestDecoder decoder, int maxRequestBytes) {
         return () -> {
-            List<Checked> checked = new ArrayList<>(chunk.size());
+            List<LineCheck.Checked> checked = new ArrayList<>(chunk.size());
             for (JsonlLines.Line line : chunk) {
-                checked.add(check(line, decoder, maxRequestBytes));
+                checked.add(LineCheck.of(line, decoder, maxRequestBytes));
             }
             return checked;
         };
-    }
-
-    private static Checked check(JsonlLines.Line line, RequestDecoder decoder, int maxRequestBytes) {
-        Problem unreadable = unreadable(line, maxRequestBytes);
-        if (unreadable != null) {
-            return new Checked(line.number(), null, List.of(unreadable));
-        }
-        if (line.text().isBlank()) {
-            return new Checked(line.number(), null, List.of());
-        }
-        Decoded decoded = decoder.decode(line.text());
-        if (decoded instanceof Decoded.Invalid invalid) {
-            return new Checked(line.number(), null, invalid.violations().stream()
-                    .map(violation -> new Problem(line.number(), violation.path(), violation.message())).toList());
-        }
-        Request request = ((Decoded.Valid) decoded).request();
-        Problem tooLarge = tooLargeAsPublished(line, request, maxRequestBytes);
-        return tooLarge != null ? new Checked(line.number(), null, List.of(tooLarge))
-                : new Checked(line.number(), request, List.of());
     }
 
     private static <T> T await(Future<T> future) {
@@ -240,36 +211,5 @@ public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, L
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
         }
-    }
-
-    /**
-     * The problem of a request that fits the limit as a line but not as {@code submit} publishes it,
-     * with its id, batch id and times added (measured with the longest batch id and widest times,
-     * so whatever batch it goes into, the worker never finds it too large).
-     */
-    private static Problem tooLargeAsPublished(JsonlLines.Line line, Request request, int maxRequestBytes) {
-        // re-encoding a request at most triples it (numbers written out, escapes kept), plus what submit adds
-        if (3 * line.length() + 2L * request.customId().length() + ENVELOPE_BYTES <= maxRequestBytes) {
-            return null;
-        }
-        int published = MessageCodec.encode(request.withBatch(LONGEST_BATCH_ID, WIDEST_INSTANT, WIDEST_INSTANT)).length;
-        if (published <= maxRequestBytes) {
-            return null;
-        }
-        return new Problem(line.number(), "", "the request is " + published + " bytes as published (with the fields submit adds); "
-                + "the limit is " + maxRequestBytes + " bytes", Kind.OVER_SIZE_LIMIT);
-    }
-
-    /** The problem of a line that is over the size limit or not UTF-8; null when it is text within the limit. */
-    private static Problem unreadable(JsonlLines.Line line, int maxRequestBytes) {
-        if (line.length() > maxRequestBytes) {
-            return new Problem(line.number(), "", "the line is " + line.length() + " bytes; the limit is " + maxRequestBytes
-                    + " bytes", Kind.OVER_SIZE_LIMIT);
-        }
-        if (line.text() == null) {
-            return new Problem(line.number(), "", "not valid UTF-8 (byte " + line.badByte() + " of the line); "
-                    + "save the file as UTF-8");
-        }
-        return null;
     }
 }

@@ -7,13 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -58,7 +55,7 @@ public final class DeadLetters {
     /** Publishes the selected originals again to their models' topics, each with its attempt count one higher. */
     public void replay(ReplaySelection selection) {
         AtomicReference<Exception> failure = new AtomicReference<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ProducerSettings.idempotent(kafka, Limits.DEFAULT_MAX_REQUEST_BYTES))) {
             for (JsonNode deadLetter : selection.replay()) {
                 JsonNode original = deadLetter.path("original");
                 ObjectNode again = ((ObjectNode) original).deepCopy();
@@ -85,17 +82,5 @@ public final class DeadLetters {
         } catch (JacksonException e) {
             return null;
         }
-    }
-
-    private Map<String, Object> producerProperties() {
-        Map<String, Object> props = kafka.clientProperties();
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // an original can be as large as the default request limit
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Limits.recordBytes(Limits.DEFAULT_MAX_REQUEST_BYTES));
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return props;
     }
 }

@@ -2,7 +2,6 @@ package dev.dmap.client;
 
 import dev.dmap.schemas.BatchCommand;
 import dev.dmap.schemas.Limits;
-import dev.dmap.schemas.TopicProvisioner;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.Request;
 import dev.dmap.schemas.Topics;
@@ -15,19 +14,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Publishes a validated batch in two steps. First the {@code created} command (its size, its
@@ -45,11 +40,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * that holds the batch's commands ({@link BatchHistory#submission}), not from the whole topic.
  */
 public final class Submitter {
-    /**
-     * The broker aborts a submit's transaction that stays open longer than this: the upper bound of
-     * the time a submit may take to publish (the broker's default {@code transaction.max.timeout.ms}).
-     */
-    public static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+    /** The broker aborts a submit's transaction that stays open longer than this: how long a submit may take to publish. */
+    public static final Duration TRANSACTION_TIMEOUT = ProducerSettings.TRANSACTION_TIMEOUT;
     /** A submit's transactional id is this and the batch id (ACLs: Write and Describe on the prefix). */
     public static final String TRANSACTIONAL_ID_PREFIX = "dmap-submit-";
 
@@ -103,7 +95,7 @@ public final class Submitter {
         Map<String, Long> byModel = file.countsByModel();
         try (Admin admin = Admin.create(kafka.adminProperties())) {
             kafka.requireReachable(admin);
-            ensureTopics(admin, byModel.keySet());
+            TopicSetup.ensure(admin, kafka, byModel.keySet(), maxRequestBytes);
         }
         Optional<BatchHistory.Submission> earlier = new BatchHistory(kafka).submission(batchId);
         if (earlier.isPresent()) {
@@ -123,19 +115,6 @@ public final class Submitter {
         return new SubmittedBatch(batchId, file.total(), byModel, SubmittedBatch.Publication.ALL);
     }
 
-    /** Creates the topics a batch needs and raises existing request topics to the partitions and record size dmap needs. */
-    private void ensureTopics(Admin admin, java.util.Collection<String> models) {
-        try {
-            new TopicProvisioner(admin, kafka.topics(), TopicProvisioner.REQUEST_PARTITIONS, maxRequestBytes).ensureAll(models);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClientException.Interrupted();
-        } catch (TimeoutException | IllegalStateException e) {
-            throw KafkaTrouble.explainIfKafka(e, kafka).orElseGet(() -> new ClientException.KafkaUnavailable(
-                    "Kafka did not make the topics ready: " + e.getMessage(), null, false, e));
-        }
-    }
-
     /**
      * What submit adds to each line: the batch, its times, and a priority.
      *
@@ -151,17 +130,18 @@ public final class Submitter {
     /** Publishes the creation command (unless null) on its own, then every request and the published command in one transaction. */
     private void publish(BatchFile file, Envelope envelope, ProgressListener progress, BatchCommand created) {
         String batchId = envelope.batchId();
-        try (Producer<byte[], byte[]> producer = producers.apply(transactionalProperties(batchId))) {
+        try (Producer<byte[], byte[]> producer = producers.apply(ProducerSettings.transactional(kafka, maxRequestBytes,
+                TRANSACTIONAL_ID_PREFIX + batchId))) {
             try {
                 producer.initTransactions();
                 if (created != null) {
                     producer.beginTransaction();
-                    command(producer, created);
+                    BatchCommandRecords.send(kafka, producer, created);
                     producer.commitTransaction();
                 }
                 producer.beginTransaction();
                 sendRequests(producer, file, envelope, progress);
-                producer.send(commandRecord(BatchCommand.published(batchId, clock.instant())));
+                producer.send(BatchCommandRecords.of(kafka, BatchCommand.published(batchId, clock.instant())));
                 producer.commitTransaction();
             } catch (ProducerFencedException e) {
                 throw new ClientException.SubmitTakenOver("another submit of batch " + batchId + " took over from this one "
@@ -221,25 +201,9 @@ public final class Submitter {
 
     /** Publishes a batch command (a cancel) with an idempotent producer, and waits for the broker to have it. */
     public void command(BatchCommand command) {
-        try (Producer<byte[], byte[]> producer = producers.apply(producerProperties())) {
-            command(producer, command);
+        try (Producer<byte[], byte[]> producer = producers.apply(ProducerSettings.idempotent(kafka, maxRequestBytes))) {
+            BatchCommandRecords.send(kafka, producer, command);
         }
-    }
-
-    private void command(Producer<byte[], byte[]> producer, BatchCommand command) {
-        try {
-            producer.send(commandRecord(command)).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClientException.Interrupted();
-        } catch (ExecutionException e) {
-            throw KafkaTrouble.explainIfKafka(e.getCause(), kafka).orElseGet(() -> new ClientException.KafkaUnavailable(
-                    "publishing the batch command failed: " + e.getCause().getMessage(), null, false, e.getCause()));
-        }
-    }
-
-    private ProducerRecord<byte[], byte[]> commandRecord(BatchCommand command) {
-        return new ProducerRecord<>(kafka.topics().batchCommands(), utf8(command.batchId()), MessageCodec.encode(command));
     }
 
     private static void requireSameFile(BatchCommand earlier, BatchFile file, Map<String, Long> byModel) {
@@ -249,32 +213,6 @@ public final class Submitter {
             throw new ClientException.BatchIdTaken("batch " + earlier.batchId() + " was submitted before with "
                     + earlier.total() + " requests (" + earlier.inputFile() + ")");
         }
-    }
-
-    /** The producer of one batch's submit: transactional, its records sized for the request limit. */
-    Map<String, Object> transactionalProperties(String batchId) {
-        Map<String, Object> props = producerProperties();
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID_PREFIX + batchId);
-        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis());
-        return props;
-    }
-
-    private Map<String, Object> producerProperties() {
-        Map<String, Object> props = kafka.clientProperties();
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Limits.recordBytes(maxRequestBytes));
-        // the limit's records must fit the producer's buffer, with room for the next ones
-        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L * 1024 * 1024, 4L * Limits.recordBytes(maxRequestBytes)));
-        // One request in flight per connection: with several, a request to a just-created partition
-        // can fail NOT_LEADER while the next one succeeds, and the first then spins on
-        // OUT_OF_ORDER_SEQUENCE_NUMBER until it expires: silent loss (KAFKA-15591, fixed after 4.1).
-        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return props;
     }
 
     private static byte[] utf8(String text) {

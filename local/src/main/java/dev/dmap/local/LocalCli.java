@@ -13,12 +13,12 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code dmap} with the local commands: {@code run} (everything in one process), {@code serve} (the
- * same, serving OpenAI's Batch API until Ctrl-C), {@code broker}
- * and {@code sim} (the pieces of a local setup), plus the producer commands.
+ * same, serving OpenAI's Batch API until Ctrl-C), {@code broker} and {@code sim} (the pieces of a
+ * local setup), {@code real-engine}, plus the producer commands. {@code bench} is a module of its own.
  */
 @Command(name = "dmap", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
         description = "Model-aware batch LLM inference over Kafka.",
-        subcommands = {RunCommand.class, ServeCommand.class, BrokerCommand.class, SimCommand.class, RealEngineCommand.class, BenchCommand.class,
+        subcommands = {RunCommand.class, ServeCommand.class, BrokerCommand.class, SimCommand.class, RealEngineCommand.class,
             SubmitCommand.class, CollectCommand.class, StatusCommand.class, CancelCommand.class, DlqCommand.class})
 public class LocalCli {
     public static void main(String[] args) {

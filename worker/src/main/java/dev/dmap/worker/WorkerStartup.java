@@ -131,7 +131,7 @@ final class WorkerStartup {
         return switch (settings.strategy()) {
             case FIFO -> new FifoStrategy();
             case AFFINITY -> new AffinityStrategy(clock, settings.minHold(), settings.drainGrace(),
-                    new ServiceTimes(AffinityStrategy.priorSwapCost(settings.maxWait(), cooldown)));
+                    new ServiceTimes(ServiceTimes.priorSwapCost(settings.maxWait(), cooldown)));
         };
     }
 

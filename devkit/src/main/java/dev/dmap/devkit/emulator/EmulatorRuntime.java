@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * nothing loaded, like a restarted LM Studio. Counters and faults live outside, in the emulator.
  */
 final class EmulatorRuntime {
-    final ModelResidency residency;
+    final EmulatedResidency residency;
     final ModelLoader loader;
     final InferenceEngine engine;
     private final Set<Cancellation> calls = ConcurrentHashMap.newKeySet();
@@ -19,7 +19,7 @@ final class EmulatorRuntime {
 
     EmulatorRuntime(EmulatorConfig config, StatsRecorder stats, ContentGenerator content) {
         SimulatedTime time = new SimulatedTime(config.timeScale());
-        this.residency = new ModelResidency(config.memoryBudgetBytes());
+        this.residency = new EmulatedResidency(config.memoryBudgetBytes());
         this.loader = new ModelLoader(config, residency, time, stats);
         this.engine = new InferenceEngine(config, residency, loader, time, stats, content);
     }

@@ -22,13 +22,13 @@ final class InferenceEngine {
     static final Duration DEFAULT_TTL = Duration.ofMinutes(60);
 
     private final EmulatorConfig config;
-    private final ModelResidency residency;
+    private final EmulatedResidency residency;
     private final ModelLoader loader;
     private final SimulatedTime time;
     private final StatsRecorder stats;
     private final ContentGenerator content;
 
-    InferenceEngine(EmulatorConfig config, ModelResidency residency, ModelLoader loader, SimulatedTime time,
+    InferenceEngine(EmulatorConfig config, EmulatedResidency residency, ModelLoader loader, SimulatedTime time,
                     StatsRecorder stats, ContentGenerator content) {
         this.config = config;
         this.residency = residency;

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * An HTTP server that behaves like LM Studio's server for everything dmap's worker uses; a
  * development and test tool, never a substitute for LM Studio. The memory, load and timing
- * model is described in {@link ModelResidency}, {@link ModelLoader} and {@link InferenceEngine}.
+ * model is described in {@link EmulatedResidency}, {@link ModelLoader} and {@link InferenceEngine}.
  *
  * <p>Emulator assumptions where LM Studio documents no status code (details in
  * {@link LmStudioErrors}): a load refused for memory ("insufficient system resources") and a

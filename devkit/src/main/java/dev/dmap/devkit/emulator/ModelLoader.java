@@ -17,11 +17,11 @@ final class ModelLoader {
     private static final Logger log = LoggerFactory.getLogger(ModelLoader.class);
 
     private final EmulatorConfig config;
-    private final ModelResidency residency;
+    private final EmulatedResidency residency;
     private final SimulatedTime time;
     private final StatsRecorder stats;
 
-    ModelLoader(EmulatorConfig config, ModelResidency residency, SimulatedTime time, StatsRecorder stats) {
+    ModelLoader(EmulatorConfig config, EmulatedResidency residency, SimulatedTime time, StatsRecorder stats) {
         this.config = config;
         this.residency = residency;
         this.time = time;
@@ -40,7 +40,7 @@ final class ModelLoader {
      * @throws Cancellation.CancelledException when the emulator crashes during the load
      */
     Loaded load(EmulatedModel model, InstanceConfig instanceConfig, boolean jit, Cancellation call) {
-        ModelResidency.Reservation reservation = reserve(model, instanceConfig, jit);
+        EmulatedResidency.Reservation reservation = reserve(model, instanceConfig, jit);
         ModelInstance instance = reservation.instance();
         if (!reservation.fresh()) {
             return new Loaded(instance, Duration.ZERO);
@@ -105,10 +105,10 @@ final class ModelLoader {
                 config.parallelSlots());
     }
 
-    private ModelResidency.Reservation reserve(EmulatedModel model, InstanceConfig instanceConfig, boolean jit) {
+    private EmulatedResidency.Reservation reserve(EmulatedModel model, InstanceConfig instanceConfig, boolean jit) {
         try {
             return residency.reserve(model, instanceConfig, jit, jit && config.autoEvict());
-        } catch (ModelResidency.InsufficientMemoryException e) {
+        } catch (EmulatedResidency.InsufficientMemoryException e) {
             log.info("Load of {} refused: needs {}, {} free", model.key(), ByteSize.format(e.requiredBytes()),
                     ByteSize.format(e.availableBytes()));
             throw LmStudioErrors.insufficientResources(model.key(), e.requiredBytes(), e.availableBytes());

@@ -19,10 +19,10 @@ final class NativeEndpoints {
             "num_experts", "offload_kv_cache_to_gpu", "echo_load_config");
 
     private final EmulatorConfig config;
-    private final ModelResidency residency;
+    private final EmulatedResidency residency;
     private final ModelLoader loader;
 
-    NativeEndpoints(EmulatorConfig config, ModelResidency residency, ModelLoader loader) {
+    NativeEndpoints(EmulatorConfig config, EmulatedResidency residency, ModelLoader loader) {
         this.config = config;
         this.residency = residency;
         this.loader = loader;

@@ -13,11 +13,11 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class OpenAiEndpoints {
     private final EmulatorConfig config;
-    private final ModelResidency residency;
+    private final EmulatedResidency residency;
     private final InferenceEngine engine;
     private final ContentGenerator content;
 
-    OpenAiEndpoints(EmulatorConfig config, ModelResidency residency, InferenceEngine engine, ContentGenerator content) {
+    OpenAiEndpoints(EmulatorConfig config, EmulatedResidency residency, InferenceEngine engine, ContentGenerator content) {
         this.config = config;
         this.residency = residency;
         this.engine = engine;

@@ -1,16 +1,28 @@
 package dev.dmap.gateway.api;
 
+import dev.dmap.gateway.GatewaySettings;
+import dev.dmap.gateway.files.FileStore;
+import jakarta.servlet.MultipartConfigElement;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** The API's Spring MVC setup: every {@code /v1/} call needs a key from the operator's keys file. */
+/**
+ * The API's Spring MVC setup: every {@code /v1/} call needs a key from the operator's keys file, and
+ * uploads stream to disk in this gateway's incoming area (moved into place, never held in memory).
+ */
 @Configuration
 class ApiConfiguration implements WebMvcConfigurer {
     private final ApiKeys keys;
 
     ApiConfiguration(ApiKeys keys) {
         this.keys = keys;
+    }
+
+    @Bean
+    MultipartConfigElement multipartConfig(FileStore files, GatewaySettings settings) {
+        return new MultipartConfigElement(files.incomingDir().toString(), settings.maxFileSize(), -1, 0);
     }
 
     @Override

@@ -17,7 +17,6 @@ import dev.dmap.gateway.batches.TakeoverSweeper;
 import dev.dmap.gateway.files.FileStore;
 import dev.dmap.schemas.DaemonThreads;
 import dev.dmap.schemas.ExitCodes;
-import jakarta.servlet.MultipartConfigElement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -161,12 +160,6 @@ public class GatewayApplication {
     @Bean
     FileStore fileStore(GatewaySettings settings, Clock clock) {
         return new FileStore(settings.dataDir(), clock);
-    }
-
-    /** Uploads stream to disk in this gateway's incoming area and are moved into place, never held in memory. */
-    @Bean
-    MultipartConfigElement multipartConfig(FileStore files, GatewaySettings settings) {
-        return new MultipartConfigElement(files.incomingDir().toString(), settings.maxFileSize(), -1, 0);
     }
 
     @Bean(destroyMethod = "close")

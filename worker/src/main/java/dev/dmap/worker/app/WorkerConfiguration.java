@@ -85,8 +85,14 @@ class WorkerConfiguration {
     }
 
     @Bean
-    LmStudioHealthIndicator lmstudioHealthIndicator(Worker worker, WorkerProperties properties) {
-        return new LmStudioHealthIndicator(worker, properties.toConfig().backend().baseUrl());
+    BackendHealthIndicator backendHealthIndicator(Worker worker, WorkerProperties properties) {
+        return new BackendHealthIndicator(worker, properties.toConfig().backend().baseUrl());
+    }
+
+    /** The backend indicator under its old name, {@code lmstudio}, for one release (docs/metrics.md). */
+    @Bean
+    BackendHealthIndicator lmstudioHealthIndicator(Worker worker, WorkerProperties properties) {
+        return new BackendHealthIndicator(worker, properties.toConfig().backend().baseUrl());
     }
 
     @Bean

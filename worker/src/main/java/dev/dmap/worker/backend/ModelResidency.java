@@ -4,7 +4,6 @@ import dev.dmap.worker.config.BackendSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -40,8 +39,8 @@ public final class ModelResidency {
     private final Object lock = new Object();
     private final Leases leases;
     private final LoadFailures failedLoads;
-    private volatile Map<String, LoadedModel> loaded = Map.of();
-    private volatile boolean stale = true;
+    private final Believed believed = new Believed();
+    private final Eviction eviction;
     private final UnloadCooldown cooldown;
     private final AtomicLong loads = new AtomicLong();
     /** Loads per model: a request that saw its model's count change while it waited, waited for a load. */
@@ -57,6 +56,7 @@ public final class ModelResidency {
         this.listener = listener;
         this.failedLoads = new LoadFailures(settings.loadFailureMemory(), clock);
         this.leases = new Leases(lock, clock);
+        this.eviction = new Eviction(client, believed, leases, cooldown, listener, clock);
     }
 
     /**
@@ -75,10 +75,10 @@ public final class ModelResidency {
             return fast.get();
         }
         synchronized (lock) {
-            if (stale) {
-                refreshLocked();
+            if (believed.stale()) {
+                believed.refresh(catalogue);
             }
-            LoadedModel loadedModel = loaded.get(model);
+            LoadedModel loadedModel = believed.get(model);
             if (loadedModel == null) {
                 loadedModel = loadLocked(model, start.plus(settings.loadTimeout()));
             }
@@ -97,7 +97,7 @@ public final class ModelResidency {
         if (settings.slotsOverride() > 0) {
             return settings.slotsOverride();
         }
-        LoadedModel loadedModel = loaded.get(model);
+        LoadedModel loadedModel = believed.get(model);
         ModelListing listing = catalogue.lastKnown();
         if (loadedModel == null && listing != null) {
             loadedModel = listing.loaded().get(model);
@@ -117,7 +117,7 @@ public final class ModelResidency {
 
     /** The models believed loaded, without I/O. */
     public Set<String> loadedModels() {
-        return loaded.keySet();
+        return believed.models();
     }
 
     /**
@@ -125,10 +125,7 @@ public final class ModelResidency {
      * instances (0 when unknown), without I/O.
      */
     public Map<String, Long> memoryByModel() {
-        Map<String, Long> memory = new HashMap<>();
-        loaded.forEach((model, loadedModel) -> memory.put(model,
-                loadedModel.sizeBytes() * Math.max(1, loadedModel.instanceIds().size())));
-        return memory;
+        return believed.memoryByModel();
     }
 
     /** Model loads this worker performed since it started. */
@@ -152,18 +149,18 @@ public final class ModelResidency {
 
     /** Forget what we believe; the next acquire reads the state from the backend (after a restart, say). */
     public void invalidate() {
-        stale = true;
+        believed.markStale();
     }
 
     private Optional<Lease> tryFastPath(String model, Instant start) {
-        LoadedModel loadedModel = loaded.get(model);
-        if (loadedModel == null || stale) {
+        LoadedModel loadedModel = believed.get(model);
+        if (loadedModel == null || believed.stale()) {
             return Optional.empty();
         }
         leases.take(model);
         // Re-check after taking the lease: an eviction removes the model from `loaded` before it
         // looks at the lease count, so one of the two sides always sees the other.
-        if (loaded.get(model) != loadedModel) {
+        if (believed.get(model) != loadedModel) {
             leases.release(model);
             return Optional.empty();
         }
@@ -177,7 +174,7 @@ public final class ModelResidency {
     }
 
     private LoadedModel loadLocked(String model, Instant deadline) {
-        String replaced = makeRoomLocked(model, deadline);
+        String replaced = eviction.makeRoom(model, maxLoadedModels(), deadline);
         cooldown.await();
         Instant started = clock.instant();
         log.info("Loading model {}{}", model, replaced == null ? "" : " (replacing " + replaced + ")");
@@ -186,8 +183,8 @@ public final class ModelResidency {
         } catch (RetryableFailure e) {
             loadAgainAfterMakingRoomLocked(model, deadline, e);
         }
-        refreshLocked();
-        LoadedModel loadedModel = loaded.get(model);
+        believed.refresh(catalogue);
+        LoadedModel loadedModel = believed.get(model);
         if (loadedModel == null) {
             throw new RetryableFailure(RetryableFailure.Reason.LOAD_FAILED,
                     "backend accepted the load of " + model + " but does not list it as loaded", null, null);
@@ -209,8 +206,8 @@ public final class ModelResidency {
     private void loadAgainAfterMakingRoomLocked(String model, Instant deadline, RetryableFailure failure) {
         RetryableFailure last = failure;
         try {
-            refreshLocked();
-            if (!loaded.containsKey(model) && makeRoomLocked(model, deadline) != null) {
+            believed.refresh(catalogue);
+            if (believed.get(model) == null && eviction.makeRoom(model, maxLoadedModels(), deadline) != null) {
                 log.info("Loading {} failed ({}); made room by unloading what the backend held, trying again", model,
                         failure.getMessage());
                 cooldown.await();
@@ -220,68 +217,9 @@ public final class ModelResidency {
         } catch (RetryableFailure again) {
             last = again;
         }
-        stale = true;
+        believed.markStale();
         throw new RetryableFailure(RetryableFailure.Reason.LOAD_FAILED, "loading " + model + " failed: " + last.getMessage(),
                 last.reply().orElse(null), last);
-    }
-
-    /** Unloads idle models until one more fits; returns the last one unloaded, or null. */
-    private String makeRoomLocked(String model, Instant deadline) {
-        String replaced = null;
-        while (loaded.size() >= maxLoadedModels()) {
-            Optional<String> victim = leases.leastRecentlyUsedIdle(loaded.keySet());
-            if (victim.isPresent()) {
-                unloadLocked(victim.get());
-                replaced = victim.get();
-                continue;
-            }
-            long remaining = Duration.between(clock.instant(), deadline).toMillis();
-            if (remaining <= 0) {
-                throw new RetryableFailure(RetryableFailure.Reason.LOAD_FAILED, "no room to load " + model
-                        + ": every loaded model is serving requests", null, null);
-            }
-            leases.awaitRelease(remaining);
-        }
-        return replaced;
-    }
-
-    private void unloadLocked(String model) {
-        LoadedModel victim = loaded.get(model);
-        Map<String, LoadedModel> without = new HashMap<>(loaded);
-        without.remove(model);
-        loaded = Map.copyOf(without);
-        if (leases.inUse(model)) {
-            loaded = withModel(victim);
-            return;
-        }
-        log.info("Unloading model {}", model);
-        for (String instanceId : victim.instanceIds()) {
-            try {
-                client.unload(instanceId);
-            } catch (PermanentFailure e) {
-                // the backend restarted, or unloaded it by itself (LM Studio's TTL, llama-server's
-                // eviction): it is gone already, which is what we wanted; re-read the rest
-                log.info("Model {} (instance {}) was no longer loaded: {}", model, instanceId, e.getMessage());
-                stale = true;
-            }
-        }
-        cooldown.unloaded();
-        listener.unloaded(model);
-    }
-
-    private Map<String, LoadedModel> withModel(LoadedModel model) {
-        Map<String, LoadedModel> with = new HashMap<>(loaded);
-        with.put(model.model(), model);
-        return Map.copyOf(with);
-    }
-
-    private void refreshLocked() {
-        ModelListing listing = catalogue.refresh();
-        listing.loaded().values().stream().filter(m -> m.instanceIds().size() > 1).forEach(m ->
-                log.warn("Model {} is loaded {} times ({}); something else loaded it again", m.model(),
-                        m.instanceIds().size(), m.instanceIds()));
-        loaded = listing.loaded();
-        stale = false;
     }
 
     private AtomicLong loadsOf(String model) {

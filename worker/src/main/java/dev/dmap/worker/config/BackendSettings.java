@@ -110,39 +110,88 @@ public record BackendSettings(
 
 
     public BackendSettings withUnloadCooldown(Duration cooldown) {
-        return new BackendSettings(baseUrl, apiKey, connectTimeout, requestTimeout, loadTimeout, cooldown,
-                maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
-                catalogueTtl, loadFailureMemory, kind);
+        return toBuilder().unloadCooldown(cooldown).build();
     }
 
     public BackendSettings withMaxLoadedModels(int max) {
-        return new BackendSettings(baseUrl, apiKey, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
-                max, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
-                catalogueTtl, loadFailureMemory, kind);
+        return toBuilder().maxLoadedModels(max).build();
     }
 
     public BackendSettings withBaseUrl(URI url) {
-        return new BackendSettings(url, apiKey, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
-                maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
-                catalogueTtl, loadFailureMemory, kind);
+        return toBuilder().baseUrl(url).build();
     }
 
     public BackendSettings withLoadFailureMemory(Duration memory) {
-        return new BackendSettings(baseUrl, apiKey, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
-                maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
-                catalogueTtl, memory, kind);
+        return toBuilder().loadFailureMemory(memory).build();
     }
 
     public BackendSettings withKind(BackendKind backendKind) {
-        return new BackendSettings(baseUrl, apiKey, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
-                maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
-                catalogueTtl, loadFailureMemory, backendKind);
+        return toBuilder().kind(backendKind).build();
     }
 
     public BackendSettings withApiKey(String key) {
-        return new BackendSettings(baseUrl, key, connectTimeout, requestTimeout, loadTimeout, unloadCooldown,
-                maxLoadedModels, slotsOverride, defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff,
-                catalogueTtl, loadFailureMemory, kind);
+        return toBuilder().apiKey(key).build();
+    }
+
+    private Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A copy of settings with some values changed: the one place the withers build a new record. */
+    private static final class Builder {
+        private URI baseUrl;
+        private String apiKey;
+        private Duration unloadCooldown;
+        private int maxLoadedModels;
+        private Duration loadFailureMemory;
+        private BackendKind kind;
+        private final BackendSettings from;
+
+        Builder(BackendSettings from) {
+            this.from = from;
+            this.baseUrl = from.baseUrl;
+            this.apiKey = from.apiKey;
+            this.unloadCooldown = from.unloadCooldown;
+            this.maxLoadedModels = from.maxLoadedModels;
+            this.loadFailureMemory = from.loadFailureMemory;
+            this.kind = from.kind;
+        }
+
+        Builder baseUrl(URI value) {
+            baseUrl = value;
+            return this;
+        }
+
+        Builder apiKey(String value) {
+            apiKey = value;
+            return this;
+        }
+
+        Builder unloadCooldown(Duration value) {
+            unloadCooldown = value;
+            return this;
+        }
+
+        Builder maxLoadedModels(int value) {
+            maxLoadedModels = value;
+            return this;
+        }
+
+        Builder loadFailureMemory(Duration value) {
+            loadFailureMemory = value;
+            return this;
+        }
+
+        Builder kind(BackendKind value) {
+            kind = value;
+            return this;
+        }
+
+        BackendSettings build() {
+            return new BackendSettings(baseUrl, apiKey, from.connectTimeout, from.requestTimeout, from.loadTimeout, unloadCooldown,
+                    maxLoadedModels, from.slotsOverride, from.defaultSlots, from.contextMarginTokens, from.probeInitialBackoff,
+                    from.probeMaxBackoff, from.catalogueTtl, loadFailureMemory, kind);
+        }
     }
 
     @Override

@@ -75,10 +75,6 @@ public record SchedulingSettings(Strategy strategy, Duration maxWait, Duration m
         return of(strategy, null, null, null, null, null, null);
     }
 
-    /** The deadline each request gets from these settings. */
-    public dev.dmap.worker.scheduling.Deadlines deadlines() {
-        return new dev.dmap.worker.scheduling.Deadlines(maxWait, batchWindow);
-    }
     private static <T> T or(T value, T fallback) {
         return value != null ? value : fallback;
     }

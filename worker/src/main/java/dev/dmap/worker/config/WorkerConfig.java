@@ -56,30 +56,96 @@ public record WorkerConfig(
     }
 
     public WorkerConfig withBackend(BackendSettings newBackend) {
-        return new WorkerConfig(workerId, topics, kafka, newBackend, retry, scheduling, delivery, batches, maxRequestBytes);
+        return toBuilder().backend(newBackend).build();
     }
 
     public WorkerConfig withRetry(RetrySettings newRetry) {
-        return new WorkerConfig(workerId, topics, kafka, backend, newRetry, scheduling, delivery, batches, maxRequestBytes);
+        return toBuilder().retry(newRetry).build();
     }
 
     public WorkerConfig withKafka(KafkaSettings newKafka) {
-        return new WorkerConfig(workerId, topics, newKafka, backend, retry, scheduling, delivery, batches, maxRequestBytes);
+        return toBuilder().kafka(newKafka).build();
     }
 
     public WorkerConfig withScheduling(SchedulingSettings newScheduling) {
-        return new WorkerConfig(workerId, topics, kafka, backend, retry, newScheduling, delivery, batches, maxRequestBytes);
+        return toBuilder().scheduling(newScheduling).build();
     }
 
     public WorkerConfig withDelivery(DeliverySettings newDelivery) {
-        return new WorkerConfig(workerId, topics, kafka, backend, retry, scheduling, newDelivery, batches, maxRequestBytes);
+        return toBuilder().delivery(newDelivery).build();
     }
 
     public WorkerConfig withBatches(BatchSettings newBatches) {
-        return new WorkerConfig(workerId, topics, kafka, backend, retry, scheduling, delivery, newBatches, maxRequestBytes);
+        return toBuilder().batches(newBatches).build();
     }
 
     public WorkerConfig withWorkerId(String newWorkerId) {
-        return new WorkerConfig(newWorkerId, topics, kafka, backend, retry, scheduling, delivery, batches, maxRequestBytes);
+        return toBuilder().workerId(newWorkerId).build();
+    }
+
+    private Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A copy of a config with some parts changed: the one place the withers build a new record. */
+    private static final class Builder {
+        private String workerId;
+        private KafkaSettings kafka;
+        private BackendSettings backend;
+        private RetrySettings retry;
+        private SchedulingSettings scheduling;
+        private DeliverySettings delivery;
+        private BatchSettings batches;
+        private final WorkerConfig from;
+
+        Builder(WorkerConfig from) {
+            this.from = from;
+            workerId = from.workerId;
+            kafka = from.kafka;
+            backend = from.backend;
+            retry = from.retry;
+            scheduling = from.scheduling;
+            delivery = from.delivery;
+            batches = from.batches;
+        }
+
+        Builder workerId(String value) {
+            workerId = value;
+            return this;
+        }
+
+        Builder kafka(KafkaSettings value) {
+            kafka = value;
+            return this;
+        }
+
+        Builder backend(BackendSettings value) {
+            backend = value;
+            return this;
+        }
+
+        Builder retry(RetrySettings value) {
+            retry = value;
+            return this;
+        }
+
+        Builder scheduling(SchedulingSettings value) {
+            scheduling = value;
+            return this;
+        }
+
+        Builder delivery(DeliverySettings value) {
+            delivery = value;
+            return this;
+        }
+
+        Builder batches(BatchSettings value) {
+            batches = value;
+            return this;
+        }
+
+        WorkerConfig build() {
+            return new WorkerConfig(workerId, from.topics, kafka, backend, retry, scheduling, delivery, batches, from.maxRequestBytes);
+        }
     }
 }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.springframework.kafka.support.KafkaHeaders;
 
 /**
  * The headers on a dead letter: the original record's own headers, then spring-kafka's standard
@@ -16,6 +15,18 @@ import org.springframework.kafka.support.KafkaHeaders;
  */
 public final class DeadLetterHeaders {
     public static final String ERROR_CODE = "dmap-error-code";
+    /*
+     * spring-kafka's header names (its KafkaHeaders.DLT_*), written out so that the worker's core needs
+     * no Spring: DeadLetterHeadersTest holds them equal to spring-kafka's.
+     */
+    static final String ORIGINAL_TOPIC = "kafka_dlt-original-topic";
+    static final String ORIGINAL_PARTITION = "kafka_dlt-original-partition";
+    static final String ORIGINAL_OFFSET = "kafka_dlt-original-offset";
+    static final String ORIGINAL_TIMESTAMP = "kafka_dlt-original-timestamp";
+    static final String ORIGINAL_TIMESTAMP_TYPE = "kafka_dlt-original-timestamp-type";
+    static final String ORIGINAL_CONSUMER_GROUP = "kafka_dlt-original-consumer-group";
+    static final String EXCEPTION_FQCN = "kafka_dlt-exception-fqcn";
+    static final String EXCEPTION_MESSAGE = "kafka_dlt-exception-message";
     /**
      * What {@code kafka_dlt-exception-fqcn} names: dmap fails requests, it does not throw, so the
      * header names the record that says why (its code is also in {@link #ERROR_CODE}).
@@ -31,14 +42,14 @@ public final class DeadLetterHeaders {
                 headers.add(header.key(), header.value());
             }
         }
-        headers.add(KafkaHeaders.DLT_ORIGINAL_TOPIC, utf8(original.topic()));
-        headers.add(KafkaHeaders.DLT_ORIGINAL_PARTITION, ByteBuffer.allocate(Integer.BYTES).putInt(original.partition()).array());
-        headers.add(KafkaHeaders.DLT_ORIGINAL_OFFSET, ByteBuffer.allocate(Long.BYTES).putLong(original.offset()).array());
-        headers.add(KafkaHeaders.DLT_ORIGINAL_TIMESTAMP, ByteBuffer.allocate(Long.BYTES).putLong(original.timestamp()).array());
-        headers.add(KafkaHeaders.DLT_ORIGINAL_TIMESTAMP_TYPE, utf8(original.timestampType().toString()));
-        headers.add(KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP, utf8(groupId));
-        headers.add(KafkaHeaders.DLT_EXCEPTION_FQCN, utf8(FAILURE_TYPE));
-        headers.add(KafkaHeaders.DLT_EXCEPTION_MESSAGE, utf8(deadLetter.error().code() + ": " + deadLetter.error().message()));
+        headers.add(ORIGINAL_TOPIC, utf8(original.topic()));
+        headers.add(ORIGINAL_PARTITION, ByteBuffer.allocate(Integer.BYTES).putInt(original.partition()).array());
+        headers.add(ORIGINAL_OFFSET, ByteBuffer.allocate(Long.BYTES).putLong(original.offset()).array());
+        headers.add(ORIGINAL_TIMESTAMP, ByteBuffer.allocate(Long.BYTES).putLong(original.timestamp()).array());
+        headers.add(ORIGINAL_TIMESTAMP_TYPE, utf8(original.timestampType().toString()));
+        headers.add(ORIGINAL_CONSUMER_GROUP, utf8(groupId));
+        headers.add(EXCEPTION_FQCN, utf8(FAILURE_TYPE));
+        headers.add(EXCEPTION_MESSAGE, utf8(deadLetter.error().code() + ": " + deadLetter.error().message()));
         headers.add(ERROR_CODE, utf8(deadLetter.error().code()));
     }
 

@@ -18,6 +18,7 @@ import dev.dmap.worker.pipeline.DeadLetters;
 import dev.dmap.worker.pipeline.Outcome;
 import dev.dmap.worker.pipeline.RequestProcessor;
 import dev.dmap.worker.pipeline.Work;
+import dev.dmap.worker.scheduling.Deadlines;
 import dev.dmap.worker.scheduling.DispatchStrategy;
 import java.time.Clock;
 import java.util.Locale;
@@ -77,7 +78,7 @@ public final class WorkerLoops {
         LoopEvents events = new LoopEvents(queue, assignment, dispatcher, delivery, publisher);
         QueueDepth depth = new QueueDepth(consumer, telemetry.metrics());
         Intake intake = new Intake(assignment, new Intake.Decoding(new RequestDecoder(config.maxRequestBytes()),
-                backing.deadLetters(), clock, config.scheduling().deadlines()), dispatcher, publisher, depth, telemetry.metrics());
+                backing.deadLetters(), clock, new Deadlines(config.scheduling().maxWait(), config.scheduling().batchWindow())), dispatcher, publisher, depth, telemetry.metrics());
         var fetching = new LoopParts.Fetching(consumer, config.topics().requestsPattern(), assignment,
                 new PartitionHandover(assignment, dispatcher, delivery, events, config.kafka().shutdownTimeout(), clock),
                 new PartitionPauses(consumer, config.kafka().maxBufferedPerPartition(), config.scheduling().prefetch(), assignment),

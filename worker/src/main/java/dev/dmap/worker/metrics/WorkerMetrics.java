@@ -1,7 +1,5 @@
 package dev.dmap.worker.metrics;
 
-import dev.dmap.schemas.Usage;
-
 import dev.dmap.schemas.Request;
 import dev.dmap.worker.backend.ResidencyListener;
 import dev.dmap.worker.backend.RetryableFailure;
@@ -17,13 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /** The worker's meters. Thread-safe; gauges read values the poll loop publishes here. */
 public final class WorkerMetrics implements ResidencyListener, PipelineListener {
-    private static final Logger log = LoggerFactory.getLogger(WorkerMetrics.class);
     /** SLO buckets for request latency: sub-second chat turns to multi-minute generations. */
     private static final Duration[] LATENCY_SLOS = {
         Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
@@ -33,10 +28,9 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
     private static final Duration[] LOAD_SLOS = {
         Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10),
         Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(2), Duration.ofMinutes(5)};
-    /** Below this share of our estimate, a prompt was probably truncated by the server. */
-    private static final double TRUNCATION_RATIO = 0.5;
 
     private final MeterRegistry registry;
+    private final TokenMetrics tokens;
     private final Map<String, AtomicLong> queueDepth = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private volatile java.util.function.BooleanSupplier backendUsable = () -> true;
@@ -49,6 +43,7 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.tokens = new TokenMetrics(registry);
         Gauge.builder(MetricNames.BACKEND_UP, () -> backendUsable.getAsBoolean() ? 1 : 0)
                 .description("1 while the backend answers, 0 while the worker waits for it").register(registry);
         for (RetryableFailure.Reason reason : RetryableFailure.Reason.values()) {
@@ -224,24 +219,6 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
 
     @Override
     public void served(Request request, JsonNode body, int estimatedPrompt) {
-        JsonNode usage = body.path("usage");
-        Usage counted = Usage.of(usage);
-        long prompt = counted.promptTokens();
-        long completion = counted.completionTokens();
-        tokens(request.model(), "prompt", prompt);
-        tokens(request.model(), "completion", completion);
-        Counter truncations = Counter.builder(MetricNames.PROMPT_TRUNCATION_SUSPECTED)
-                .description("Answers whose prompt token count is far below the estimate")
-                .tag("model", request.model()).register(registry); // reads 0 until it happens
-        if (Usage.hasPromptCount(usage) && estimatedPrompt > 32 && prompt < estimatedPrompt * TRUNCATION_RATIO) {
-            log.warn("Request {}: the server counted {} prompt tokens, we estimated {}; the prompt may have been truncated",
-                    request.id(), prompt, estimatedPrompt);
-            truncations.increment();
-        }
-    }
-
-    private void tokens(String model, String kind, long count) {
-        Counter.builder(MetricNames.TOKENS).description("Tokens processed, from the backend's usage")
-                .tags("model", model, "kind", kind).register(registry).increment(count);
+        tokens.served(request, body, estimatedPrompt);
     }
 }

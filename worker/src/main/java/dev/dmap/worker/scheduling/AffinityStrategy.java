@@ -56,12 +56,6 @@ public final class AffinityStrategy implements DispatchStrategy {
         this.times = times;
     }
 
-    /** What a swap is assumed to cost before one is measured: the unload cooldown plus 5% of the online bound. */
-    public static Duration priorSwapCost(Duration onlineBound, Duration cooldown) {
-        Duration lead = cooldown.plus(onlineBound.dividedBy(20));
-        return lead.compareTo(onlineBound) > 0 ? onlineBound : lead;
-    }
-
     @Override
     public <T extends Schedulable> Optional<T> next(WorkQueue<T> queue, DispatchState state) {
         Optional<T> missing = missingModelRequest(queue, state);

@@ -145,10 +145,10 @@ public final class FleetPlanner {
             topics.stream()
                     .filter(topic -> topic.lagByPartition().values().stream().filter(lag -> lag > 0).count() >= 2)
                     .filter(topic -> plan.get(ownerOfTopic.get(topic.topic())).stream()
-                            .filter(p -> p.topic().equals(topic.topic()) && lagOf(topic, p) > 0).count() >= 2)
-                    .filter(topic -> ownedLag(topic, plan.get(ownerOfTopic.get(topic.topic()))) >= 2 * loadCost)
-                    .max(Comparator.comparingLong(topic -> ownedLag(topic, plan.get(ownerOfTopic.get(topic.topic())))))
-                    .ifPresent(topic -> split(topic, ownerOfTopic.get(topic.topic()), idle, plan, load));
+                            .filter(p -> p.topic().equals(topic.topic()) && PartitionMoves.lagOf(topic, p) > 0).count() >= 2)
+                    .filter(topic -> PartitionMoves.ownedLag(topic, plan.get(ownerOfTopic.get(topic.topic()))) >= 2 * loadCost)
+                    .max(Comparator.comparingLong(topic -> PartitionMoves.ownedLag(topic, plan.get(ownerOfTopic.get(topic.topic())))))
+                    .ifPresent(topic -> PartitionMoves.split(topic, ownerOfTopic.get(topic.topic()), idle, plan, load));
         }
     }
 
@@ -165,13 +165,13 @@ public final class FleetPlanner {
             }
             Optional<ModelTopic> dominant = topics.stream()
                     .filter(topic -> plan.get(busiest).stream()
-                            .filter(p -> p.topic().equals(topic.topic()) && lagOf(topic, p) > 0).count() >= 2)
-                    .filter(topic -> ownedLag(topic, plan.get(busiest)) >= 2 * loadCost)
-                    .max(Comparator.comparingLong(topic -> ownedLag(topic, plan.get(busiest))));
+                            .filter(p -> p.topic().equals(topic.topic()) && PartitionMoves.lagOf(topic, p) > 0).count() >= 2)
+                    .filter(topic -> PartitionMoves.ownedLag(topic, plan.get(busiest)) >= 2 * loadCost)
+                    .max(Comparator.comparingLong(topic -> PartitionMoves.ownedLag(topic, plan.get(busiest))));
             if (dominant.isEmpty()) {
                 return;
             }
-            long moved = move(dominant.get(), busiest, lightest, (gap - loadCost) / 2, plan, load);
+            long moved = PartitionMoves.move(dominant.get(), busiest, lightest, (gap - loadCost) / 2, plan, load);
             if (moved == 0) {
                 return;
             }
@@ -181,47 +181,6 @@ public final class FleetPlanner {
 
     private static List<String> idleMembers(Map<String, Long> load) {
         return load.entrySet().stream().filter(e -> e.getValue() == 0).map(Map.Entry::getKey).sorted().toList();
-    }
-
-    /** The idle worker takes the model's partitions, largest lag first, until it has about half its backlog. */
-    private static void split(ModelTopic topic, String from, String to, Map<String, List<PartitionRef>> plan,
-            Map<String, Long> load) {
-        move(topic, from, to, ownedLag(topic, plan.get(from)) / 2, plan, load);
-    }
-
-    /**
-     * Moves the model's lagging partitions from one worker to another, largest lag first, about
-     * {@code target} requests of them (a partition that would overshoot by more than a quarter is
-     * skipped), always leaving the first worker one; returns the requests moved.
-     */
-    private static long move(ModelTopic topic, String from, String to, long target, Map<String, List<PartitionRef>> plan,
-            Map<String, Long> load) {
-        List<PartitionRef> lagging = new ArrayList<>(plan.get(from).stream()
-                .filter(p -> p.topic().equals(topic.topic()) && lagOf(topic, p) > 0).toList());
-        lagging.sort(Comparator.comparingLong((PartitionRef p) -> lagOf(topic, p)).reversed()
-                .thenComparing(Comparator.naturalOrder()));
-        long moved = 0;
-        for (int i = 0; i < lagging.size() && lagging.size() - i > 1 && moved < target; i++) {
-            PartitionRef partition = lagging.get(i);
-            if (moved > 0 && moved + lagOf(topic, partition) > target + target / 4) {
-                continue;
-            }
-            plan.get(from).remove(partition);
-            plan.get(to).add(partition);
-            moved += lagOf(topic, partition);
-        }
-        load.merge(from, -moved, Long::sum);
-        load.merge(to, moved, Long::sum);
-        return moved;
-    }
-
-    private static long lagOf(ModelTopic topic, PartitionRef partition) {
-        return topic.lagByPartition().getOrDefault(partition.partition(), 0L);
-    }
-
-    private static long ownedLag(ModelTopic topic, List<PartitionRef> owned) {
-        return owned.stream().filter(p -> p.topic().equals(topic.topic()))
-                .mapToLong(p -> topic.lagByPartition().getOrDefault(p.partition(), 0L)).sum();
     }
 
     private boolean hasLoaded(Member member, ModelTopic topic) {

@@ -19,6 +19,12 @@ public final class ServiceTimes {
     private final Map<String, Double> serviceMillis = new HashMap<>();
     private final Map<String, Double> swapMillis = new HashMap<>();
 
+    /** What a swap is assumed to cost before one is measured: the unload cooldown plus 5% of the online bound. */
+    public static Duration priorSwapCost(Duration onlineBound, Duration cooldown) {
+        Duration lead = cooldown.plus(onlineBound.dividedBy(20));
+        return lead.compareTo(onlineBound) > 0 ? onlineBound : lead;
+    }
+
     /** @param priorSwap what a swap is assumed to cost before one was measured */
     public ServiceTimes(Duration priorSwap) {
         this.priorSwap = priorSwap;

@@ -157,8 +157,8 @@ class AffinityStrategyTest {
 
     @Test
     void shouldAssumeASwapCostsTheCooldownAndAMarginButNeverMoreThanTheOnlineBound() {
-        assertThat(AffinityStrategy.priorSwapCost(Duration.ofSeconds(100), Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(8));
-        assertThat(AffinityStrategy.priorSwapCost(Duration.ofSeconds(2), Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(2));
+        assertThat(ServiceTimes.priorSwapCost(Duration.ofSeconds(100), Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(8));
+        assertThat(ServiceTimes.priorSwapCost(Duration.ofSeconds(2), Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test

@@ -1,0 +1,128 @@
+package dev.dmap.gateway.batches;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dmap.client.ClientException;
+import dev.dmap.gateway.files.FileStore;
+import dev.dmap.gateway.files.StoredFile;
+import dev.dmap.schemas.kafka.KafkaFailure;
+import dev.dmap.schemas.testing.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Publication, its retries and its failures, with a fake Kafka port, a hand-run scheduler and a hand-moved clock. */
+class BatchPublisherTest {
+    private static final String LINE = "{\"custom_id\":\"a\",\"url\":\"/v1/embeddings\",\"body\":{\"model\":\"m\",\"input\":\"x\"}}\n";
+    @TempDir
+    Path dir;
+    private final MutableClock clock = new MutableClock();
+    private final FakeBatchClient client = new FakeBatchClient();
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private FileStore files;
+    private BatchStore store;
+    private BatchPublisher publisher;
+
+    @BeforeEach
+    void setUp() {
+        files = new FileStore(dir, clock);
+        store = new BatchStore(dir);
+        publisher = new BatchPublisher(client, files, store, new BatchLocks(dir), scheduler, clock);
+    }
+
+    @AfterEach
+    void tearDown() {
+        files.close();
+    }
+
+    @Test
+    void shouldTryAgainWithGrowingWaitsWhileKafkaIsAwayThenPublishOnce() throws Exception {
+        GatewayBatch batch = validating(upload(LINE), "batch_away");
+        client.failures.add(unavailable());
+        client.failures.add(unavailable());
+
+        publisher.publishSoon(batch);
+        scheduler.runAll();
+
+        assertThat(scheduler.delays).containsExactly(Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(20));
+        assertThat(client.submitted).containsExactly("batch_away");
+        assertThat(store.read("batch_away")).hasValueSatisfying(stored -> {
+            assertThat(stored.phase()).isEqualTo(GatewayBatch.Phase.SUBMITTED);
+            assertThat(stored.total()).isEqualTo(1L);
+        });
+    }
+
+    @Test
+    void shouldFailTheBatchWithKafkasReasonWhenKafkaRefusesItForGood() throws Exception {
+        GatewayBatch batch = validating(upload(LINE), "batch_denied");
+        client.failures.add(new ClientException.KafkaRefused("Kafka at k:9092 denied the operation: Topic authorization failed",
+                KafkaFailure.AUTHORIZATION, null));
+
+        publisher.publishSoon(batch);
+        scheduler.runAll();
+
+        assertThat(scheduler.delays).as("no retry of an ACL denial").containsExactly(Duration.ZERO);
+        assertThat(store.read("batch_denied")).hasValueSatisfying(stored -> {
+            assertThat(stored.phase()).isEqualTo(GatewayBatch.Phase.FAILED);
+            assertThat(stored.errors()).singleElement().satisfies(error -> assertThat(error.message())
+                    .startsWith("The batch could not be published: ").contains("denied the operation").doesNotContain("--"));
+        });
+    }
+
+    @Test
+    void shouldFailAnInvalidFileWithItsLinesAndPublishNothing() throws Exception {
+        GatewayBatch batch = validating(upload(LINE + "{\"custom_id\":\"b\"}\n"), "batch_invalid");
+
+        publisher.publishSoon(batch);
+        scheduler.runAll();
+
+        assertThat(client.submitted).isEmpty();
+        assertThat(store.read("batch_invalid").orElseThrow().errors()).allSatisfy(error -> assertThat(error.line()).isEqualTo(2));
+    }
+
+    @Test
+    void shouldSendACancelAskedWhileTheBatchWasValidatingOnceItIsPublished() throws Exception {
+        GatewayBatch batch = validating(upload(LINE), "batch_cancel");
+        store.requestCancel(batch.id());
+
+        publisher.publishSoon(batch);
+        scheduler.runAll();
+
+        assertThat(client.submitted).containsExactly("batch_cancel");
+        assertThat(client.cancelled).containsExactly("batch_cancel");
+    }
+
+    @Test
+    void shouldPublishNothingWhenAnotherGatewayHoldsTheBatchsLock() throws Exception {
+        GatewayBatch batch = validating(upload(LINE), "batch_locked");
+
+        try (BatchLocks.Held other = new BatchLocks(dir).tryLock(batch.id()).orElseThrow()) {
+            publisher.publishSoon(batch);
+            scheduler.runAll();
+        }
+
+        assertThat(client.submitted).isEmpty();
+        assertThat(store.read("batch_locked").orElseThrow().phase()).isEqualTo(GatewayBatch.Phase.VALIDATING);
+    }
+
+    private StoredFile upload(String content) throws Exception {
+        Path incoming = files.incoming();
+        Files.writeString(incoming, content);
+        return files.add(incoming, "alice", "in.jsonl", "batch", null);
+    }
+
+    private GatewayBatch validating(StoredFile input, String id) {
+        long now = clock.instant().getEpochSecond();
+        GatewayBatch batch = GatewayBatch.created(id, "alice", "/v1/embeddings", input.id(), "24h", null, now, now + 86_400, null);
+        store.save(batch);
+        return batch;
+    }
+
+    private static ClientException unavailable() {
+        return new ClientException.KafkaUnavailable("cannot reach Kafka at k:9092 (no answer within 15s)", null, true, null);
+    }
+}

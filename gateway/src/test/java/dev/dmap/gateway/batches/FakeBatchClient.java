@@ -1,0 +1,42 @@
+package dev.dmap.gateway.batches;
+
+import dev.dmap.client.BatchFile;
+import dev.dmap.client.CollectSummary;
+import dev.dmap.client.OutputFiles;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+/** A {@link BatchClient} without Kafka: it records what it is asked and fails as a test tells it to. */
+final class FakeBatchClient implements BatchClient {
+    final List<String> submitted = new ArrayList<>();
+    final List<String> cancelled = new ArrayList<>();
+    final Deque<RuntimeException> failures = new ArrayDeque<>();
+
+    @Override
+    public long submit(BatchFile file, String batchId, Instant deadline) {
+        if (!failures.isEmpty()) {
+            throw failures.poll();
+        }
+        submitted.add(batchId);
+        return file.total();
+    }
+
+    @Override
+    public CollectSummary collect(String batchId, OutputFiles files, Long total) {
+        return new CollectSummary(batchId, total == null ? 0 : total, 0, Map.of(), true);
+    }
+
+    @Override
+    public void cancel(String batchId) {
+        cancelled.add(batchId);
+    }
+
+    @Override
+    public String resultsTopic() {
+        return "dmap.results";
+    }
+}
