@@ -2,6 +2,8 @@ package dev.dmap.bench;
 
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.Topics;
+import dev.dmap.schemas.kafka.ConsumerSettings;
+import dev.dmap.schemas.kafka.TopicScan;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import tools.jackson.databind.JsonNode;
 
 /** Reads a run's results and dead letters until every request has one. */
@@ -56,18 +57,10 @@ final class Outcomes {
         Map<String, JsonNode> failed = new HashMap<>();
         Instant deadline = Instant.now().plus(giveUp);
         Instant nextReport = Instant.now().plusSeconds(15);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(topics.results(), topics.deadLetters())) {
-                consumer.partitionsFor(topic, Duration.ofSeconds(10))
-                        .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(ConsumerSettings.readCommittedBytes(
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers)))) {
+            List<TopicPartition> partitions = TopicScan.assignFromBeginning(consumer, TopicScan.partitionsOf(consumer,
+                    List.of(topics.results(), topics.deadLetters()), Duration.ofSeconds(10)));
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (results.size() + failed.size() < total && (giveUp.isZero()
                     ? partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) : Instant.now().isBefore(deadline))) {

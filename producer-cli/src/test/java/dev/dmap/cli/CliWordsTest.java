@@ -39,6 +39,21 @@ class CliWordsTest {
     }
 
     @Test
+    void shouldKeepStatusJsonAsItWasWithFinishWithOnEachBatch() throws Exception {
+        StatusReport report = new StatusReport(java.util.List.of(
+                new StatusReport.BatchRow("dies-midway", "validating", null, 10, 0, 0, 0, null, null, false, "dying.jsonl"),
+                new StatusReport.BatchRow("done", "submitted", null, 2, 0, 0, 0, null, null, true, "done.jsonl")),
+                java.util.List.of(), java.util.List.of());
+
+        var json = dev.dmap.schemas.MessageCodec.mapper().readTree(StatusTables.json(report));
+
+        assertThat(json.at("/batches/0/finish_with").asString()).isEqualTo("dmap submit dying.jsonl --batch-id dies-midway");
+        assertThat(json.at("/batches/1/finish_with").isNull()).isTrue();
+        assertThat(json.path("batches").get(0).has("published")).isFalse();
+        assertThat(json.path("batches").get(0).has("input_file")).isFalse();
+    }
+
+    @Test
     void shouldAskForAnotherBatchIdWhenTheIdIsTaken() {
         CliException taken = KafkaFailures.of(new ClientException.BatchIdTaken("batch b was submitted before with 3 requests (a.jsonl)"));
 

@@ -1,6 +1,7 @@
 package dev.dmap.schemas;
 
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Threads that do not keep a process alive: background readers and schedulers, stopped by their owner's close. */
 public final class DaemonThreads {
@@ -11,6 +12,16 @@ public final class DaemonThreads {
     public static ThreadFactory named(String name) {
         return runnable -> {
             Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** A factory of daemon threads named {@code prefix1}, {@code prefix2}, … (a pool's threads told apart). */
+    public static ThreadFactory numbered(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };

@@ -45,7 +45,7 @@ public final class ExitCodes {
         help.put(code(UNREACHABLE), "Kafka or the backend cannot be reached, or Kafka refuses the credentials");
         help.put(code(ALL_FAILED), "the batch completed but no request succeeded");
         help.put(code(TIMED_OUT), "--timeout passed before the batch completed");
-        help.put(code(WORKER_FAILED), "the worker cannot go on (one ERROR line says why); restart it");
+        help.put(code(WORKER_FAILED), "the worker (or the gateway) cannot go on (one ERROR line says why); restart it");
         help.put(code(INTERRUPTED), "interrupted");
         return Collections.unmodifiableMap(help);
     }

@@ -1,5 +1,6 @@
 package dev.dmap.worker;
 
+import dev.dmap.schemas.DaemonThreads;
 import dev.dmap.worker.backend.Backend;
 import dev.dmap.worker.backend.BackendState;
 import dev.dmap.worker.backend.Backends;
@@ -43,9 +44,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +76,7 @@ final class WorkerStartup {
         ModelCatalogue catalogue = new ModelCatalogue(client, clock, config.backend().catalogueTtl());
         metrics.precreateOnlyFor(model -> catalogue.lastKnown() != null && catalogue.lastKnown().available().contains(model));
         ModelResidency residency = new ModelResidency(client, catalogue, config.backend(), clock, Sleeper.SYSTEM, metrics);
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(threads("dmap-probe"));
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("dmap-probe-"));
         HealthProbe probe = new HealthProbe(catalogue, config.backend(), scheduler);
         scheduler.scheduleWithFixedDelay(() -> metrics.loadedModels(slotsByLoadedModel(residency), residency.memoryByModel()),
                 0, 1, TimeUnit.SECONDS);
@@ -98,15 +97,15 @@ final class WorkerStartup {
         RequestProcessor processor = new RequestProcessor(client, catalogue, residency, probe, new TokenEstimator(),
                 new ContextBudget(config.backend().contextMarginTokens()), retry(config.retry()), config.workerId(),
                 PipelineListener.both(metrics, new BackPressure(window, residency)), batches, clock);
-        ExecutorService callers = Executors.newCachedThreadPool(threads("dmap-call"));
+        ExecutorService callers = Executors.newCachedThreadPool(DaemonThreads.numbered("dmap-call-"));
         GpuCapacity capacity = new GpuCapacity(residency, catalogue, window);
         PollLoop loop = WorkerLoops.create(config, capacity, processor, callers, backend,
                 strategy(config.scheduling(), config.backend().unloadCooldown(), clock), new Telemetry(metrics, tracing, clock));
-        Thread pollThread = threads("dmap-poll").newThread(loop);
+        Thread pollThread = new Thread(loop, "dmap-poll-1"); // not a daemon: the poll loop keeps the process alive
         pollThread.start();
         Worker worker = new Worker(config, loop, capacity, backend,
                 new Worker.Services(callers, scheduler, requestTopics, batches, tracker));
-        Thread watch = threads("dmap-watch").newThread(worker::watch);
+        Thread watch = DaemonThreads.numbered("dmap-watch-").newThread(worker::watch);
         watch.start();
         return worker;
     }
@@ -132,15 +131,6 @@ final class WorkerStartup {
             case FIFO -> new FifoStrategy();
             case AFFINITY -> new AffinityStrategy(clock, settings.minHold(), settings.drainGrace(),
                     new ServiceTimes(ServiceTimes.priorSwapCost(settings.maxWait(), cooldown)));
-        };
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
-            thread.setDaemon(!prefix.equals("dmap-poll"));
-            return thread;
         };
     }
 }

@@ -1,5 +1,6 @@
 package dev.dmap.devkit.emulator;
 
+import dev.dmap.schemas.DaemonThreads;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,9 +11,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,9 +52,9 @@ public final class LmStudioEmulator implements AutoCloseable {
     private final EmulatorConfig config;
     private final StatsRecorder stats = new StatsRecorder();
     private final ContentGenerator content;
-    private final ExecutorService handlers = Executors.newCachedThreadPool(daemonThreads("lmstudio-emulator-"));
+    private final ExecutorService handlers = Executors.newCachedThreadPool(DaemonThreads.numbered("lmstudio-emulator-"));
     private final ScheduledExecutorService restarts =
-            Executors.newSingleThreadScheduledExecutor(daemonThreads("lmstudio-emulator-restart-"));
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("lmstudio-emulator-restart-"));
     private HttpServer server;
     private EmulatorRuntime runtime;
     private int port;
@@ -203,14 +202,5 @@ public final class LmStudioEmulator implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on " + config.host() + ":" + port, e);
         }
         log.info("LM Studio EMULATOR (development and test tool, not LM Studio) listening on {}", baseUrl());
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, prefix + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

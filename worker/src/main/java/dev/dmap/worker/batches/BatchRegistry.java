@@ -49,7 +49,6 @@ public final class BatchRegistry implements BatchGate, AutoCloseable {
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         props.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
-        props.remove(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, props.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, "dmap") + "-batches");
         this.consumer = new KafkaConsumer<>(props);
     }

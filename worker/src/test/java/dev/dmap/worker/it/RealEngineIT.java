@@ -45,7 +45,9 @@ class RealEngineIT {
 
     @AfterEach
     void cleanUp() {
-        fixture.close();
+        if (fixture != null) { // null when the engine is not installed and the test was skipped
+            fixture.close();
+        }
         servers.forEach(LlamaServer::close);
     }
 
