@@ -21,7 +21,7 @@ python3 examples/make-batch.py "$OUT" > "$WORK/out.jsonl"
 until grep -q -i "ready\|listening" "$WORK/broker.log" 2>/dev/null; do sleep 1; done
 echo "sk-bench bench" > "$WORK/keys"
 DMAP_GATEWAY_JAVA_OPTS="-Xmx256m" ./dmap gateway --port $HTTP_PORT --bootstrap-servers 127.0.0.1:$KAFKA_PORT \
-  --api-keys-file "$WORK/keys" --dir "$WORK/gw" > "$WORK/gateway.log" 2>&1 &
+  --api-keys-file "$WORK/keys" --dir "$WORK/gw" --max-batch-lines "$N" > "$WORK/gateway.log" 2>&1 &
 until curl -s -o /dev/null "http://127.0.0.1:$HTTP_PORT/v1/files"; do sleep 1; done
 GW_PID="$(pgrep -f "dev.dmap.gateway.app.GatewayApplication --port $HTTP_PORT")"
 AUTH="Authorization: Bearer sk-bench"; URL="http://127.0.0.1:$HTTP_PORT/v1"
@@ -64,7 +64,7 @@ big_mb=$(echo "scale=1; $(stat -c %s "$WORK/big.jsonl") / 1048576" | bc)
 # A served batch: a fresh topic prefix so the earlier rounds' requests stay unserved.
 ./dmap sim --port $SIM_PORT --time-scale 0 --slots 16 > "$WORK/sim.log" 2>&1 &
 DMAP_GATEWAY_JAVA_OPTS="-Xmx256m" ./dmap gateway --port $((HTTP_PORT + 2)) --bootstrap-servers 127.0.0.1:$KAFKA_PORT \
-  --api-keys-file "$WORK/keys" --dir "$WORK/gw-served" --topic-prefix served > "$WORK/gateway-served.log" 2>&1 &
+  --api-keys-file "$WORK/keys" --dir "$WORK/gw-served" --topic-prefix served --max-batch-lines "$N" > "$WORK/gateway-served.log" 2>&1 &
 ./dmap worker --dmap.kafka.bootstrap-servers=127.0.0.1:$KAFKA_PORT --dmap.backend.url=http://127.0.0.1:$SIM_PORT \
   --dmap.topic-prefix=served --dmap.batches.state-dir="$WORK/streams" --server.port=0 > "$WORK/worker.log" 2>&1 &
 URL="http://127.0.0.1:$((HTTP_PORT + 2))/v1"

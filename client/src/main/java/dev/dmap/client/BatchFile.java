@@ -12,8 +12,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -35,10 +33,18 @@ import java.util.function.Consumer;
  * @param total           the valid requests
  * @param countsByModel   requests per exact model id, in first-seen order
  * @param firstLineByUrl  the first line of each endpoint url the valid requests use, in first-seen order
- * @param problems        every problem found; empty when the file is good
+ * @param problems        the problems found, the first {@link #MAX_PROBLEMS_KEPT} of them; empty when the file is good
+ * @param problemCount    every problem found, kept or not
  */
 public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, Long> countsByModel,
-        Map<String, Integer> firstLineByUrl, List<Problem> problems) {
+        Map<String, Integer> firstLineByUrl, List<Problem> problems, int problemCount) {
+    /**
+     * The most problems kept (the rest are counted): a file of a million bad lines is reported in bounded
+     * memory; nobody reads further than this anyway.
+     */
+    public static final int MAX_PROBLEMS_KEPT = 10_000;
+    /** No limit on the lines of a file (the CLI's default: the user's own machine and file). */
+    public static final int ANY_NUMBER_OF_LINES = Integer.MAX_VALUE;
 
     /**
      * One problem.
@@ -64,7 +70,9 @@ public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, L
         /** The line is not a valid request, or repeats a custom_id. */
         INVALID,
         /** The line, or the request as published, is larger than the size limit. */
-        OVER_SIZE_LIMIT
+        OVER_SIZE_LIMIT,
+        /** The file has more lines than the caller takes in one batch. */
+        TOO_MANY_LINES
     }
 
     /** Lines validated together on one core: this many, or fewer when they hold this many bytes. */
@@ -72,7 +80,7 @@ public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, L
     private static final long CHUNK_BYTES = 4L * 1024 * 1024;
 
     public boolean isValid() {
-        return problems.isEmpty();
+        return problemCount == 0;
     }
 
     /**
@@ -115,15 +123,21 @@ public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, L
         return read(path, Limits.DEFAULT_MAX_REQUEST_BYTES);
     }
 
+    /** Reads and validates {@code path}, with any number of lines. */
+    public static BatchFile read(Path path, int maxRequestBytes) {
+        return read(path, maxRequestBytes, ANY_NUMBER_OF_LINES);
+    }
+
     /**
      * Reads and validates {@code path}. A UTF-8 byte order mark at its start is skipped; a line that
      * is not UTF-8 or is longer than {@code maxRequestBytes} (in bytes, without its line end) is a
      * problem of that line. Lines are validated in chunks on every core, and their outcomes taken in
-     * file order; a few chunks are in memory at a time.
+     * file order; a few chunks are in memory at a time. Reading stops at the first line past
+     * {@code maxLines}, which is a problem of its own.
      */
-    public static BatchFile read(Path path, int maxRequestBytes) {
+    public static BatchFile read(Path path, int maxRequestBytes, int maxLines) {
         RequestDecoder decoder = new RequestDecoder();
-        Tally tally = new Tally();
+        ValidationTally tally = new ValidationTally(MAX_PROBLEMS_KEPT);
         int threads = Runtime.getRuntime().availableProcessors();
         ExecutorService validators = Executors.newFixedThreadPool(threads, DaemonThreads.named("dmap-validate"));
         Deque<Future<List<LineCheck.Checked>>> pending = new ArrayDeque<>();
@@ -132,8 +146,13 @@ public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, L
             long chunkBytes = 0;
             for (JsonlLines.Line line = lines.next(); line != null; line = lines.next()) {
                 if (lines.startsAsUtf16()) {
-                    tally.problems.add(new Problem(1, "", "the file is UTF-16 text (it starts with a UTF-16 byte order mark); "
+                    tally.problem(new Problem(1, "", "the file is UTF-16 text (it starts with a UTF-16 byte order mark); "
                             + "save it as UTF-8"));
+                    break;
+                }
+                if (line.number() > maxLines) {
+                    tally.problem(new Problem(line.number(), "", "the file has more than " + maxLines + " lines; at most "
+                            + maxLines + " make one batch", Kind.TOO_MANY_LINES));
                     break;
                 }
                 chunk.add(line);
@@ -158,38 +177,12 @@ public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, L
         } finally {
             validators.shutdownNow();
         }
-        int total = tally.counts.values().stream().mapToInt(Long::intValue).sum();
-        if (total == 0 && tally.problems.isEmpty()) {
-            tally.problems.add(new Problem(1, "", "the file has no requests"));
+        int total = tally.total();
+        if (total == 0 && tally.problemCount() == 0) {
+            tally.problem(new Problem(1, "", "the file has no requests"));
         }
-        return new BatchFile(path, maxRequestBytes, total, Collections.unmodifiableMap(tally.counts),
-                Collections.unmodifiableMap(tally.firstLineByUrl),
-                List.copyOf(tally.problems));
-    }
-
-    /** The outcomes of the lines checked so far, in file order: counts per model, problems, custom ids seen. */
-    private static final class Tally {
-        final Map<String, Long> counts = new LinkedHashMap<>();
-        final List<Problem> problems = new ArrayList<>();
-        final Map<String, Integer> lineOfCustomId = new HashMap<>();
-        final Map<String, Integer> firstLineByUrl = new LinkedHashMap<>();
-
-        void add(List<LineCheck.Checked> checked) {
-            for (LineCheck.Checked line : checked) {
-                problems.addAll(line.problems());
-                if (line.request() == null) {
-                    continue;
-                }
-                Integer first = lineOfCustomId.putIfAbsent(line.request().customId(), line.line());
-                if (first != null) {
-                    problems.add(new Problem(line.line(), "/custom_id",
-                            "duplicate custom_id \"" + line.request().customId() + "\" (first on line " + first + ")"));
-                    continue;
-                }
-                counts.merge(line.request().model(), 1L, Long::sum);
-                firstLineByUrl.putIfAbsent(line.request().url(), line.line());
-            }
-        }
+        return new BatchFile(path, maxRequestBytes, total, Collections.unmodifiableMap(tally.counts()),
+                Collections.unmodifiableMap(tally.firstLineByUrl()), List.copyOf(tally.problems()), tally.problemCount());
     }
 
     private static Callable<List<LineCheck.Checked>> check(List<JsonlLines.Line> chunk, RequestDecoder decoder, int maxRequestBytes) {

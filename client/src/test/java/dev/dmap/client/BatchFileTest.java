@@ -164,6 +164,31 @@ class BatchFileTest {
                 .hasMessageContaining("changed while it was being submitted").hasMessageContaining("2 requests, not 1");
     }
 
+    @Test
+    void shouldKeepTheFirstProblemsAndCountTheRestSoThatABadFileTakesBoundedMemory() throws Exception {
+        Path file = dir.resolve("empty-objects.jsonl");
+        Files.write(file, java.util.Collections.nCopies(200_000, "{}"));
+
+        BatchFile batch = BatchFile.read(file);
+
+        assertThat(batch.isValid()).isFalse();
+        assertThat(batch.problems()).hasSize(BatchFile.MAX_PROBLEMS_KEPT);
+        assertThat(batch.problemCount()).isEqualTo(3 * 200_000); // custom_id, url and body missing on every line
+        assertThat(batch.problems().get(0).line()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldStopAtTheFirstLinePastTheLimitOfLines() throws Exception {
+        Path file = write(line("a", "x") + "\n" + line("b", "x") + "\n" + line("c", "x") + "\n");
+
+        BatchFile batch = BatchFile.read(file, dev.dmap.schemas.Limits.DEFAULT_MAX_REQUEST_BYTES, 2);
+
+        assertThat(batch.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.line()).isEqualTo(3);
+            assertThat(problem.kind()).isEqualTo(BatchFile.Kind.TOO_MANY_LINES);
+        });
+    }
+
     private static java.util.List<dev.dmap.schemas.Request> requests(BatchFile batch) {
         java.util.List<dev.dmap.schemas.Request> requests = new java.util.ArrayList<>();
         batch.forEachRequest(requests::add);

@@ -9,6 +9,22 @@ import java.time.Duration;
  * @param fileRetention how long a file lives when nobody set its expiry (uploads, and outputs without
  *                      {@code output_expires_after})
  * @param maxFileSize   the largest upload the gateway takes, in bytes
+ * @param maxRequestsPerClient requests of one client address in progress at once; 0 for no limit
+ * @param maxBatchLines the most lines a batch's input file may have
  */
-public record GatewaySettings(Path dataDir, Path apiKeysFile, Duration fileRetention, long maxFileSize) {
+public record GatewaySettings(Path dataDir, Path apiKeysFile, Duration fileRetention, long maxFileSize, int maxRequestsPerClient,
+        int maxBatchLines) {
+    /** The default of {@code maxBatchLines}: OpenAI's limit of requests per batch. */
+    public static final int DEFAULT_MAX_BATCH_LINES = 50_000;
+    /** The default of {@code maxRequestsPerClient}: generous for an SDK's concurrency, far below the server's 200 threads. */
+    public static final int DEFAULT_MAX_REQUESTS_PER_CLIENT = 32;
+    /** The largest body of a call other than an upload (a batch's creation is a few hundred bytes). */
+    public static final long MAX_JSON_BYTES = 1024 * 1024;
+    /** What a multipart upload may add to its file's bytes (boundaries, headers, the purpose field). */
+    public static final long MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+    /** The largest upload request body: the file and its multipart envelope. */
+    public long maxUploadRequestBytes() {
+        return maxFileSize + MULTIPART_OVERHEAD_BYTES;
+    }
 }

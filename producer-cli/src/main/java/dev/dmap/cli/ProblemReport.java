@@ -12,6 +12,12 @@ public final class ProblemReport {
         for (BatchFile.Problem problem : file.problems()) {
             err.println(problem.describe(file.path()) + (problem.kind() == BatchFile.Kind.OVER_SIZE_LIMIT ? " (--max-request-bytes)" : ""));
         }
+        int unlisted = file.problemCount() - file.problems().size();
+        if (unlisted > 0) {
+            err.printf("%s: %d problem(s), the first %d listed above; nothing was published.%n", file.path().getFileName(),
+                    file.problemCount(), file.problems().size());
+            return;
+        }
         err.printf("%s: %d problem(s) on %d line(s); nothing was published.%n", file.path().getFileName(), file.problems().size(),
                 file.problems().stream().mapToInt(BatchFile.Problem::line).distinct().count());
     }

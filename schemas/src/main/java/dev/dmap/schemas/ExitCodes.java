@@ -41,7 +41,7 @@ public final class ExitCodes {
         Map<String, String> help = new LinkedHashMap<>();
         help.put(code(OK), "done; every request has its result or dead letter");
         help.put(code(INTERNAL), "unexpected error");
-        help.put(code(INVALID_INPUT), "bad usage or invalid input (every bad line is listed)");
+        help.put(code(INVALID_INPUT), "bad usage or invalid input (bad lines are listed, the first 10,000 problems)");
         help.put(code(UNREACHABLE), "Kafka or the backend cannot be reached, or Kafka refuses the credentials");
         help.put(code(ALL_FAILED), "the batch completed but no request succeeded");
         help.put(code(TIMED_OUT), "--timeout passed before the batch completed");

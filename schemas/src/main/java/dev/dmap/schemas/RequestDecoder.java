@@ -89,8 +89,10 @@ public final class RequestDecoder {
         }
         try {
             return new Decoded.Valid(toRequest((ObjectNode) tree), tree);
-        } catch (DateTimeParseException e) {
-            return invalid(ErrorCode.INVALID_REQUEST, "", "bad timestamp: " + e.getParsedString(), tree);
+        } catch (BadTimestamp e) {
+            // the value is not echoed: it is the sender's input, possibly large, and lands in logs and records
+            return invalid(ErrorCode.INVALID_REQUEST, "/" + e.field, "must be an RFC 3339 timestamp such as 2026-11-27T08:00:00Z",
+                    tree);
         }
     }
 
@@ -108,7 +110,7 @@ public final class RequestDecoder {
                 throw new IllegalArgumentException("not a request");
             }
             return toRequest((ObjectNode) tree);
-        } catch (JacksonException | DateTimeParseException e) {
+        } catch (JacksonException | BadTimestamp e) {
             throw new IllegalArgumentException("not a request: " + e.getClass().getSimpleName(), e);
         }
     }
@@ -147,7 +149,21 @@ public final class RequestDecoder {
 
     private static Instant instantOrNull(JsonNode tree, String field) {
         String text = textOrNull(tree, field);
-        return text == null ? null : Instant.parse(text);
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new BadTimestamp(field);
+        }
+    }
+
+    /** A timestamp field that does not parse: which field, never its value. */
+    private static final class BadTimestamp extends RuntimeException {
+        private final String field;
+
+        BadTimestamp(String field) {
+            super(field, null, false, false);
+            this.field = field;
+        }
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.dmap.gateway.api;
 import dev.dmap.gateway.GatewaySettings;
 import dev.dmap.gateway.files.FileStore;
 import jakarta.servlet.MultipartConfigElement;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -22,7 +24,19 @@ class ApiConfiguration implements WebMvcConfigurer {
 
     @Bean
     MultipartConfigElement multipartConfig(FileStore files, GatewaySettings settings) {
-        return new MultipartConfigElement(files.incomingDir().toString(), settings.maxFileSize(), -1, 0);
+        return new MultipartConfigElement(files.incomingDir().toString(), settings.maxFileSize(), settings.maxUploadRequestBytes(), 0);
+    }
+
+    /** Declared bodies over their limit, and a client's requests over its share, are refused before anything is read. */
+    @Bean
+    ClientLimits clientLimits(GatewaySettings settings) {
+        return new ClientLimits(settings.maxRequestsPerClient(), settings.maxUploadRequestBytes(), GatewaySettings.MAX_JSON_BYTES);
+    }
+
+    /** A refused request's unread body is not read (see {@link RefusedBodyValve}). */
+    @Bean
+    WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> refusedBodies() {
+        return factory -> factory.addEngineValves(new RefusedBodyValve());
     }
 
     @Override

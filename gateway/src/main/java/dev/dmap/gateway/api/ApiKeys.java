@@ -16,16 +16,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The operator's keys file: one line per key, the key then its owner's name ({@code sk-abc alice});
  * blank lines and {@code #} comments are skipped. Read again whenever its modification time or size
- * changes, so a revoked key stops working on the next request. A file that cannot be read any more
+ * changes, so a revoked key stops working on the next request; and its content is hashed again at
+ * most every {@link #CONTENT_CHECK}, so an edit that keeps both ({@code cp -p}, {@code rsync -t}) takes
+ * effect within that. A file that cannot be read any more
  * (deleted, made unreadable) revokes every key until it can: the gateway fails closed, with a WARN.
  * Keys are never logged.
  */
 public final class ApiKeys {
     private static final Logger log = LoggerFactory.getLogger(ApiKeys.class);
     private final Path file;
-    private volatile Snapshot snapshot = new Snapshot(null, -1, Map.of());
+    /** How often the file's content is compared by hash when its time and size say nothing changed. */
+    static final java.time.Duration CONTENT_CHECK = java.time.Duration.ofSeconds(1);
+    private volatile Snapshot snapshot = new Snapshot(null, -1, new byte[0], 0, Map.of());
 
-    private record Snapshot(FileTime modified, long size, Map<String, String> ownerByKey) {
+    private record Snapshot(FileTime modified, long size, byte[] digest, long checkedAtNanos, Map<String, String> ownerByKey) {
     }
 
     public ApiKeys(Path file) {
@@ -50,18 +54,29 @@ public final class ApiKeys {
             FileTime modified = Files.getLastModifiedTime(file);
             long size = Files.size(file);
             Snapshot now = snapshot;
-            if (modified.equals(now.modified()) && size == now.size()) {
+            long nanos = System.nanoTime();
+            boolean sameStamp = modified.equals(now.modified()) && size == now.size();
+            if (sameStamp && nanos - now.checkedAtNanos() < CONTENT_CHECK.toNanos()) {
                 return;
             }
-            snapshot = new Snapshot(modified, size, parse(Files.readAllLines(file, StandardCharsets.UTF_8)));
+            byte[] content = Files.readAllBytes(file);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(content);
+            if (sameStamp && MessageDigest.isEqual(digest, now.digest())) {
+                snapshot = new Snapshot(modified, size, digest, nanos, now.ownerByKey());
+                return;
+            }
+            snapshot = new Snapshot(modified, size, digest, nanos,
+                    parse(new String(content, StandardCharsets.UTF_8).lines().toList()));
             if (now.modified() != null) {
                 log.info("API keys file {} changed: {} keys now", file, snapshot.ownerByKey().size());
             }
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         } catch (IOException e) {
             if (!snapshot.ownerByKey().isEmpty() || snapshot.modified() != null) {
                 log.warn("Cannot read the API keys file {} ({}): every key is refused until it can be read", file, e.toString());
             }
-            snapshot = new Snapshot(null, -1, Map.of());
+            snapshot = new Snapshot(null, -1, new byte[0], 0, Map.of());
         }
     }
 

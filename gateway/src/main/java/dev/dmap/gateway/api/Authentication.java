@@ -2,9 +2,14 @@ package dev.dmap.gateway.api;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.web.cors.CorsUtils;
 import org.springframework.web.servlet.HandlerInterceptor;
 
-/** Every {@code /v1} call needs {@code Authorization: Bearer KEY}; the key's owner is put on the request. */
+/**
+ * Every {@code /v1} call needs {@code Authorization: Bearer KEY}; the key's owner is put on the request.
+ * A CORS preflight carries no key by design: it passes here and Spring refuses it (403), as the gateway
+ * allows no browser origin (thrown at a preflight, the refusal was a 500 with a stack trace per request).
+ */
 final class Authentication implements HandlerInterceptor {
     static final String OWNER = "dmap.owner";
     private final ApiKeys keys;
@@ -15,6 +20,9 @@ final class Authentication implements HandlerInterceptor {
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        if (CorsUtils.isPreFlightRequest(request)) {
+            return true;
+        }
         String header = request.getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
             throw ApiError.noKey();

@@ -81,18 +81,26 @@ class BatchesController {
                 "dmap does not serve " + endpoint + " in batches. Supported: " + SUPPORTED + "."));
     }
 
-    /** The CLI's duration syntax ({@code 24h}, {@code 90m}, {@code 7d}, {@code PT30M}); the window must be positive. */
-    private static Duration window(String text) {
+    /** The shortest completion window taken: shorter ones cannot be planned for (a model load alone may take minutes). */
+    static final Duration MIN_WINDOW = Duration.ofHours(1);
+    /** The longest completion window taken: OpenAI's is 24 h; a month bounds how long a batch holds the fleet's attention. */
+    static final Duration MAX_WINDOW = Duration.ofDays(30);
+
+    /**
+     * The CLI's duration syntax ({@code 24h}, {@code 90m}, {@code 7d}, {@code PT30M}), from {@link #MIN_WINDOW}
+     * to {@link #MAX_WINDOW}; the refusal quotes at most a short prefix of what was sent.
+     */
+    static Duration window(String text) {
         try {
             Duration window = Durations.parse(text);
-            if (!window.isNegative() && !window.isZero()) {
+            if (window.compareTo(MIN_WINDOW) >= 0 && window.compareTo(MAX_WINDOW) <= 0) {
                 return window;
             }
         } catch (RuntimeException e) {
             // answered below
         }
-        throw ApiError.invalid("completion_window", "completion_window must be a positive duration such as 24h, 90m or 7d: '"
-                + text + "'.");
+        throw ApiError.invalid("completion_window", "completion_window must be a duration from 1h to 30d, such as 24h, 90m or 7d, "
+                + "not " + Quoted.prefix(text) + ".");
     }
 
     private static Map<String, String> metadata(Object value) {

@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
@@ -54,6 +55,16 @@ class ErrorAnswers {
     ResponseEntity<Map<String, Object>> tooLarge(MaxUploadSizeExceededException e) {
         return api(ApiError.tooLarge("file", "The file is larger than this gateway takes (" + DataSize.ofBytes(settings.maxFileSize())
                 .toMegabytes() + " MB; its operator sets --max-file-size). Split it into several batches."));
+    }
+
+    /**
+     * An upload that could not be read: the client went away mid-body, or sent a malformed multipart body.
+     * One line in the log, no stack trace (a client dropping uploads must not flood it).
+     */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<Map<String, Object>> unreadableUpload(MultipartException e) {
+        log.info("An upload could not be read: {}", e.getMostSpecificCause().toString());
+        return api(ApiError.invalid("file", "The upload could not be read: the connection ended or the multipart body is malformed."));
     }
 
     @ExceptionHandler(MissingServletRequestPartException.class)

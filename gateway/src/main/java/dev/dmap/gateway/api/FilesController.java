@@ -49,7 +49,7 @@ class FilesController {
                 ? ExpiresAfter.seconds(expiresAfterAnchor, expiresAfterSeconds, "expires_after") : settings.fileRetention().toSeconds();
         Path incoming = files.incoming();
         try {
-            file.transferTo(incoming);
+            file.transferTo(incoming.toFile()); // the File form moves the part into place; the Path form would copy it
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the upload: " + e.getMessage(), e);
         }
@@ -84,10 +84,17 @@ class FilesController {
         return Map.of("id", id, "object", "file", "deleted", true);
     }
 
-    /** The client's file name without any directory part (either separator) or control characters; else upload.jsonl. */
+    /** The longest file name kept (the rest is cut): a name is a label, not storage. */
+    static final int MAX_FILENAME = 255;
+
+    /**
+     * The client's file name without any directory part (either separator) or control characters, at most
+     * {@link #MAX_FILENAME} characters; else upload.jsonl.
+     */
     static String filename(String original) {
         String name = original == null ? "" : original.substring(Math.max(original.lastIndexOf('/'), original.lastIndexOf('\\')) + 1)
                 .replaceAll("\\p{Cntrl}", "");
+        name = name.length() > MAX_FILENAME ? name.substring(0, MAX_FILENAME) : name;
         return name.isBlank() ? "upload.jsonl" : name;
     }
 

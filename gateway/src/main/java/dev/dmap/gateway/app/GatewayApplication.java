@@ -9,6 +9,7 @@ import dev.dmap.gateway.batches.BatchLocks;
 import dev.dmap.gateway.batches.BatchPublisher;
 import dev.dmap.gateway.batches.BatchStates;
 import dev.dmap.gateway.batches.BatchStore;
+import dev.dmap.gateway.batches.Guarded;
 import dev.dmap.gateway.batches.Batches;
 import dev.dmap.gateway.batches.KafkaBatchClient;
 import dev.dmap.gateway.batches.OutputWriter;
@@ -44,16 +45,18 @@ import java.util.concurrent.TimeUnit;
 @SpringBootApplication(scanBasePackages = {"dev.dmap.gateway.app", "dev.dmap.gateway.api"})
 public class GatewayApplication {
     /** The gateway's own options and the Spring property each sets. */
-    static final Map<String, String> OPTIONS = Map.of(
-            "--port", "server.port",
-            "--address", "server.address",
-            "--bootstrap-servers", "dmap.bootstrap-servers",
-            "--command-config", "dmap.command-config",
-            "--topic-prefix", "dmap.topic-prefix",
-            "--api-keys-file", "dmap.gateway.api-keys-file",
-            "--dir", "dmap.gateway.dir",
-            "--file-retention", "dmap.gateway.file-retention",
-            "--max-file-size", "dmap.gateway.max-file-size");
+    static final Map<String, String> OPTIONS = Map.ofEntries(
+            Map.entry("--port", "server.port"),
+            Map.entry("--address", "server.address"),
+            Map.entry("--bootstrap-servers", "dmap.bootstrap-servers"),
+            Map.entry("--command-config", "dmap.command-config"),
+            Map.entry("--topic-prefix", "dmap.topic-prefix"),
+            Map.entry("--api-keys-file", "dmap.gateway.api-keys-file"),
+            Map.entry("--dir", "dmap.gateway.dir"),
+            Map.entry("--file-retention", "dmap.gateway.file-retention"),
+            Map.entry("--max-file-size", "dmap.gateway.max-file-size"),
+            Map.entry("--max-requests-per-client", "dmap.gateway.max-requests-per-client"),
+            Map.entry("--max-batch-lines", "dmap.gateway.max-batch-lines"));
 
     static final String USAGE = """
             Usage: dmap gateway --port PORT --bootstrap-servers HOST:PORT --api-keys-file FILE [options]
@@ -67,6 +70,10 @@ public class GatewayApplication {
               --dir DIR                 where files and batch records live (DMAP_GATEWAY_DIR, default ~/.dmap/gateway)
               --file-retention DURATION how long a file lives without its own expiry, e.g. 30d (DMAP_GATEWAY_FILE_RETENTION, default 30d)
               --max-file-size SIZE      the largest upload taken, e.g. 500MB (DMAP_GATEWAY_MAX_FILE_SIZE, default 2GB)
+              --max-requests-per-client N  requests of one client address in progress at once, 0 for no limit
+                                        (DMAP_GATEWAY_MAX_REQUESTS_PER_CLIENT, default 32)
+              --max-batch-lines N       the most lines a batch's input file may have (DMAP_GATEWAY_MAX_BATCH_LINES,
+                                        default 50000, OpenAI's limit)
             """;
 
     public static void main(String[] args) {
@@ -128,7 +135,9 @@ public class GatewayApplication {
 
     @Bean
     GatewaySettings gatewaySettings(@Value("${dmap.gateway.dir}") Path dir, @Value("${dmap.gateway.api-keys-file}") String keys,
-            @Value("${dmap.gateway.file-retention}") Duration retention, @Value("${dmap.gateway.max-file-size}") DataSize maxFileSize) {
+            @Value("${dmap.gateway.file-retention}") Duration retention, @Value("${dmap.gateway.max-file-size}") DataSize maxFileSize,
+            @Value("${dmap.gateway.max-requests-per-client}") int maxRequestsPerClient,
+            @Value("${dmap.gateway.max-batch-lines}") int maxBatchLines) {
         if (keys.isBlank()) {
             throw new ClientException.InvalidInput("The gateway needs an API keys file (one line per key: KEY OWNER): "
                     + "--api-keys-file FILE or DMAP_API_KEYS_FILE");
@@ -136,7 +145,13 @@ public class GatewayApplication {
         if (!Files.isReadable(Path.of(keys))) {
             throw new ClientException.InvalidInput("cannot read the API keys file " + keys + " (one line per key: KEY OWNER)");
         }
-        return new GatewaySettings(dir, Path.of(keys), retention, maxFileSize.toBytes());
+        if (maxRequestsPerClient < 0) {
+            throw new ClientException.InvalidInput("--max-requests-per-client must be 0 (no limit) or more: " + maxRequestsPerClient);
+        }
+        if (maxBatchLines < 1) {
+            throw new ClientException.InvalidInput("--max-batch-lines must be at least 1: " + maxBatchLines);
+        }
+        return new GatewaySettings(dir, Path.of(keys), retention, maxFileSize.toBytes(), maxRequestsPerClient, maxBatchLines);
     }
 
     /**
@@ -189,12 +204,15 @@ public class GatewayApplication {
             ScheduledExecutorService batchScheduling, ExecutorService outputWriting, Clock clock) {
         BatchStore store = new BatchStore(settings.dataDir());
         BatchLocks locks = new BatchLocks(settings.dataDir());
-        Scheduler scheduler = (task, delay) -> batchScheduling.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
-        BatchPublisher publisher = new BatchPublisher(client, files, store, locks, scheduler, clock);
-        OutputWriter outputs = new OutputWriter(client, files, store, locks, states, settings.fileRetention(), outputWriting, clock);
+        Scheduler scheduler = (task, delay) -> batchScheduling.schedule(Guarded.task("Publishing a batch", task), delay.toMillis(),
+                TimeUnit.MILLISECONDS);
+        BatchPublisher publisher = new BatchPublisher(client, files, store, locks, scheduler, settings.maxBatchLines(), clock);
+        OutputWriter outputs = new OutputWriter(client, files, store, locks, states, settings.fileRetention(),
+                task -> outputWriting.execute(Guarded.task("Writing a batch's output files", task)), clock);
         states.onEnded(outputs::schedule);
         TakeoverSweeper sweeper = new TakeoverSweeper(store, states, publisher, outputs, clock);
-        batchScheduling.scheduleWithFixedDelay(sweeper, 0, TakeoverSweeper.EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        batchScheduling.scheduleWithFixedDelay(Guarded.task("The sweep of batch records", sweeper), 0, TakeoverSweeper.EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
         return new Batches(store, states, publisher, outputs, client, clock);
     }
 

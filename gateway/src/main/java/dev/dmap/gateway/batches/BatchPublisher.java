@@ -4,6 +4,7 @@ import dev.dmap.client.BatchFile;
 import dev.dmap.client.ClientException;
 import dev.dmap.gateway.files.FileStore;
 import dev.dmap.gateway.files.StoredFile;
+import dev.dmap.schemas.Limits;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,22 +33,26 @@ public final class BatchPublisher {
     private final BatchLocks locks;
     private final Scheduler scheduler;
     private final Backoff backoff;
+    private final int maxLines;
     private final Clock clock;
 
+    /** @param maxLines the most lines an input file may have (more fail the batch) */
     public BatchPublisher(BatchClient client, FileStore files, BatchStore store, BatchLocks locks, Scheduler scheduler,
-            Backoff backoff, Clock clock) {
+            Backoff backoff, int maxLines, Clock clock) {
         this.client = client;
         this.files = files;
         this.store = store;
         this.locks = locks;
         this.scheduler = scheduler;
         this.backoff = backoff;
+        this.maxLines = maxLines;
         this.clock = clock;
     }
 
     /** With {@link Backoff#PUBLISHING}. */
-    public BatchPublisher(BatchClient client, FileStore files, BatchStore store, BatchLocks locks, Scheduler scheduler, Clock clock) {
-        this(client, files, store, locks, scheduler, Backoff.PUBLISHING, clock);
+    public BatchPublisher(BatchClient client, FileStore files, BatchStore store, BatchLocks locks, Scheduler scheduler, int maxLines,
+            Clock clock) {
+        this(client, files, store, locks, scheduler, Backoff.PUBLISHING, maxLines, clock);
     }
 
     /** Publishes the batch on a background thread, now. */
@@ -117,11 +122,11 @@ public final class BatchPublisher {
                     "input_file_id", null)), now()));
             return;
         }
-        BatchFile file = BatchFile.read(files.content(input.get()));
+        BatchFile file = BatchFile.read(files.content(input.get()), Limits.DEFAULT_MAX_REQUEST_BYTES, maxLines);
         List<GatewayBatch.LineError> errors = lineErrors(file, batch.endpoint());
         if (!errors.isEmpty()) {
             store.save(batch.failed(errors, now()));
-            log.info("Batch {} failed validation: {} invalid lines", batch.id(), file.problems().size());
+            log.info("Batch {} failed validation: {} problems", batch.id(), file.problemCount());
             return;
         }
         long total = client.submit(file, batch.id(), Instant.ofEpochSecond(batch.expiresAt()));
@@ -138,9 +143,9 @@ public final class BatchPublisher {
         List<GatewayBatch.LineError> errors = new ArrayList<>(file.problems().stream().limit(MAX_LINE_ERRORS).map(problem ->
                 new GatewayBatch.LineError("invalid_request", problem.message(), problem.field().isEmpty() ? null : problem.field(),
                         problem.line())).toList());
-        if (file.problems().size() > MAX_LINE_ERRORS) {
-            errors.add(new GatewayBatch.LineError("invalid_request", (file.problems().size() - MAX_LINE_ERRORS)
-                    + " more invalid lines are not listed", null, null));
+        if (file.problemCount() > MAX_LINE_ERRORS) {
+            errors.add(new GatewayBatch.LineError("invalid_request", (file.problemCount() - MAX_LINE_ERRORS)
+                    + " more problems are not listed", null, null));
         }
         file.firstLineByUrl().forEach((url, line) -> {
             if (!url.equals(endpoint)) {

@@ -33,7 +33,10 @@ public final class TakeoverSweeper implements Runnable {
         this.clock = clock;
     }
 
-    /** One sweep; a failure is logged and the next sweep tries again (a scheduled task that throws is never run again). */
+    /**
+     * One sweep; a failure is logged and the next sweep tries again (a scheduled task that throws is
+     * never run again; the wiring also runs it {@link Guarded}).
+     */
     @Override
     public void run() {
         Duration minAge = first ? Duration.ZERO : ABANDONED;

@@ -46,11 +46,22 @@ public final class FileStore implements AutoCloseable {
         this.clock = clock;
         try {
             Files.createDirectories(files);
+            ownerOnly(dir);
             removeOrphans();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use the file directory " + dir + ": " + e.getMessage(), e);
         }
         this.incoming = Incoming.claim(dir.resolve("incoming"));
+    }
+
+    /**
+     * Only the gateway's own user may enter the directory (POSIX {@code rwx------}): its files are the
+     * tenants' prompts and outputs. On a file system without POSIX permissions it stays as it is.
+     */
+    private static void ownerOnly(Path dir) throws IOException {
+        if (Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
     }
 
     /** A fresh path in this gateway's incoming area to write a file's content to before {@link #add}. */

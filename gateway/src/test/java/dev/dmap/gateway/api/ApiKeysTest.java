@@ -51,4 +51,18 @@ class ApiKeysTest {
         Files.writeString(file, "sk-a alice\n");
         assertThat(keys.owner("sk-a")).contains("alice");
     }
+
+    @Test
+    void shouldStopAcceptingARevokedKeyWhenTheEditKeepsTheFilesTimeAndSize() throws Exception {
+        Path file = Files.writeString(dir.resolve("keys"), "sk-a alice\nsk-b bob\n");
+        FileTime stamp = Files.getLastModifiedTime(file);
+        ApiKeys keys = new ApiKeys(file);
+        assertThat(keys.owner("sk-b")).contains("bob");
+
+        Files.writeString(file, "sk-a alice\nsk-x bob\n"); // as cp -p or rsync -t would leave it: same size, same time
+        Files.setLastModifiedTime(file, stamp);
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> keys.owner("sk-b").isEmpty());
+        assertThat(keys.owner("sk-x")).contains("bob");
+    }
 }

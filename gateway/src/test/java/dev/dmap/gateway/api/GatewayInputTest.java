@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** What the gateway accepts from a client besides the JSONL itself: file names and OpenAI's expires_after. */
+/** What the gateway accepts from a client besides the JSONL itself: file names, OpenAI's expires_after, the completion window. */
 class GatewayInputTest {
     @Test
     void shouldKeepOnlyTheFileNameOfWhatTheClientSends() {
@@ -28,5 +28,26 @@ class GatewayInputTest {
         }
         assertThatThrownBy(() -> ExpiresAfter.seconds("last_active_at", 3_600, "output_expires_after"))
                 .hasMessageContaining("output_expires_after");
+    }
+
+    @Test
+    void shouldTakeACompletionWindowFromAnHourToThirtyDaysOnly() {
+        assertThat(BatchesController.window("24h")).hasHours(24);
+        assertThat(BatchesController.window("1h")).hasHours(1);
+        assertThat(BatchesController.window("30d")).hasDays(30);
+        for (String window : new String[] {"1s", "59m", "31d", "106751991167300d", "1000000000000d", "-24h", "soon", ""}) {
+            assertThatThrownBy(() -> BatchesController.window(window)).as(window)
+                    .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status().value()).isEqualTo(400))
+                    .hasMessageContaining("from 1h to 30d");
+        }
+    }
+
+    @Test
+    void shouldQuoteAtMostAShortEscapedPrefixOfWhatAClientSent() {
+        String flood = "x".repeat(4_000_000);
+
+        assertThatThrownBy(() -> BatchesController.window(flood)).satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200)
+                .contains("(4000000 characters)"));
+        assertThat(Quoted.prefix("a\u0000b")).isEqualTo("'a\\u0000b'");
     }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Publication, its retries and its failures, with a fake Kafka port, a hand-run scheduler and a hand-moved clock. */
 class BatchPublisherTest {
     private static final String LINE = "{\"custom_id\":\"a\",\"url\":\"/v1/embeddings\",\"body\":{\"model\":\"m\",\"input\":\"x\"}}\n";
+    private static final int MAX_LINES = 3;
     @TempDir
     Path dir;
     private final MutableClock clock = new MutableClock();
@@ -31,7 +32,7 @@ class BatchPublisherTest {
     void setUp() {
         files = new FileStore(dir, clock);
         store = new BatchStore(dir);
-        publisher = new BatchPublisher(client, files, store, new BatchLocks(dir), scheduler, clock);
+        publisher = new BatchPublisher(client, files, store, new BatchLocks(dir), scheduler, MAX_LINES, clock);
     }
 
     @AfterEach
@@ -82,6 +83,21 @@ class BatchPublisherTest {
 
         assertThat(client.submitted).isEmpty();
         assertThat(store.read("batch_invalid").orElseThrow().errors()).allSatisfy(error -> assertThat(error.line()).isEqualTo(2));
+    }
+
+    @Test
+    void shouldFailAFileWithMoreLinesThanABatchTakesAndPublishNothing() throws Exception {
+        GatewayBatch batch = validating(upload(LINE + LINE.replace("\"a\"", "\"b\"") + LINE.replace("\"a\"", "\"c\"")
+                + LINE.replace("\"a\"", "\"d\"")), "batch_long");
+
+        publisher.publishSoon(batch);
+        scheduler.runAll();
+
+        assertThat(client.submitted).isEmpty();
+        assertThat(store.read("batch_long").orElseThrow().errors()).singleElement().satisfies(error -> {
+            assertThat(error.line()).isEqualTo(4);
+            assertThat(error.message()).contains("more than 3 lines");
+        });
     }
 
     @Test

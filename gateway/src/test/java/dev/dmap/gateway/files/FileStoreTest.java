@@ -102,4 +102,12 @@ class FileStoreTest {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    @Test
+    void shouldLetOnlyTheGatewaysUserIntoTheStore() throws Exception {
+        FileStore store = new FileStore(dir, clock);
+        store.close();
+
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+    }
 }

@@ -1,0 +1,87 @@
+package dev.dmap.gateway.api;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Limits that hold before a request is read: at most {@code maxPerClient} requests of one client
+ * address in progress at once (the rest answer 429 with {@code Retry-After}), so that one client's
+ * slow uploads cannot hold every request thread; and a body whose declared length is over its
+ * endpoint's limit answers 413 before a byte of it is read. {@code /health} is never limited.
+ */
+final class ClientLimits extends OncePerRequestFilter {
+    private final int maxPerClient;
+    private final long maxUploadBytes;
+    private final long maxJsonBytes;
+    private final Map<String, AtomicInteger> inProgress = new ConcurrentHashMap<>();
+
+    /**
+     * @param maxPerClient   requests in progress per client address; 0 for no limit (behind a proxy that limits)
+     * @param maxUploadBytes the largest declared body of an upload ({@code POST /v1/files})
+     * @param maxJsonBytes   the largest declared body of any other call
+     */
+    ClientLimits(int maxPerClient, long maxUploadBytes, long maxJsonBytes) {
+        this.maxPerClient = maxPerClient;
+        this.maxUploadBytes = maxUploadBytes;
+        this.maxJsonBytes = maxJsonBytes;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (request.getRequestURI().equals("/health")) {
+            chain.doFilter(request, response);
+            return;
+        }
+        long limit = isUpload(request) ? maxUploadBytes : maxJsonBytes;
+        if (request.getContentLengthLong() > limit) {
+            refuse(response, 413, isUpload(request) ? "file" : null, isUpload(request) ? "file_too_large" : "body_too_large",
+                    "The request body is " + request.getContentLengthLong() + " bytes; this gateway takes at most " + limit
+                    + " bytes here.");
+            return;
+        }
+        if (maxPerClient <= 0) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String client = request.getRemoteAddr();
+        AtomicInteger count = inProgress.computeIfAbsent(client, c -> new AtomicInteger());
+        try {
+            if (count.incrementAndGet() > maxPerClient) {
+                response.setHeader("Retry-After", "1");
+                refuse(response, 429, null, "too_many_requests", "More than " + maxPerClient
+                        + " requests of this client are in progress; try again when one has ended.");
+                return;
+            }
+            chain.doFilter(request, response);
+        } finally {
+            if (count.decrementAndGet() == 0) {
+                inProgress.remove(client, count);
+            }
+        }
+    }
+
+    private static boolean isUpload(HttpServletRequest request) {
+        return "POST".equals(request.getMethod()) && request.getRequestURI().equals("/v1/files");
+    }
+
+    /** OpenAI's error shape, written here: a filter runs before the controllers' error handling. */
+    private static void refuse(HttpServletResponse response, int status, String param, String code, String message)
+            throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        String type = status == 429 ? "rate_limit_error" : "invalid_request_error";
+        byte[] body = ("{\"error\":{\"message\":\"" + message + "\",\"type\":\"" + type + "\",\"param\":"
+                + (param == null ? "null" : "\"" + param + "\"") + ",\"code\":\"" + code + "\"}}").getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+}

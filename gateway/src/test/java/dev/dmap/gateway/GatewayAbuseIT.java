@@ -1,0 +1,216 @@
+package dev.dmap.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dmap.devkit.broker.LocalBroker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway process as an attacker and a careless tenant would try it: hundreds of slow bodies
+ * without a key, bodies declared larger than their limit, one client's many slow uploads, absurd
+ * input. Each figure it measured is printed. Calls that should answer are given 10 s (a liveness
+ * bound, not a speed target: a stalled gateway answered nothing for 25 s and more).
+ */
+class GatewayAbuseIT {
+    private static final String KEY = "sk-abuse-alice";
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
+    private static final int MAX_PER_CLIENT = 8;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(ANSWER_WITHIN).build();
+    @TempDir
+    static Path dir;
+    private static LocalBroker broker;
+    private static GatewayProcess gateway;
+    private static int port;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = LocalBroker.startTemporary();
+        Files.writeString(dir.resolve("keys.txt"), KEY + " alice\nsk-abuse-bob bob\n");
+        gateway = GatewayProcess.start(dir.resolve("gateway.log"), "--bootstrap-servers", broker.bootstrapServers(),
+                "--api-keys-file", dir.resolve("keys.txt").toString(), "--dir", dir.resolve("store").toString(),
+                "--max-file-size", "1MB", "--max-requests-per-client", String.valueOf(MAX_PER_CLIENT)).awaitUp();
+        port = URI.create(gateway.baseUrl()).getPort();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+            Files.copy(gateway.log(), Path.of("target", "gateway-abuse.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void shouldStayResponsiveWhileHundredsOfSlowBodiesWithoutAKeyAreOpen() throws Exception {
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 220; i++) {
+                // within the size limit, so that the refusal is the key's and the body is one a server would read on
+                slow.add(slowBody("/v1/files", null, 900L * 1024, "multipart/form-data; boundary=x"));
+            }
+            long healthStarted = System.nanoTime();
+            HttpResponse<String> health = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")));
+            long healthMillis = (System.nanoTime() - healthStarted) / 1_000_000;
+            long ownStarted = System.nanoTime();
+            HttpResponse<String> own = send(authorized("/v1/files"));
+            long ownMillis = (System.nanoTime() - ownStarted) / 1_000_000;
+            int unauthorized = 0;
+            int tooMany = 0;
+            java.util.Map<String, Integer> statuses = new java.util.TreeMap<>();
+            for (Socket socket : slow) {
+                String status = statusLine(socket);
+                statuses.merge(status, 1, Integer::sum);
+                unauthorized += status.contains(" 401") ? 1 : 0;
+                tooMany += status.contains(" 429") ? 1 : 0;
+            }
+            System.out.printf("abuse: 220 slow unauthenticated bodies open: /health %d ms, an owner's list %d ms; %d answered 401, "
+                    + "%d 429 (over this client's share); %s%n", healthMillis, ownMillis, unauthorized, tooMany, statuses);
+
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(own.statusCode()).isEqualTo(200);
+            assertThat(unauthorized + tooMany).as("every slow body refused at once").isEqualTo(220);
+        } finally {
+            for (Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseADeclaredOversizedJsonBodyBeforeReadingIt() throws Exception {
+        try (Socket socket = slowBody("/v1/batches", KEY, 400L * 1024 * 1024, "application/json")) {
+            String status = statusLine(socket);
+            System.out.printf("abuse: a 400 MB JSON body declared and not sent: %s%n", status);
+
+            assertThat(status).contains(" 413");
+        }
+    }
+
+    @Test
+    void shouldRefuseADeclaredOversizedUploadBeforeReadingIt() throws Exception {
+        try (Socket socket = slowBody("/v1/files", KEY, 70L * 1024 * 1024, "multipart/form-data; boundary=x")) {
+            String status = statusLine(socket);
+            System.out.printf("abuse: a 70 MB upload declared against a 1 MB limit, not sent: %s%n", status);
+
+            assertThat(status).contains(" 413");
+        }
+    }
+
+    @Test
+    void shouldLetOneClientHoldNoMoreThanItsShareOfRequests() throws Exception {
+        List<Socket> uploads = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_PER_CLIENT; i++) {
+                uploads.add(slowBody("/v1/files", KEY, 512 * 1024, "multipart/form-data; boundary=x"));
+            }
+            HttpResponse<String> beyond = awaitStatus(429);
+
+            assertThat(beyond.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(beyond.body()).contains("too_many_requests");
+        } finally {
+            for (Socket socket : uploads) {
+                socket.close();
+            }
+        }
+        assertThat(awaitStatus(200).statusCode()).as("once the slow uploads end").isEqualTo(200);
+        org.awaitility.Awaitility.await().atMost(ANSWER_WITHIN).until(() -> Files.readString(gateway.log())
+                .contains("An upload could not be read"));
+        assertThat(Files.readString(gateway.log())).as("uploads dropped mid-body flood nothing").doesNotContain(" ERROR ")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void shouldRefuseAnAbsurdCompletionWindowWithA400() throws Exception {
+        for (String window : List.of("106751991167300d", "1000000000000d", "1s")) {
+            HttpResponse<String> created = send(authorized("/v1/batches").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"input_file_id\":\"file-x\",\"endpoint\":\"/v1/chat/completions\","
+                            + "\"completion_window\":\"" + window + "\"}")));
+
+            assertThat(created.statusCode()).as(window).isEqualTo(400);
+            assertThat(created.body()).contains("completion_window");
+        }
+    }
+
+    @Test
+    void shouldAnswerACorsPreflightWithoutAKeyWithoutFailing() throws Exception {
+        HttpResponse<String> preflight = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/files"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://evil.example")
+                .header("Access-Control-Request-Method", "POST"));
+        System.out.printf("abuse: a CORS preflight without a key: %d%n", preflight.statusCode());
+
+        assertThat(preflight.statusCode()).isLessThan(500);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+
+    @Test
+    void shouldExposeNoActuatorEndpointOnTheApiPort() throws Exception {
+        assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator"))).statusCode()).isEqualTo(404);
+        assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))).statusCode())
+                .isEqualTo(404);
+    }
+
+    /** The first status that is {@code status}, asking again while the server is still letting go of earlier requests. */
+    private static HttpResponse<String> awaitStatus(int status) throws Exception {
+        HttpResponse<String>[] last = new HttpResponse[1];
+        org.awaitility.Awaitility.await().atMost(ANSWER_WITHIN).pollInterval(Duration.ofMillis(100))
+                .until(() -> (last[0] = send(authorized("/v1/files"))).statusCode() == status);
+        return last[0];
+    }
+
+    /** A connection that sends a request's headers, declaring {@code length} bytes of body, and one byte of it. */
+    private static Socket slowBody(String path, String key, long length, String contentType) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), (int) ANSWER_WITHIN.toMillis());
+        socket.setSoTimeout((int) ANSWER_WITHIN.toMillis());
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
+                + (key == null ? "" : "Authorization: Bearer " + key + "\r\n")
+                + "Content-Type: " + contentType + "\r\nContent-Length: " + length + "\r\n\r\n-").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return socket;
+    }
+
+    /** The response's status line, or what went wrong reading it. */
+    private static String statusLine(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder line = new StringBuilder();
+        try {
+            for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
+                line.append((char) c);
+            }
+        } catch (SocketTimeoutException e) {
+            return "(no answer within " + ANSWER_WITHIN.toSeconds() + " s)";
+        }
+        return line.toString().trim();
+    }
+
+    private static HttpRequest.Builder authorized(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + KEY);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.timeout(ANSWER_WITHIN).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
