@@ -33,11 +33,12 @@ import java.util.function.Consumer;
  * @param total           the valid requests
  * @param countsByModel   requests per exact model id, in first-seen order
  * @param firstLineByUrl  the first line of each endpoint url the valid requests use, in first-seen order
+ * @param firstLineByModel the first line of each model the valid requests name, in first-seen order
  * @param problems        the problems found, the first {@link #MAX_PROBLEMS_KEPT} of them; empty when the file is good
  * @param problemCount    every problem found, kept or not
  */
 public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, Long> countsByModel,
-        Map<String, Integer> firstLineByUrl, List<Problem> problems, int problemCount) {
+        Map<String, Integer> firstLineByUrl, Map<String, Integer> firstLineByModel, List<Problem> problems, int problemCount) {
     /**
      * The most problems kept (the rest are counted): a file of a million bad lines is reported in bounded
      * memory; nobody reads further than this anyway.
@@ -182,7 +183,8 @@ public record BatchFile(Path path, int maxRequestBytes, int total, Map<String, L
             tally.problem(new Problem(1, "", "the file has no requests"));
         }
         return new BatchFile(path, maxRequestBytes, total, Collections.unmodifiableMap(tally.counts()),
-                Collections.unmodifiableMap(tally.firstLineByUrl()), List.copyOf(tally.problems()), tally.problemCount());
+                Collections.unmodifiableMap(tally.firstLineByUrl()), Collections.unmodifiableMap(tally.firstLineByModel()),
+                List.copyOf(tally.problems()), tally.problemCount());
     }
 
     private static Callable<List<LineCheck.Checked>> check(List<JsonlLines.Line> chunk, RequestDecoder decoder, int maxRequestBytes) {

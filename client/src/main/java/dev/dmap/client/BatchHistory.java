@@ -34,6 +34,15 @@ public final class BatchHistory {
      * @param published whether every request was published (a submit interrupted midway has not)
      */
     public record Submission(BatchCommand created, boolean published) {
+        /** Refuses a file other than the one submitted before under this id ({@link ClientException.BatchIdTaken}). */
+        void requireSameFile(BatchFile file) {
+            boolean sameFile = created.total() != null && created.total() == file.total()
+                    && java.util.Objects.equals(created.models(), new TreeMap<>(file.countsByModel()));
+            if (!sameFile) {
+                throw new ClientException.BatchIdTaken("batch " + created.batchId() + " was submitted before with "
+                        + created.total() + " requests (" + created.inputFile() + ")");
+            }
+        }
     }
 
     /**

@@ -12,8 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Objects;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -71,12 +70,23 @@ public final class Submitter {
     /**
      * What a submit adds to the file's lines.
      *
-     * @param deadline when unserved requests expire, or null
-     * @param priority the priority of every line that has none of its own (0), or null
+     * @param deadline     when unserved requests expire, or null
+     * @param priority     the priority of every line that has none of its own (0), or null
+     * @param servedModels the models the fleet serves, or null to publish every line: a line naming another
+     *                     model is not published to a request topic (none is created for it) but ends at once,
+     *                     in the same transaction, as a {@code model_not_found} dead letter
      */
-    public record Options(Instant deadline, Integer priority) {
-        /** No deadline, the lines' own priorities. */
-        public static final Options NONE = new Options(null, null);
+    public record Options(Instant deadline, Integer priority, Set<String> servedModels) {
+        /** No deadline, the lines' own priorities, every line published. */
+        public static final Options NONE = new Options(null, null, null);
+
+        public Options(Instant deadline, Integer priority) {
+            this(deadline, priority, null);
+        }
+
+        boolean serves(String model) {
+            return servedModels == null || servedModels.contains(model);
+        }
     }
 
     /** {@link #submit(BatchFile, String, Options, ProgressListener)} without a deadline, priority or progress. */
@@ -95,22 +105,22 @@ public final class Submitter {
         Map<String, Long> byModel = file.countsByModel();
         try (Admin admin = Admin.create(kafka.adminProperties())) {
             kafka.requireReachable(admin);
-            TopicSetup.ensure(admin, kafka, byModel.keySet(), maxRequestBytes);
+            TopicSetup.ensure(admin, kafka, byModel.keySet().stream().filter(options::serves).toList(), maxRequestBytes);
         }
         Optional<BatchHistory.Submission> earlier = new BatchHistory(kafka).submission(batchId);
         if (earlier.isPresent()) {
             BatchCommand created = earlier.get().created();
-            requireSameFile(created, file, byModel);
+            earlier.get().requireSameFile(file);
             if (earlier.get().published()) {
                 return new SubmittedBatch(batchId, file.total(), byModel, SubmittedBatch.Publication.NONE);
             }
             // the earlier submit stopped before its transaction committed: none of its requests is
             // visible, so publish them all again, as they were
-            publish(file, new Envelope(batchId, created.at(), created.expiresAt(), options.priority()), progress, null);
+            publish(file, new Envelope(batchId, created.at(), created.expiresAt(), options.priority(), options), progress, null);
             return new SubmittedBatch(batchId, file.total(), byModel, SubmittedBatch.Publication.RESUMED);
         }
         Instant now = clock.instant();
-        publish(file, new Envelope(batchId, now, options.deadline(), options.priority()), progress, BatchCommand.created(batchId,
+        publish(file, new Envelope(batchId, now, options.deadline(), options.priority(), options), progress, BatchCommand.created(batchId,
                 file.total(), byModel, file.path().getFileName().toString(), options.deadline(), now));
         return new SubmittedBatch(batchId, file.total(), byModel, SubmittedBatch.Publication.ALL);
     }
@@ -120,7 +130,7 @@ public final class Submitter {
      *
      * @param priority the priority of lines without their own, or null
      */
-    private record Envelope(String batchId, Instant submittedAt, Instant deadline, Integer priority) {
+    private record Envelope(String batchId, Instant submittedAt, Instant deadline, Integer priority, Options options) {
         Request of(Request line) {
             Request published = line.withBatch(batchId, submittedAt, deadline);
             return priority != null && line.priority() == 0 ? published.withPriority(priority) : published;
@@ -161,8 +171,9 @@ public final class Submitter {
         try {
             file.forEachRequest(request -> {
                 Request published = envelope.of(request);
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.requests(published.model()),
-                        utf8(published.id()), MessageCodec.encode(published));
+                ProducerRecord<byte[], byte[]> record = envelope.options().serves(published.model())
+                        ? new ProducerRecord<>(topics.requests(published.model()), utf8(published.id()), MessageCodec.encode(published))
+                        : UnservedModel.deadLetter(topics, published, clock.instant());
                 record.headers().add(Traceparent.HEADER, utf8(Traceparent.random().toString()));
                 producer.send(record, (metadata, error) -> {
                     if (error != null) {
@@ -203,15 +214,6 @@ public final class Submitter {
     public void command(BatchCommand command) {
         try (Producer<byte[], byte[]> producer = producers.apply(ProducerSettings.idempotent(kafka, maxRequestBytes))) {
             BatchCommandRecords.send(kafka, producer, command);
-        }
-    }
-
-    private static void requireSameFile(BatchCommand earlier, BatchFile file, Map<String, Long> byModel) {
-        boolean sameFile = earlier.total() != null && earlier.total() == file.total()
-                && Objects.equals(earlier.models(), new TreeMap<>(byModel));
-        if (!sameFile) {
-            throw new ClientException.BatchIdTaken("batch " + earlier.batchId() + " was submitted before with "
-                    + earlier.total() + " requests (" + earlier.inputFile() + ")");
         }
     }
 

@@ -18,6 +18,7 @@ final class ValidationTally {
     private final List<Problem> problems = new ArrayList<>();
     private final Map<String, Integer> lineOfCustomId = new HashMap<>();
     private final Map<String, Integer> firstLineByUrl = new LinkedHashMap<>();
+    private final Map<String, Integer> firstLineByModel = new LinkedHashMap<>();
     private int problemCount;
 
     ValidationTally(int maxKept) {
@@ -38,6 +39,7 @@ final class ValidationTally {
             }
             counts.merge(line.request().model(), 1L, Long::sum);
             firstLineByUrl.putIfAbsent(line.request().url(), line.line());
+            firstLineByModel.putIfAbsent(line.request().model(), line.line());
         }
     }
 
@@ -58,6 +60,10 @@ final class ValidationTally {
 
     Map<String, Integer> firstLineByUrl() {
         return firstLineByUrl;
+    }
+
+    Map<String, Integer> firstLineByModel() {
+        return firstLineByModel;
     }
 
     List<Problem> problems() {

@@ -79,6 +79,30 @@ class SubmitterIT {
         assertThat(commands("fails-midway")).containsExactly(BatchCommand.CREATED, BatchCommand.PUBLISHED);
     }
 
+    @Test
+    void shouldEndALineNamingAModelNobodyServesAsADeadLetterAndCreateNoTopicForIt() throws Exception {
+        String served = "served-model";
+        String unserved = "unserved-model-" + System.nanoTime();
+        BatchFile file = BatchFile.read(write("mixed.jsonl", lines(served, 2, 10)
+                + ChatLine.of("lost", unserved).content("x").json() + "\n"));
+        KafkaConnection kafka = KafkaConnection.of(TestBroker.bootstrapServers(), Topics.DEFAULT_PREFIX);
+
+        new Submitter(kafka, Clock.systemUTC()).submit(file, "mixed-batch", new Submitter.Options(null, null, java.util.Set.of(served)),
+                ProgressListener.NONE);
+
+        assertThat(TestBroker.records(TOPICS.requests(served), COMMITTED)).hasSize(2);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(kafka.adminProperties())) {
+            assertThat(admin.listTopics().names().get()).doesNotContain(TOPICS.requests(unserved));
+        }
+        assertThat(TestBroker.records(TOPICS.deadLetters(), COMMITTED)).filteredOn(r -> "mixed-batch:lost".equals(TestBroker.utf8(r.key())))
+                .singleElement().satisfies(record -> {
+                    var deadLetter = MessageCodec.decode(record.value(), dev.dmap.schemas.DeadLetter.class);
+                    assertThat(deadLetter.errorCode()).isEqualTo(dev.dmap.schemas.ErrorCode.MODEL_NOT_FOUND);
+                    assertThat(deadLetter.batchId()).isEqualTo("mixed-batch");
+                    assertThat(deadLetter.customId()).isEqualTo("lost");
+                });
+    }
+
     /** The types of the batch's commands, in the order committed. */
     private static List<String> commands(String batchId) {
         return TestBroker.records(TOPICS.batchCommands(), COMMITTED).stream()

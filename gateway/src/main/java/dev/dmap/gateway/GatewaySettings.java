@@ -11,11 +11,11 @@ import java.time.Duration;
  * @param maxFileSize   the largest upload the gateway takes, in bytes
  * @param maxRequestsPerClient requests of one client address in progress at once; 0 for no limit
  * @param maxBatchLines the most lines a batch's input file may have
+ * @param maxModelsPerBatch the most distinct models a batch may name
+ * @param allowedModels the operator's list of models a batch may name; empty: those the fleet's workers serve
  */
 public record GatewaySettings(Path dataDir, Path apiKeysFile, Duration fileRetention, long maxFileSize, int maxRequestsPerClient,
-        int maxBatchLines) {
-    /** The default of {@code maxBatchLines}: OpenAI's limit of requests per batch. */
-    public static final int DEFAULT_MAX_BATCH_LINES = 50_000;
+        int maxBatchLines, int maxModelsPerBatch, java.util.Set<String> allowedModels) {
     /** The default of {@code maxRequestsPerClient}: generous for an SDK's concurrency, far below the server's 200 threads. */
     public static final int DEFAULT_MAX_REQUESTS_PER_CLIENT = 32;
     /** The largest body of a call other than an upload (a batch's creation is a few hundred bytes). */

@@ -2,7 +2,6 @@ package dev.dmap.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dmap.devkit.broker.LocalBroker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,18 +33,19 @@ class GatewayAbuseIT {
     private static final String KEY = "sk-abuse-alice";
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
     private static final int MAX_PER_CLIENT = 8;
+    private static final String QWEN = "qwen2.5-7b-instruct";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(ANSWER_WITHIN).build();
     @TempDir
     static Path dir;
-    private static LocalBroker broker;
+    private static ServingFleet fleet;
     private static GatewayProcess gateway;
     private static int port;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = LocalBroker.startTemporary();
+        fleet = ServingFleet.start(dir, 0.0);
         Files.writeString(dir.resolve("keys.txt"), KEY + " alice\nsk-abuse-bob bob\n");
-        gateway = GatewayProcess.start(dir.resolve("gateway.log"), "--bootstrap-servers", broker.bootstrapServers(),
+        gateway = GatewayProcess.start(dir.resolve("gateway.log"), "--bootstrap-servers", fleet.broker.bootstrapServers(),
                 "--api-keys-file", dir.resolve("keys.txt").toString(), "--dir", dir.resolve("store").toString(),
                 "--max-file-size", "1MB", "--max-requests-per-client", String.valueOf(MAX_PER_CLIENT)).awaitUp();
         port = URI.create(gateway.baseUrl()).getPort();
@@ -57,8 +57,8 @@ class GatewayAbuseIT {
             gateway.close();
             Files.copy(gateway.log(), Path.of("target", "gateway-abuse.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        if (broker != null) {
-            broker.close();
+        if (fleet != null) {
+            fleet.close();
         }
     }
 
@@ -169,6 +169,33 @@ class GatewayAbuseIT {
         assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator"))).statusCode()).isEqualTo(404);
         assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))).statusCode())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void shouldCreateNoTopicForSixtyModelsNobodyServesAndEndTheirLinesAsModelNotFound() throws Exception {
+        List<String> lines = new ArrayList<>();
+        lines.add(dev.dmap.schemas.testing.ChatLine.of("served", QWEN).maxTokens(8).json());
+        for (int i = 0; i < 60; i++) {
+            lines.add(dev.dmap.schemas.testing.ChatLine.of("unserved-" + i, "no-such-model-" + i).maxTokens(8).json());
+        }
+        GatewayClient client = new GatewayClient(gateway.baseUrl(), KEY);
+        String id = client.createBatch(client.upload(Files.write(dir.resolve("sixty-models.jsonl"), lines)).path("id").asString())
+                .path("id").asString();
+
+        var ended = client.awaitBatch(id, batch -> "completed".equals(batch.path("status").asString()));
+
+        java.util.Set<String> topics;
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers",
+                fleet.broker.bootstrapServers()))) {
+            topics = admin.listTopics().names().get();
+        }
+        long created = topics.stream().filter(topic -> topic.contains("no-such-model")).count();
+        System.out.printf("abuse: a batch naming 60 models nobody serves: %d topics created, %d lines failed, %d completed%n",
+                created, ended.at("/request_counts/failed").asLong(), ended.at("/request_counts/completed").asLong());
+
+        assertThat(created).isZero();
+        assertThat(ended.at("/request_counts/failed").asLong()).isEqualTo(60);
+        assertThat(ended.at("/request_counts/completed").asLong()).isEqualTo(1);
     }
 
     /** The first status that is {@code status}, asking again while the server is still letting go of earlier requests. */

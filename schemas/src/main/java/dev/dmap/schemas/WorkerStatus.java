@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param backendUp      whether the backend answers
  * @param heartbeatAt    when this status was published
  * @param stopped        why the worker stopped on its own (its last status), or null while it runs
+ * @param availableModels models its backend lists as available (it can load or serve them); null from a
+ *                       worker older than this field
  * @param schemaVersion  1
  */
 public record WorkerStatus(
@@ -37,7 +39,8 @@ public record WorkerStatus(
         boolean backendUp,
         Instant heartbeatAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) String stopped,
-        int schemaVersion) {
+        int schemaVersion,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<String> availableModels) {
 
     public WorkerStatus {
         Objects.requireNonNull(workerId, "worker_id");
@@ -46,5 +49,6 @@ public record WorkerStatus(
         loadedModels = List.copyOf(loadedModels);
         servingModels = List.copyOf(servingModels);
         assignedModels = List.copyOf(assignedModels);
+        availableModels = availableModels == null ? null : List.copyOf(availableModels);
     }
 }

@@ -1,6 +1,7 @@
 package dev.dmap.gateway.api;
 
 import dev.dmap.client.Durations;
+import dev.dmap.gateway.Quoted;
 import dev.dmap.gateway.batches.Batches;
 import dev.dmap.gateway.batches.GatewayBatch;
 import dev.dmap.gateway.files.FileStore;

@@ -13,6 +13,7 @@ import dev.dmap.gateway.batches.Guarded;
 import dev.dmap.gateway.batches.Batches;
 import dev.dmap.gateway.batches.KafkaBatchClient;
 import dev.dmap.gateway.batches.OutputWriter;
+import dev.dmap.gateway.batches.PublishRules;
 import dev.dmap.gateway.batches.Scheduler;
 import dev.dmap.gateway.batches.TakeoverSweeper;
 import dev.dmap.gateway.files.FileStore;
@@ -22,9 +23,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -44,48 +47,16 @@ import java.util.concurrent.TimeUnit;
  */
 @SpringBootApplication(scanBasePackages = {"dev.dmap.gateway.app", "dev.dmap.gateway.api"})
 public class GatewayApplication {
-    /** The gateway's own options and the Spring property each sets. */
-    static final Map<String, String> OPTIONS = Map.ofEntries(
-            Map.entry("--port", "server.port"),
-            Map.entry("--address", "server.address"),
-            Map.entry("--bootstrap-servers", "dmap.bootstrap-servers"),
-            Map.entry("--command-config", "dmap.command-config"),
-            Map.entry("--topic-prefix", "dmap.topic-prefix"),
-            Map.entry("--api-keys-file", "dmap.gateway.api-keys-file"),
-            Map.entry("--dir", "dmap.gateway.dir"),
-            Map.entry("--file-retention", "dmap.gateway.file-retention"),
-            Map.entry("--max-file-size", "dmap.gateway.max-file-size"),
-            Map.entry("--max-requests-per-client", "dmap.gateway.max-requests-per-client"),
-            Map.entry("--max-batch-lines", "dmap.gateway.max-batch-lines"));
-
-    static final String USAGE = """
-            Usage: dmap gateway --port PORT --bootstrap-servers HOST:PORT --api-keys-file FILE [options]
-            OpenAI's Batch API (/v1/files, /v1/batches) over dmap. Every option can also be set from the environment.
-              --port PORT               HTTP port (DMAP_GATEWAY_PORT, default 8090)
-              --address ADDRESS         address to listen on (DMAP_GATEWAY_ADDRESS, default 127.0.0.1)
-              --bootstrap-servers HOSTS Kafka (DMAP_BOOTSTRAP_SERVERS, default localhost:9092)
-              --command-config FILE     Kafka client properties (security settings), as for dmap submit (DMAP_COMMAND_CONFIG)
-              --topic-prefix PREFIX     topic prefix (DMAP_TOPIC_PREFIX, default dmap)
-              --api-keys-file FILE      one line per key: KEY OWNER; reloaded when it changes (DMAP_API_KEYS_FILE, required)
-              --dir DIR                 where files and batch records live (DMAP_GATEWAY_DIR, default ~/.dmap/gateway)
-              --file-retention DURATION how long a file lives without its own expiry, e.g. 30d (DMAP_GATEWAY_FILE_RETENTION, default 30d)
-              --max-file-size SIZE      the largest upload taken, e.g. 500MB (DMAP_GATEWAY_MAX_FILE_SIZE, default 2GB)
-              --max-requests-per-client N  requests of one client address in progress at once, 0 for no limit
-                                        (DMAP_GATEWAY_MAX_REQUESTS_PER_CLIENT, default 32)
-              --max-batch-lines N       the most lines a batch's input file may have (DMAP_GATEWAY_MAX_BATCH_LINES,
-                                        default 50000, OpenAI's limit)
-            """;
-
     public static void main(String[] args) {
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            System.out.print(USAGE);
+            System.out.print(GatewayOptions.USAGE);
             return;
         }
         String[] spring;
         try {
-            spring = springArguments(args);
+            spring = GatewayOptions.springArguments(args);
         } catch (IllegalArgumentException e) {
-            System.err.println("dmap gateway: " + e.getMessage() + "\n" + USAGE);
+            System.err.println("dmap gateway: " + e.getMessage() + "\n" + GatewayOptions.USAGE);
             System.exit(ExitCodes.INVALID_INPUT);
             return;
         }
@@ -106,26 +77,7 @@ public class GatewayApplication {
     /** Starts the gateway with its own options; its settings file is {@code gateway.properties}. */
     public static ConfigurableApplicationContext start(String... args) {
         return new SpringApplicationBuilder(GatewayApplication.class).properties("spring.config.name=gateway")
-                .run(springArguments(args));
-    }
-
-    /** {@code --port 8090} and {@code --port=8090} become {@code --server.port=8090}; anything else is refused. */
-    static String[] springArguments(String[] args) {
-        List<String> spring = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i].contains("=") ? args[i].substring(0, args[i].indexOf('=')) : args[i];
-            String property = OPTIONS.get(name);
-            if (property == null) {
-                throw new IllegalArgumentException("unknown option " + args[i] + "; the gateway takes " + String.join(", ",
-                        new java.util.TreeSet<>(OPTIONS.keySet())));
-            }
-            String value = args[i].contains("=") ? args[i].substring(args[i].indexOf('=') + 1) : i + 1 < args.length ? args[++i] : null;
-            if (value == null) {
-                throw new IllegalArgumentException("option " + name + " needs a value");
-            }
-            spring.add("--" + property + "=" + value);
-        }
-        return spring.toArray(String[]::new);
+                .run(GatewayOptions.springArguments(args));
     }
 
     @Bean
@@ -137,7 +89,8 @@ public class GatewayApplication {
     GatewaySettings gatewaySettings(@Value("${dmap.gateway.dir}") Path dir, @Value("${dmap.gateway.api-keys-file}") String keys,
             @Value("${dmap.gateway.file-retention}") Duration retention, @Value("${dmap.gateway.max-file-size}") DataSize maxFileSize,
             @Value("${dmap.gateway.max-requests-per-client}") int maxRequestsPerClient,
-            @Value("${dmap.gateway.max-batch-lines}") int maxBatchLines) {
+            @Value("${dmap.gateway.max-batch-lines}") int maxBatchLines,
+            @Value("${dmap.gateway.max-models-per-batch}") int maxModelsPerBatch, @Value("${dmap.gateway.models}") String models) {
         if (keys.isBlank()) {
             throw new ClientException.InvalidInput("The gateway needs an API keys file (one line per key: KEY OWNER): "
                     + "--api-keys-file FILE or DMAP_API_KEYS_FILE");
@@ -148,10 +101,13 @@ public class GatewayApplication {
         if (maxRequestsPerClient < 0) {
             throw new ClientException.InvalidInput("--max-requests-per-client must be 0 (no limit) or more: " + maxRequestsPerClient);
         }
-        if (maxBatchLines < 1) {
-            throw new ClientException.InvalidInput("--max-batch-lines must be at least 1: " + maxBatchLines);
+        if (maxBatchLines < 1 || maxModelsPerBatch < 1) {
+            throw new ClientException.InvalidInput("--max-batch-lines and --max-models-per-batch must be at least 1");
         }
-        return new GatewaySettings(dir, Path.of(keys), retention, maxFileSize.toBytes(), maxRequestsPerClient, maxBatchLines);
+        Set<String> allowed = Arrays.stream(models.split(",")).map(String::strip).filter(m -> !m.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+        return new GatewaySettings(dir, Path.of(keys), retention, maxFileSize.toBytes(), maxRequestsPerClient, maxBatchLines,
+                maxModelsPerBatch, allowed);
     }
 
     /**
@@ -206,7 +162,8 @@ public class GatewayApplication {
         BatchLocks locks = new BatchLocks(settings.dataDir());
         Scheduler scheduler = (task, delay) -> batchScheduling.schedule(Guarded.task("Publishing a batch", task), delay.toMillis(),
                 TimeUnit.MILLISECONDS);
-        BatchPublisher publisher = new BatchPublisher(client, files, store, locks, scheduler, settings.maxBatchLines(), clock);
+        BatchPublisher publisher = new BatchPublisher(client, files, store, locks, scheduler,
+                new PublishRules(settings.maxBatchLines(), settings.maxModelsPerBatch(), settings.allowedModels()), clock);
         OutputWriter outputs = new OutputWriter(client, files, store, locks, states, settings.fileRetention(),
                 task -> outputWriting.execute(Guarded.task("Writing a batch's output files", task)), clock);
         states.onEnded(outputs::schedule);

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * through the {@link BatchClient} (one transaction, so a gateway killed midway published nothing and
  * the next attempt publishes it all). Runs under the batch's {@link BatchLocks lock}, on the record
  * read again under it, so no two gateways publish a batch at once and none overwrites newer state.
- * What Kafka refuses for good, or an invalid file, ends the batch {@code failed} with a message for
- * the API user; what heals by waiting is tried again with {@link Backoff}. A cancel asked for while
+ * What Kafka refuses for good, an invalid file, or more models than a batch may name end the batch
+ * {@code failed} with a message for the API user; a line naming a model the fleet does not serve ends as
+ * a {@code model_not_found} dead letter, published with the batch, and no topic is created for it; what heals by waiting is tried again with {@link Backoff}. A cancel asked for while
  * the batch was validating is sent once it is published.
  */
 public final class BatchPublisher {
@@ -33,26 +35,26 @@ public final class BatchPublisher {
     private final BatchLocks locks;
     private final Scheduler scheduler;
     private final Backoff backoff;
-    private final int maxLines;
+    private final PublishRules rules;
     private final Clock clock;
 
-    /** @param maxLines the most lines an input file may have (more fail the batch) */
+    /** @param rules what an input file must keep to (lines, models) beyond the request schema */
     public BatchPublisher(BatchClient client, FileStore files, BatchStore store, BatchLocks locks, Scheduler scheduler,
-            Backoff backoff, int maxLines, Clock clock) {
+            Backoff backoff, PublishRules rules, Clock clock) {
         this.client = client;
         this.files = files;
         this.store = store;
         this.locks = locks;
         this.scheduler = scheduler;
         this.backoff = backoff;
-        this.maxLines = maxLines;
+        this.rules = rules;
         this.clock = clock;
     }
 
     /** With {@link Backoff#PUBLISHING}. */
-    public BatchPublisher(BatchClient client, FileStore files, BatchStore store, BatchLocks locks, Scheduler scheduler, int maxLines,
-            Clock clock) {
-        this(client, files, store, locks, scheduler, Backoff.PUBLISHING, maxLines, clock);
+    public BatchPublisher(BatchClient client, FileStore files, BatchStore store, BatchLocks locks, Scheduler scheduler,
+            PublishRules rules, Clock clock) {
+        this(client, files, store, locks, scheduler, Backoff.PUBLISHING, rules, clock);
     }
 
     /** Publishes the batch on a background thread, now. */
@@ -94,8 +96,8 @@ public final class BatchPublisher {
             } else {
                 fail(seen, "The batch could not be published: " + e.getMessage());
             }
-        } catch (UncheckedIOException e) {
-            retry(seen, attempt, e); // the directory may come back (a full disk, a network mount)
+        } catch (UncheckedIOException | FleetUnknown e) {
+            retry(seen, attempt, e); // the directory may come back (a full disk, a network mount), a worker may start
         } catch (RuntimeException e) {
             log.error("Publishing batch {} failed unexpectedly; it ends failed", seen.id(), e);
             fail(seen, "The batch could not be published: the gateway failed unexpectedly (its log says why).");
@@ -122,14 +124,18 @@ public final class BatchPublisher {
                     "input_file_id", null)), now()));
             return;
         }
-        BatchFile file = BatchFile.read(files.content(input.get()), Limits.DEFAULT_MAX_REQUEST_BYTES, maxLines);
+        BatchFile file = BatchFile.read(files.content(input.get()), Limits.DEFAULT_MAX_REQUEST_BYTES, rules.maxLines());
         List<GatewayBatch.LineError> errors = lineErrors(file, batch.endpoint());
+        if (errors.isEmpty() && file.firstLineByModel().size() > rules.maxModels()) {
+            errors = List.of(new GatewayBatch.LineError("too_many_models", "The batch names " + file.firstLineByModel().size()
+                    + " models; a batch may name at most " + rules.maxModels() + ".", "body.model", null));
+        }
         if (!errors.isEmpty()) {
             store.save(batch.failed(errors, now()));
             log.info("Batch {} failed validation: {} problems", batch.id(), file.problemCount());
             return;
         }
-        long total = client.submit(file, batch.id(), Instant.ofEpochSecond(batch.expiresAt()));
+        long total = client.submit(file, batch.id(), Instant.ofEpochSecond(batch.expiresAt()), servedModels());
         store.save(batch.submitted(total));
         log.info("Batch {} published: {} requests", batch.id(), total);
         if (store.cancelRequested(batch.id())) { // asked while it was validating: read after the record says submitted
@@ -154,6 +160,23 @@ public final class BatchPublisher {
             }
         });
         return errors;
+    }
+
+    /**
+     * The models a batch may use: the operator's list, else those the fleet's live workers serve. A line
+     * naming another ends as a {@code model_not_found} dead letter at submit, and no topic is created for it.
+     *
+     * @throws FleetUnknown when no list says which models are served (no live worker has reported)
+     */
+    private Set<String> servedModels() {
+        return !rules.allowedModels().isEmpty() ? rules.allowedModels() : client.servedModels().orElseThrow(FleetUnknown::new);
+    }
+
+    /** No live worker has said which models it serves: the batch waits, validating, and is tried again. */
+    static final class FleetUnknown extends RuntimeException {
+        FleetUnknown() {
+            super("no live worker has reported the models it serves yet", null, false, false);
+        }
     }
 
     private long now() {

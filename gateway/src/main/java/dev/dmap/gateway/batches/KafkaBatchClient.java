@@ -4,6 +4,7 @@ import dev.dmap.client.BatchFile;
 import dev.dmap.client.Cancellation;
 import dev.dmap.client.CollectSummary;
 import dev.dmap.client.Collector;
+import dev.dmap.client.FleetModels;
 import dev.dmap.client.KafkaConnection;
 import dev.dmap.client.OutputFiles;
 import dev.dmap.client.ProgressListener;
@@ -11,6 +12,8 @@ import dev.dmap.client.Submitter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
 
 /** {@link BatchClient} over the client library and Kafka. */
 public final class KafkaBatchClient implements BatchClient {
@@ -25,8 +28,9 @@ public final class KafkaBatchClient implements BatchClient {
     }
 
     @Override
-    public long submit(BatchFile file, String batchId, Instant deadline) {
-        return new Submitter(kafka, clock).submit(file, batchId, new Submitter.Options(deadline, null), ProgressListener.NONE).total();
+    public long submit(BatchFile file, String batchId, Instant deadline, Set<String> servedModels) {
+        return new Submitter(kafka, clock).submit(file, batchId, new Submitter.Options(deadline, null, servedModels),
+                ProgressListener.NONE).total();
     }
 
     @Override
@@ -38,6 +42,11 @@ public final class KafkaBatchClient implements BatchClient {
     @Override
     public void cancel(String batchId) {
         new Cancellation(kafka, clock).request(batchId);
+    }
+
+    @Override
+    public Optional<Set<String>> servedModels() {
+        return new FleetModels(kafka, clock).served();
     }
 
     @Override

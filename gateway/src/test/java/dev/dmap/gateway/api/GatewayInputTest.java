@@ -3,6 +3,7 @@ package dev.dmap.gateway.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dmap.gateway.Quoted;
 import org.junit.jupiter.api.Test;
 
 /** What the gateway accepts from a client besides the JSONL itself: file names, OpenAI's expires_after, the completion window. */

@@ -32,7 +32,8 @@ class BatchPublisherTest {
     void setUp() {
         files = new FileStore(dir, clock);
         store = new BatchStore(dir);
-        publisher = new BatchPublisher(client, files, store, new BatchLocks(dir), scheduler, MAX_LINES, clock);
+        publisher = new BatchPublisher(client, files, store, new BatchLocks(dir), scheduler,
+                new PublishRules(MAX_LINES, 2, java.util.Set.of()), clock);
     }
 
     @AfterEach
@@ -98,6 +99,46 @@ class BatchPublisherTest {
             assertThat(error.line()).isEqualTo(4);
             assertThat(error.message()).contains("more than 3 lines");
         });
+    }
+
+    @Test
+    void shouldHandTheFleetsModelsToTheSubmitSoThatOtherModelsEndAsDeadLetters() throws Exception {
+        String other = LINE.replace("\"a\"", "\"b\"").replace("\"model\":\"m\"", "\"model\":\"nobody-serves-this\"");
+        GatewayBatch batch = validating(upload(LINE + other), "batch_unknown_model");
+
+        publisher.publishSoon(batch);
+        scheduler.runAll();
+
+        assertThat(client.submitted).containsExactly("batch_unknown_model");
+        assertThat(client.servedAtSubmit).containsExactly(java.util.Set.of("m"));
+    }
+
+    @Test
+    void shouldFailABatchNamingMoreModelsThanABatchMay() throws Exception {
+        String lines = LINE + LINE.replace("\"a\"", "\"b\"").replace("\"model\":\"m\"", "\"model\":\"m2\"")
+                + LINE.replace("\"a\"", "\"c\"").replace("\"model\":\"m\"", "\"model\":\"m3\"");
+        GatewayBatch batch = validating(upload(lines), "batch_many_models");
+
+        publisher.publishSoon(batch);
+        scheduler.runAll();
+
+        assertThat(client.submitted).isEmpty();
+        assertThat(store.read("batch_many_models").orElseThrow().errors()).singleElement()
+                .satisfies(error -> assertThat(error.code()).isEqualTo("too_many_models"));
+    }
+
+    @Test
+    void shouldWaitValidatingWhileNoWorkerHasSaidWhichModelsItServes() throws Exception {
+        client.served = java.util.Optional.empty();
+        GatewayBatch batch = validating(upload(LINE), "batch_no_fleet");
+
+        publisher.publish(batch, 0, false);
+
+        assertThat(scheduler.delays).as("tried again later").containsExactly(Duration.ofSeconds(10));
+        assertThat(store.read("batch_no_fleet").orElseThrow().phase()).isEqualTo(GatewayBatch.Phase.VALIDATING);
+        client.served = java.util.Optional.of(java.util.Set.of("m"));
+        scheduler.runAll();
+        assertThat(client.submitted).containsExactly("batch_no_fleet");
     }
 
     @Test

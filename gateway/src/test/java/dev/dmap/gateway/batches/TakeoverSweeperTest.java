@@ -3,7 +3,6 @@ package dev.dmap.gateway.batches;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dmap.client.KafkaConnection;
-import dev.dmap.gateway.GatewaySettings;
 import dev.dmap.gateway.files.FileStore;
 import dev.dmap.gateway.files.StoredFile;
 import dev.dmap.schemas.testing.MutableClock;
@@ -36,7 +35,7 @@ class TakeoverSweeperTest {
         store = new BatchStore(dir);
         BatchLocks locks = new BatchLocks(dir);
         states = new BatchStates(KafkaConnection.of("127.0.0.1:9", "sweep")); // never started: no broker is contacted
-        BatchPublisher publisher = new BatchPublisher(client, files, store, locks, scheduler, GatewaySettings.DEFAULT_MAX_BATCH_LINES, clock);
+        BatchPublisher publisher = new BatchPublisher(client, files, store, locks, scheduler, PublishRules.defaults(), clock);
         OutputWriter outputs = new OutputWriter(client, files, store, locks, states, Duration.ofDays(30), inline, clock);
         sweeper = new TakeoverSweeper(store, states, publisher, outputs, clock);
     }

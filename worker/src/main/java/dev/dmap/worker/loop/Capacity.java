@@ -18,6 +18,9 @@ public interface Capacity {
 
     Set<String> loadedModels();
 
+    /** The models the backend's last listing offers (it can load or serve them); empty before the first listing. */
+    Set<String> availableModels();
+
     int maxLoadedModels();
 
     /** Model loads since start. */

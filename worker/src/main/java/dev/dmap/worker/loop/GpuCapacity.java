@@ -37,6 +37,12 @@ public record GpuCapacity(ModelResidency residency, ModelCatalogue catalogue, Ad
     }
 
     @Override
+    public Set<String> availableModels() {
+        ModelListing listing = catalogue.lastKnown();
+        return listing == null ? Set.of() : Set.copyOf(listing.available());
+    }
+
+    @Override
     public long loadCount() {
         return residency.loadCount();
     }

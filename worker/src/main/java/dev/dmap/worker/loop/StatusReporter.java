@@ -36,10 +36,11 @@ final class StatusReporter {
      * @param backendUrl   its backend
      * @param strategy     its dispatch strategy, lower case
      * @param loadedModels what its backend holds now
+     * @param availableModels what its backend can load or serve (its last listing)
      * @param modelLoads   loads since start
      */
     record Identity(String workerId, String groupId, String backendUrl, String strategy,
-            Supplier<Set<String>> loadedModels, Supplier<Long> modelLoads) {
+            Supplier<Set<String>> loadedModels, Supplier<Set<String>> availableModels, Supplier<Long> modelLoads) {
     }
 
     private final Identity identity;
@@ -79,7 +80,8 @@ final class StatusReporter {
         return new WorkerStatus(identity.workerId(), identity.groupId(), identity.backendUrl(),
                 identity.strategy(), new TreeSet<>(identity.loadedModels().get()).stream().toList(),
                 new TreeSet<>(dispatcher.servingModels()).stream().toList(), assigned.stream().toList(),
-                dispatcher.totalInFlight(), dispatcher.waiting(), identity.modelLoads().get(), !backendDown, now, stopped, 1);
+                dispatcher.totalInFlight(), dispatcher.waiting(), identity.modelLoads().get(), !backendDown, now, stopped, 1,
+                new TreeSet<>(identity.availableModels().get()).stream().toList());
     }
 
     /**

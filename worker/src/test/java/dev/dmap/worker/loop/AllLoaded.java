@@ -25,6 +25,11 @@ record AllLoaded(int slotsEach, Set<String> models) implements Capacity {
     }
 
     @Override
+    public Set<String> availableModels() {
+        return models;
+    }
+
+    @Override
     public int maxLoadedModels() {
         return models.size();
     }

@@ -1,7 +1,7 @@
-package dev.dmap.gateway.api;
+package dev.dmap.gateway;
 
 /** A client's value in an error message: at most a short prefix, control characters escaped, so input never floods a message. */
-final class Quoted {
+public final class Quoted {
     /** How many characters of a value an error message shows at most. */
     static final int MAX_SHOWN = 32;
 
@@ -9,7 +9,7 @@ final class Quoted {
     }
 
     /** {@code 'value'}, or {@code 'first 32 characters…' (N characters)} for a longer one. */
-    static String prefix(String value) {
+    public static String prefix(String value) {
         if (value == null) {
             return "null";
         }
