@@ -75,13 +75,14 @@ public final class Submitter {
      * @param servedModels the models the fleet serves, or null to publish every line: a line naming another
      *                     model is not published to a request topic (none is created for it) but ends at once,
      *                     in the same transaction, as a {@code model_not_found} dead letter
+     * @param maxPriority  the highest priority a line may have (a higher one is lowered to it), or null for any
      */
-    public record Options(Instant deadline, Integer priority, Set<String> servedModels) {
+    public record Options(Instant deadline, Integer priority, Set<String> servedModels, Integer maxPriority) {
         /** No deadline, the lines' own priorities, every line published. */
-        public static final Options NONE = new Options(null, null, null);
+        public static final Options NONE = new Options(null, null, null, null);
 
         public Options(Instant deadline, Integer priority) {
-            this(deadline, priority, null);
+            this(deadline, priority, null, null);
         }
 
         boolean serves(String model) {
@@ -133,7 +134,9 @@ public final class Submitter {
     private record Envelope(String batchId, Instant submittedAt, Instant deadline, Integer priority, Options options) {
         Request of(Request line) {
             Request published = line.withBatch(batchId, submittedAt, deadline);
-            return priority != null && line.priority() == 0 ? published.withPriority(priority) : published;
+            published = priority != null && line.priority() == 0 ? published.withPriority(priority) : published;
+            Integer max = options.maxPriority();
+            return max != null && published.priority() > max ? published.withPriority(max) : published;
         }
     }
 

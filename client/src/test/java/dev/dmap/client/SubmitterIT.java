@@ -87,7 +87,7 @@ class SubmitterIT {
                 + ChatLine.of("lost", unserved).content("x").json() + "\n"));
         KafkaConnection kafka = KafkaConnection.of(TestBroker.bootstrapServers(), Topics.DEFAULT_PREFIX);
 
-        new Submitter(kafka, Clock.systemUTC()).submit(file, "mixed-batch", new Submitter.Options(null, null, java.util.Set.of(served)),
+        new Submitter(kafka, Clock.systemUTC()).submit(file, "mixed-batch", new Submitter.Options(null, null, java.util.Set.of(served), null),
                 ProgressListener.NONE);
 
         assertThat(TestBroker.records(TOPICS.requests(served), COMMITTED)).hasSize(2);
@@ -101,6 +101,24 @@ class SubmitterIT {
                     assertThat(deadLetter.batchId()).isEqualTo("mixed-batch");
                     assertThat(deadLetter.customId()).isEqualTo("lost");
                 });
+    }
+
+    @Test
+    void shouldLowerALinesPriorityToTheMaximumItMayHave() throws Exception {
+        String model = "clamped-model";
+        String urgent = ChatLine.of("urgent", model).content("x").json().replaceFirst("\\{", "{\"priority\":7,");
+        BatchFile file = BatchFile.read(write("clamped.jsonl", urgent + "\n" + ChatLine.of("plain", model).content("x").json() + "\n"));
+        KafkaConnection kafka = KafkaConnection.of(TestBroker.bootstrapServers(), Topics.DEFAULT_PREFIX);
+
+        new Submitter(kafka, Clock.systemUTC()).submit(file, "clamped-batch", new Submitter.Options(null, null, null, 2),
+                ProgressListener.NONE);
+
+        java.util.Map<String, Integer> priorities = new java.util.TreeMap<>();
+        TestBroker.records(TOPICS.requests(model), COMMITTED).forEach(record -> {
+            var request = MessageCodec.mapper().readTree(record.value());
+            priorities.put(request.path("custom_id").asString(), request.path("priority").asInt());
+        });
+        assertThat(priorities).containsExactly(java.util.Map.entry("plain", 0), java.util.Map.entry("urgent", 2));
     }
 
     /** The types of the batch's commands, in the order committed. */

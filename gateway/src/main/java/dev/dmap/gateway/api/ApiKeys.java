@@ -14,8 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator's keys file: one line per key, the key then its owner's name ({@code sk-abc alice});
- * blank lines and {@code #} comments are skipped. Read again whenever its modification time or size
+ * The operator's keys file: one line per key, the key then its owner's name ({@code sk-abc alice}),
+ * optionally ending in {@code max-priority=N}, the highest {@code priority} the key's batch lines may
+ * have (default {@link #DEFAULT_MAX_PRIORITY}: a line asking for more is lowered to it, so no tenant
+ * overtakes the others unless the operator grants it); blank lines and {@code #} comments are skipped. Read again whenever its modification time or size
  * changes, so a revoked key stops working on the next request; and its content is hashed again at
  * most every {@link #CONTENT_CHECK}, so an edit that keeps both ({@code cp -p}, {@code rsync -t}) takes
  * effect within that. A file that cannot be read any more
@@ -27,9 +29,21 @@ public final class ApiKeys {
     private final Path file;
     /** How often the file's content is compared by hash when its time and size say nothing changed. */
     static final java.time.Duration CONTENT_CHECK = java.time.Duration.ofSeconds(1);
+    /** The highest priority a key's lines may have when its line in the file does not say. */
+    public static final int DEFAULT_MAX_PRIORITY = 0;
+    private static final java.util.regex.Pattern MAX_PRIORITY = java.util.regex.Pattern.compile("(.*?)\\s+max-priority=(-?\\d{1,9})");
     private volatile Snapshot snapshot = new Snapshot(null, -1, new byte[0], 0, Map.of());
 
-    private record Snapshot(FileTime modified, long size, byte[] digest, long checkedAtNanos, Map<String, String> ownerByKey) {
+    /**
+     * What a key may do.
+     *
+     * @param owner       whose the key is: files and batches belong to owners
+     * @param maxPriority the highest priority its batch lines may have
+     */
+    public record Grant(String owner, int maxPriority) {
+    }
+
+    private record Snapshot(FileTime modified, long size, byte[] digest, long checkedAtNanos, Map<String, Grant> ownerByKey) {
     }
 
     public ApiKeys(Path file) {
@@ -40,8 +54,13 @@ public final class ApiKeys {
 
     /** The owner of {@code key}, if the file holds it now. */
     public Optional<String> owner(String key) {
+        return grant(key).map(Grant::owner);
+    }
+
+    /** What {@code key} may do, if the file holds it now. */
+    public Optional<Grant> grant(String key) {
         reloadIfChanged();
-        for (Map.Entry<String, String> entry : snapshot.ownerByKey().entrySet()) {
+        for (Map.Entry<String, Grant> entry : snapshot.ownerByKey().entrySet()) {
             if (MessageDigest.isEqual(entry.getKey().getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8))) {
                 return Optional.of(entry.getValue());
             }
@@ -80,8 +99,8 @@ public final class ApiKeys {
         }
     }
 
-    private Map<String, String> parse(List<String> lines) {
-        Map<String, String> owners = new HashMap<>();
+    private Map<String, Grant> parse(List<String> lines) {
+        Map<String, Grant> owners = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -92,7 +111,9 @@ public final class ApiKeys {
                 log.warn("{}:{}: a key without an owner's name is ignored (write: KEY OWNER)", file, i + 1);
                 continue;
             }
-            owners.put(parts[0], parts[1].strip());
+            java.util.regex.Matcher limited = MAX_PRIORITY.matcher(parts[1].strip());
+            owners.put(parts[0], limited.matches() ? new Grant(limited.group(1).strip(), Integer.parseInt(limited.group(2)))
+                    : new Grant(parts[1].strip(), DEFAULT_MAX_PRIORITY));
         }
         return Map.copyOf(owners);
     }

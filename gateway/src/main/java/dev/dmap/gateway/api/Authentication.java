@@ -12,6 +12,7 @@ import org.springframework.web.servlet.HandlerInterceptor;
  */
 final class Authentication implements HandlerInterceptor {
     static final String OWNER = "dmap.owner";
+    static final String MAX_PRIORITY = "dmap.max-priority";
     private final ApiKeys keys;
 
     Authentication(ApiKeys keys) {
@@ -27,8 +28,9 @@ final class Authentication implements HandlerInterceptor {
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
             throw ApiError.noKey();
         }
-        String owner = keys.owner(header.substring(7).strip()).orElseThrow(ApiError::wrongKey);
-        request.setAttribute(OWNER, owner);
+        ApiKeys.Grant grant = keys.grant(header.substring(7).strip()).orElseThrow(ApiError::wrongKey);
+        request.setAttribute(OWNER, grant.owner());
+        request.setAttribute(MAX_PRIORITY, grant.maxPriority());
         return true;
     }
 }

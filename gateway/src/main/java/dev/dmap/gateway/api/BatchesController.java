@@ -33,7 +33,8 @@ class BatchesController {
     }
 
     @PostMapping
-    Map<String, Object> create(@RequestAttribute(Authentication.OWNER) String owner, @RequestBody Map<String, Object> body) {
+    Map<String, Object> create(@RequestAttribute(Authentication.OWNER) String owner,
+            @RequestAttribute(Authentication.MAX_PRIORITY) int maxPriority, @RequestBody Map<String, Object> body) {
         String inputFileId = text(body, "input_file_id");
         String endpoint = endpoint(text(body, "endpoint"));
         String windowText = text(body, "completion_window");
@@ -44,7 +45,7 @@ class BatchesController {
             throw ApiError.invalid("input_file_id", "File " + inputFileId + " has purpose '" + input.purpose() + "', not 'batch'.");
         }
         GatewayBatch batch = batches.create(owner, input, endpoint, window, metadata(body.get("metadata")),
-                outputExpiresAfter(body.get("output_expires_after")), windowText);
+                outputExpiresAfter(body.get("output_expires_after")), windowText, maxPriority);
         return BatchView.of(batch, batches.state(batch), null, false);
     }
 

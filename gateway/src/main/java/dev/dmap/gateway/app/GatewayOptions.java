@@ -33,7 +33,8 @@ final class GatewayOptions {
               --bootstrap-servers HOSTS Kafka (DMAP_BOOTSTRAP_SERVERS, default localhost:9092)
               --command-config FILE     Kafka client properties (security settings), as for dmap submit (DMAP_COMMAND_CONFIG)
               --topic-prefix PREFIX     topic prefix (DMAP_TOPIC_PREFIX, default dmap)
-              --api-keys-file FILE      one line per key: KEY OWNER; reloaded when it changes (DMAP_API_KEYS_FILE, required)
+              --api-keys-file FILE      one line per key: KEY OWNER [max-priority=N]; reloaded when it changes (DMAP_API_KEYS_FILE,
+                                        required)
               --dir DIR                 where files and batch records live (DMAP_GATEWAY_DIR, default ~/.dmap/gateway)
               --file-retention DURATION how long a file lives without its own expiry, e.g. 30d (DMAP_GATEWAY_FILE_RETENTION, default 30d)
               --max-file-size SIZE      the largest upload taken, e.g. 500MB (DMAP_GATEWAY_MAX_FILE_SIZE, default 2GB)

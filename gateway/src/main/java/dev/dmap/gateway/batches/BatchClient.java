@@ -18,10 +18,11 @@ public interface BatchClient {
      *
      * @param servedModels the models the fleet serves: a line naming another ends at once as a
      *                     {@code model_not_found} dead letter, and no topic is created for its model
+     * @param maxPriority  the highest priority a line may have (a higher one is lowered to it), or null for any
      * @return the number of requests the batch has
      * @throws dev.dmap.client.ClientException when Kafka refuses or cannot be reached
      */
-    long submit(BatchFile file, String batchId, Instant deadline, Set<String> servedModels);
+    long submit(BatchFile file, String batchId, Instant deadline, Set<String> servedModels, Integer maxPriority);
 
     /** Writes the batch's outcomes into {@code files}, waiting at most a while for them to be readable. */
     CollectSummary collect(String batchId, OutputFiles files, Long total);

@@ -135,7 +135,7 @@ public final class BatchPublisher {
             log.info("Batch {} failed validation: {} problems", batch.id(), file.problemCount());
             return;
         }
-        long total = client.submit(file, batch.id(), Instant.ofEpochSecond(batch.expiresAt()), servedModels());
+        long total = client.submit(file, batch.id(), Instant.ofEpochSecond(batch.expiresAt()), servedModels(), batch.maxPriority());
         store.save(batch.submitted(total));
         log.info("Batch {} published: {} requests", batch.id(), total);
         if (store.cancelRequested(batch.id())) { // asked while it was validating: read after the record says submitted

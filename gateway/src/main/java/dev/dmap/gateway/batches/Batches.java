@@ -36,12 +36,16 @@ public final class Batches {
         this.clock = clock;
     }
 
-    /** Records a new batch as validating and publishes it in the background. */
+    /**
+     * Records a new batch as validating and publishes it in the background.
+     *
+     * @param maxPriority the highest priority its lines may have (its creator's key's grant)
+     */
     public GatewayBatch create(String owner, StoredFile input, String endpoint, Duration window, Map<String, String> metadata,
-            Long outputExpiresAfter, String windowText) {
+            Long outputExpiresAfter, String windowText, int maxPriority) {
         long now = clock.instant().getEpochSecond();
         GatewayBatch batch = GatewayBatch.created(BatchIds.generate(clock), owner, endpoint, input.id(), windowText, metadata, now,
-                now + window.toSeconds(), outputExpiresAfter);
+                now + window.toSeconds(), outputExpiresAfter, maxPriority);
         store.save(batch);
         log.info("Batch {} created by {} from {} ({} bytes) for {}", batch.id(), owner, input.id(), input.bytes(), endpoint);
         publisher.publishSoon(batch);

@@ -16,10 +16,12 @@ import java.util.Map;
  * @param outputExpiresAfter seconds after the batch ends that its output and error files expire, or null for the default
  * @param errors             invalid lines, when the phase is {@link Phase#FAILED}
  * @param total              the batch's requests, once published (so collecting its outputs reads no command); null before
+ * @param maxPriority        the highest priority its lines may have (its creator's key's grant); null in records
+ *                           written before grants existed: no limit
  */
 public record GatewayBatch(String id, String owner, String endpoint, String inputFileId, String completionWindow,
         Map<String, String> metadata, long createdAt, long expiresAt, Long outputExpiresAfter, Phase phase,
-        List<LineError> errors, Long failedAt, String outputFileId, String errorFileId, Long total) {
+        List<LineError> errors, Long failedAt, String outputFileId, String errorFileId, Long total, Integer maxPriority) {
 
     /** The gateway's part of a batch's life. */
     public enum Phase {
@@ -47,9 +49,9 @@ public record GatewayBatch(String id, String owner, String endpoint, String inpu
 
     /** A batch just created: validating, nothing published. */
     public static GatewayBatch created(String id, String owner, String endpoint, String inputFileId, String completionWindow,
-            Map<String, String> metadata, long createdAt, long expiresAt, Long outputExpiresAfter) {
+            Map<String, String> metadata, long createdAt, long expiresAt, Long outputExpiresAfter, int maxPriority) {
         return new GatewayBatch(id, owner, endpoint, inputFileId, completionWindow, metadata, createdAt, expiresAt,
-                outputExpiresAfter, Phase.VALIDATING, List.of(), null, null, null, null);
+                outputExpiresAfter, Phase.VALIDATING, List.of(), null, null, null, null, maxPriority);
     }
 
     GatewayBatch submitted(long requests) {
@@ -67,7 +69,7 @@ public record GatewayBatch(String id, String owner, String endpoint, String inpu
     private GatewayBatch with(Phase phase, List<LineError> errors, Long failedAt, String outputFileId, String errorFileId,
             Long total) {
         return new GatewayBatch(id, owner, endpoint, inputFileId, completionWindow, metadata, createdAt, expiresAt,
-                outputExpiresAfter, phase, errors, failedAt, outputFileId, errorFileId, total);
+                outputExpiresAfter, phase, errors, failedAt, outputFileId, errorFileId, total, maxPriority);
     }
 
     public boolean outputsWritten() {

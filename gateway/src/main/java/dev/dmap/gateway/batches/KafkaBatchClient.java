@@ -28,8 +28,8 @@ public final class KafkaBatchClient implements BatchClient {
     }
 
     @Override
-    public long submit(BatchFile file, String batchId, Instant deadline, Set<String> servedModels) {
-        return new Submitter(kafka, clock).submit(file, batchId, new Submitter.Options(deadline, null, servedModels),
+    public long submit(BatchFile file, String batchId, Instant deadline, Set<String> servedModels, Integer maxPriority) {
+        return new Submitter(kafka, clock).submit(file, batchId, new Submitter.Options(deadline, null, servedModels, maxPriority),
                 ProgressListener.NONE).total();
     }
 

@@ -65,4 +65,14 @@ class ApiKeysTest {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> keys.owner("sk-b").isEmpty());
         assertThat(keys.owner("sk-x")).contains("bob");
     }
+
+    @Test
+    void shouldGrantEachKeyTheMaximumPriorityItsLineSaysAndNoneAboveZeroOtherwise() throws Exception {
+        Path file = Files.writeString(dir.resolve("keys"), "sk-a alice smith max-priority=9\nsk-b bob\nsk-c carol max-priority=-1\n");
+        ApiKeys keys = new ApiKeys(file);
+
+        assertThat(keys.grant("sk-a")).hasValue(new ApiKeys.Grant("alice smith", 9));
+        assertThat(keys.grant("sk-b")).hasValue(new ApiKeys.Grant("bob", ApiKeys.DEFAULT_MAX_PRIORITY));
+        assertThat(keys.grant("sk-c")).hasValue(new ApiKeys.Grant("carol", -1));
+    }
 }

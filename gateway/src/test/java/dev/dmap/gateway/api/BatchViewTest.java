@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class BatchViewTest {
     private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
     private final GatewayBatch submitted = new GatewayBatch("batch_1", "alice", "/v1/chat/completions", "file-1", "24h", null,
-            T0.getEpochSecond(), T0.plusSeconds(86_400).getEpochSecond(), null, Phase.SUBMITTED, List.of(), null, null, null, 2L);
+            T0.getEpochSecond(), T0.plusSeconds(86_400).getEpochSecond(), null, Phase.SUBMITTED, List.of(), null, null, null, 2L, 0);
     private final BatchState completed = new BatchState("batch_1", "completed", "succeeded", new RequestCounts(2, 2, 0), Map.of(),
             Map.of(), Usage.ZERO, "in.jsonl", T0, T0, T0.plusSeconds(60), T0.plusSeconds(60), null, null, null, null, 1);
 
@@ -44,7 +44,7 @@ class BatchViewTest {
     @Test
     void shouldReadValidatingBeforeTheTrackerKnowsTheBatchAndInProgressAfterItIsPublished() {
         GatewayBatch validating = new GatewayBatch("batch_2", "alice", "/v1/chat/completions", "file-2", "24h", null,
-                T0.getEpochSecond(), T0.plusSeconds(86_400).getEpochSecond(), null, Phase.VALIDATING, List.of(), null, null, null, null);
+                T0.getEpochSecond(), T0.plusSeconds(86_400).getEpochSecond(), null, Phase.VALIDATING, List.of(), null, null, null, null, 0);
 
         assertThat(BatchView.of(validating, Optional.empty())).containsEntry("status", "validating");
         assertThat(BatchView.of(published(validating), Optional.empty())).containsEntry("status", "in_progress");
@@ -53,7 +53,7 @@ class BatchViewTest {
     @Test
     void shouldReadCancellingWhenACancelWasAskedWhileTheBatchWasValidating() {
         GatewayBatch validating = new GatewayBatch("batch_3", "alice", "/v1/chat/completions", "file-3", "24h", null,
-                T0.getEpochSecond(), T0.plusSeconds(86_400).getEpochSecond(), null, Phase.VALIDATING, List.of(), null, null, null, null);
+                T0.getEpochSecond(), T0.plusSeconds(86_400).getEpochSecond(), null, Phase.VALIDATING, List.of(), null, null, null, null, 0);
 
         assertThat(BatchView.of(validating, Optional.empty(), null, true)).containsEntry("status", "cancelling");
     }
@@ -61,12 +61,12 @@ class BatchViewTest {
     private static GatewayBatch withOutputs(GatewayBatch batch, String output, String errors) {
         return new GatewayBatch(batch.id(), batch.owner(), batch.endpoint(), batch.inputFileId(), batch.completionWindow(),
                 batch.metadata(), batch.createdAt(), batch.expiresAt(), batch.outputExpiresAfter(), batch.phase(), batch.errors(),
-                batch.failedAt(), output, errors, batch.total());
+                batch.failedAt(), output, errors, batch.total(), batch.maxPriority());
     }
 
     private static GatewayBatch published(GatewayBatch batch) {
         return new GatewayBatch(batch.id(), batch.owner(), batch.endpoint(), batch.inputFileId(), batch.completionWindow(),
                 batch.metadata(), batch.createdAt(), batch.expiresAt(), batch.outputExpiresAfter(), Phase.SUBMITTED, batch.errors(),
-                batch.failedAt(), batch.outputFileId(), batch.errorFileId(), 2L);
+                batch.failedAt(), batch.outputFileId(), batch.errorFileId(), 2L, batch.maxPriority());
     }
 }

@@ -174,7 +174,7 @@ class BatchPublisherTest {
 
     private GatewayBatch validating(StoredFile input, String id) {
         long now = clock.instant().getEpochSecond();
-        GatewayBatch batch = GatewayBatch.created(id, "alice", "/v1/embeddings", input.id(), "24h", null, now, now + 86_400, null);
+        GatewayBatch batch = GatewayBatch.created(id, "alice", "/v1/embeddings", input.id(), "24h", null, now, now + 86_400, null, 0);
         store.save(batch);
         return batch;
     }

@@ -22,7 +22,7 @@ final class FakeBatchClient implements BatchClient {
     Optional<Set<String>> served = Optional.of(Set.of("m"));
 
     @Override
-    public long submit(BatchFile file, String batchId, Instant deadline, Set<String> servedModels) {
+    public long submit(BatchFile file, String batchId, Instant deadline, Set<String> servedModels, Integer maxPriority) {
         if (!failures.isEmpty()) {
             throw failures.poll();
         }

@@ -83,6 +83,6 @@ class TakeoverSweeperTest {
         Files.writeString(incoming, LINE);
         StoredFile input = files.add(incoming, "alice", "in.jsonl", "batch", null);
         long now = clock.instant().getEpochSecond();
-        store.save(GatewayBatch.created(id, "alice", "/v1/embeddings", input.id(), "24h", null, now, now + 86_400, null));
+        store.save(GatewayBatch.created(id, "alice", "/v1/embeddings", input.id(), "24h", null, now, now + 86_400, null, 0));
     }
 }
