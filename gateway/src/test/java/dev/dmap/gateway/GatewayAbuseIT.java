@@ -198,6 +198,23 @@ class GatewayAbuseIT {
         assertThat(ended.at("/request_counts/completed").asLong()).isEqualTo(1);
     }
 
+    @Test
+    void shouldLetAnOwnerDeleteAnEndedBatchsRecordAndNobodyElse() throws Exception {
+        GatewayClient alice = new GatewayClient(gateway.baseUrl(), KEY);
+        String id = alice.createBatch(alice.upload(Files.writeString(dir.resolve("bad.jsonl"), "{}\n")).path("id").asString())
+                .path("id").asString();
+        alice.awaitBatch(id, batch -> "failed".equals(batch.path("status").asString()));
+
+        HttpResponse<String> byBob = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/batches/" + id))
+                .header("Authorization", "Bearer sk-abuse-bob").DELETE());
+        HttpResponse<String> byAlice = send(authorized("/v1/batches/" + id).DELETE());
+
+        assertThat(byBob.statusCode()).isEqualTo(404);
+        assertThat(byAlice.statusCode()).isEqualTo(200);
+        assertThat(byAlice.body()).contains("\"deleted\":true");
+        assertThat(send(authorized("/v1/batches/" + id)).statusCode()).isEqualTo(404);
+    }
+
     /** The first status that is {@code status}, asking again while the server is still letting go of earlier requests. */
     private static HttpResponse<String> awaitStatus(int status) throws Exception {
         HttpResponse<String>[] last = new HttpResponse[1];

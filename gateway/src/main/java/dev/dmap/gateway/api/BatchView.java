@@ -22,7 +22,7 @@ final class BatchView {
      * never sees {@code completed} without {@code output_file_id}.
      */
     static Map<String, Object> of(GatewayBatch batch, Optional<BatchState> state) {
-        return of(batch, state, null, false);
+        return of(batch, batch.errors(), state, null, false);
     }
 
     /**
@@ -30,13 +30,14 @@ final class BatchView {
      * output files could not be written yet, or null) is shown as its one error, so a client waiting on
      * {@code finalizing} learns why; a batch whose cancel was asked reads {@code cancelling} until it ends.
      */
-    static Map<String, Object> of(GatewayBatch batch, Optional<BatchState> state, String outputProblem, boolean cancelRequested) {
+    static Map<String, Object> of(GatewayBatch batch, List<GatewayBatch.LineError> lineErrors, Optional<BatchState> state,
+            String outputProblem, boolean cancelRequested) {
         Map<String, Object> view = new LinkedHashMap<>();
         BatchState tracked = state.orElse(null);
         view.put("id", batch.id());
         view.put("object", "batch");
         view.put("endpoint", batch.endpoint());
-        List<GatewayBatch.LineError> errors = !batch.errors().isEmpty() ? batch.errors()
+        List<GatewayBatch.LineError> errors = !lineErrors.isEmpty() ? lineErrors
                 : outputProblem != null && tracked != null && tracked.ended() && !batch.outputsWritten()
                         ? List.of(new GatewayBatch.LineError("outputs_incomplete", outputProblem, null, null)) : List.of();
         view.put("errors", errors.isEmpty() ? null : Map.of("object", "list", "data", errors.stream().map(BatchView::lineError).toList()));

@@ -9,7 +9,9 @@ import dev.dmap.gateway.files.StoredFile;
 import dev.dmap.schemas.Endpoint;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -46,13 +48,14 @@ class BatchesController {
         }
         GatewayBatch batch = batches.create(owner, input, endpoint, window, metadata(body.get("metadata")),
                 outputExpiresAfter(body.get("output_expires_after")), windowText, maxPriority);
-        return BatchView.of(batch, batches.state(batch), null, false);
+        return BatchView.of(batch, List.of(), batches.state(batch), null, false);
     }
 
     @GetMapping("/{id}")
     Map<String, Object> get(@RequestAttribute(Authentication.OWNER) String owner, @PathVariable("id") String id) {
         GatewayBatch batch = find(owner, id);
-        return BatchView.of(batch, batches.state(batch), batches.outputProblem(id).orElse(null), batches.cancelRequested(batch));
+        return BatchView.of(batch, batches.errors(batch), batches.state(batch), batches.outputProblem(id).orElse(null),
+                batches.cancelRequested(batch));
     }
 
     @PostMapping("/{id}/cancel")
@@ -66,8 +69,16 @@ class BatchesController {
     @GetMapping
     Map<String, Object> list(@RequestAttribute(Authentication.OWNER) String owner,
             @RequestParam(name = "limit", required = false) Integer limit, @RequestParam(name = "after", required = false) String after) {
-        return Pages.page(batches.list(owner), limit, after, GatewayBatch::id, batch -> BatchView.of(batch, batches.stateSoFar(batch), null, batches.cancelRequested(batch)),
+        return Pages.page(batches.list(owner), limit, after, GatewayBatch::id, batch -> BatchView.of(batch, batches.errors(batch), batches.stateSoFar(batch), null,
+                batches.cancelRequested(batch)),
                 Pages.MAX_LIMIT);
+    }
+
+    /** Deletes an ended batch's record (dmap's own call: OpenAI has none); 409 while it runs. */
+    @DeleteMapping("/{id}")
+    Map<String, Object> delete(@RequestAttribute(Authentication.OWNER) String owner, @PathVariable("id") String id) {
+        batches.delete(find(owner, id));
+        return Map.of("id", id, "object", "batch", "deleted", true);
     }
 
     private GatewayBatch find(String owner, String id) {

@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The gateway's batch records, one JSON file each, replaced atomically; beside them, an empty
- * {@code <id>.cancel} marks a cancel asked for while the batch was still being published.
+ * The gateway's batch records, one JSON file each, replaced atomically; beside them, a failed batch's
+ * errors in {@code <id>.errors.json} (a list reads records, not errors: one tenant's thousand long
+ * errors must not slow another's list), and an empty {@code <id>.cancel} that marks a cancel asked for
+ * while the batch was still being published.
  */
 public final class BatchStore {
     private static final Logger log = LoggerFactory.getLogger(BatchStore.class);
@@ -33,13 +35,45 @@ public final class BatchStore {
         }
     }
 
+    /** Saves the record; its errors, if any, go to their own file first, and the record keeps none. */
     public void save(GatewayBatch batch) {
+        if (!batch.errors().isEmpty()) {
+            write(batch.id() + ".errors.json", batch.id(), batch.errors());
+        }
+        write(batch.id() + ".json", batch.id(), batch.withoutErrors());
+    }
+
+    private void write(String name, String id, Object value) {
         try {
-            Path temp = Files.createTempFile(dir, batch.id() + ".", ".tmp"); // unique: other gateways may save it too
-            JSON.writeValue(temp.toFile(), batch);
-            Files.move(temp, dir.resolve(batch.id() + ".json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Path temp = Files.createTempFile(dir, id + ".", ".tmp"); // unique: other gateways may save it too
+            JSON.writeValue(temp.toFile(), value);
+            Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save batch " + batch.id() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot save batch " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The errors of a failed batch (the first 1,000 invalid lines and the like); empty when it has none. */
+    public List<GatewayBatch.LineError> errors(String id) {
+        Path file = dir.resolve(id + ".errors.json");
+        try {
+            return List.of(JSON.readValue(Files.readAllBytes(file), GatewayBatch.LineError[].class));
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException | RuntimeException e) {
+            log.warn("Skipped the unreadable errors of batch {} ({})", id, e.getMessage());
+            return List.of();
+        }
+    }
+
+    /** Deletes the batch's record, its errors and its cancel mark. */
+    public void delete(String id) {
+        try {
+            Files.deleteIfExists(dir.resolve(id + ".json"));
+            Files.deleteIfExists(dir.resolve(id + ".errors.json"));
+            Files.deleteIfExists(dir.resolve(id + ".cancel"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete batch " + id + ": " + e.getMessage(), e);
         }
     }
 
@@ -71,7 +105,7 @@ public final class BatchStore {
     public List<GatewayBatch> all() {
         List<GatewayBatch> found = new ArrayList<>();
         try (Stream<Path> paths = Files.list(dir)) {
-            paths.map(p -> p.getFileName().toString()).filter(name -> name.endsWith(".json"))
+            paths.map(p -> p.getFileName().toString()).filter(name -> name.endsWith(".json") && !name.endsWith(".errors.json"))
                     .forEach(name -> read(name.substring(0, name.length() - ".json".length())).ifPresent(found::add));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

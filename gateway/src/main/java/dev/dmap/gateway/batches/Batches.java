@@ -78,6 +78,28 @@ public final class Batches {
         return outputs.problem(batchId);
     }
 
+    /** A failed batch's errors (records written before errors were kept apart hold them themselves). */
+    public List<GatewayBatch.LineError> errors(GatewayBatch batch) {
+        return !batch.errors().isEmpty() ? batch.errors() : batch.phase() == GatewayBatch.Phase.FAILED ? store.errors(batch.id())
+                : List.of();
+    }
+
+    /**
+     * Deletes an ended batch's record (OpenAI has no such call; its files stay until deleted or expired).
+     *
+     * @throws NotCancellable (as a 409) while the batch has not ended, or its output files are not stored yet
+     */
+    public void delete(GatewayBatch batch) {
+        Optional<BatchState> state = state(batch);
+        boolean ended = batch.phase() == GatewayBatch.Phase.FAILED || state.isPresent() && state.get().ended() && batch.outputsWritten();
+        if (!ended) {
+            throw new NotCancellable("Cannot delete a batch with status '" + OpenAiStatus.of(batch, state.orElse(null),
+                    store.cancelRequested(batch.id())) + "': only an ended batch can be deleted.");
+        }
+        store.delete(batch.id());
+        log.info("Batch {} deleted by its owner", batch.id());
+    }
+
     /** Whether a cancel of the batch was asked for (it shows {@code cancelling} until it ends). */
     public boolean cancelRequested(GatewayBatch batch) {
         return store.cancelRequested(batch.id());

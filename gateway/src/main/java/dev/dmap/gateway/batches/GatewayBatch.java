@@ -72,6 +72,11 @@ public record GatewayBatch(String id, String owner, String endpoint, String inpu
                 outputExpiresAfter, phase, errors, failedAt, outputFileId, errorFileId, total, maxPriority);
     }
 
+    /** The record as stored: its errors are kept apart ({@link BatchStore}). */
+    GatewayBatch withoutErrors() {
+        return errors.isEmpty() ? this : with(phase, List.of(), failedAt, outputFileId, errorFileId, total);
+    }
+
     public boolean outputsWritten() {
         return outputFileId != null || errorFileId != null;
     }

@@ -33,11 +33,11 @@ class BatchViewTest {
 
     @Test
     void shouldTellAClientWaitingOnFinalizingWhyTheOutputsAreNotWritten() {
-        Map<String, Object> view = BatchView.of(submitted, Optional.of(completed), "only 1 of 2 outcomes could be read", false);
+        Map<String, Object> view = BatchView.of(submitted, List.of(), Optional.of(completed), "only 1 of 2 outcomes could be read", false);
 
         assertThat(view).containsEntry("status", "finalizing");
         assertThat(view.get("errors")).asString().contains("outputs_incomplete", "only 1 of 2 outcomes could be read");
-        assertThat(BatchView.of(withOutputs(submitted, "file-batch_1-output", ""), Optional.of(completed), "stale problem", false))
+        assertThat(BatchView.of(withOutputs(submitted, "file-batch_1-output", ""), List.of(), Optional.of(completed), "stale problem", false))
                 .containsEntry("errors", null);
     }
 
@@ -55,7 +55,7 @@ class BatchViewTest {
         GatewayBatch validating = new GatewayBatch("batch_3", "alice", "/v1/chat/completions", "file-3", "24h", null,
                 T0.getEpochSecond(), T0.plusSeconds(86_400).getEpochSecond(), null, Phase.VALIDATING, List.of(), null, null, null, null, 0);
 
-        assertThat(BatchView.of(validating, Optional.empty(), null, true)).containsEntry("status", "cancelling");
+        assertThat(BatchView.of(validating, List.of(), Optional.empty(), null, true)).containsEntry("status", "cancelling");
     }
 
     private static GatewayBatch withOutputs(GatewayBatch batch, String output, String errors) {

@@ -70,7 +70,7 @@ class BatchPublisherTest {
         assertThat(scheduler.delays).as("no retry of an ACL denial").containsExactly(Duration.ZERO);
         assertThat(store.read("batch_denied")).hasValueSatisfying(stored -> {
             assertThat(stored.phase()).isEqualTo(GatewayBatch.Phase.FAILED);
-            assertThat(stored.errors()).singleElement().satisfies(error -> assertThat(error.message())
+            assertThat(store.errors("batch_denied")).singleElement().satisfies(error -> assertThat(error.message())
                     .startsWith("The batch could not be published: ").contains("denied the operation").doesNotContain("--"));
         });
     }
@@ -83,7 +83,7 @@ class BatchPublisherTest {
         scheduler.runAll();
 
         assertThat(client.submitted).isEmpty();
-        assertThat(store.read("batch_invalid").orElseThrow().errors()).allSatisfy(error -> assertThat(error.line()).isEqualTo(2));
+        assertThat(store.errors("batch_invalid")).allSatisfy(error -> assertThat(error.line()).isEqualTo(2));
     }
 
     @Test
@@ -95,7 +95,7 @@ class BatchPublisherTest {
         scheduler.runAll();
 
         assertThat(client.submitted).isEmpty();
-        assertThat(store.read("batch_long").orElseThrow().errors()).singleElement().satisfies(error -> {
+        assertThat(store.errors("batch_long")).singleElement().satisfies(error -> {
             assertThat(error.line()).isEqualTo(4);
             assertThat(error.message()).contains("more than 3 lines");
         });
@@ -123,7 +123,7 @@ class BatchPublisherTest {
         scheduler.runAll();
 
         assertThat(client.submitted).isEmpty();
-        assertThat(store.read("batch_many_models").orElseThrow().errors()).singleElement()
+        assertThat(store.errors("batch_many_models")).singleElement()
                 .satisfies(error -> assertThat(error.code()).isEqualTo("too_many_models"));
     }
 
@@ -139,6 +139,21 @@ class BatchPublisherTest {
         client.served = java.util.Optional.of(java.util.Set.of("m"));
         scheduler.runAll();
         assertThat(client.submitted).containsExactly("batch_no_fleet");
+    }
+
+    @Test
+    void shouldKeepAFailedBatchsErrorsApartFromTheRecordAListReads() throws Exception {
+        String longField = "{\"custom_id\":\"x\",\"url\":\"/v1/embeddings\",\"deadline\":\"" + "9".repeat(100_000)
+                + "\",\"body\":{\"model\":\"m\",\"input\":\"x\"}}\n";
+        GatewayBatch batch = validating(upload(longField.repeat(3).replace("\"x\",\"url", "\"x1\",\"url")), "batch_long_errors");
+
+        publisher.publishSoon(batch);
+        scheduler.runAll();
+
+        assertThat(store.read("batch_long_errors").orElseThrow().errors()).as("the record a list reads").isEmpty();
+        assertThat(Files.size(dir.resolve("batches/batch_long_errors.json"))).isLessThan(2_000);
+        assertThat(store.errors("batch_long_errors")).isNotEmpty().allSatisfy(error -> assertThat(error.message())
+                .doesNotContain("9999999999"));
     }
 
     @Test
