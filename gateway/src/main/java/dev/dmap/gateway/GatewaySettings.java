@@ -13,9 +13,22 @@ import java.time.Duration;
  * @param maxBatchLines the most lines a batch's input file may have
  * @param maxModelsPerBatch the most distinct models a batch may name
  * @param allowedModels the operator's list of models a batch may name; empty: those the fleet's workers serve
+ * @param ownerQuota    how many files and bytes one owner may keep
  */
 public record GatewaySettings(Path dataDir, Path apiKeysFile, Duration fileRetention, long maxFileSize, int maxRequestsPerClient,
-        int maxBatchLines, int maxModelsPerBatch, java.util.Set<String> allowedModels) {
+        int maxBatchLines, int maxModelsPerBatch, java.util.Set<String> allowedModels, Quota ownerQuota) {
+
+    /**
+     * What one owner may keep in the store: uploads beyond it are refused (outputs the gateway writes count,
+     * and are never refused).
+     *
+     * @param files the most files
+     * @param bytes the most bytes
+     */
+    public record Quota(long files, long bytes) {
+        /** 10,000 files and 100 GB: OpenAI's storage limit per organization. */
+        public static final Quota DEFAULT = new Quota(10_000, 100L * 1024 * 1024 * 1024);
+    }
     /** The default of {@code maxRequestsPerClient}: generous for an SDK's concurrency, far below the server's 200 threads. */
     public static final int DEFAULT_MAX_REQUESTS_PER_CLIENT = 32;
     /** The largest body of a call other than an upload (a batch's creation is a few hundred bytes). */

@@ -47,7 +47,8 @@ class GatewayAbuseIT {
         Files.writeString(dir.resolve("keys.txt"), KEY + " alice\nsk-abuse-bob bob\n");
         gateway = GatewayProcess.start(dir.resolve("gateway.log"), "--bootstrap-servers", fleet.broker.bootstrapServers(),
                 "--api-keys-file", dir.resolve("keys.txt").toString(), "--dir", dir.resolve("store").toString(),
-                "--max-file-size", "1MB", "--max-requests-per-client", String.valueOf(MAX_PER_CLIENT)).awaitUp();
+                "--max-file-size", "1MB", "--max-requests-per-client", String.valueOf(MAX_PER_CLIENT),
+                "--max-bytes-per-owner", "1500KB").awaitUp();
         port = URI.create(gateway.baseUrl()).getPort();
     }
 
@@ -213,6 +214,32 @@ class GatewayAbuseIT {
         assertThat(byAlice.statusCode()).isEqualTo(200);
         assertThat(byAlice.body()).contains("\"deleted\":true");
         assertThat(send(authorized("/v1/batches/" + id)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldRefuseAnUploadBeyondTheOwnersQuota() throws Exception {
+        GatewayClient bob = new GatewayClient(gateway.baseUrl(), "sk-abuse-bob");
+        Path big = Files.write(dir.resolve("big-bob.jsonl"), new byte[900 * 1024]);
+        bob.upload(big);
+
+        HttpResponse<String> second = HTTP.send(bob.request("/files").header("Content-Type", "multipart/form-data; boundary="
+                + GatewayClient.BOUNDARY).POST(HttpRequest.BodyPublishers.ofByteArray(multipart(big))).timeout(ANSWER_WITHIN).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(second.statusCode()).isEqualTo(400);
+        assertThat(second.body()).contains("storage_quota_exceeded");
+        assertThat(bob.get("/files").path("data").size()).isEqualTo(1);
+    }
+
+    private static byte[] multipart(Path file) throws IOException {
+        byte[] head = GatewayClient.multipartHead(file.getFileName().toString());
+        byte[] content = Files.readAllBytes(file);
+        byte[] tail = ("\r\n--" + GatewayClient.BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + content.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(content, 0, body, head.length, content.length);
+        System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
+        return body;
     }
 
     /** The first status that is {@code status}, asking again while the server is still letting go of earlier requests. */

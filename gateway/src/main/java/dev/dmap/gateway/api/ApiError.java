@@ -49,6 +49,11 @@ public final class ApiError extends RuntimeException {
         return new ApiError(HttpStatus.CONTENT_TOO_LARGE, message, "invalid_request_error", param, "file_too_large");
     }
 
+    /** 400: the owner's storage quota is used up. */
+    public static ApiError quota(String message) {
+        return new ApiError(HttpStatus.BAD_REQUEST, message, "invalid_request_error", "file", "storage_quota_exceeded");
+    }
+
     /** 409/400-like refusals OpenAI words as invalid requests about the object's state. */
     public static ApiError conflict(String message) {
         return new ApiError(HttpStatus.CONFLICT, message, "invalid_request_error", null, null);

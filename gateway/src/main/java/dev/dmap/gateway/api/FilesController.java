@@ -1,6 +1,7 @@
 package dev.dmap.gateway.api;
 
 import dev.dmap.gateway.GatewaySettings;
+import dev.dmap.gateway.Quoted;
 import dev.dmap.gateway.files.FileStore;
 import dev.dmap.gateway.files.StoredFile;
 import java.io.IOException;
@@ -43,8 +44,10 @@ class FilesController {
             @RequestParam(name = "expires_after[anchor]", required = false) String expiresAfterAnchor,
             @RequestParam(name = "expires_after[seconds]", required = false) String expiresAfterSeconds) {
         if (!"batch".equals(purpose)) {
-            throw ApiError.invalid("purpose", "dmap stores batch input files only: purpose must be 'batch', not '" + purpose + "'.");
+            throw ApiError.invalid("purpose", "dmap stores batch input files only: purpose must be 'batch', not "
+                    + Quoted.prefix(purpose) + ".");
         }
+        requireRoom(owner, file.getSize());
         long lifetime = expiresAfterSeconds != null || expiresAfterAnchor != null
                 ? ExpiresAfter.seconds(expiresAfterAnchor, expiresAfterSeconds, "expires_after") : settings.fileRetention().toSeconds();
         Path incoming = files.incoming();
@@ -55,6 +58,16 @@ class FilesController {
         }
         String name = filename(file.getOriginalFilename());
         return FileView.of(files.add(incoming, owner, name, purpose, clock.instant().getEpochSecond() + lifetime));
+    }
+
+    /** Refuses an upload beyond the owner's quota of files or bytes (the part read is deleted with the request). */
+    private void requireRoom(String owner, long bytes) {
+        FileStore.Usage used = files.usage(owner);
+        GatewaySettings.Quota quota = settings.ownerQuota();
+        if (used.files() + 1 > quota.files() || used.bytes() + bytes > quota.bytes()) {
+            throw ApiError.quota("This owner keeps " + used.files() + " files of " + used.bytes() + " bytes; the quota is "
+                    + quota.files() + " files and " + quota.bytes() + " bytes. Delete files to make room.");
+        }
     }
 
     @GetMapping

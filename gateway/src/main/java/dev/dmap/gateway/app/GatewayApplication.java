@@ -90,7 +90,8 @@ public class GatewayApplication {
             @Value("${dmap.gateway.file-retention}") Duration retention, @Value("${dmap.gateway.max-file-size}") DataSize maxFileSize,
             @Value("${dmap.gateway.max-requests-per-client}") int maxRequestsPerClient,
             @Value("${dmap.gateway.max-batch-lines}") int maxBatchLines,
-            @Value("${dmap.gateway.max-models-per-batch}") int maxModelsPerBatch, @Value("${dmap.gateway.models}") String models) {
+            @Value("${dmap.gateway.max-models-per-batch}") int maxModelsPerBatch, @Value("${dmap.gateway.models}") String models,
+            @Value("${dmap.gateway.max-files-per-owner}") long maxFiles, @Value("${dmap.gateway.max-bytes-per-owner}") DataSize maxBytes) {
         if (keys.isBlank()) {
             throw new ClientException.InvalidInput("The gateway needs an API keys file (one line per key: KEY OWNER): "
                     + "--api-keys-file FILE or DMAP_API_KEYS_FILE");
@@ -107,7 +108,7 @@ public class GatewayApplication {
         Set<String> allowed = Arrays.stream(models.split(",")).map(String::strip).filter(m -> !m.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
         return new GatewaySettings(dir, Path.of(keys), retention, maxFileSize.toBytes(), maxRequestsPerClient, maxBatchLines,
-                maxModelsPerBatch, allowed);
+                maxModelsPerBatch, allowed, new GatewaySettings.Quota(maxFiles, maxBytes.toBytes()));
     }
 
     /**

@@ -23,7 +23,9 @@ final class GatewayOptions {
             Map.entry("--max-requests-per-client", "dmap.gateway.max-requests-per-client"),
             Map.entry("--max-batch-lines", "dmap.gateway.max-batch-lines"),
             Map.entry("--max-models-per-batch", "dmap.gateway.max-models-per-batch"),
-            Map.entry("--models", "dmap.gateway.models"));
+            Map.entry("--models", "dmap.gateway.models"),
+            Map.entry("--max-files-per-owner", "dmap.gateway.max-files-per-owner"),
+            Map.entry("--max-bytes-per-owner", "dmap.gateway.max-bytes-per-owner"));
 
     static final String USAGE = """
             Usage: dmap gateway --port PORT --bootstrap-servers HOST:PORT --api-keys-file FILE [options]
@@ -45,6 +47,8 @@ final class GatewayOptions {
               --max-models-per-batch N  the most models one batch may name (DMAP_GATEWAY_MAX_MODELS_PER_BATCH, default 64)
               --models A,B,...          the models batches may name (DMAP_GATEWAY_MODELS); default: those the workers'
                                         backends list as available
+              --max-files-per-owner N   files one owner may keep (DMAP_GATEWAY_MAX_FILES_PER_OWNER, default 10000)
+              --max-bytes-per-owner SIZE  bytes one owner may keep, e.g. 50GB (DMAP_GATEWAY_MAX_BYTES_PER_OWNER, default 100GB)
             """;
 
     /** {@code --port 8090} and {@code --port=8090} become {@code --server.port=8090}; anything else is refused. */

@@ -135,6 +135,21 @@ public final class FileStore implements AutoCloseable {
         return found;
     }
 
+    /**
+     * What the owner keeps now: its files (expired ones not counted) and their bytes.
+     *
+     * @param files how many
+     * @param bytes their size
+     */
+    public record Usage(long files, long bytes) {
+    }
+
+    /** The owner's {@link Usage}, read from the metadata. */
+    public Usage usage(String owner) {
+        List<StoredFile> owned = list(owner);
+        return new Usage(owned.size(), owned.stream().mapToLong(StoredFile::bytes).sum());
+    }
+
     /** Deletes metadata first, so a half-deleted file is already gone for clients. */
     public void delete(StoredFile file) {
         try {
