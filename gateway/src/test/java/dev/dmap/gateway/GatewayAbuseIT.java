@@ -75,7 +75,8 @@ class GatewayAbuseIT {
             HttpResponse<String> health = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")));
             long healthMillis = (System.nanoTime() - healthStarted) / 1_000_000;
             long ownStarted = System.nanoTime();
-            HttpResponse<String> own = send(authorized("/v1/files"));
+            // every client of this test is 127.0.0.1: while the refused bodies end, its share may be full for a moment
+            HttpResponse<String> own = awaitStatus(200);
             long ownMillis = (System.nanoTime() - ownStarted) / 1_000_000;
             int unauthorized = 0;
             int tooMany = 0;

@@ -30,7 +30,8 @@ class ApiConfiguration implements WebMvcConfigurer {
     /** Declared bodies over their limit, and a client's requests over its share, are refused before anything is read. */
     @Bean
     ClientLimits clientLimits(GatewaySettings settings) {
-        return new ClientLimits(settings.maxRequestsPerClient(), settings.maxUploadRequestBytes(), GatewaySettings.MAX_JSON_BYTES);
+        return new ClientLimits(settings.maxRequestsPerClient(), settings.maxFileSize(), settings.maxUploadRequestBytes(),
+                GatewaySettings.MAX_JSON_BYTES);
     }
 
     /** A refused request's unread body is not read (see {@link RefusedBodyValve}). */

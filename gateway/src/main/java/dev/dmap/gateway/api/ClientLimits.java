@@ -1,11 +1,11 @@
 package dev.dmap.gateway.api;
 
+import dev.dmap.schemas.MessageCodec;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,17 +19,20 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class ClientLimits extends OncePerRequestFilter {
     private final int maxPerClient;
+    private final long maxFileSize;
     private final long maxUploadBytes;
     private final long maxJsonBytes;
     private final Map<String, AtomicInteger> inProgress = new ConcurrentHashMap<>();
 
     /**
      * @param maxPerClient   requests in progress per client address; 0 for no limit (behind a proxy that limits)
-     * @param maxUploadBytes the largest declared body of an upload ({@code POST /v1/files})
+     * @param maxFileSize    the largest file an upload ({@code POST /v1/files}) may carry
+     * @param maxUploadBytes the largest declared body of an upload: the file and its multipart envelope
      * @param maxJsonBytes   the largest declared body of any other call
      */
-    ClientLimits(int maxPerClient, long maxUploadBytes, long maxJsonBytes) {
+    ClientLimits(int maxPerClient, long maxFileSize, long maxUploadBytes, long maxJsonBytes) {
         this.maxPerClient = maxPerClient;
+        this.maxFileSize = maxFileSize;
         this.maxUploadBytes = maxUploadBytes;
         this.maxJsonBytes = maxJsonBytes;
     }
@@ -44,8 +47,8 @@ final class ClientLimits extends OncePerRequestFilter {
         long limit = isUpload(request) ? maxUploadBytes : maxJsonBytes;
         if (request.getContentLengthLong() > limit) {
             refuse(response, 413, isUpload(request) ? "file" : null, isUpload(request) ? "file_too_large" : "body_too_large",
-                    "The request body is " + request.getContentLengthLong() + " bytes; this gateway takes at most " + limit
-                    + " bytes here.");
+                    isUpload(request) ? ErrorAnswers.fileTooLarge(maxFileSize) : "The request body is "
+                    + request.getContentLengthLong() + " bytes; this gateway takes at most " + limit + " bytes here.");
             return;
         }
         if (maxPerClient <= 0) {
@@ -78,9 +81,12 @@ final class ClientLimits extends OncePerRequestFilter {
             throws IOException {
         response.setStatus(status);
         response.setContentType("application/json");
-        String type = status == 429 ? "rate_limit_error" : "invalid_request_error";
-        byte[] body = ("{\"error\":{\"message\":\"" + message + "\",\"type\":\"" + type + "\",\"param\":"
-                + (param == null ? "null" : "\"" + param + "\"") + ",\"code\":\"" + code + "\"}}").getBytes(StandardCharsets.UTF_8);
+        Map<String, Object> error = new java.util.LinkedHashMap<>();
+        error.put("message", message);
+        error.put("type", status == 429 ? "rate_limit_error" : "invalid_request_error");
+        error.put("param", param);
+        error.put("code", code);
+        byte[] body = MessageCodec.mapper().writeValueAsBytes(Map.of("error", error));
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }

@@ -53,14 +53,19 @@ class ErrorAnswers {
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
     ResponseEntity<Map<String, Object>> tooLarge(MaxUploadSizeExceededException e) {
-        return api(ApiError.tooLarge("file", "The file is larger than this gateway takes (" + DataSize.ofBytes(settings.maxFileSize())
-                .toMegabytes() + " MB; its operator sets --max-file-size). Split it into several batches."));
+        return api(ApiError.tooLarge("file", fileTooLarge(settings.maxFileSize())));
     }
 
     /**
      * An upload that could not be read: the client went away mid-body, or sent a malformed multipart body.
      * One line in the log, no stack trace (a client dropping uploads must not flood it).
      */
+    /** What an upload over the limit is told, whether refused by its declared length or while it was read. */
+    static String fileTooLarge(long maxFileSize) {
+        return "The file is larger than this gateway takes (" + DataSize.ofBytes(maxFileSize).toMegabytes()
+                + " MB; its operator sets --max-file-size). Split it into several batches.";
+    }
+
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<Map<String, Object>> unreadableUpload(MultipartException e) {
         log.info("An upload could not be read: {}", e.getMostSpecificCause().toString());
