@@ -111,6 +111,33 @@ class GatewayAbuseIT {
     }
 
     @Test
+    void shouldStopReadingAChunkedJsonBodyAtItsLimit() throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), (int) ANSWER_WITHIN.toMillis());
+            socket.setSoTimeout((int) ANSWER_WITHIN.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/batches HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + KEY
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+            try {
+                out.write("d\r\n{\"metadata\":\"\r\n".getBytes(StandardCharsets.US_ASCII)); // one long string value, never closed
+                for (int i = 0; i < 40; i++) { // 2.6 MB, chunk by chunk, without a declared length
+                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                out.flush();
+            } catch (IOException e) {
+                // the gateway may close the connection once it has refused: what it answered is what counts
+            }
+            String status = statusLine(socket);
+            System.out.printf("abuse: a 2.6 MB chunked JSON body: %s%n", status);
+
+            assertThat(status).contains(" 413");
+        }
+    }
+
+    @Test
     void shouldRefuseADeclaredOversizedUploadBeforeReadingIt() throws Exception {
         try (Socket socket = slowBody("/v1/files", KEY, 70L * 1024 * 1024, "multipart/form-data; boundary=x")) {
             String status = statusLine(socket);
@@ -215,6 +242,36 @@ class GatewayAbuseIT {
         assertThat(byAlice.statusCode()).isEqualTo(200);
         assertThat(byAlice.body()).contains("\"deleted\":true");
         assertThat(send(authorized("/v1/batches/" + id)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldRefuseANulByteInAnUploadsNameAndCutAFiveThousandCharacterOne() throws Exception {
+        GatewayClient alice = new GatewayClient(gateway.baseUrl(), KEY);
+        for (String name : List.of("bad\u0000name.jsonl", "n".repeat(5_000) + ".jsonl")) {
+            Path file = Files.writeString(dir.resolve("named.jsonl"), "{}\n");
+            byte[] head = GatewayClient.multipartHead(name);
+            byte[] content = Files.readAllBytes(file);
+            byte[] tail = ("\r\n--" + GatewayClient.BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
+            byte[] body = new byte[head.length + content.length + tail.length];
+            System.arraycopy(head, 0, body, 0, head.length);
+            System.arraycopy(content, 0, body, head.length, content.length);
+            System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
+
+            HttpResponse<String> stored = HTTP.send(alice.request("/files").header("Content-Type", "multipart/form-data; boundary="
+                    + GatewayClient.BOUNDARY).POST(HttpRequest.BodyPublishers.ofByteArray(body)).timeout(ANSWER_WITHIN).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            System.out.printf("abuse: an upload named with %d characters%s: %d%n", name.length(),
+                    name.contains("\u0000") ? " and a NUL byte" : "", stored.statusCode());
+
+            if (name.contains("\u0000")) { // Tomcat's multipart parser refuses it before the gateway sees the name
+                assertThat(stored.statusCode()).as(stored.body()).isEqualTo(400);
+                assertThat(stored.body()).contains("file name");
+            } else {
+                assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+                assertThat(dev.dmap.schemas.MessageCodec.mapper().readTree(stored.body()).path("filename").asString().length())
+                        .isLessThanOrEqualTo(255);
+            }
+        }
     }
 
     @Test

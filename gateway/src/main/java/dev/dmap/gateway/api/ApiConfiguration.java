@@ -34,10 +34,20 @@ class ApiConfiguration implements WebMvcConfigurer {
                 GatewaySettings.MAX_JSON_BYTES);
     }
 
-    /** A refused request's unread body is not read (see {@link RefusedBodyValve}). */
+    /** The most bytes of one multipart part's headers: room for a long file name, which is then cut to 255 characters. */
+    static final int MAX_PART_HEADER_BYTES = 16 * 1024;
+
+    /**
+     * A refused request's unread body is not read (see {@link RefusedBodyValve}); a part's headers may
+     * hold a long file name (Tomcat's 512-byte default refused a 5,000-character name as if the file
+     * were too large).
+     */
     @Bean
-    WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> refusedBodies() {
-        return factory -> factory.addEngineValves(new RefusedBodyValve());
+    WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> tomcatLimits() {
+        return factory -> {
+            factory.addEngineValves(new RefusedBodyValve());
+            factory.addConnectorCustomizers(connector -> connector.setMaxPartHeaderSize(MAX_PART_HEADER_BYTES));
+        };
     }
 
     @Override

@@ -51,6 +51,9 @@ final class ClientLimits extends OncePerRequestFilter {
                     + request.getContentLengthLong() + " bytes; this gateway takes at most " + limit + " bytes here.");
             return;
         }
+        if (!isUpload(request) && request.getContentLengthLong() < 0) {
+            request = new BoundedBody(request, maxJsonBytes); // chunked: counted as it is read
+        }
         if (maxPerClient <= 0) {
             chain.doFilter(request, response);
             return;

@@ -68,7 +68,11 @@ class ErrorAnswers {
 
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<Map<String, Object>> unreadableUpload(MultipartException e) {
-        log.info("An upload could not be read: {}", e.getMostSpecificCause().toString());
+        if (e.getMostSpecificCause() instanceof org.apache.tomcat.util.http.fileupload.InvalidFileNameException) {
+            log.info("An upload was refused: its file name holds a NUL character");
+            return api(ApiError.invalid("file", "The file name is not valid: it holds a NUL character."));
+        }
+        log.info("An upload could not be read: {}", e.getMostSpecificCause().getClass().getSimpleName());
         return api(ApiError.invalid("file", "The upload could not be read: the connection ended or the multipart body is malformed."));
     }
 
@@ -84,6 +88,13 @@ class ErrorAnswers {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BoundedBody.TooLarge tooLarge) {
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).contentType(MediaType.APPLICATION_JSON).body(Map.of("error",
+                        Map.of("message", "The request body is larger than this gateway takes here (" + GatewaySettings.MAX_JSON_BYTES
+                                + " bytes).", "type", "invalid_request_error", "code", "body_too_large")));
+            }
+        }
         return api(ApiError.invalid(null, "The body is not a JSON object."));
     }
 
