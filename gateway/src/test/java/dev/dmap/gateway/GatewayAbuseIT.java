@@ -44,7 +44,7 @@ class GatewayAbuseIT {
     @BeforeAll
     static void start() throws Exception {
         fleet = ServingFleet.start(dir, 0.0);
-        Files.writeString(dir.resolve("keys.txt"), KEY + " alice\nsk-abuse-bob bob\n");
+        Files.writeString(dir.resolve("keys.txt"), KEY + " alice\nsk-abuse-bob bob\nsk-abuse-carol carol\n");
         gateway = GatewayProcess.start(dir.resolve("gateway.log"), "--bootstrap-servers", fleet.broker.bootstrapServers(),
                 "--api-keys-file", dir.resolve("keys.txt").toString(), "--dir", dir.resolve("store").toString(),
                 "--max-file-size", "1MB", "--max-requests-per-client", String.valueOf(MAX_PER_CLIENT),
@@ -272,6 +272,36 @@ class GatewayAbuseIT {
                         .isLessThanOrEqualTo(255);
             }
         }
+    }
+
+    @Test
+    void shouldKeepAnotherOwnersListFastAndStoreNoValueWhenABatchsLinesCarryHugeFields() throws Exception {
+        GatewayClient alice = new GatewayClient(gateway.baseUrl(), KEY);
+        GatewayClient carol = new GatewayClient(gateway.baseUrl(), "sk-abuse-carol");
+        long before = listMillis(carol);
+        String huge = "9".repeat(60_000);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 14; i++) {
+            lines.add("{\"custom_id\":\"h" + i + "\",\"url\":\"/v1/chat/completions\",\"deadline\":\"" + huge + "\",\"body\":"
+                    + "{\"model\":\"" + QWEN + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}");
+        }
+        String id = alice.createBatch(alice.upload(Files.write(dir.resolve("huge-fields.jsonl"), lines)).path("id").asString())
+                .path("id").asString();
+        var failed = alice.awaitBatch(id, batch -> "failed".equals(batch.path("status").asString()));
+        long after = listMillis(carol);
+        long record = Files.size(dir.resolve("store/batches/" + id + ".json"));
+        System.out.printf("abuse: a batch of 14 lines with a 60 KB deadline each: its record %d bytes, %d errors; another owner's "
+                + "list %d ms before, %d ms after%n", record, failed.at("/errors/data").size(), before, after);
+
+        assertThat(record).isLessThan(2_000);
+        assertThat(failed.toString()).doesNotContain("9999999999");
+        assertThat(failed.at("/errors/data/0/param").asString()).isEqualTo("/deadline");
+    }
+
+    private static long listMillis(GatewayClient client) throws Exception {
+        long started = System.nanoTime();
+        client.get("/batches");
+        return (System.nanoTime() - started) / 1_000_000;
     }
 
     @Test
