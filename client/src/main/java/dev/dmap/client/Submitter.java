@@ -117,11 +117,11 @@ public final class Submitter {
             }
             // the earlier submit stopped before its transaction committed: none of its requests is
             // visible, so publish them all again, as they were
-            publish(file, new Envelope(batchId, created.at(), created.expiresAt(), options.priority(), options), progress, null);
+            publish(file, new Envelope(batchId, created.at(), created.expiresAt(), options), progress, null);
             return new SubmittedBatch(batchId, file.total(), byModel, SubmittedBatch.Publication.RESUMED);
         }
         Instant now = clock.instant();
-        publish(file, new Envelope(batchId, now, options.deadline(), options.priority(), options), progress, BatchCommand.created(batchId,
+        publish(file, new Envelope(batchId, now, options.deadline(), options), progress, BatchCommand.created(batchId,
                 file.total(), byModel, file.path().getFileName().toString(), options.deadline(), now));
         return new SubmittedBatch(batchId, file.total(), byModel, SubmittedBatch.Publication.ALL);
     }
@@ -131,9 +131,10 @@ public final class Submitter {
      *
      * @param priority the priority of lines without their own, or null
      */
-    private record Envelope(String batchId, Instant submittedAt, Instant deadline, Integer priority, Options options) {
+    private record Envelope(String batchId, Instant submittedAt, Instant deadline, Options options) {
         Request of(Request line) {
             Request published = line.withBatch(batchId, submittedAt, deadline);
+            Integer priority = options.priority();
             published = priority != null && line.priority() == 0 ? published.withPriority(priority) : published;
             Integer max = options.maxPriority();
             return max != null && published.priority() > max ? published.withPriority(max) : published;

@@ -3,6 +3,7 @@ package dev.dmap.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dmap.client.testing.TestBatches;
 import dev.dmap.client.testing.TestBroker;
 import dev.dmap.schemas.BatchCommand;
 import dev.dmap.schemas.Limits;
@@ -31,7 +32,7 @@ class SubmitterIT {
     @Test
     void shouldShowNothingOfASubmitThatDiedMidPublishAndPublishEachRequestOnceWhenRunAgain() throws Exception {
         String model = "dying-model";
-        BatchFile file = BatchFile.read(write("dying.jsonl", lines(model, 10, 10)));
+        BatchFile file = BatchFile.read(write("dying.jsonl", TestBatches.lines(model, 10, 10)));
         KafkaConnection kafka = KafkaConnection.of(TestBroker.bootstrapServers(), Topics.DEFAULT_PREFIX);
         // the created command, then 3 requests; the process dies at the 4th
         Function<Map<String, Object>, Producer<byte[], byte[]>> dying = props -> new DyingProducer(props, 1 + 3);
@@ -43,7 +44,7 @@ class SubmitterIT {
 
         assertThat(TestBroker.records(TOPICS.requests(model), EVERYTHING)).as("sent before the death").hasSize(3);
         assertThat(TestBroker.records(TOPICS.requests(model), COMMITTED)).as("visible to workers").isEmpty();
-        assertThat(commands("dies-midway")).containsExactly(BatchCommand.CREATED);
+        assertThat(TestBatches.commands(TOPICS, "dies-midway")).containsExactly(BatchCommand.CREATED);
         StatusReport.BatchRow row = StatusReport.read(kafka, "nobody", "dies-midway", Clock.systemUTC()).batches().get(0);
         assertThat(row.status()).isEqualTo("validating");
         assertThat(row.published()).isFalse();
@@ -55,14 +56,14 @@ class SubmitterIT {
         List<String> visible = TestBroker.records(TOPICS.requests(model), COMMITTED).stream()
                 .map(record -> TestBroker.utf8(record.key())).toList();
         assertThat(visible).hasSize(10).doesNotHaveDuplicates().allMatch(id -> id.startsWith("dies-midway:"));
-        assertThat(commands("dies-midway")).containsExactly(BatchCommand.CREATED, BatchCommand.PUBLISHED);
+        assertThat(TestBatches.commands(TOPICS, "dies-midway")).containsExactly(BatchCommand.CREATED, BatchCommand.PUBLISHED);
         assertThat(StatusReport.read(kafka, "nobody", "dies-midway", Clock.systemUTC()).batches().get(0).published()).isTrue();
     }
 
     @Test
     void shouldAbortTheTransactionWhenPublishingFailsSoThatARunAgainPublishesEveryRequestOnce() throws Exception {
         String model = "failing-model";
-        BatchFile file = BatchFile.read(write("failing.jsonl", lines(model, 6, 10)));
+        BatchFile file = BatchFile.read(write("failing.jsonl", TestBatches.lines(model, 6, 10)));
         KafkaConnection kafka = KafkaConnection.of(TestBroker.bootstrapServers(), Topics.DEFAULT_PREFIX);
         Function<Map<String, Object>, Producer<byte[], byte[]>> failing = props -> new FailingProducer(props, 1 + 4);
 
@@ -76,14 +77,14 @@ class SubmitterIT {
 
         assertThat(third.publication()).isEqualTo(SubmittedBatch.Publication.NONE);
         assertThat(TestBroker.records(TOPICS.requests(model), COMMITTED)).hasSize(6);
-        assertThat(commands("fails-midway")).containsExactly(BatchCommand.CREATED, BatchCommand.PUBLISHED);
+        assertThat(TestBatches.commands(TOPICS, "fails-midway")).containsExactly(BatchCommand.CREATED, BatchCommand.PUBLISHED);
     }
 
     @Test
     void shouldEndALineNamingAModelNobodyServesAsADeadLetterAndCreateNoTopicForIt() throws Exception {
         String served = "served-model";
         String unserved = "unserved-model-" + System.nanoTime();
-        BatchFile file = BatchFile.read(write("mixed.jsonl", lines(served, 2, 10)
+        BatchFile file = BatchFile.read(write("mixed.jsonl", TestBatches.lines(served, 2, 10)
                 + ChatLine.of("lost", unserved).content("x").json() + "\n"));
         KafkaConnection kafka = KafkaConnection.of(TestBroker.bootstrapServers(), Topics.DEFAULT_PREFIX);
 
@@ -119,21 +120,6 @@ class SubmitterIT {
             priorities.put(request.path("custom_id").asString(), request.path("priority").asInt());
         });
         assertThat(priorities).containsExactly(java.util.Map.entry("plain", 0), java.util.Map.entry("urgent", 2));
-    }
-
-    /** The types of the batch's commands, in the order committed. */
-    private static List<String> commands(String batchId) {
-        return TestBroker.records(TOPICS.batchCommands(), COMMITTED).stream()
-                .map(record -> MessageCodec.decode(record.value(), BatchCommand.class))
-                .filter(command -> command.batchId().equals(batchId)).map(BatchCommand::type).toList();
-    }
-
-    static String lines(String model, int count, int contentLength) {
-        StringBuilder lines = new StringBuilder();
-        for (int i = 0; i < count; i++) {
-            lines.append(ChatLine.of("q" + i, model).content("x".repeat(contentLength)).json()).append('\n');
-        }
-        return lines.toString();
     }
 
     private Path write(String name, String content) throws Exception {

@@ -248,14 +248,7 @@ class GatewayAbuseIT {
     void shouldRefuseANulByteInAnUploadsNameAndCutAFiveThousandCharacterOne() throws Exception {
         GatewayClient alice = new GatewayClient(gateway.baseUrl(), KEY);
         for (String name : List.of("bad\u0000name.jsonl", "n".repeat(5_000) + ".jsonl")) {
-            Path file = Files.writeString(dir.resolve("named.jsonl"), "{}\n");
-            byte[] head = GatewayClient.multipartHead(name);
-            byte[] content = Files.readAllBytes(file);
-            byte[] tail = ("\r\n--" + GatewayClient.BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
-            byte[] body = new byte[head.length + content.length + tail.length];
-            System.arraycopy(head, 0, body, 0, head.length);
-            System.arraycopy(content, 0, body, head.length, content.length);
-            System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
+            byte[] body = GatewayClient.multipartBody(name, "{}\n".getBytes(StandardCharsets.UTF_8));
 
             HttpResponse<String> stored = HTTP.send(alice.request("/files").header("Content-Type", "multipart/form-data; boundary="
                     + GatewayClient.BOUNDARY).POST(HttpRequest.BodyPublishers.ofByteArray(body)).timeout(ANSWER_WITHIN).build(),
@@ -311,23 +304,12 @@ class GatewayAbuseIT {
         bob.upload(big);
 
         HttpResponse<String> second = HTTP.send(bob.request("/files").header("Content-Type", "multipart/form-data; boundary="
-                + GatewayClient.BOUNDARY).POST(HttpRequest.BodyPublishers.ofByteArray(multipart(big))).timeout(ANSWER_WITHIN).build(),
+                + GatewayClient.BOUNDARY).POST(HttpRequest.BodyPublishers.ofByteArray(GatewayClient.multipartBody("big-bob.jsonl", Files.readAllBytes(big)))).timeout(ANSWER_WITHIN).build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(second.statusCode()).isEqualTo(400);
         assertThat(second.body()).contains("storage_quota_exceeded");
         assertThat(bob.get("/files").path("data").size()).isEqualTo(1);
-    }
-
-    private static byte[] multipart(Path file) throws IOException {
-        byte[] head = GatewayClient.multipartHead(file.getFileName().toString());
-        byte[] content = Files.readAllBytes(file);
-        byte[] tail = ("\r\n--" + GatewayClient.BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] body = new byte[head.length + content.length + tail.length];
-        System.arraycopy(head, 0, body, 0, head.length);
-        System.arraycopy(content, 0, body, head.length, content.length);
-        System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
-        return body;
     }
 
     /** The first status that is {@code status}, asking again while the server is still letting go of earlier requests. */

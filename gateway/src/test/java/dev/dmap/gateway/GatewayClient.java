@@ -38,13 +38,7 @@ final class GatewayClient {
 
     /** {@code POST /v1/files} of a whole file, {@code purpose=batch}. */
     JsonNode upload(Path file) throws Exception {
-        byte[] head = multipartHead(file.getFileName().toString());
-        byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] content = Files.readAllBytes(file);
-        byte[] body = new byte[head.length + content.length + tail.length];
-        System.arraycopy(head, 0, body, 0, head.length);
-        System.arraycopy(content, 0, body, head.length, content.length);
-        System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
+        byte[] body = multipartBody(file.getFileName().toString(), Files.readAllBytes(file));
         return answer(HTTP.send(request("/files").header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()));
     }
@@ -71,6 +65,17 @@ final class GatewayClient {
 
     HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", "Bearer " + key);
+    }
+
+    /** A multipart upload body: {@code purpose=batch} and {@code content} as the file named {@code filename}. */
+    static byte[] multipartBody(String filename, byte[] content) {
+        byte[] head = multipartHead(filename);
+        byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + content.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(content, 0, body, head.length, content.length);
+        System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
+        return body;
     }
 
     static byte[] multipartHead(String filename) {

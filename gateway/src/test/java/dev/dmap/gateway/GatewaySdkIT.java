@@ -189,12 +189,7 @@ class GatewaySdkIT {
         byte[] big = new byte[2 * 1024 * 1024];
         java.util.Arrays.fill(big, (byte) 'x');
         GatewayClient client = new GatewayClient(baseUrl, "sk-bob-1");
-        byte[] head = GatewayClient.multipartHead("big.jsonl");
-        byte[] tail = ("\r\n--" + GatewayClient.BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] body = new byte[head.length + big.length + tail.length];
-        System.arraycopy(head, 0, body, 0, head.length);
-        System.arraycopy(big, 0, body, head.length, big.length);
-        System.arraycopy(tail, 0, body, head.length + big.length, tail.length);
+        byte[] body = GatewayClient.multipartBody("big.jsonl", big);
 
         HttpResponse<String> answer = HttpClient.newHttpClient().send(client.request("/files")
                 .header("Content-Type", "multipart/form-data; boundary=" + GatewayClient.BOUNDARY)

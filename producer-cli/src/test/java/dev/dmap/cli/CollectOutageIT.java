@@ -1,6 +1,6 @@
 package dev.dmap.cli;
 
-import dev.dmap.client.testing.TestBroker;
+import dev.dmap.client.testing.TestBatches;
 import dev.dmap.client.BatchFile;
 import dev.dmap.client.KafkaConnection;
 import dev.dmap.client.Submitter;
@@ -60,7 +60,7 @@ class CollectOutageIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             new TopicProvisioner(admin, TOPICS).ensureAll(List.of("outage-model"));
         }
-        Path input = Files.writeString(dir.resolve("outage.jsonl"), SubmitIT.lines("outage-model", TOTAL, 10));
+        Path input = Files.writeString(dir.resolve("outage.jsonl"), TestBatches.lines("outage-model", TOTAL, 10));
         new Submitter(KafkaConnection.of(bootstrap, Topics.DEFAULT_PREFIX), Clock.systemUTC())
                 .submit(BatchFile.read(input), "outage-batch");
         Path output = dir.resolve("out.jsonl");

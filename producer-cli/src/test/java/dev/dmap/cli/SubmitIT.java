@@ -3,23 +3,19 @@ package dev.dmap.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dmap.schemas.BatchCommand;
 import dev.dmap.schemas.ExitCodes;
-import dev.dmap.schemas.Limits;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.Topics;
+import dev.dmap.client.testing.TestBatches;
 import dev.dmap.client.testing.TestBroker;
 import dev.dmap.schemas.testing.ChatLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.Producer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -37,7 +33,7 @@ class SubmitIT {
     void shouldPublishATwoMebibyteRequestToATopicAForeignProducerCreatedWithTheBrokerDefaults() throws Exception {
         String model = "big-model";
         TestBroker.publish(TOPICS.requests(model), "foreign-1", "{\"custom_id\":\"foreign-1\"}"); // 1 partition, 1 MiB records
-        Path file = write("big.jsonl", lines(model, 1, 2 * 1024 * 1024));
+        Path file = write("big.jsonl", TestBatches.lines(model, 1, 2 * 1024 * 1024));
 
         Run run = cli("submit", "--bootstrap-servers=" + TestBroker.bootstrapServers(), "--no-progress", "--batch-id", "two-mib",
                 file.toString());
@@ -50,7 +46,7 @@ class SubmitIT {
 
     @Test
     void shouldRefuseALineOverTheLimitAtValidationAndPublishNothing() throws Exception {
-        Path file = write("huge.jsonl", lines("huge-model", 1, 10) + lines("huge-model", 1, 5 * 1024 * 1024).replace("q0", "q1"));
+        Path file = write("huge.jsonl", TestBatches.lines("huge-model", 1, 10) + TestBatches.lines("huge-model", 1, 5 * 1024 * 1024).replace("q0", "q1"));
 
         Run run = cli("submit", "--bootstrap-servers=" + TestBroker.bootstrapServers(), "--no-progress", "--batch-id", "five-mib",
                 file.toString());
@@ -58,12 +54,12 @@ class SubmitIT {
         assertThat(run.exit()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(run.err()).contains("huge.jsonl:2: the line is ").contains("the limit is 4194304 bytes")
                 .contains("nothing was published");
-        assertThat(commands("five-mib")).isEmpty();
+        assertThat(TestBatches.commands(TOPICS, "five-mib")).isEmpty();
     }
 
     @Test
     void shouldApplyALowerLimitGivenOnTheCommandLine() throws Exception {
-        Path file = write("small.jsonl", lines("small-model", 1, 2000));
+        Path file = write("small.jsonl", TestBatches.lines("small-model", 1, 2000));
 
         Run run = cli("submit", "--bootstrap-servers=" + TestBroker.bootstrapServers(), "--no-progress", "--max-request-bytes=1000",
                 file.toString());
@@ -76,7 +72,7 @@ class SubmitIT {
     void shouldGiveEveryLineWithoutAPriorityTheBatchsPriority() throws Exception {
         String model = "priority-model";
         String own = ChatLine.of("own", model).content("x").json().replaceFirst("\\{", "{\"priority\":7,");
-        Path file = write("priority.jsonl", lines(model, 3, 10) + own + "\n");
+        Path file = write("priority.jsonl", TestBatches.lines(model, 3, 10) + own + "\n");
 
         Run run = cli("submit", file.toString(), "--batch-id", "urgent", "--priority", "5", "--no-progress",
                 "-b", TestBroker.bootstrapServers());
@@ -88,21 +84,6 @@ class SubmitIT {
             priorities.put(request.path("custom_id").asString(), request.path("priority").asInt());
         });
         assertThat(priorities).containsExactly(Map.entry("own", 7), Map.entry("q0", 5), Map.entry("q1", 5), Map.entry("q2", 5));
-    }
-
-    /** The types of the batch's commands, in the order committed. */
-    private static List<String> commands(String batchId) {
-        return TestBroker.records(TOPICS.batchCommands(), COMMITTED).stream()
-                .map(record -> MessageCodec.decode(record.value(), BatchCommand.class))
-                .filter(command -> command.batchId().equals(batchId)).map(BatchCommand::type).toList();
-    }
-
-    static String lines(String model, int count, int contentLength) {
-        StringBuilder lines = new StringBuilder();
-        for (int i = 0; i < count; i++) {
-            lines.append(ChatLine.of("q" + i, model).content("x".repeat(contentLength)).json()).append('\n');
-        }
-        return lines.toString();
     }
 
     private Path write(String name, String content) throws Exception {

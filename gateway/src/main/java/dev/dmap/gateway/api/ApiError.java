@@ -54,6 +54,16 @@ public final class ApiError extends RuntimeException {
         return new ApiError(HttpStatus.BAD_REQUEST, message, "invalid_request_error", "file", "storage_quota_exceeded");
     }
 
+    /** 413: a request body larger than the gateway takes for this call. */
+    public static ApiError bodyTooLarge(String message) {
+        return new ApiError(HttpStatus.CONTENT_TOO_LARGE, message, "invalid_request_error", null, "body_too_large");
+    }
+
+    /** 429: more requests of one client in progress than it may have; it may try again. */
+    public static ApiError tooManyRequests(String message) {
+        return new ApiError(HttpStatus.TOO_MANY_REQUESTS, message, "rate_limit_error", null, "too_many_requests");
+    }
+
     /** 409/400-like refusals OpenAI words as invalid requests about the object's state. */
     public static ApiError conflict(String message) {
         return new ApiError(HttpStatus.CONFLICT, message, "invalid_request_error", null, null);

@@ -46,9 +46,9 @@ final class ClientLimits extends OncePerRequestFilter {
         }
         long limit = isUpload(request) ? maxUploadBytes : maxJsonBytes;
         if (request.getContentLengthLong() > limit) {
-            refuse(response, 413, isUpload(request) ? "file" : null, isUpload(request) ? "file_too_large" : "body_too_large",
-                    isUpload(request) ? ErrorAnswers.fileTooLarge(maxFileSize) : "The request body is "
-                    + request.getContentLengthLong() + " bytes; this gateway takes at most " + limit + " bytes here.");
+            refuse(response, isUpload(request) ? ApiError.tooLarge("file", ErrorAnswers.fileTooLarge(maxFileSize))
+                    : ApiError.bodyTooLarge("The request body is " + request.getContentLengthLong() + " bytes; this gateway takes "
+                            + "at most " + limit + " bytes here."));
             return;
         }
         if (!isUpload(request) && request.getContentLengthLong() < 0) {
@@ -63,8 +63,8 @@ final class ClientLimits extends OncePerRequestFilter {
         try {
             if (count.incrementAndGet() > maxPerClient) {
                 response.setHeader("Retry-After", "1");
-                refuse(response, 429, null, "too_many_requests", "More than " + maxPerClient
-                        + " requests of this client are in progress; try again when one has ended.");
+                refuse(response, ApiError.tooManyRequests("More than " + maxPerClient
+                        + " requests of this client are in progress; try again when one has ended."));
                 return;
             }
             chain.doFilter(request, response);
@@ -79,17 +79,11 @@ final class ClientLimits extends OncePerRequestFilter {
         return "POST".equals(request.getMethod()) && request.getRequestURI().equals("/v1/files");
     }
 
-    /** OpenAI's error shape, written here: a filter runs before the controllers' error handling. */
-    private static void refuse(HttpServletResponse response, int status, String param, String code, String message)
-            throws IOException {
-        response.setStatus(status);
+    /** The error in OpenAI's shape, written here: a filter runs before the controllers' error handling. */
+    private static void refuse(HttpServletResponse response, ApiError error) throws IOException {
+        response.setStatus(error.status().value());
         response.setContentType("application/json");
-        Map<String, Object> error = new java.util.LinkedHashMap<>();
-        error.put("message", message);
-        error.put("type", status == 429 ? "rate_limit_error" : "invalid_request_error");
-        error.put("param", param);
-        error.put("code", code);
-        byte[] body = MessageCodec.mapper().writeValueAsBytes(Map.of("error", error));
+        byte[] body = MessageCodec.mapper().writeValueAsBytes(error.body());
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }

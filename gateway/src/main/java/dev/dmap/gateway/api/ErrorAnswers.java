@@ -89,10 +89,9 @@ class ErrorAnswers {
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof BoundedBody.TooLarge tooLarge) {
-                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).contentType(MediaType.APPLICATION_JSON).body(Map.of("error",
-                        Map.of("message", "The request body is larger than this gateway takes here (" + GatewaySettings.MAX_JSON_BYTES
-                                + " bytes).", "type", "invalid_request_error", "code", "body_too_large")));
+            if (cause instanceof BoundedBody.TooLarge) {
+                return api(ApiError.bodyTooLarge("The request body is larger than this gateway takes here ("
+                        + GatewaySettings.MAX_JSON_BYTES + " bytes)."));
             }
         }
         return api(ApiError.invalid(null, "The body is not a JSON object."));

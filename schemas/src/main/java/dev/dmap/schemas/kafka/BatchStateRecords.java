@@ -40,10 +40,20 @@ public final class BatchStateRecords {
             latest.remove(batchId);
             return null;
         }
-        try {
-            BatchState state = MessageCodec.decode(record.value(), BatchState.class);
+        BatchState state = state(record, unreadable);
+        if (state != null) {
             latest.put(batchId, state);
-            return state;
+        }
+        return state;
+    }
+
+    /** The state a record carries: null for a tombstone, or when it is unreadable (then handed to {@code unreadable}). */
+    public static BatchState state(ConsumerRecord<byte[], byte[]> record, Unreadable unreadable) {
+        if (record.value() == null) {
+            return null;
+        }
+        try {
+            return MessageCodec.decode(record.value(), BatchState.class);
         } catch (RuntimeException e) {
             unreadable.skipped(record, e);
             return null;

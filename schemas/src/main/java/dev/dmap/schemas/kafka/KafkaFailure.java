@@ -82,9 +82,6 @@ public enum KafkaFailure {
             if (failure != null) {
                 return Optional.of(new Classified(failure, cause));
             }
-            if (cause.getCause() == cause) {
-                break;
-            }
         }
         return Optional.empty();
     }

@@ -12,7 +12,6 @@ import dev.dmap.worker.pipeline.BatchGate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -141,7 +140,7 @@ public final class BatchRegistry implements BatchGate, AutoCloseable {
                     }
                 }
             } else {
-                BatchState state = BatchStateRecords.apply(record, new HashMap<>(), (unreadable, e) -> log.warn(
+                BatchState state = BatchStateRecords.state(record, (unreadable, e) -> log.warn(
                         "Ignoring an unreadable record on {}: {}", unreadable.topic(), e.getMessage()));
                 if (state != null && state.ended()) {
                     ended.add(batchId);
