@@ -36,6 +36,10 @@ final class LineCheck {
                     .map(violation -> new Problem(line.number(), violation.path(), violation.message())).toList());
         }
         Request request = ((Decoded.Valid) decoded).request();
+        if (request.body().path("stream").asBoolean(false)) {
+            return new Checked(line.number(), null, List.of(new Problem(line.number(), "/body/stream",
+                    "a batch line cannot stream (its answer goes to the output file); remove \"stream\" or set it to false")));
+        }
         Problem tooLarge = tooLargeAsPublished(line, request, maxRequestBytes);
         return tooLarge != null ? new Checked(line.number(), null, List.of(tooLarge))
                 : new Checked(line.number(), request, List.of());

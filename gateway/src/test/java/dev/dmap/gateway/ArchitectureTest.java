@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The gateway's rooms: {@code api} (controllers, OpenAI's error shapes) is the only one with Spring's
- * web layer, {@code files} and {@code batches} hold the work without Spring, {@code app} wires them;
+ * web layer, {@code files}, {@code batches} and {@code online} hold the work without Spring, {@code app} wires them;
  * no package, the root included, is in a cycle; and no class reaches the CLI.
  */
 class ArchitectureTest {
@@ -29,14 +29,14 @@ class ArchitectureTest {
 
     @Test
     void shouldKeepSpringOutOfTheRooms() {
-        noClasses().that().resideInAnyPackage("..gateway.files..", "..gateway.batches..")
+        noClasses().that().resideInAnyPackage("..gateway.files..", "..gateway.batches..", "..gateway.online..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..")
                 .check(CLASSES);
     }
 
     @Test
     void shouldNotLetTheRoomsDependOnTheApiOrTheWiring() {
-        noClasses().that().resideInAnyPackage("..gateway.files..", "..gateway.batches..")
+        noClasses().that().resideInAnyPackage("..gateway.files..", "..gateway.batches..", "..gateway.online..")
                 .should().dependOnClassesThat().resideInAnyPackage("..gateway.api..", "..gateway.app..")
                 .check(CLASSES);
     }

@@ -36,15 +36,17 @@ import picocli.CommandLine.Spec;
  * the process; a lasting setup runs the pieces separately (README).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve OpenAI's Batch API (/v1/files, /v1/batches) locally until Ctrl-C: start a Kafka broker,",
-                "a worker and the gateway in one process. Uses the server at --backend-url, or the built-in",
-                "LM Studio emulator with --sim. Batches and files last until the process ends."})
+        description = {"Serve OpenAI's API locally until Ctrl-C: synchronous and streaming calls (/v1/chat/completions,",
+                "/v1/completions, /v1/embeddings, /v1/responses) and the Batch API (/v1/files, /v1/batches). Starts a",
+                "Kafka broker, a worker and the gateway in one process. Uses the server at --backend-url, or the",
+                "built-in LM Studio emulator with --sim. Batches and files last until the process ends."})
 public class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:DMAP_GATEWAY_PORT:-8090}", description = "HTTP port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--api-keys-file", required = true, defaultValue = "${env:DMAP_API_KEYS_FILE}",
-            description = "One line per key: KEY OWNER; reloaded when it changes (default: $DMAP_API_KEYS_FILE).")
+    @Option(names = "--api-keys-file", defaultValue = "${env:DMAP_API_KEYS_FILE}",
+            description = {"One line per key: KEY OWNER; reloaded when it changes (default: $DMAP_API_KEYS_FILE).",
+                    "Without it every call is anonymous and the gateway listens on 127.0.0.1 only."})
     Path apiKeys;
 
     @Mixin
@@ -56,7 +58,7 @@ public class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (!Files.isReadable(apiKeys)) {
+        if (apiKeys != null && !Files.isReadable(apiKeys)) {
             throw new CliException(ExitCodes.INVALID_INPUT, "cannot read the API keys file " + apiKeys + " (one line per key: KEY OWNER)");
         }
         backend.requireReachable();
@@ -77,8 +79,10 @@ public class ServeCommand implements Callable<Integer> {
                 awaitQuietly(closed);
             }, "dmap-serve-stop"));
             err.printf("Kafka broker (local, single node) at %s; a worker with its batch tracker%n", broker.bootstrapServers());
-            err.printf("OpenAI Batch API at http://127.0.0.1:%s/v1 (keys from %s). Ctrl-C stops; batches and files end with it.%n",
-                    gateway.getEnvironment().getProperty("local.server.port"), apiKeys);
+            String port = gateway.getEnvironment().getProperty("local.server.port");
+            err.printf("OpenAI API at http://127.0.0.1:%s/v1 (%s): chat, completions, embeddings, responses, batches, files;"
+                    + " /metrics. Ctrl-C stops; batches and files end with it.%n", port,
+                    apiKeys == null ? "anonymous, this machine only" : "keys from " + apiKeys);
             err.println("Log: " + System.getProperty("dmap.log.file", ".dmap/logs/dmap.log"));
             err.flush();
             return stopped.get();
@@ -94,8 +98,12 @@ public class ServeCommand implements Callable<Integer> {
     /** The gateway; a port in use or a gateway failure the CLI knows is one line and its exit code, not a stack trace. */
     private ConfigurableApplicationContext startGateway(LocalBroker broker, Path dir) {
         try {
-            return GatewayApplication.start("--port", String.valueOf(port), "--bootstrap-servers", broker.bootstrapServers(),
-                    "--api-keys-file", apiKeys.toString(), "--dir", dir.toString());
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--port", String.valueOf(port),
+                    "--bootstrap-servers", broker.bootstrapServers(), "--dir", dir.toString()));
+            if (apiKeys != null) {
+                args.addAll(java.util.List.of("--api-keys-file", apiKeys.toString()));
+            }
+            return GatewayApplication.start(args.toArray(String[]::new));
         } catch (RuntimeException e) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause instanceof CliException || cause instanceof ClientException) {

@@ -31,7 +31,9 @@ public enum ErrorCode {
     /** The record or the request body is larger than the worker accepts. */
     PAYLOAD_TOO_LARGE("payload_too_large"),
     /** The worker failed on the request unexpectedly (a bug); replay it once the bug is fixed. */
-    INTERNAL_ERROR("internal_error");
+    INTERNAL_ERROR("internal_error"),
+    /** An online call's caller went away (disconnected, or its gateway gave up on it) before it was served. */
+    REQUEST_CANCELLED("request_cancelled");
 
     private final String code;
 

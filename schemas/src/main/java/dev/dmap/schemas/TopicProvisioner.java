@@ -26,6 +26,8 @@ public final class TopicProvisioner {
     public static final int REQUEST_PARTITIONS = 6;
     public static final int OUTPUT_PARTITIONS = 6;
     static final long TIMEOUT_SECONDS = 30;
+    /** How long cancels of online calls are kept. */
+    static final long CANCELS_RETENTION_MS = 3_600_000;
 
     private final Admin admin;
     private final Topics topics;
@@ -71,6 +73,21 @@ public final class TopicProvisioner {
         return alignRequestTopics(requestTopics);
     }
 
+    /**
+     * The online topics of the given models (made like request topics, so that a request of the size
+     * limit travels and a model's calls can spread over workers), plus every shared topic.
+     */
+    public void ensureOnline(Collection<String> models) throws TimeoutException, InterruptedException {
+        List<NewTopic> wanted = new ArrayList<>();
+        List<String> onlineTopics = models.stream().map(topics::online).distinct().toList();
+        for (String topic : onlineTopics) {
+            wanted.add(new NewTopic(topic, Optional.of(requestPartitions), Optional.empty())
+                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Limits.outputRecordBytes(maxRequestBytes)))));
+        }
+        wanted.addAll(outputTopics());
+        ensure(wanted);
+    }
+
     /** The results, dead-letter, batch (state, commands, events) and workers topics. */
     public void ensureOutputs() throws TimeoutException, InterruptedException {
         ensure(outputTopics());
@@ -92,11 +109,11 @@ public final class TopicProvisioner {
                 .align(requestTopics);
     }
 
-    /** {@link #alignRequestTopics(Collection)} for every topic under the request prefix. */
+    /** {@link #alignRequestTopics(Collection)} for every request and online topic. */
     public List<RequestTopicAligner.Change> alignRequestTopics() throws TimeoutException, InterruptedException {
         try {
             List<String> names = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).stream()
-                    .filter(name -> topics.requestsPattern().matcher(name).matches()).sorted().toList();
+                    .filter(name -> topics.servedPattern().matcher(name).matches()).sorted().toList();
             return alignRequestTopics(names);
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not list the request topics: " + e.getCause().getMessage(), e.getCause());
@@ -118,7 +135,10 @@ public final class TopicProvisioner {
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
                 // as many partitions as the results: the batch tracker co-partitions them by batch id
                 new NewTopic(topics.batchCommands(), Optional.of(OUTPUT_PARTITIONS), Optional.empty()),
-                new NewTopic(topics.batchEvents(), Optional.of(OUTPUT_PARTITIONS), Optional.empty()));
+                new NewTopic(topics.batchEvents(), Optional.of(OUTPUT_PARTITIONS), Optional.empty()),
+                // an online call's cancel matters for as long as the call could wait: an hour is plenty
+                new NewTopic(topics.cancels(), Optional.of(1), Optional.empty())
+                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(CANCELS_RETENTION_MS))));
     }
 
     private void ensure(List<NewTopic> wanted) throws TimeoutException, InterruptedException {

@@ -43,6 +43,47 @@ public record Topics(String prefix) {
         return Pattern.compile(Pattern.quote(requestsPrefix()) + ".+");
     }
 
+    /**
+     * The online topic of a model: {@code <prefix>.online.<model-key>}, the interactive lane. Its
+     * partitions hold no bulk work, so an interactive call never waits behind a backlog in Kafka.
+     */
+    public String online(String modelId) {
+        return onlinePrefix() + modelKey(modelId);
+    }
+
+    /** What every online topic name starts with. */
+    public String onlinePrefix() {
+        return prefix + ".online.";
+    }
+
+    /** A pattern matching every topic a worker serves: the request topics and the online topics. */
+    public Pattern servedPattern() {
+        return Pattern.compile(Pattern.quote(prefix) + "\\.(requests|online)\\..+");
+    }
+
+    /** The model key of a served topic ({@link #servedPattern()}), or null for any other topic. */
+    public String modelKeyOf(String topic) {
+        if (topic.startsWith(requestsPrefix())) {
+            return topic.substring(requestsPrefix().length());
+        }
+        return topic.startsWith(onlinePrefix()) ? topic.substring(onlinePrefix().length()) : null;
+    }
+
+    /** Whether a served topic is an online (interactive) one. */
+    public boolean isOnline(String topic) {
+        return topic.startsWith(onlinePrefix());
+    }
+
+    /** Where a gateway reads the replies to its own calls: {@code <prefix>.replies.<gateway-id>}. */
+    public String replies(String gatewayId) {
+        return prefix + ".replies." + gatewayId;
+    }
+
+    /** Cancellations of online calls (the caller went away), keyed by request id; every worker reads all of it. */
+    public String cancels() {
+        return prefix + ".cancels";
+    }
+
     public String results() {
         return prefix + ".results";
     }

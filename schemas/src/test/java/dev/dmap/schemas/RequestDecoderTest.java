@@ -59,9 +59,16 @@ class RequestDecoderTest {
     }
 
     @Test
-    void shouldRejectStreaming() {
-        Decoded.Invalid invalid = invalid("""
+    void shouldTakeStreamingAsAnOnlineCallMayAskForIt() {
+        Decoded decoded = new RequestDecoder().decode("""
                 {"custom_id":"r1","url":"/v1/completions","body":{"model":"m","prompt":"p","stream":true}}""");
+        assertThat(decoded).isInstanceOf(Decoded.Valid.class);
+    }
+
+    @Test
+    void shouldRejectAStreamThatIsNotABoolean() {
+        Decoded.Invalid invalid = invalid("""
+                {"custom_id":"r1","url":"/v1/completions","body":{"model":"m","prompt":"p","stream":"yes"}}""");
         assertThat(invalid.violations()).extracting(Violation::path).containsExactly("/body/stream");
     }
 

@@ -4,6 +4,7 @@ import dev.dmap.worker.backend.BackendState;
 import dev.dmap.worker.backend.ModelListing;
 import dev.dmap.worker.batches.BatchRegistry;
 import dev.dmap.worker.batches.BatchTracker;
+import dev.dmap.worker.online.KafkaCallerReplies;
 import dev.dmap.worker.config.WorkerConfig;
 import dev.dmap.worker.kafka.RequestTopics;
 import dev.dmap.worker.loop.GpuCapacity;
@@ -41,7 +42,7 @@ public final class Worker implements AutoCloseable {
 
     /** What runs beside the loop and stops with it. */
     record Services(ExecutorService callers, ScheduledExecutorService scheduler, RequestTopics requestTopics,
-            BatchRegistry batches, BatchTracker tracker) {
+            BatchRegistry batches, BatchTracker tracker, KafkaCallerReplies replies) {
     }
 
     Worker(WorkerConfig config, PollLoop loop, GpuCapacity capacity, BackendState backend, Services services) {
@@ -157,6 +158,7 @@ public final class Worker implements AutoCloseable {
             services.scheduler().shutdownNow();
             services.requestTopics().close();
             services.batches().close();
+            services.replies().close();
             if (services.tracker() != null) {
                 services.tracker().close();
             }

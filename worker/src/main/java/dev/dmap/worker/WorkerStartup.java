@@ -15,6 +15,7 @@ import dev.dmap.worker.batches.BatchTracker;
 import dev.dmap.worker.config.RetrySettings;
 import dev.dmap.worker.config.SchedulingSettings;
 import dev.dmap.worker.config.WorkerConfig;
+import dev.dmap.worker.kafka.ClientProperties;
 import dev.dmap.worker.kafka.OutputTopics;
 import dev.dmap.worker.kafka.RequestTopics;
 import dev.dmap.worker.loop.GpuCapacity;
@@ -23,6 +24,7 @@ import dev.dmap.worker.loop.RequestTracing;
 import dev.dmap.worker.loop.Telemetry;
 import dev.dmap.worker.loop.WorkerLoops;
 import dev.dmap.worker.metrics.WorkerMetrics;
+import dev.dmap.worker.online.KafkaCallerReplies;
 import dev.dmap.worker.pipeline.BackPressure;
 import dev.dmap.worker.pipeline.BackoffPolicy;
 import dev.dmap.worker.pipeline.ContextBudget;
@@ -37,6 +39,7 @@ import dev.dmap.worker.scheduling.FifoStrategy;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -94,17 +97,19 @@ final class WorkerStartup {
                 ? BatchTracker.start(config.topics(), config.kafka().bootstrapServers(), config.kafka().clientProperties(),
                         config.workerId(), config.batches().stateDir(), config.batches().retention())
                 : null;
+        KafkaCallerReplies replies = new KafkaCallerReplies(new KafkaProducer<>(ClientProperties.replyProducer(config.kafka(),
+                config.workerId(), config.maxRequestBytes())));
         RequestProcessor processor = new RequestProcessor(client, catalogue, residency, probe, new TokenEstimator(),
                 new ContextBudget(config.backend().contextMarginTokens()), retry(config.retry()), config.workerId(),
-                PipelineListener.both(metrics, new BackPressure(window, residency)), batches, clock);
+                PipelineListener.both(metrics, new BackPressure(window, residency)), batches, clock, replies);
         ExecutorService callers = Executors.newCachedThreadPool(DaemonThreads.numbered("dmap-call-"));
         GpuCapacity capacity = new GpuCapacity(residency, catalogue, window);
-        PollLoop loop = WorkerLoops.create(config, capacity, processor, callers, backend,
+        PollLoop loop = WorkerLoops.create(config, capacity, processor, replies, callers, backend,
                 strategy(config.scheduling(), config.backend().unloadCooldown(), clock), new Telemetry(metrics, tracing, clock));
         Thread pollThread = new Thread(loop, "dmap-poll-1"); // not a daemon: the poll loop keeps the process alive
         pollThread.start();
         Worker worker = new Worker(config, loop, capacity, backend,
-                new Worker.Services(callers, scheduler, requestTopics, batches, tracker));
+                new Worker.Services(callers, scheduler, requestTopics, batches, tracker, replies));
         Thread watch = DaemonThreads.numbered("dmap-watch-").newThread(worker::watch);
         watch.start();
         return worker;

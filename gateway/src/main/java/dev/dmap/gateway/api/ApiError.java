@@ -3,6 +3,8 @@ package dev.dmap.gateway.api;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 
 /**
  * An error answered in OpenAI's shape: {@code {"error": {"message", "type", "param", "code"}}} with
@@ -72,6 +74,20 @@ public final class ApiError extends RuntimeException {
     /** 503: Kafka cannot be reached; the SDKs retry this status. */
     public static ApiError unavailable(String message) {
         return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, message, "server_error", null, null);
+    }
+
+    /** An online call's error with OpenAI's status, type and code (see {@link CallErrors}). */
+    static ApiError of(HttpStatus status, String message, String type, String param, String code) {
+        return new ApiError(status, message, type, param, code);
+    }
+
+    /** As a response: OpenAI's shape, with {@code Retry-After} for a 429 or 503. */
+    ResponseEntity<Object> entity(long retryAfterSeconds) {
+        ResponseEntity.BodyBuilder builder = ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON);
+        if (retryAfterSeconds > 0) {
+            builder.header("Retry-After", String.valueOf(retryAfterSeconds));
+        }
+        return builder.body(body());
     }
 
     public HttpStatus status() {

@@ -46,10 +46,25 @@ public final class ApiKeys {
     private record Snapshot(FileTime modified, long size, byte[] digest, long checkedAtNanos, Map<String, Grant> ownerByKey) {
     }
 
+    /** The owner of every call to a gateway without a keys file (loopback only, as LM Studio and the article's proxy). */
+    public static final String ANONYMOUS = "anonymous";
+
     public ApiKeys(Path file) {
         this.file = file;
-        reloadIfChanged();
-        log.info("API keys from {}: {} keys", file, snapshot.ownerByKey().size());
+        if (file != null) {
+            reloadIfChanged();
+            log.info("API keys from {}: {} keys", file, snapshot.ownerByKey().size());
+        }
+    }
+
+    /** No keys: every caller is {@link #ANONYMOUS}. */
+    public static ApiKeys anonymous() {
+        return new ApiKeys(null);
+    }
+
+    /** Whether this gateway runs without keys. */
+    public boolean isAnonymous() {
+        return file == null;
     }
 
     /** The owner of {@code key}, if the file holds it now. */
@@ -59,6 +74,9 @@ public final class ApiKeys {
 
     /** What {@code key} may do, if the file holds it now. */
     public Optional<Grant> grant(String key) {
+        if (file == null) {
+            return Optional.of(new Grant(ANONYMOUS, DEFAULT_MAX_PRIORITY));
+        }
         reloadIfChanged();
         for (Map.Entry<String, Grant> entry : snapshot.ownerByKey().entrySet()) {
             if (MessageDigest.isEqual(entry.getKey().getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8))) {

@@ -7,6 +7,7 @@ import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
  * Every {@code /v1} call needs {@code Authorization: Bearer KEY}; the key's owner is put on the request.
+ * A gateway without a keys file (loopback only) takes every call as {@link ApiKeys#ANONYMOUS}.
  * A CORS preflight carries no key by design: it passes here and Spring refuses it (403), as the gateway
  * allows no browser origin (thrown at a preflight, the refusal was a 500 with a stack trace per request).
  */
@@ -22,6 +23,12 @@ final class Authentication implements HandlerInterceptor {
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
         if (CorsUtils.isPreFlightRequest(request)) {
+            return true;
+        }
+        if (keys.isAnonymous()) {
+            ApiKeys.Grant grant = keys.grant("").orElseThrow();
+            request.setAttribute(OWNER, grant.owner());
+            request.setAttribute(MAX_PRIORITY, grant.maxPriority());
             return true;
         }
         String header = request.getHeader("Authorization");

@@ -54,8 +54,8 @@ final class ClientLimits extends OncePerRequestFilter {
         if (!isUpload(request) && request.getContentLengthLong() < 0) {
             request = new BoundedBody(request, maxJsonBytes); // chunked: counted as it is read
         }
-        if (maxPerClient <= 0) {
-            chain.doFilter(request, response);
+        if (maxPerClient <= 0 || isCall(request)) {
+            chain.doFilter(request, response); // an online call holds no thread while it waits: Calls bounds them
             return;
         }
         String client = request.getRemoteAddr();
@@ -73,6 +73,12 @@ final class ClientLimits extends OncePerRequestFilter {
                 inProgress.remove(client, count);
             }
         }
+    }
+
+    private static boolean isCall(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return "POST".equals(request.getMethod()) && (path.equals("/v1/chat/completions") || path.equals("/v1/completions")
+                || path.equals("/v1/embeddings") || path.equals("/v1/responses"));
     }
 
     private static boolean isUpload(HttpServletRequest request) {

@@ -1,5 +1,14 @@
 package dev.dmap.gateway.app;
 
+import dev.dmap.client.OnlineCalls;
+import dev.dmap.gateway.online.Calls;
+import dev.dmap.gateway.online.FleetView;
+import dev.dmap.gateway.online.OnlineMetrics;
+import dev.dmap.schemas.Limits;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import dev.dmap.client.ClientException;
 import dev.dmap.client.KafkaConnection;
 import dev.dmap.gateway.GatewaySettings;
@@ -91,12 +100,11 @@ public class GatewayApplication {
             @Value("${dmap.gateway.max-requests-per-client}") int maxRequestsPerClient,
             @Value("${dmap.gateway.max-batch-lines}") int maxBatchLines,
             @Value("${dmap.gateway.max-models-per-batch}") int maxModelsPerBatch, @Value("${dmap.gateway.models}") String models,
-            @Value("${dmap.gateway.max-files-per-owner}") long maxFiles, @Value("${dmap.gateway.max-bytes-per-owner}") DataSize maxBytes) {
+            @Value("${dmap.gateway.max-files-per-owner}") long maxFiles, @Value("${dmap.gateway.max-bytes-per-owner}") DataSize maxBytes,
+            @Value("${server.address:}") String address) {
         if (keys.isBlank()) {
-            throw new ClientException.InvalidInput("The gateway needs an API keys file (one line per key: KEY OWNER): "
-                    + "--api-keys-file FILE or DMAP_API_KEYS_FILE");
-        }
-        if (!Files.isReadable(Path.of(keys))) {
+            requireLoopback(address);
+        } else if (!Files.isReadable(Path.of(keys))) {
             throw new ClientException.InvalidInput("cannot read the API keys file " + keys + " (one line per key: KEY OWNER)");
         }
         if (maxRequestsPerClient < 0) {
@@ -107,7 +115,7 @@ public class GatewayApplication {
         }
         Set<String> allowed = Arrays.stream(models.split(",")).map(String::strip).filter(m -> !m.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
-        return new GatewaySettings(dir, Path.of(keys), retention, maxFileSize.toBytes(), maxRequestsPerClient, maxBatchLines,
+        return new GatewaySettings(dir, keys.isBlank() ? null : Path.of(keys), retention, maxFileSize.toBytes(), maxRequestsPerClient, maxBatchLines,
                 maxModelsPerBatch, allowed, new GatewaySettings.Quota(maxFiles, maxBytes.toBytes()));
     }
 
@@ -124,9 +132,71 @@ public class GatewayApplication {
         return kafka;
     }
 
+    /**
+     * Without a keys file the gateway answers anyone who can reach it, so it may listen only where
+     * nobody else can: on loopback, as LM Studio and the article's proxy do.
+     */
+    static void requireLoopback(String address) {
+        boolean loopback;
+        try {
+            loopback = !address.isBlank() && InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            loopback = false;
+        }
+        if (!loopback) {
+            throw new ClientException.InvalidInput("Without an API keys file the gateway serves anyone who reaches it, so it "
+                    + "listens only on 127.0.0.1; it was asked to listen on " + (address.isBlank() ? "every interface" : address)
+                    + ". Give it --api-keys-file FILE (one line per key: KEY OWNER), or --address 127.0.0.1");
+        }
+    }
+
     @Bean
     ApiKeys apiKeys(GatewaySettings settings) {
+        if (settings.apiKeysFile() == null) {
+            LoggerFactory.getLogger(GatewayApplication.class).info("No API keys file: every call is anonymous (loopback only)");
+            return ApiKeys.anonymous();
+        }
         return new ApiKeys(settings.apiKeysFile());
+    }
+
+    @Bean
+    PrometheusMeterRegistry prometheusMeterRegistry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    /** The fleet's models, read every few seconds; each one's online topic is made ahead of its first call. */
+    @Bean(destroyMethod = "close")
+    OnlineCalls onlineCalls(KafkaConnection kafka) {
+        return OnlineCalls.start(kafka, OnlineCalls.newCallerId(), Limits.DEFAULT_MAX_REQUEST_BYTES);
+    }
+
+    @Bean
+    FleetView fleetView(BatchClient client, OnlineCalls online, ScheduledExecutorService batchScheduling) {
+        FleetView fleet = new FleetView(client::servedModels);
+        batchScheduling.scheduleWithFixedDelay(Guarded.task("Reading the fleet's models", () -> {
+            fleet.refresh();
+            fleet.served().ifPresent(models -> models.forEach(online::prepare));
+        }), 0, FLEET_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+        return fleet;
+    }
+
+    /** How often the gateway reads which models the fleet serves. */
+    static final Duration FLEET_REFRESH = Duration.ofSeconds(5);
+
+    @Bean
+    Calls calls(OnlineCalls online, FleetView fleet, PrometheusMeterRegistry registry, Clock clock,
+            @Value("${dmap.gateway.call-timeout}") Duration timeout, @Value("${dmap.gateway.max-open-calls}") int maxOpen) {
+        if (maxOpen < 1 || timeout.isNegative() || timeout.isZero()) {
+            throw new ClientException.InvalidInput("--max-open-calls must be at least 1 and --call-timeout positive");
+        }
+        return new Calls(online, fleet, new OnlineMetrics(registry), new Calls.Settings(timeout, maxOpen,
+                Calls.INTERACTIVE_PRIORITY), clock);
+    }
+
+    /** Writes streamed answers: a few threads, each call's events in order ({@link dev.dmap.gateway.online.InOrder}). */
+    @Bean(name = "onlineStreams", destroyMethod = "shutdownNow")
+    ExecutorService onlineStreams() {
+        return Executors.newFixedThreadPool(8, DaemonThreads.numbered("gateway-stream-"));
     }
 
     @Bean

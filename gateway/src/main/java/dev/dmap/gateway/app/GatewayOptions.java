@@ -25,18 +25,22 @@ final class GatewayOptions {
             Map.entry("--max-models-per-batch", "dmap.gateway.max-models-per-batch"),
             Map.entry("--models", "dmap.gateway.models"),
             Map.entry("--max-files-per-owner", "dmap.gateway.max-files-per-owner"),
-            Map.entry("--max-bytes-per-owner", "dmap.gateway.max-bytes-per-owner"));
+            Map.entry("--max-bytes-per-owner", "dmap.gateway.max-bytes-per-owner"),
+            Map.entry("--call-timeout", "dmap.gateway.call-timeout"),
+            Map.entry("--max-open-calls", "dmap.gateway.max-open-calls"));
 
     static final String USAGE = """
-            Usage: dmap gateway --port PORT --bootstrap-servers HOST:PORT --api-keys-file FILE [options]
-            OpenAI's Batch API (/v1/files, /v1/batches) over dmap. Every option can also be set from the environment.
+            Usage: dmap gateway --port PORT --bootstrap-servers HOST:PORT [--api-keys-file FILE] [options]
+            OpenAI's API over dmap: the Batch API (/v1/files, /v1/batches) and synchronous calls (/v1/chat/completions,
+            /v1/completions, /v1/embeddings, /v1/responses, streaming too), with /metrics for Prometheus.
+            Every option can also be set from the environment.
               --port PORT               HTTP port (DMAP_GATEWAY_PORT, default 8090)
               --address ADDRESS         address to listen on (DMAP_GATEWAY_ADDRESS, default 127.0.0.1)
               --bootstrap-servers HOSTS Kafka (DMAP_BOOTSTRAP_SERVERS, default localhost:9092)
               --command-config FILE     Kafka client properties (security settings), as for dmap submit (DMAP_COMMAND_CONFIG)
               --topic-prefix PREFIX     topic prefix (DMAP_TOPIC_PREFIX, default dmap)
-              --api-keys-file FILE      one line per key: KEY OWNER [max-priority=N]; reloaded when it changes (DMAP_API_KEYS_FILE,
-                                        required)
+              --api-keys-file FILE      one line per key: KEY OWNER [max-priority=N]; reloaded when it changes (DMAP_API_KEYS_FILE);
+                                        without it every call is anonymous and the gateway listens on loopback only
               --dir DIR                 where files and batch records live (DMAP_GATEWAY_DIR, default ~/.dmap/gateway)
               --file-retention DURATION how long a file lives without its own expiry, e.g. 30d (DMAP_GATEWAY_FILE_RETENTION, default 30d)
               --max-file-size SIZE      the largest upload taken, e.g. 500MB (DMAP_GATEWAY_MAX_FILE_SIZE, default 2GB)
@@ -49,6 +53,10 @@ final class GatewayOptions {
                                         backends list as available
               --max-files-per-owner N   files one owner may keep (DMAP_GATEWAY_MAX_FILES_PER_OWNER, default 10000)
               --max-bytes-per-owner SIZE  bytes one owner may keep, e.g. 50GB (DMAP_GATEWAY_MAX_BYTES_PER_OWNER, default 100GB)
+              --call-timeout DURATION   the longest a synchronous call waits, unless its client asks for less, e.g. 10m
+                                        (DMAP_GATEWAY_CALL_TIMEOUT, default 2m, the article's upstream limit)
+              --max-open-calls N        synchronous calls the gateway holds at once; more answer 429 (DMAP_GATEWAY_MAX_OPEN_CALLS,
+                                        default 4096)
             """;
 
     /** {@code --port 8090} and {@code --port=8090} become {@code --server.port=8090}; anything else is refused. */

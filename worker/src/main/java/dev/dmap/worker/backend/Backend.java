@@ -37,6 +37,14 @@ public interface Backend {
     HttpReply infer(String path, byte[] body, Map<String, String> headers);
 
     /**
+     * A streamed inference call: the body asks for {@code "stream": true}; each event goes to
+     * {@code sink} as it arrives. By default the call is made whole (a server that cannot stream).
+     */
+    default StreamedReply inferStreaming(String path, byte[] body, Map<String, String> headers, EventSink sink) {
+        return new StreamedReply(infer(path, body, headers), null);
+    }
+
+    /**
      * The request's exact prompt tokens as the server will count them, or empty when the server
      * cannot say (then the worker estimates), as most cannot. Called only while the request's model
      * is loaded.

@@ -66,6 +66,44 @@ public final class BackendHttp {
         return send(request.build());
     }
 
+    /**
+     * A streamed inference call ({@code "stream": true} in the body): each server-sent event goes to
+     * {@code sink} as it arrives, up to {@code [DONE]}. Returns the events' data in order as the reply
+     * body's lines; a reply that is not an event stream (a server that ignored {@code stream}, or an
+     * error) comes back, or is thrown, as {@link #infer} would.
+     */
+    StreamedReply stream(String path, byte[] body, Map<String, String> headers, EventSink sink) {
+        HttpRequest.Builder builder = request(path, settings.requestTimeout())
+                .header("Content-Type", JSON)
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(builder::header);
+        HttpRequest request = builder.build();
+        HttpResponse<java.util.stream.Stream<String>> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+        } catch (IOException e) {
+            throw classifier.classify(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CallInterrupted("interrupted while waiting for " + path, e);
+        }
+        boolean eventStream = response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
+        try (java.util.stream.Stream<String> lines = response.body()) {
+            if (response.statusCode() / 100 != 2 || !eventStream) {
+                byte[] whole = String.join("\n", lines.toList()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                HttpReply reply = new HttpReply(response.statusCode(), whole, retryAfter(response));
+                classifier.classify(reply).ifPresent(failure -> {
+                    throw failure;
+                });
+                return new StreamedReply(reply, null);
+            }
+            return new StreamedReply(null, ServerSentEvents.read(lines.iterator(), sink));
+        } catch (java.io.UncheckedIOException e) {
+            throw classifier.classify(e.getCause());
+        }
+    }
+
     Duration metadataTimeout() {
         return settings.connectTimeout().multipliedBy(6);
     }

@@ -62,6 +62,11 @@ final class DetectedBackend implements Backend {
     }
 
     @Override
+    public StreamedReply inferStreaming(String path, byte[] body, Map<String, String> headers, EventSink sink) {
+        return backend().inferStreaming(path, body, headers, sink);
+    }
+
+    @Override
     public OptionalInt promptTokens(Request request) {
         return backend().promptTokens(request);
     }

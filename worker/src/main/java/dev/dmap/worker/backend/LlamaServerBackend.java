@@ -139,6 +139,11 @@ public final class LlamaServerBackend implements Backend {
     }
 
     @Override
+    public StreamedReply inferStreaming(String path, byte[] body, Map<String, String> headers, EventSink sink) {
+        return http.stream(path, body, headers, sink);
+    }
+
+    @Override
     public OptionalInt promptTokens(Request request) {
         return tokens.count(request, props().router());
     }

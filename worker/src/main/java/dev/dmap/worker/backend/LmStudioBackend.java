@@ -65,4 +65,9 @@ public final class LmStudioBackend implements Backend {
     public HttpReply infer(String path, byte[] body, Map<String, String> headers) {
         return http.infer(path, body, headers);
     }
+
+    @Override
+    public StreamedReply inferStreaming(String path, byte[] body, Map<String, String> headers, EventSink sink) {
+        return http.stream(path, body, headers, sink);
+    }
 }

@@ -75,6 +75,11 @@ public final class OpenAiBackend implements Backend {
         return http.infer(path, body, headers);
     }
 
+    @Override
+    public StreamedReply inferStreaming(String path, byte[] body, Map<String, String> headers, EventSink sink) {
+        return http.stream(path, body, headers, sink);
+    }
+
 
     private static int contextOf(JsonNode model) {
         for (JsonNode value : List.of(model.path("max_model_len"), model.path("meta").path("n_ctx"),

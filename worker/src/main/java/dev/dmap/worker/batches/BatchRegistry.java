@@ -28,7 +28,8 @@ import tools.jackson.core.JacksonException;
 /**
  * Follows the batch commands (for cancellations) and the batch states (for ended batches) on a
  * thread of its own, so that a worker stops calling the backend for a cancelled batch within a
- * second or so. Holds one entry per cancelled or ended batch.
+ * second or so. Holds one entry per cancelled or ended batch. It also follows the cancels of online
+ * calls (a caller that went away), keyed by request id, for an hour.
  */
 public final class BatchRegistry implements BatchGate, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BatchRegistry.class);
@@ -37,6 +38,10 @@ public final class BatchRegistry implements BatchGate, AutoCloseable {
     private final Topics topics;
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final Set<String> ended = ConcurrentHashMap.newKeySet();
+    /** Cancelled online calls, with when the cancel was published; forgotten after {@link #CANCEL_MEMORY}. */
+    private final Map<String, Long> cancelledCalls = new ConcurrentHashMap<>();
+    /** Longer than any online call may wait; the cancels topic keeps its records about as long. */
+    static final Duration CANCEL_MEMORY = Duration.ofHours(1);
     private Thread thread;
     private volatile boolean running = true;
     private boolean failing;
@@ -62,6 +67,11 @@ public final class BatchRegistry implements BatchGate, AutoCloseable {
     @Override
     public boolean cancelled(String batchId) {
         return batchId != null && cancelled.contains(batchId);
+    }
+
+    @Override
+    public boolean requestCancelled(String requestId) {
+        return cancelledCalls.containsKey(requestId);
     }
 
     @Override
@@ -106,7 +116,7 @@ public final class BatchRegistry implements BatchGate, AutoCloseable {
         while (true) {
             List<TopicPartition> partitions = new ArrayList<>();
             boolean complete = true;
-            for (String topic : List.of(topics.batchCommands(), topics.batches())) {
+            for (String topic : List.of(topics.batchCommands(), topics.batches(), topics.cancels())) {
                 List<TopicPartition> found;
                 try {
                     found = TopicScan.partitionsOf(consumer, List.of(topic), Duration.ofSeconds(30));
@@ -133,7 +143,13 @@ public final class BatchRegistry implements BatchGate, AutoCloseable {
         }
         String batchId = new String(record.key(), StandardCharsets.UTF_8);
         try {
-            if (record.topic().equals(topics.batchCommands())) {
+            if (record.topic().equals(topics.cancels())) {
+                long forgetBefore = System.currentTimeMillis() - CANCEL_MEMORY.toMillis();
+                cancelledCalls.values().removeIf(at -> at < forgetBefore);
+                if (record.timestamp() >= forgetBefore) {
+                    cancelledCalls.put(batchId, record.timestamp());
+                }
+            } else if (record.topic().equals(topics.batchCommands())) {
                 if (BatchCommand.CANCEL.equals(MessageCodec.decode(record.value(), BatchCommand.class).type())) {
                     if (cancelled.add(batchId)) {
                         log.info("Batch {} is cancelled: its remaining requests end as batch_cancelled", batchId);

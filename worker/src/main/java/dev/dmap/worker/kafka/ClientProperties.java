@@ -68,6 +68,23 @@ public final class ClientProperties {
         return props;
     }
 
+    /**
+     * The producer of online replies: not idempotent, acknowledged by the leader alone and sent at
+     * once, as a reply is for a caller who waits (the terminal record is what must be durable); one
+     * request in flight keeps a call's events in order.
+     */
+    public static Map<String, Object> replyProducer(KafkaSettings settings, String clientId, int maxRequestBytes) {
+        Map<String, Object> props = producer(settings, clientId + "-replies", maxRequestBytes);
+        props.put(ProducerConfig.ACKS_CONFIG, "1");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        props.put(ProducerConfig.RETRIES_CONFIG, 2);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.putAll(settings.clientProperties());
+        return props;
+    }
+
     /** A transactional producer for exactly-once delivery. */
     public static Map<String, Object> transactionalProducer(KafkaSettings settings, String clientId, String transactionalId,
             int maxRequestBytes) {

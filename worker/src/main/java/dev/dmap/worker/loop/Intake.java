@@ -2,6 +2,7 @@ package dev.dmap.worker.loop;
 
 import dev.dmap.schemas.DeadLetter;
 import dev.dmap.schemas.Decoded;
+import dev.dmap.schemas.OnlineReplies;
 import dev.dmap.schemas.RequestDecoder;
 import dev.dmap.schemas.Source;
 import dev.dmap.worker.delivery.Assignment;
@@ -77,7 +78,7 @@ final class Intake {
         }
         Decoded.Valid valid = (Decoded.Valid) decoded;
         Work work = new Work(valid.request(), valid.tree(), source, Work.waitingSince(valid.request(), record.timestamp(), now),
-                TraceHeaders.from(record.headers()));
+                TraceHeaders.from(record.headers()), OnlineReplies.replyTopic(record.headers()));
         depth.learnModel(record.topic(), valid.request().model());
         Instant deadline = decoding.deadlines().of(work.request().deadline(), work.request().batchId() != null,
                 work.waitingSince());

@@ -4,6 +4,7 @@ import dev.dmap.schemas.ErrorCode;
 import dev.dmap.worker.backend.CallInterrupted;
 import dev.dmap.worker.delivery.PendingRecord;
 import dev.dmap.worker.metrics.WorkerMetrics;
+import dev.dmap.worker.pipeline.CallerReplies;
 import dev.dmap.worker.pipeline.DeadLetters;
 import dev.dmap.worker.pipeline.Outcome;
 import dev.dmap.worker.pipeline.RequestProcessor;
@@ -35,10 +36,15 @@ final class SlotRunner {
     private final DeadLetters deadLetters;
     private final WorkerMetrics metrics;
     private final Clock clock;
+    private final CallerReplies replies;
 
-    /** @param processor serves one request, blocking ({@link RequestProcessor#process}) */
+    /**
+     * @param processor serves one request, blocking ({@link RequestProcessor#process})
+     * @param replies   where the outcome of an online call goes at once, for its waiting caller
+     */
     SlotRunner(Function<Work, Outcome> processor, ExecutorService callers, RequestTracing tracing, DeadLetters deadLetters,
-            WorkerMetrics metrics, Clock clock) {
+            WorkerMetrics metrics, Clock clock, CallerReplies replies) {
+        this.replies = replies;
         this.processor = processor;
         this.callers = callers;
         this.tracing = tracing;
@@ -61,6 +67,9 @@ final class SlotRunner {
             trace = traced.headers();
             outcome = process(pending, trace);
             traced.ended(outcome);
+        }
+        if (pending.work().replyTo() != null) {
+            replies.outcome(pending.work().replyTo(), pending.work().request().id(), outcome);
         }
         Duration served = Duration.ofNanos(System.nanoTime() - start);
         metrics.slotBusy(pending.model(), served);

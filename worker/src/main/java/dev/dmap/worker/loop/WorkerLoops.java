@@ -14,6 +14,7 @@ import dev.dmap.worker.delivery.ExactlyOnceDelivery;
 import dev.dmap.worker.delivery.OutcomeRecords;
 import dev.dmap.worker.fleet.RebalanceNudge;
 import dev.dmap.worker.kafka.ClientProperties;
+import dev.dmap.worker.pipeline.CallerReplies;
 import dev.dmap.worker.pipeline.DeadLetters;
 import dev.dmap.worker.pipeline.Outcome;
 import dev.dmap.worker.pipeline.RequestProcessor;
@@ -38,8 +39,8 @@ public final class WorkerLoops {
      * @param callers the threads that serve requests in slots
      * @param backend whether the backend is usable, shared with health and metrics
      */
-    public static PollLoop create(WorkerConfig config, GpuCapacity capacity, RequestProcessor processor, ExecutorService callers,
-            BackendState backend, DispatchStrategy strategy, Telemetry telemetry) {
+    public static PollLoop create(WorkerConfig config, GpuCapacity capacity, RequestProcessor processor, CallerReplies replies,
+            ExecutorService callers, BackendState backend, DispatchStrategy strategy, Telemetry telemetry) {
         boolean affinity = config.scheduling().strategy() == SchedulingSettings.Strategy.AFFINITY;
         var consumer = new KafkaConsumer<byte[], byte[]>(ClientProperties.consumer(config.kafka(), config.workerId(),
                 affinity, capacity::loadedModels, config.scheduling().loadCost()));
@@ -47,12 +48,17 @@ public final class WorkerLoops {
                 config.scheduling().loadCost()) : null;
         return assemble(config, consumer, (assignment, events, recovery) ->
                 delivery(config, consumer, assignment, events, recovery, telemetry.clock()),
-                new Backing(capacity, processor::process, processor.deadLetters(), callers, backend, strategy), nudge, telemetry);
+                new Backing(capacity, processor::process, processor.deadLetters(), callers, backend, strategy, replies), nudge,
+                telemetry);
     }
 
     /** What serves the requests: the GPU's capacity, the processor, the dead letters it writes, the caller threads, the backend's state, the strategy. */
     record Backing(Capacity capacity, Function<Work, Outcome> processor, DeadLetters deadLetters, ExecutorService callers,
-            BackendState backend, DispatchStrategy strategy) {
+            BackendState backend, DispatchStrategy strategy, CallerReplies replies) {
+        Backing(Capacity capacity, Function<Work, Outcome> processor, DeadLetters deadLetters, ExecutorService callers,
+                BackendState backend, DispatchStrategy strategy) {
+            this(capacity, processor, deadLetters, callers, backend, strategy, CallerReplies.NONE);
+        }
     }
 
     /** Builds the delivery once the assignment, the event queue and the recovery exist. */
@@ -68,7 +74,7 @@ public final class WorkerLoops {
         Queue<LoopEvent> queue = LoopEvents.queue();
         Assignment assignment = new Assignment(consumer);
         SlotRunner runner = new SlotRunner(backing.processor(), backing.callers(), telemetry.tracing(), backing.deadLetters(),
-                telemetry.metrics(), clock);
+                telemetry.metrics(), clock, backing.replies());
         Dispatcher dispatcher = new Dispatcher(backing.strategy(), backing.capacity(), runner, queue::add, backing.backend(),
                 telemetry.metrics());
         LoopControl control = new LoopControl(assignment, dispatcher);
@@ -79,7 +85,7 @@ public final class WorkerLoops {
         QueueDepth depth = new QueueDepth(consumer, telemetry.metrics());
         Intake intake = new Intake(assignment, new Intake.Decoding(new RequestDecoder(config.maxRequestBytes()),
                 backing.deadLetters(), clock, new Deadlines(config.scheduling().maxWait(), config.scheduling().batchWindow())), dispatcher, publisher, depth, telemetry.metrics());
-        var fetching = new LoopParts.Fetching(consumer, config.topics().requestsPattern(), assignment,
+        var fetching = new LoopParts.Fetching(consumer, config.topics().servedPattern(), assignment,
                 new PartitionHandover(assignment, dispatcher, delivery, events, config.kafka().shutdownTimeout(), clock),
                 new PartitionPauses(consumer, config.kafka().maxBufferedPerPartition(), config.scheduling().prefetch(), assignment),
                 intake);

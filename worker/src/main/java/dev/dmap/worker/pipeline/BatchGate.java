@@ -7,6 +7,11 @@ public interface BatchGate {
         return false;
     }
 
+    /** Whether the caller of an online call has gone: the request ends as {@code request_cancelled}, or stops streaming. */
+    default boolean requestCancelled(String requestId) {
+        return false;
+    }
+
     /** Whether the batch has ended: a first-attempt request of it arriving now is a duplicate. */
     default boolean ended(String batchId) {
         return false;

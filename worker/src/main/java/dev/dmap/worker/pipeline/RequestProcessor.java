@@ -8,6 +8,9 @@ import dev.dmap.schemas.Result;
 import dev.dmap.schemas.Timing;
 import dev.dmap.worker.backend.Backend;
 import dev.dmap.worker.backend.BackendUnavailable;
+import dev.dmap.worker.backend.CallCancelled;
+import dev.dmap.worker.backend.EventSink;
+import dev.dmap.worker.backend.StreamedReply;
 import dev.dmap.worker.backend.HealthProbe;
 import dev.dmap.worker.backend.HttpReply;
 import dev.dmap.worker.backend.Lease;
@@ -46,10 +49,20 @@ public final class RequestProcessor {
     private final String workerId;
     private final BatchGate batches;
     private final Clock clock;
+    private final CallerReplies callers;
+    private final AtomicLong attemptsStarted = new AtomicLong();
 
     public RequestProcessor(Backend backend, ModelCatalogue catalogue, ModelResidency residency, HealthProbe probe,
             TokenEstimator tokens, ContextBudget budget, Retry retry, String workerId, PipelineListener listener,
             BatchGate batches, Clock clock) {
+        this(backend, catalogue, residency, probe, tokens, budget, retry, workerId, listener, batches, clock, CallerReplies.NONE);
+    }
+
+    /** @param callers where a streamed online call's events go while it is served */
+    public RequestProcessor(Backend backend, ModelCatalogue catalogue, ModelResidency residency, HealthProbe probe,
+            TokenEstimator tokens, ContextBudget budget, Retry retry, String workerId, PipelineListener listener,
+            BatchGate batches, Clock clock, CallerReplies callers) {
+        this.callers = callers;
         this.batches = batches;
         this.backend = backend;
         this.catalogue = catalogue;
@@ -80,6 +93,9 @@ public final class RequestProcessor {
                 return failed(work, ErrorCode.BATCH_CANCELLED, "batch " + request.batchId()
                         + " was cancelled before a worker served this request", null, 0);
             }
+            if (batches.requestCancelled(request.id())) {
+                return failed(work, ErrorCode.REQUEST_CANCELLED, "the caller went away before a worker served it", null, 0);
+            }
             if (request.deadline() != null && started.isAfter(request.deadline())) {
                 return failed(work, ErrorCode.DEADLINE_EXCEEDED, "the deadline " + request.deadline()
                         + " passed before a worker could serve it", null, 0);
@@ -104,6 +120,9 @@ public final class RequestProcessor {
             return succeeded(work, reply, estimate, attempts.get(), started, loadMillis.get());
         } catch (PermanentFailure e) {
             return failed(work, e.code(), e.getMessage(), e.reply().orElse(null), attempts.get());
+        } catch (CallCancelled e) {
+            return failed(work, ErrorCode.REQUEST_CANCELLED, e.getMessage() + "; the backend call was stopped", null,
+                    attempts.get());
         } catch (RetryableFailure e) {
             if (!probe.answers()) {
                 return new Outcome.Deferred("backend stopped answering: " + e.getMessage());
@@ -132,7 +151,10 @@ public final class RequestProcessor {
                 budget.check(request, estimate, lease.model());
             }
             attempts.incrementAndGet();
-            return backend.infer(request.url(), MessageCodec.encode(request.body()), work.headers());
+            if (work.streamed()) {
+                return streamed(work);
+            }
+            return backend.infer(request.url(), MessageCodec.encode(StreamedCall.whole(request.body())), work.headers());
         } catch (RetryableFailure e) {
             // a dropped connection is how a backend restart looks from here: read what it holds again
             if (e.reason() == RetryableFailure.Reason.MODEL_NOT_READY
@@ -144,6 +166,39 @@ public final class RequestProcessor {
         } catch (BackendUnavailable e) {
             residency.invalidate();
             throw e;
+        }
+    }
+
+    /**
+     * A streamed online call: the events go to the caller as they arrive (through Kafka, in small
+     * batches), and the whole answer is made of them for the result. Usage is always asked for, so
+     * the result counts tokens; the caller sees the usage event only if it asked.
+     */
+    private HttpReply streamed(Work work) {
+        Request request = work.request();
+        String attempt = workerId + "#" + attemptsStarted.incrementAndGet();
+        boolean usageAsked = request.body().path("stream_options").path("include_usage").asBoolean(false);
+        try (CallerReplies.Stream stream = callers.open(work.replyTo(), request.id(), attempt)) {
+            EventSink sink = new EventSink() {
+                @Override
+                public void event(String type, String data) {
+                    if (usageAsked || !StreamAssembly.usageOnly(data)) {
+                        stream.event(type, data);
+                    }
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return batches.requestCancelled(request.id());
+                }
+            };
+            StreamedReply reply = backend.inferStreaming(request.url(), MessageCodec.encode(StreamedCall.withUsage(request)),
+                    work.headers(), sink);
+            if (reply.whole() != null) {
+                return reply.whole();
+            }
+            return new HttpReply(200, MessageCodec.encode(StreamAssembly.assemble(request.endpoint(), reply.events())),
+                    java.util.Optional.empty());
         }
     }
 

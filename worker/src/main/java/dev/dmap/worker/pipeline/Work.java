@@ -15,8 +15,10 @@ import tools.jackson.databind.JsonNode;
  * @param source    where it was read
  * @param waitingSince since when the request has waited ({@link #waitingSince(Request, long, Instant)})
  * @param headers   W3C trace context and other headers to carry to the backend call
+ * @param replyTo   the topic its caller waits on for replies (an online call), or null
  */
-public record Work(Request request, JsonNode original, Source source, Instant waitingSince, Map<String, String> headers) {
+public record Work(Request request, JsonNode original, Source source, Instant waitingSince, Map<String, String> headers,
+        String replyTo) {
     public Work {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(source, "source");
@@ -24,9 +26,19 @@ public record Work(Request request, JsonNode original, Source source, Instant wa
         headers = headers == null ? Map.of() : Map.copyOf(headers);
     }
 
+    /** Work nobody waits on: a batch's or a plain producer's request. */
+    public Work(Request request, JsonNode original, Source source, Instant waitingSince, Map<String, String> headers) {
+        this(request, original, source, waitingSince, headers, null);
+    }
+
     /** The same work with other headers for the backend call (the worker's own trace context). */
     public Work withHeaders(Map<String, String> newHeaders) {
-        return new Work(request, original, source, waitingSince, newHeaders);
+        return new Work(request, original, source, waitingSince, newHeaders, replyTo);
+    }
+
+    /** Whether a caller waits for its streamed events: an online call with {@code "stream": true}. */
+    public boolean streamed() {
+        return replyTo != null && request.body().path("stream").asBoolean(false);
     }
 
     /**

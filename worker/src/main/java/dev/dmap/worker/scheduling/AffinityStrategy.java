@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * work, and swap only when a served model is truly drained (nothing waiting, nothing in flight,
  * nothing left in Kafka), when a waiting model has a higher priority, or when waiting for the
  * served model's remaining work would make a waiting model miss its deadline. The last swap
- * happens as late as it safely can: when the most urgent waiting models, served earliest deadline
+ * happens as late as it safely can (a swap for priority only while the served model's work still
+ * meets its deadline after the detour): when the most urgent waiting models, served earliest deadline
  * first, each paying a swap and one request, would otherwise start too late (see
  * {@link Urgency}). A deadline swap waits for {@code minHold}, the brake against thrash.
  *
@@ -146,7 +147,7 @@ public final class AffinityStrategy implements DispatchStrategy {
         }
         String served = victim.get();
         Optional<String> higher = urgency.highestPriority().filter(model -> priority(queue, model) > servedPriority(queue, served));
-        if (higher.isPresent()) {
+        if (higher.isPresent() && detourKeepsDeadline(queue, state, served, higher.get(), now)) {
             retire(served, higher.get(), "its priority " + priority(queue, higher.get()) + " is higher");
             return;
         }
@@ -157,6 +158,25 @@ public final class AffinityStrategy implements DispatchStrategy {
             retire(served, target, "its deadline " + queue.head(target).map(Schedulable::deadline).orElseThrow()
                     + " would be missed after " + served + "'s remaining work");
         }
+    }
+
+    /**
+     * The budget of a swap for priority (an interactive call for another model): it is made only if
+     * the served model's waiting work still meets its earliest deadline after the detour (the swap
+     * there, the target's waiting work, the swap back). Otherwise the higher priority waits for its
+     * own deadline, like any other model.
+     */
+    private <T extends Schedulable> boolean detourKeepsDeadline(WorkQueue<T> queue, DispatchState state, String served,
+            String target, Instant now) {
+        Optional<T> head = queue.head(served);
+        if (head.isEmpty()) {
+            return true;
+        }
+        Duration detour = times.swapCost(target).plus(times.swapCost(served)).plus(times.serviceTime(target)
+                .multipliedBy(queue.size(target)).dividedBy(Math.max(1, state.slots(target))));
+        long remaining = queue.size(served) + state.lag(served) + state.inFlight(served);
+        Duration work = times.serviceTime(served).multipliedBy(remaining).dividedBy(Math.max(1, state.slots(served)));
+        return !now.plus(detour).plus(work).isAfter(head.get().deadline());
     }
 
     private void retire(String served, String target, String why) {

@@ -161,7 +161,7 @@ class DispatcherTest {
     private Dispatcher dispatcher(Function<Work, Outcome> processor) {
         WorkerMetrics metrics = new WorkerMetrics(new SimpleMeterRegistry());
         SlotRunner runner = new SlotRunner(processor, callers, RequestTracing.PASS_THROUGH, new DeadLetters("w1"), metrics,
-                Clock.systemUTC());
+                Clock.systemUTC(), dev.dmap.worker.pipeline.CallerReplies.NONE);
         return new Dispatcher(new FifoStrategy(), new AllLoaded(SLOTS, Set.of("m1", "m2")), runner, event -> {
             if (event instanceof LoopEvent.Processed done) {
                 processed.add(done);

@@ -1,0 +1,118 @@
+package dev.dmap.gateway.api;
+
+import dev.dmap.gateway.online.CallRefused;
+import dev.dmap.gateway.online.Calls;
+import dev.dmap.gateway.online.InOrder;
+import dev.dmap.schemas.Endpoint;
+import dev.dmap.schemas.MessageCodec;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * OpenAI's synchronous endpoints, served through Kafka by the same workers as the batches: each
+ * call is a request record, answered when its outcome comes back ({@link WholeAnswer}) or streamed
+ * as it is made ({@link StreamAnswer}). The request thread is free while the call waits, so one
+ * gateway holds many calls with a few threads. {@code GET /v1/models} lists what the fleet serves.
+ */
+@RestController
+class OnlineController {
+    /** The timeout the OpenAI SDKs send with each call, in seconds. */
+    static final String SDK_TIMEOUT = "X-Stainless-Timeout";
+
+    private final Calls calls;
+    private final ExecutorService streams;
+    private final Clock clock;
+
+    OnlineController(Calls calls, @Qualifier("onlineStreams") ExecutorService streams, Clock clock) {
+        this.calls = calls;
+        this.streams = streams;
+        this.clock = clock;
+    }
+
+    @PostMapping({"/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses"})
+    DeferredResult<?> call(HttpServletRequest request, @RequestBody(required = false) byte[] raw) {
+        Endpoint endpoint = Endpoint.fromPath(request.getRequestURI()).orElseThrow();
+        JsonNode body = parse(raw);
+        if (endpoint == Endpoint.RESPONSES && body.path("background").asBoolean(false)) {
+            throw ApiError.invalid("background", "Background responses are not served here; submit the call as a batch "
+                    + "(/v1/batches), which dmap serves by its deadline.");
+        }
+        Instant now = clock.instant();
+        Calls.Call call;
+        try {
+            call = calls.admit(endpoint, body, askedTimeout(request));
+        } catch (CallRefused refused) {
+            DeferredResult<Object> refusal = new DeferredResult<>();
+            refusal.setResult(CallErrors.of(refused).entity(refused.retryAfterSeconds()));
+            return refusal;
+        }
+        try {
+            if (call.streamed()) {
+                StreamAnswer answer = new StreamAnswer(calls, call, new InOrder(streams), now);
+                calls.publish(call, answer);
+                return answer.deferred();
+            }
+            WholeAnswer answer = new WholeAnswer(calls, call, now);
+            calls.publish(call, answer);
+            return answer.deferred();
+        } catch (CallRefused refused) {
+            DeferredResult<Object> refusal = new DeferredResult<>();
+            refusal.setResult(CallErrors.of(refused).entity(refused.retryAfterSeconds()));
+            return refusal;
+        }
+    }
+
+    /** The models live workers serve, in OpenAI's list shape; empty while no worker has said. */
+    @GetMapping("/v1/models")
+    Map<String, Object> models() {
+        Set<String> served = calls.fleet().served().orElse(Set.of());
+        List<Map<String, Object>> data = served.stream().sorted().map(model -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("id", model);
+            entry.put("object", "model");
+            entry.put("created", 0);
+            entry.put("owned_by", "dmap");
+            return entry;
+        }).toList();
+        return Map.of("object", "list", "data", data);
+    }
+
+    private static JsonNode parse(byte[] raw) {
+        if (raw == null || raw.length == 0) {
+            throw ApiError.invalid(null, "The request has no body; send a JSON object.");
+        }
+        try {
+            return MessageCodec.mapper().readTree(raw);
+        } catch (JacksonException e) {
+            throw ApiError.invalid(null, "We could not parse the JSON body of your request. (HINT: This likely means you "
+                    + "aren't using your HTTP library correctly.)");
+        }
+    }
+
+    private static Duration askedTimeout(HttpServletRequest request) {
+        String header = request.getHeader(SDK_TIMEOUT);
+        if (header == null) {
+            return null;
+        }
+        try {
+            return Duration.ofMillis((long) (Double.parseDouble(header.strip()) * 1000));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}
