@@ -29,7 +29,12 @@ final class ServingFleet implements AutoCloseable {
 
     /** On this broker (closed with the fleet); the worker uses its plaintext listener, its tracker keeps state in {@code dir}. */
     static ServingFleet start(LocalBroker broker, Path dir, double timeScale) {
-        LmStudioEmulator gpu = LmStudioEmulator.start(EmulatorConfig.builder().port(0).timeScale(timeScale).build());
+        return start(broker, dir, EmulatorConfig.builder().port(0).timeScale(timeScale).build());
+    }
+
+    /** With this emulator. */
+    static ServingFleet start(LocalBroker broker, Path dir, EmulatorConfig emulator) {
+        LmStudioEmulator gpu = LmStudioEmulator.start(emulator);
         WorkerConfig config = WorkerConfig.defaults("gateway-test-worker", broker.bootstrapServers(), gpu.baseUrl());
         config = config.withBackend(config.backend().withUnloadCooldown(Duration.ofMillis(20)))
                 .withBatches(new BatchSettings(true, dir.resolve("tracker"), BatchSettings.DEFAULT_RETENTION));

@@ -52,7 +52,7 @@ class RequestBodySchemaTest {
                 bad(CHAT, MESSAGES + ",\"frequency_penalty\":-2.5", "/body/frequency_penalty", "minimum value of -2"),
                 bad(CHAT, MESSAGES + ",\"logprobs\":\"yes\"", "/body/logprobs", "must be a boolean or null"),
                 bad(CHAT, MESSAGES + ",\"top_logprobs\":21", "/body/top_logprobs", "maximum value of 20"),
-                bad(CHAT, MESSAGES + ",\"stream\":true", "/body/stream", "constant value"),
+                bad(CHAT, MESSAGES + ",\"stream\":\"yes\"", "/body/stream", "must be a boolean or null"),
                 bad(CHAT, MESSAGES + ",\"user\":42", "/body/user", "must be a string, not an integer"),
                 bad(CHAT, MESSAGES + ",\"response_format\":\"json\"", "/body/response_format", "must be an object, not a string"),
                 bad(CHAT, MESSAGES + ",\"response_format\":{}", "/body/response_format/type", "required field is missing"),

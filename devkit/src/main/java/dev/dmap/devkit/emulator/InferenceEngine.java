@@ -2,7 +2,6 @@ package dev.dmap.devkit.emulator;
 
 import dev.dmap.schemas.PromptTokens;
 import java.time.Duration;
-import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -62,7 +61,19 @@ final class InferenceEngine {
         }
     }
 
-    Served serve(InferenceEndpoint endpoint, JsonNode body, Cancellation call, Consumer<ModelInstance> onFirstToken) {
+    /** What a streamed call is told as its answer is made: the first token, then how much of the completion is decoded. */
+    interface Progress {
+        void firstToken(ModelInstance instance);
+
+        /** {@code fraction} (0 to 1) of {@code completion} is decoded; a stream sends what it has not sent yet. */
+        default void decoded(ContentGenerator.Completion completion, double fraction) {
+        }
+    }
+
+    /** Steps in which a streamed answer is decoded, so that its pieces leave as they are made, as a real server sends them. */
+    static final int STREAM_STEPS = 16;
+
+    Served serve(InferenceEndpoint endpoint, JsonNode body, Cancellation call, Progress onFirstToken) {
         requireInput(endpoint, body);
         String requested = Json.text(body, "model");
         countCall(requested);
@@ -90,7 +101,7 @@ final class InferenceEngine {
     }
 
     private Served generate(InferenceEndpoint endpoint, JsonNode body, ModelInstance instance, int promptTokens,
-                            Cancellation call, Consumer<ModelInstance> onFirstToken) {
+                            Cancellation call, Progress onFirstToken) {
         String key = instance.model().key();
         ContentGenerator.Completion completion = endpoint.generatesText()
                 ? content.complete(key, body, promptTokens, instance.config().contextLength()) : null;
@@ -101,10 +112,15 @@ final class InferenceEngine {
             Duration firstToken = config.requestOverhead()
                     .plus(SimulatedTime.forWork(promptTokens, config.prefillTokensPerSecond()));
             time.await(firstToken, call);
-            onFirstToken.accept(instance);
+            onFirstToken.firstToken(instance);
             Duration generation = completion == null ? Duration.ZERO
                     : SimulatedTime.forWork(completion.tokens(), config.decodeTokensPerSecond() * decodeFactor(streams));
-            time.await(generation, call);
+            for (int step = 1; step <= STREAM_STEPS; step++) {
+                time.await(generation.dividedBy(STREAM_STEPS), call);
+                if (completion != null) {
+                    onFirstToken.decoded(completion, step / (double) STREAM_STEPS);
+                }
+            }
             return new Served(instance, promptTokens, completion, firstToken, generation);
         } finally {
             stats.generationFinished(key);

@@ -69,7 +69,17 @@ final class OpenAiEndpoints {
             throws IOException {
         StreamResponder responder = new StreamResponder(exchange, endpoint, body);
         try {
-            responder.finish(engine.serve(endpoint, body, call, responder::firstToken));
+            responder.finish(engine.serve(endpoint, body, call, new InferenceEngine.Progress() {
+                @Override
+                public void firstToken(ModelInstance instance) {
+                    responder.firstToken(instance);
+                }
+
+                @Override
+                public void decoded(ContentGenerator.Completion completion, double fraction) {
+                    responder.decoded(completion, fraction);
+                }
+            }));
         } catch (ApiException e) {
             if (!responder.started()) {
                 throw e;

@@ -20,6 +20,8 @@ final class StreamResponder {
     private final boolean includeUsage;
     private final String id;
     private HttpIo.EventStream stream;
+    private int sentPieces;
+    private String model;
 
     StreamResponder(HttpExchange exchange, InferenceEndpoint endpoint, JsonNode body) {
         this.exchange = exchange;
@@ -32,6 +34,7 @@ final class StreamResponder {
     void firstToken(ModelInstance instance) {
         try {
             stream = HttpIo.EventStream.open(exchange);
+            model = instance.id();
             if (endpoint == InferenceEndpoint.CHAT) {
                 stream.data(ResponseBodies.chatChunk(id, instance.id(), "assistant", "", null));
             }
@@ -40,14 +43,32 @@ final class StreamResponder {
         }
     }
 
-    /** Sends the content, the finish chunk, usage if asked, and {@code [DONE]}. */
+    /** Sends the pieces decoded by now that were not sent yet; the engine's progress callback. */
+    void decoded(ContentGenerator.Completion completion, double fraction) {
+        List<String> pieces = pieces(completion.text());
+        int upTo = (int) Math.floor(pieces.size() * fraction);
+        try {
+            for (; sentPieces < upTo; sentPieces++) {
+                sendPiece(pieces.get(sentPieces));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void sendPiece(String piece) throws IOException {
+        stream.data(endpoint == InferenceEndpoint.CHAT ? ResponseBodies.chatChunk(id, model, null, piece, null)
+                : ResponseBodies.textChunk(id, model, piece, null));
+    }
+
+    /** Sends the content not sent yet, the finish chunk, usage if asked, and {@code [DONE]}. */
     void finish(InferenceEngine.Served served) throws IOException {
         ContentGenerator.Completion completion = served.completion();
         boolean chat = endpoint == InferenceEndpoint.CHAT;
         String model = served.instance().id();
-        for (String piece : pieces(completion.text())) {
-            stream.data(chat ? ResponseBodies.chatChunk(id, model, null, piece, null)
-                    : ResponseBodies.textChunk(id, model, piece, null));
+        List<String> pieces = pieces(completion.text());
+        for (; sentPieces < pieces.size(); sentPieces++) {
+            sendPiece(pieces.get(sentPieces));
         }
         stream.data(chat ? ResponseBodies.chatChunk(id, model, null, null, completion.finishReason())
                 : ResponseBodies.textChunk(id, model, "", completion.finishReason()));

@@ -6,6 +6,7 @@ import dev.dmap.gateway.online.InOrder;
 import dev.dmap.schemas.Endpoint;
 import dev.dmap.schemas.MessageCodec;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +34,8 @@ import tools.jackson.databind.JsonNode;
 class OnlineController {
     /** The timeout the OpenAI SDKs send with each call, in seconds. */
     static final String SDK_TIMEOUT = "X-Stainless-Timeout";
+    /** The call's request id, as on its result or dead letter: what to look for in Kafka and in the logs. */
+    static final String REQUEST_ID = "X-Dmap-Request-Id";
 
     private final Calls calls;
     private final ExecutorService streams;
@@ -45,7 +48,7 @@ class OnlineController {
     }
 
     @PostMapping({"/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/responses"})
-    DeferredResult<?> call(HttpServletRequest request, @RequestBody(required = false) byte[] raw) {
+    DeferredResult<?> call(HttpServletRequest request, HttpServletResponse response, @RequestBody(required = false) byte[] raw) {
         Endpoint endpoint = Endpoint.fromPath(request.getRequestURI()).orElseThrow();
         JsonNode body = parse(raw);
         if (endpoint == Endpoint.RESPONSES && body.path("background").asBoolean(false)) {
@@ -61,6 +64,7 @@ class OnlineController {
             refusal.setResult(CallErrors.of(refused).entity(refused.retryAfterSeconds()));
             return refusal;
         }
+        response.setHeader(REQUEST_ID, call.request().id());
         try {
             if (call.streamed()) {
                 StreamAnswer answer = new StreamAnswer(calls, call, new InOrder(streams), now);
