@@ -29,8 +29,11 @@ public class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--requests", description = "overhead: requests per path (default: 20000); real-engine: requests of the"
             + " throughput comparison, a tenth of them in the router one (default: 600); bulk: the file's size (default: 20000);"
-            + " scale-out: the work (default: 8000).")
+            + " scale-out: the work (default: 8000); online: the bulk batch (default: 20000).")
     Integer requests;
+
+    @Option(names = "--calls", defaultValue = "200", description = "online: idle calls per path (default: ${DEFAULT-VALUE}).")
+    int calls;
 
     @Option(names = "--slots", defaultValue = "64", description = "overhead: the emulator's parallel slots (default: ${DEFAULT-VALUE}).")
     int slots;
@@ -87,11 +90,15 @@ public class BenchCommand implements Callable<Integer> {
                 new ScaleOutBenchmark(broker.bootstrapServers(), timeScale.value(), out)
                         .run(requests == null ? 8_000 : requests, report);
             }
+            if (scenarios.contains("online")) {
+                new OnlineBenchmark(broker.bootstrapServers(), timeScale.value(), out, requests == null ? 20_000 : requests, calls)
+                        .run(report);
+            }
             if (scenarios.contains("real-engine")) {
                 new RealEngineBenchmark(broker.bootstrapServers(), out, requests == null ? 600 : requests).run(report);
             }
             List<String> scheduling = scenarios.stream()
-                    .filter(name -> !List.of("overhead", "real-engine", "bulk", "scale-out").contains(name)).toList();
+                    .filter(name -> !List.of("overhead", "real-engine", "bulk", "scale-out", "online").contains(name)).toList();
             if (!scheduling.isEmpty()) {
                 new SchedulingBenchmark(broker.bootstrapServers(), timeScale.value(), size, out, raw, fifoSample)
                         .run(scheduling, strategies, report);

@@ -12,6 +12,10 @@ final class Latencies {
         histogram.recordValue(Math.max(0, Math.round(seconds * MICROS)));
     }
 
+    int count() {
+        return (int) histogram.getTotalCount();
+    }
+
     /** @param percent for example 99.0; 0 when nothing was recorded */
     double percentile(double percent) {
         return histogram.getTotalCount() == 0 ? 0 : histogram.getValueAtPercentile(percent) / MICROS;

@@ -39,11 +39,16 @@ final class Outcomes {
 
     /** Every result and dead letter written so far. */
     static Outcomes readAll(String bootstrapServers, Topics topics) {
-        return read(bootstrapServers, topics, Integer.MAX_VALUE, Duration.ZERO, null);
+        return read(bootstrapServers, topics, null, Integer.MAX_VALUE, Duration.ZERO, null);
     }
 
     static Outcomes await(String bootstrapServers, Topics topics, int total, Duration giveUp, PrintWriter progress) {
-        Outcomes outcomes = read(bootstrapServers, topics, total, giveUp, progress);
+        return await(bootstrapServers, topics, null, total, giveUp, progress);
+    }
+
+    /** Of one batch only ({@code batchId}), on topics other runs share; every outcome when null. */
+    static Outcomes await(String bootstrapServers, Topics topics, String batchId, int total, Duration giveUp, PrintWriter progress) {
+        Outcomes outcomes = read(bootstrapServers, topics, batchId, total, giveUp, progress);
         if (outcomes.results.size() + outcomes.deadLetters < total) {
             throw new IllegalStateException("gave up after " + giveUp + " with " + (outcomes.results.size()
                     + outcomes.deadLetters) + " of " + total + " requests done");
@@ -52,7 +57,8 @@ final class Outcomes {
     }
 
     /** Reads until {@code total} outcomes, or until the deadline, or (with a zero wait) to the current end. */
-    private static Outcomes read(String bootstrapServers, Topics topics, int total, Duration giveUp, PrintWriter progress) {
+    private static Outcomes read(String bootstrapServers, Topics topics, String batchId, int total, Duration giveUp,
+            PrintWriter progress) {
         Map<String, JsonNode> results = new HashMap<>();
         Map<String, JsonNode> failed = new HashMap<>();
         Instant deadline = Instant.now().plus(giveUp);
@@ -66,6 +72,9 @@ final class Outcomes {
                     ? partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) : Instant.now().isBefore(deadline))) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     JsonNode node = MessageCodec.mapper().readTree(record.value());
+                    if (batchId != null && !batchId.equals(node.path("batch_id").asString(null))) {
+                        continue;
+                    }
                     String id = node.path("custom_id").asString("");
                     (record.topic().equals(topics.results()) ? results : failed).putIfAbsent(id, node);
                 }

@@ -1,0 +1,344 @@
+package dev.dmap.bench;
+
+import dev.dmap.devkit.emulator.EmulatorConfig;
+import dev.dmap.devkit.emulator.LmStudioEmulator;
+import dev.dmap.gateway.app.GatewayApplication;
+import dev.dmap.schemas.TopicProvisioner;
+import dev.dmap.schemas.Topics;
+import dev.dmap.worker.Worker;
+import dev.dmap.worker.config.BackendSettings;
+import dev.dmap.worker.config.BatchSettings;
+import dev.dmap.worker.config.DeliverySettings;
+import dev.dmap.worker.config.KafkaSettings;
+import dev.dmap.worker.config.RetrySettings;
+import dev.dmap.worker.config.SchedulingSettings;
+import dev.dmap.worker.config.WorkerConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The online lane against the article's baseline, in one run on the LM Studio EMULATOR: the same
+ * calls sent straight to the emulator ("Baseline (Direct LM Studio)") and through dmap (gateway,
+ * Kafka, worker), alternating one by one so that the machine's drift hits both; then interactive
+ * calls while a bulk batch runs on the same GPU (for its model and for another), the bulk batch's
+ * makespan with and without them, and a ramp of concurrent calls to 1,000 with the heap after GC.
+ */
+final class OnlineBenchmark {
+    static final String A = "qwen2.5-7b-instruct";
+    static final String B = "meta-llama-3.1-8b-instruct";
+    private static final String CHAT = "/v1/chat/completions";
+    /** How long calls for the bulk batch's own model run beside it, before those for another model start. */
+    private static final Duration A_PHASE = Duration.ofSeconds(30);
+    /** The worker's unload cooldown (the article's 3 s), in real seconds. */
+    private static final double SWAP_BACK_COOLDOWN = 3;
+    /** The emulator's load of model A (4.68 GB at 1.5 GB/s plus 0.5 s), in simulated seconds. */
+    private static final double A_LOAD_SIMULATED = 3.62;
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    /** A measured latency distribution, in seconds. */
+    record Spread(String what, int calls, int failed, double p50, double p95, double max) {
+    }
+
+    /** One step of the concurrency ramp. */
+    record Ramp(String path, int concurrent, int answered, int failed, double p95, double heapBeforeMb, double heapAfterMb) {
+    }
+
+    /** What the bulk batch took, alone and beside interactive calls, and what the interactive calls cost it. */
+    record Bulk(int requests, double aloneSeconds, double besideSeconds, int interactiveA, int interactiveB, double swapSeconds,
+            double interactiveWorkSeconds) {
+    }
+
+    private final String bootstrapServers;
+    private final double timeScale;
+    private final PrintWriter progress;
+    private final int bulkRequests;
+    private final int calls;
+
+    OnlineBenchmark(String bootstrapServers, double timeScale, PrintWriter progress, int bulkRequests, int calls) {
+        this.bootstrapServers = bootstrapServers;
+        this.timeScale = timeScale;
+        this.progress = progress;
+        this.bulkRequests = bulkRequests;
+        this.calls = calls;
+    }
+
+    void run(Path report) throws Exception {
+        Topics topics = new Topics("online-" + Long.toHexString(System.nanoTime()));
+        Path dir = Files.createTempDirectory("dmap-bench-online-");
+        try (LmStudioEmulator gpu = LmStudioEmulator.start(EmulatorConfig.builder().port(0).timeScale(timeScale).build());
+                Worker worker = Worker.start(workerConfig(topics, gpu.baseUrl()), new SimpleMeterRegistry());
+                ConfigurableApplicationContext gateway = GatewayApplication.start("--port", "0", "--address", "127.0.0.1",
+                        "--bootstrap-servers", bootstrapServers, "--topic-prefix", topics.prefix(), "--dir",
+                        dir.resolve("gateway").toString(), "--max-open-calls", "4096")) {
+            URI direct = gpu.baseUrl();
+            URI dmap = URI.create("http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port"));
+            awaitModels(dmap);
+            progress.printf("Online lane: emulator at time scale %.2f, worker and gateway with their defaults%n", timeScale);
+            progress.flush();
+            warmUp(direct, dmap);
+            List<Spread> idle = idle(direct, dmap);
+            List<Ramp> ramp = ramp(direct, dmap);
+            double alone = bulkAlone(topics);
+            BesideBulk beside = besideBulk(topics, direct, dmap);
+            Bulk bulk = new Bulk(bulkRequests, alone, beside.makespan, beside.a.calls(), beside.b.calls(), beside.swapSeconds,
+                    beside.interactiveWork);
+            new OnlineReport(timeScale, calls, idle, beside.spreads(), ramp, bulk).writeInto(report);
+        }
+    }
+
+    private WorkerConfig workerConfig(Topics topics, URI emulator) {
+        KafkaSettings kafka = KafkaSettings.of(bootstrapServers, topics.prefix() + "-workers", null, null, null, null, null,
+                Map.of());
+        return new WorkerConfig("online-bench-worker", topics, kafka, BackendSettings.defaults(emulator), RetrySettings.defaults(),
+                SchedulingSettings.defaults(), DeliverySettings.defaults(), BatchSettings.withoutTracker(),
+                WorkerConfig.DEFAULT_MAX_REQUEST_BYTES);
+    }
+
+    private void awaitModels(URI dmap) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            String models = HTTP.send(HttpRequest.newBuilder(dmap.resolve("/v1/models")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            if (models.contains(A) && models.contains(B)) {
+                Thread.sleep(6_000); // the online topics exist now; the worker's subscription picks them up within seconds
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the gateway never saw the worker's models");
+    }
+
+    private void warmUp(URI direct, URI dmap) throws Exception {
+        for (int i = 0; i < 30; i++) {
+            call(direct, chat(A, "warm-up " + i, 16, false));
+            call(dmap, chat(A, "warm-up " + i, 16, false));
+            call(dmap, chat(A, "warm-up stream " + i, 16, true));
+        }
+    }
+
+    /** One at a time on an idle GPU with model A loaded: direct, then dmap, alternating; then the same streaming (first token). */
+    private List<Spread> idle(URI direct, URI dmap) throws Exception {
+        progress.printf("  idle: %d calls per path, alternating%n", calls);
+        progress.flush();
+        Latencies directWhole = new Latencies();
+        Latencies dmapWhole = new Latencies();
+        Latencies directFirst = new Latencies();
+        Latencies dmapFirst = new Latencies();
+        int[] failed = new int[4];
+        for (int i = 0; i < calls; i++) {
+            record(directWhole, call(direct, chat(A, "idle " + i, 16, false)), failed, 0);
+            record(dmapWhole, call(dmap, chat(A, "idle " + i, 16, false)), failed, 1);
+            record(directFirst, firstToken(direct, chat(A, "idle stream " + i, 16, true)), failed, 2);
+            record(dmapFirst, firstToken(dmap, chat(A, "idle stream " + i, 16, true)), failed, 3);
+        }
+        return List.of(spread("idle, direct to the server", directWhole, failed[0]),
+                spread("idle, through dmap", dmapWhole, failed[1]),
+                spread("idle, time to first token, direct", directFirst, failed[2]),
+                spread("idle, time to first token, through dmap", dmapFirst, failed[3]));
+    }
+
+    /** Concurrent calls, all at once, at each level to 1,000: how many are answered, and the heap after GC around each. */
+    private List<Ramp> ramp(URI direct, URI dmap) throws Exception {
+        List<Ramp> steps = new ArrayList<>();
+        for (int concurrent : List.of(100, 250, 500, 1000)) {
+            for (URI server : List.of(direct, dmap)) {
+                progress.printf("  ramp: %d concurrent calls %s%n", concurrent, server == direct ? "direct" : "through dmap");
+                progress.flush();
+                double before = heapAfterGcMb();
+                List<CompletableFuture<Double>> running = new ArrayList<>();
+                for (int i = 0; i < concurrent; i++) {
+                    running.add(CompletableFuture.supplyAsync(() -> callQuietly(server, chat(A, "ramp", 8, false))));
+                }
+                Latencies latencies = new Latencies();
+                int failed = 0;
+                for (CompletableFuture<Double> call : running) {
+                    double seconds = call.get();
+                    if (seconds < 0) {
+                        failed++;
+                    } else {
+                        latencies.add(seconds);
+                    }
+                }
+                steps.add(new Ramp(server == direct ? "direct" : "dmap", concurrent, concurrent - failed, failed,
+                        latencies.percentile(95), before, heapAfterGcMb()));
+            }
+        }
+        return steps;
+    }
+
+    private double bulkAlone(Topics topics) throws Exception {
+        progress.printf("  bulk: %,d requests for %s alone%n", bulkRequests, A);
+        progress.flush();
+        publishBulk(topics, "bulk-alone");
+        return Outcomes.await(bootstrapServers, topics, "bulk-alone", bulkRequests, Duration.ofHours(2), progress).makespan()
+                .toNanos() / 1e9;
+    }
+
+    /** What happened beside the second bulk run. */
+    private record BesideBulk(Spread a, Spread b, Spread direct, double makespan, double swapSeconds, double interactiveWork) {
+        List<Spread> spreads() {
+            return List.of(direct, a, b);
+        }
+    }
+
+    /**
+     * The same bulk batch again: for 30 s an interactive call for its model every second (and, for comparison, one
+     * straight to the server, which queues it behind the bulk calls); then one for another model every 15 s.
+     */
+    private BesideBulk besideBulk(Topics topics, URI direct, URI dmap) throws Exception {
+        progress.printf("  bulk again, with interactive calls beside it%n");
+        progress.flush();
+        publishBulk(topics, "bulk-beside");
+        AtomicBoolean done = new AtomicBoolean();
+        CompletableFuture<Outcomes> bulk = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Outcomes.await(bootstrapServers, topics, "bulk-beside", bulkRequests, Duration.ofHours(2), progress);
+            } finally {
+                done.set(true);
+            }
+        });
+        Latencies a = new Latencies();
+        Latencies b = new Latencies();
+        Latencies straight = new Latencies();
+        int[] failed = new int[3];
+        int[] count = new int[3];
+        double interactiveWork = 0;
+        double forced = 0;
+        // first its own model, one call a second for a while; then another model every 15 s until the batch ends
+        // (a call for A right after one for B would wait for the swap back, which is the second measurement's cost)
+        Instant phaseTwo = Instant.now().plus(A_PHASE);
+        while (!done.get() && Instant.now().isBefore(phaseTwo)) {
+            double took = call(dmap, chat(A, "interactive " + count[0], 16, false));
+            record(a, took, failed, 0);
+            count[0]++;
+            interactiveWork += Math.max(0, took) / 4; // one slot of four, at most
+            record(straight, call(direct, chat(A, "direct beside bulk " + count[1], 16, false)), failed, 1);
+            count[1]++;
+            Thread.sleep(1000);
+        }
+        while (!done.get()) {
+            double other = call(dmap, chat(B, "other model " + count[2], 16, false));
+            record(b, other, failed, 2);
+            count[2]++;
+            // model A is out while B is swapped in and served, then swapped back: the cooldown and A's load
+            forced += Math.max(0, other) + SWAP_BACK_COOLDOWN + A_LOAD_SIMULATED * timeScale;
+            for (int i = 0; i < 15 && !done.get(); i++) {
+                Thread.sleep(1000);
+            }
+        }
+        Outcomes outcomes = bulk.get();
+        return new BesideBulk(spread("beside bulk, model A (loaded), through dmap", a, failed[0]),
+                spread("beside bulk, model B (another model), through dmap", b, failed[2]),
+                spread("beside bulk, model A, direct to the server (queues behind the bulk calls)", straight, failed[1]),
+                outcomes.makespan().toNanos() / 1e9, forced, interactiveWork);
+    }
+
+    private void publishBulk(Topics topics, String batchId) throws Exception {
+        Topics run = topics;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            new TopicProvisioner(admin, run).ensureAll(List.of(A));
+        }
+        String now = Instant.now().toString();
+        String deadline = Instant.now().plus(Duration.ofHours(24)).toString();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            for (int i = 0; i < bulkRequests; i++) {
+                String id = batchId + ":b-" + i;
+                String line = "{\"custom_id\":\"b-" + i + "\",\"batch_id\":\"" + batchId + "\",\"method\":\"POST\",\"url\":\"" + CHAT
+                        + "\",\"submitted_at\":\"" + now + "\",\"deadline\":\"" + deadline + "\",\"body\":" + chat(A, "bulk " + i, 8,
+                        false) + "}";
+                producer.send(new ProducerRecord<>(run.requests(A), id.getBytes(StandardCharsets.UTF_8),
+                        line.getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+    }
+
+    private static String chat(String model, String text, int maxTokens, boolean stream) {
+        return "{\"model\":\"" + model + "\",\"max_tokens\":" + maxTokens + (stream ? ",\"stream\":true" : "")
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
+    }
+
+    /** Seconds from sending to the whole answer, or -1 for a failure. */
+    private static double call(URI server, String body) throws Exception {
+        long started = System.nanoTime();
+        HttpResponse<String> response = HTTP.send(request(server, body), HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() == 200 ? (System.nanoTime() - started) / 1e9 : -1;
+    }
+
+    private static double callQuietly(URI server, String body) {
+        try {
+            return call(server, body);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** Seconds from sending to the first streamed event, or -1; the rest of the stream is read to its end. */
+    private static double firstToken(URI server, String body) throws Exception {
+        long started = System.nanoTime();
+        HttpResponse<java.io.InputStream> response = HTTP.send(request(server, body), HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() != 200) {
+            response.body().close();
+            return -1;
+        }
+        double first = -1;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (first < 0 && line.startsWith("data: ")) {
+                    first = (System.nanoTime() - started) / 1e9;
+                }
+            }
+        }
+        return first;
+    }
+
+    private static HttpRequest request(URI server, String body) {
+        return HttpRequest.newBuilder(server.resolve(CHAT)).timeout(Duration.ofMinutes(5)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private static void record(Latencies latencies, double seconds, int[] failed, int index) {
+        if (seconds < 0) {
+            failed[index]++;
+        } else {
+            latencies.add(seconds);
+        }
+    }
+
+    private static Spread spread(String what, Latencies latencies, int failed) {
+        return new Spread(what, latencies.count(), failed, latencies.percentile(50), latencies.percentile(95),
+                latencies.percentile(100));
+    }
+
+    private static double heapAfterGcMb() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.dmap.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** Writes the online benchmark into docs/benchmarks.md, between its own markers: the article's table, each target met or missed. */
+final class OnlineReport {
+    private static final ReportSection SECTION = new ReportSection("online-benchmark");
+
+    private final double timeScale;
+    private final int calls;
+    private final List<OnlineBenchmark.Spread> idle;
+    private final List<OnlineBenchmark.Spread> beside;
+    private final List<OnlineBenchmark.Ramp> ramp;
+    private final OnlineBenchmark.Bulk bulk;
+
+    OnlineReport(double timeScale, int calls, List<OnlineBenchmark.Spread> idle, List<OnlineBenchmark.Spread> beside,
+            List<OnlineBenchmark.Ramp> ramp, OnlineBenchmark.Bulk bulk) {
+        this.timeScale = timeScale;
+        this.calls = calls;
+        this.idle = idle;
+        this.beside = beside;
+        this.ramp = ramp;
+        this.bulk = bulk;
+    }
+
+    void writeInto(Path file) throws IOException {
+        OnlineBenchmark.Spread direct = idle.get(0);
+        OnlineBenchmark.Spread dmap = idle.get(1);
+        OnlineBenchmark.Spread directFirst = idle.get(2);
+        OnlineBenchmark.Spread dmapFirst = idle.get(3);
+        OnlineBenchmark.Spread directBeside = beside.get(0);
+        OnlineBenchmark.Spread loaded = beside.get(1);
+        OnlineBenchmark.Spread other = beside.get(2);
+        // the cooldown (3 s), B's load (4.9 GB at 1.5 GB/s plus 0.5 s, simulated), its service (as A's idle P95), and 1 s
+        double swapBound = 3 + 3.8 * timeScale + dmap.p95() + 1;
+        int directHeld = held("direct");
+        int dmapHeld = held("dmap");
+        OnlineBenchmark.Ramp top = ramp.stream().filter(r -> r.path().equals("dmap")).reduce((a, b) -> b).orElseThrow();
+        double growth = bulk.besideSeconds() - bulk.aloneSeconds();
+        double allowed = bulk.interactiveWorkSeconds() + bulk.swapSeconds();
+        StringBuilder text = new StringBuilder("## The online lane: synchronous calls through Kafka, beside bulk work\n\n")
+                .append(String.format(Locale.ROOT, "Reproduce: `./dmap bench online --requests %d --calls %d --time-scale %.2f`"
+                        + " (LM Studio EMULATOR, model A `%s` and B `%s`, 4 slots; %d cores shared by broker, emulator, worker,"
+                        + " gateway and client). The direct path calls the emulator itself: the article's \"Baseline (Direct"
+                        + " LM Studio)\". Idle calls alternate one by one between the paths, so the machine's drift hits both."
+                        + "%n%n", bulk.requests(), calls, timeScale, OnlineBenchmark.A, OnlineBenchmark.B,
+                        Runtime.getRuntime().availableProcessors()))
+                .append("| metric | Baseline (direct) | through dmap | target | |\n|---|---|---|---|---|\n")
+                .append(row("P50 latency, idle GPU (16 tokens)", ms(direct.p50()), ms(dmap.p50()), "≤ direct + 20 ms",
+                        dmap.p50() <= direct.p50() + 0.020))
+                .append(row("P95 latency, idle GPU", ms(direct.p95()), ms(dmap.p95()), "–", null))
+                .append(row("Time to first token P50, streaming", ms(directFirst.p50()), ms(dmapFirst.p50()), "≤ direct + 30 ms",
+                        dmapFirst.p50() <= directFirst.p50() + 0.030))
+                .append(row("Time to first token P95", ms(directFirst.p95()), ms(dmapFirst.p95()), "–", null))
+                .append(row("P95 latency beside a " + String.format(Locale.ROOT, "%,d", bulk.requests()) + "-request bulk batch,"
+                        + " its model", ms(directBeside.p95()) + " (queued behind bulk)", ms(loaded.p95()), "≤ 1.5 × idle P95 ("
+                        + ms(1.5 * dmap.p95()) + ")", loaded.p95() <= 1.5 * dmap.p95()))
+                .append(row("Model switch seen by a call for another model (P95, " + other.calls() + " calls)", "–",
+                        ms(other.p95()), "≤ cooldown + load + service + 1 s (" + ms(swapBound) + ")", other.p95() <= swapBound))
+                .append(row("Most concurrent calls held without a failure (ramp 100, 250, 500, 1,000)",
+                        String.format(Locale.ROOT, "%,d", directHeld), String.format(Locale.ROOT, "%,d", dmapHeld), "1,000",
+                        dmapHeld >= 1000))
+                .append(row("Heap after GC around the 1,000-call step (whole bench JVM)", "–", String.format(Locale.ROOT,
+                        "%.0f → %.0f MB", top.heapBeforeMb(), top.heapAfterMb()), "flat", top.heapAfterMb() <= top.heapBeforeMb() + 64))
+                .append(row("Bulk makespan growth", String.format(Locale.ROOT, "alone %.1f s", bulk.aloneSeconds()),
+                        String.format(Locale.ROOT, "beside calls %.1f s (+%.1f s)", bulk.besideSeconds(), growth),
+                        String.format(Locale.ROOT, "≤ interactive work + forced swaps (%.1f s)", allowed), growth <= allowed))
+                .append(String.format(Locale.ROOT, "%nBeside the bulk batch, %d interactive calls for its model (one a second, its first 30 s) and"
+                        + " then %d for another model (one every 15 s, each forcing a swap there and back) ran through dmap; %d calls went straight to the emulator for"
+                        + " comparison, where they wait in the server's queue behind the worker's bulk calls. dmap never holds"
+                        + " more calls at the server than its slots: an interactive call takes the next free slot.%n%n",
+                        loaded.calls(), other.calls(), directBeside.calls()))
+                .append("| ramp | concurrent | answered | failed | P95 | heap after GC before → after |\n|---|---|---|---|---|---|\n");
+        for (OnlineBenchmark.Ramp step : ramp) {
+            text.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %d | %s | %.0f → %.0f MB |%n", step.path(), step.concurrent(),
+                    step.answered(), step.failed(), ms(step.p95()), step.heapBeforeMb(), step.heapAfterMb()));
+        }
+        text.append("\nAll figures: ").append(idle.stream().mapToInt(OnlineBenchmark.Spread::failed).sum())
+                .append(" idle calls failed; beside bulk ").append(beside.stream().mapToInt(OnlineBenchmark.Spread::failed).sum())
+                .append(" failed.\n");
+        SECTION.write(file, text.toString());
+    }
+
+    private int held(String path) {
+        int held = 0;
+        for (OnlineBenchmark.Ramp step : ramp) {
+            if (step.path().equals(path) && step.failed() == 0) {
+                held = Math.max(held, step.concurrent());
+            }
+        }
+        return held;
+    }
+
+    private static String row(String metric, String direct, String dmap, String target, Boolean met) {
+        return "| " + metric + " | " + direct + " | " + dmap + " | " + target + " | " + (met == null ? "" : met ? "met" : "**missed**")
+                + " |\n";
+    }
+
+    private static String ms(double seconds) {
+        return seconds >= 10 ? String.format(Locale.ROOT, "%.1f s", seconds) : String.format(Locale.ROOT, "%.0f ms", seconds * 1000);
+    }
+}
