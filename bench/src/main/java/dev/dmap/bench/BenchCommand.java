@@ -91,14 +91,19 @@ public class BenchCommand implements Callable<Integer> {
                         .run(requests == null ? 8_000 : requests, report);
             }
             if (scenarios.contains("online")) {
-                new OnlineBenchmark(broker.bootstrapServers(), timeScale.value(), out, requests == null ? 20_000 : requests, calls)
+                new OnlineBenchmark(broker.bootstrapServers(), false, timeScale.value(), out, requests == null ? 20_000 : requests,
+                        calls).run(report);
+            }
+            if (scenarios.contains("online-real")) {
+                new OnlineBenchmark(broker.bootstrapServers(), true, 1.0, out, requests == null ? 20_000 : requests, calls)
                         .run(report);
             }
             if (scenarios.contains("real-engine")) {
                 new RealEngineBenchmark(broker.bootstrapServers(), out, requests == null ? 600 : requests).run(report);
             }
             List<String> scheduling = scenarios.stream()
-                    .filter(name -> !List.of("overhead", "real-engine", "bulk", "scale-out", "online").contains(name)).toList();
+                    .filter(name -> !List.of("overhead", "real-engine", "bulk", "scale-out", "online", "online-real").contains(name))
+                    .toList();
             if (!scheduling.isEmpty()) {
                 new SchedulingBenchmark(broker.bootstrapServers(), timeScale.value(), size, out, raw, fifoSample)
                         .run(scheduling, strategies, report);

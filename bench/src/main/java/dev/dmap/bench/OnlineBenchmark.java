@@ -48,15 +48,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * makespan with and without them, and a ramp of concurrent calls to 1,000 with the heap after GC.
  */
 final class OnlineBenchmark {
-    static final String A = "qwen2.5-7b-instruct";
-    static final String B = "meta-llama-3.1-8b-instruct";
     private static final String CHAT = "/v1/chat/completions";
     /** How long calls for the bulk batch's own model run beside it, before those for another model start. */
     private static final Duration A_PHASE = Duration.ofSeconds(30);
-    /** The worker's unload cooldown (the article's 3 s), in real seconds. */
-    private static final double SWAP_BACK_COOLDOWN = 3;
-    /** The emulator's load of model A (4.68 GB at 1.5 GB/s plus 0.5 s), in simulated seconds. */
-    private static final double A_LOAD_SIMULATED = 3.62;
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -68,19 +62,35 @@ final class OnlineBenchmark {
     record Ramp(String path, int concurrent, int answered, int failed, double p95, double heapBeforeMb, double heapAfterMb) {
     }
 
-    /** What the bulk batch took, alone and beside interactive calls, and what the interactive calls cost it. */
+    /**
+     * What the bulk batch took, alone and beside interactive calls, and what the interactive calls cost it: their
+     * work (a slot each) and the swaps the calls for another model forced (the cooldown and the loads, measured).
+     */
     record Bulk(int requests, double aloneSeconds, double besideSeconds, int interactiveA, int interactiveB, double swapSeconds,
             double interactiveWorkSeconds) {
     }
 
+    /** The bound a call for another model should keep: the cooldown, its model's load (measured), its service, 1 s. */
+    record SwitchBound(double cooldownSeconds, double loadSeconds, double serviceSeconds) {
+        double seconds() {
+            return cooldownSeconds + loadSeconds + serviceSeconds + 1;
+        }
+    }
+
     private final String bootstrapServers;
+    private final boolean realEngine;
     private final double timeScale;
     private final PrintWriter progress;
     private final int bulkRequests;
     private final int calls;
 
-    OnlineBenchmark(String bootstrapServers, double timeScale, PrintWriter progress, int bulkRequests, int calls) {
+    private OnlineTarget target;
+
+    /** @param realEngine a llama-server router instead of the emulator */
+    OnlineBenchmark(String bootstrapServers, boolean realEngine, double timeScale, PrintWriter progress, int bulkRequests,
+            int calls) {
         this.bootstrapServers = bootstrapServers;
+        this.realEngine = realEngine;
         this.timeScale = timeScale;
         this.progress = progress;
         this.bulkRequests = bulkRequests;
@@ -90,31 +100,40 @@ final class OnlineBenchmark {
     void run(Path report) throws Exception {
         Topics topics = new Topics("online-" + Long.toHexString(System.nanoTime()));
         Path dir = Files.createTempDirectory("dmap-bench-online-");
-        try (LmStudioEmulator gpu = LmStudioEmulator.start(EmulatorConfig.builder().port(0).timeScale(timeScale).build());
-                Worker worker = Worker.start(workerConfig(topics, gpu.baseUrl()), new SimpleMeterRegistry());
+        try (OnlineTarget server = realEngine ? OnlineTarget.realEngine() : OnlineTarget.emulator(timeScale);
+                Worker worker = Worker.start(workerConfig(topics, server), new SimpleMeterRegistry());
                 ConfigurableApplicationContext gateway = GatewayApplication.start("--port", "0", "--address", "127.0.0.1",
                         "--bootstrap-servers", bootstrapServers, "--topic-prefix", topics.prefix(), "--dir",
                         dir.resolve("gateway").toString(), "--max-open-calls", "4096")) {
-            URI direct = gpu.baseUrl();
+            target = server;
+            URI direct = server.baseUrl();
             URI dmap = URI.create("http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port"));
             awaitModels(dmap);
-            progress.printf("Online lane: emulator at time scale %.2f, worker and gateway with their defaults%n", timeScale);
+            progress.printf("Online lane on %s; worker and gateway with their defaults%n", server.describe());
             progress.flush();
             warmUp(direct, dmap);
             List<Spread> idle = idle(direct, dmap);
             List<Ramp> ramp = ramp(direct, dmap);
             double alone = bulkAlone(topics);
             BesideBulk beside = besideBulk(topics, direct, dmap);
-            Bulk bulk = new Bulk(bulkRequests, alone, beside.makespan, beside.a.calls(), beside.b.calls(), beside.swapSeconds,
+            Outcomes all = Outcomes.readAll(bootstrapServers, topics);
+            long loadB = beside.otherIds.stream().map(all::result).filter(java.util.Objects::nonNull)
+                    .mapToLong(r -> r.path("timing").path("load_ms").asLong()).max().orElse(0);
+            double cooldown = server.cooldown().toNanos() / 1e9;
+            // each call for B keeps A out for its own time, then the cooldown and A's load again (the bulk's longest wait)
+            double forced = beside.otherSeconds + beside.b.calls() * (cooldown + beside.bulkLoadMillis / 1000.0);
+            Bulk bulk = new Bulk(bulkRequests, alone, beside.makespan, beside.a.calls(), beside.b.calls(), forced,
                     beside.interactiveWork);
-            new OnlineReport(timeScale, calls, idle, beside.spreads(), ramp, bulk).writeInto(report);
+            new OnlineReport(server.describe(), realEngine, timeScale, calls, idle, beside.spreads(), ramp, bulk,
+                    new SwitchBound(cooldown, loadB / 1000.0, idle.get(1).p95())).writeInto(report);
         }
     }
 
-    private WorkerConfig workerConfig(Topics topics, URI emulator) {
+    private WorkerConfig workerConfig(Topics topics, OnlineTarget server) {
         KafkaSettings kafka = KafkaSettings.of(bootstrapServers, topics.prefix() + "-workers", null, null, null, null, null,
                 Map.of());
-        return new WorkerConfig("online-bench-worker", topics, kafka, BackendSettings.defaults(emulator), RetrySettings.defaults(),
+        BackendSettings backend = BackendSettings.defaults(server.baseUrl()).withUnloadCooldown(server.cooldown());
+        return new WorkerConfig("online-bench-worker", topics, kafka, backend, RetrySettings.defaults(),
                 SchedulingSettings.defaults(), DeliverySettings.defaults(), BatchSettings.withoutTracker(),
                 WorkerConfig.DEFAULT_MAX_REQUEST_BYTES);
     }
@@ -123,7 +142,7 @@ final class OnlineBenchmark {
         for (int i = 0; i < 600; i++) {
             String models = HTTP.send(HttpRequest.newBuilder(dmap.resolve("/v1/models")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            if (models.contains(A) && models.contains(B)) {
+            if (models.contains(target.modelA()) && models.contains(target.modelB())) {
                 Thread.sleep(6_000); // the online topics exist now; the worker's subscription picks them up within seconds
                 return;
             }
@@ -134,9 +153,9 @@ final class OnlineBenchmark {
 
     private void warmUp(URI direct, URI dmap) throws Exception {
         for (int i = 0; i < 30; i++) {
-            call(direct, chat(A, "warm-up " + i, 16, false));
-            call(dmap, chat(A, "warm-up " + i, 16, false));
-            call(dmap, chat(A, "warm-up stream " + i, 16, true));
+            call(direct, chat(target.modelA(), "warm-up " + i, 16, false));
+            call(dmap, chat(target.modelA(), "warm-up " + i, 16, false));
+            call(dmap, chat(target.modelA(), "warm-up stream " + i, 16, true));
         }
     }
 
@@ -150,10 +169,10 @@ final class OnlineBenchmark {
         Latencies dmapFirst = new Latencies();
         int[] failed = new int[4];
         for (int i = 0; i < calls; i++) {
-            record(directWhole, call(direct, chat(A, "idle " + i, 16, false)), failed, 0);
-            record(dmapWhole, call(dmap, chat(A, "idle " + i, 16, false)), failed, 1);
-            record(directFirst, firstToken(direct, chat(A, "idle stream " + i, 16, true)), failed, 2);
-            record(dmapFirst, firstToken(dmap, chat(A, "idle stream " + i, 16, true)), failed, 3);
+            record(directWhole, call(direct, chat(target.modelA(), "idle " + i, 16, false)), failed, 0);
+            record(dmapWhole, call(dmap, chat(target.modelA(), "idle " + i, 16, false)), failed, 1);
+            record(directFirst, firstToken(direct, chat(target.modelA(), "idle stream " + i, 16, true)), failed, 2);
+            record(dmapFirst, firstToken(dmap, chat(target.modelA(), "idle stream " + i, 16, true)), failed, 3);
         }
         return List.of(spread("idle, direct to the server", directWhole, failed[0]),
                 spread("idle, through dmap", dmapWhole, failed[1]),
@@ -170,8 +189,12 @@ final class OnlineBenchmark {
                 progress.flush();
                 double before = heapAfterGcMb();
                 List<CompletableFuture<Double>> running = new ArrayList<>();
-                for (int i = 0; i < concurrent; i++) {
-                    running.add(CompletableFuture.supplyAsync(() -> callQuietly(server, chat(A, "ramp", 8, false))));
+                for (int i = 0; i < concurrent; i++) { // all sent at once: the client holds every call open together
+                    long started = System.nanoTime();
+                    running.add(HTTP.sendAsync(request(server, chat(target.modelA(), "ramp " + i, 8, false)),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .thenApply(response -> response.statusCode() == 200 ? (System.nanoTime() - started) / 1e9 : -1.0)
+                            .exceptionally(error -> -1.0));
                 }
                 Latencies latencies = new Latencies();
                 int failed = 0;
@@ -191,7 +214,7 @@ final class OnlineBenchmark {
     }
 
     private double bulkAlone(Topics topics) throws Exception {
-        progress.printf("  bulk: %,d requests for %s alone%n", bulkRequests, A);
+        progress.printf("  bulk: %,d requests for %s alone%n", bulkRequests, target.modelA());
         progress.flush();
         publishBulk(topics, "bulk-alone");
         return Outcomes.await(bootstrapServers, topics, "bulk-alone", bulkRequests, Duration.ofHours(2), progress).makespan()
@@ -199,7 +222,8 @@ final class OnlineBenchmark {
     }
 
     /** What happened beside the second bulk run. */
-    private record BesideBulk(Spread a, Spread b, Spread direct, double makespan, double swapSeconds, double interactiveWork) {
+    private record BesideBulk(Spread a, Spread b, Spread direct, double makespan, double otherSeconds, List<String> otherIds,
+            long bulkLoadMillis, double interactiveWork) {
         List<Spread> spreads() {
             return List.of(direct, a, b);
         }
@@ -227,25 +251,29 @@ final class OnlineBenchmark {
         int[] failed = new int[3];
         int[] count = new int[3];
         double interactiveWork = 0;
-        double forced = 0;
+        double otherSeconds = 0;
+        List<String> otherIds = new ArrayList<>();
         // first its own model, one call a second for a while; then another model every 15 s until the batch ends
         // (a call for A right after one for B would wait for the swap back, which is the second measurement's cost)
         Instant phaseTwo = Instant.now().plus(A_PHASE);
         while (!done.get() && Instant.now().isBefore(phaseTwo)) {
-            double took = call(dmap, chat(A, "interactive " + count[0], 16, false));
+            double took = call(dmap, chat(target.modelA(), "interactive " + count[0], 16, false));
             record(a, took, failed, 0);
             count[0]++;
             interactiveWork += Math.max(0, took) / 4; // one slot of four, at most
-            record(straight, call(direct, chat(A, "direct beside bulk " + count[1], 16, false)), failed, 1);
+            record(straight, call(direct, chat(target.modelA(), "direct beside bulk " + count[1], 16, false)), failed, 1);
             count[1]++;
             Thread.sleep(1000);
         }
         while (!done.get()) {
-            double other = call(dmap, chat(B, "other model " + count[2], 16, false));
+            long started = System.nanoTime();
+            HttpResponse<String> response = HTTP.send(request(dmap, chat(target.modelB(), "other model " + count[2], 16, false)),
+                    HttpResponse.BodyHandlers.ofString());
+            double other = response.statusCode() == 200 ? (System.nanoTime() - started) / 1e9 : -1;
+            response.headers().firstValue("X-Dmap-Request-Id").ifPresent(otherIds::add);
             record(b, other, failed, 2);
             count[2]++;
-            // model A is out while B is swapped in and served, then swapped back: the cooldown and A's load
-            forced += Math.max(0, other) + SWAP_BACK_COOLDOWN + A_LOAD_SIMULATED * timeScale;
+            otherSeconds += Math.max(0, other);
             for (int i = 0; i < 15 && !done.get(); i++) {
                 Thread.sleep(1000);
             }
@@ -254,13 +282,13 @@ final class OnlineBenchmark {
         return new BesideBulk(spread("beside bulk, model A (loaded), through dmap", a, failed[0]),
                 spread("beside bulk, model B (another model), through dmap", b, failed[2]),
                 spread("beside bulk, model A, direct to the server (queues behind the bulk calls)", straight, failed[1]),
-                outcomes.makespan().toNanos() / 1e9, forced, interactiveWork);
+                outcomes.makespan().toNanos() / 1e9, otherSeconds, otherIds, outcomes.maxLoadMillis(), interactiveWork);
     }
 
     private void publishBulk(Topics topics, String batchId) throws Exception {
         Topics run = topics;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            new TopicProvisioner(admin, run).ensureAll(List.of(A));
+            new TopicProvisioner(admin, run).ensureAll(List.of(target.modelA()));
         }
         String now = Instant.now().toString();
         String deadline = Instant.now().plus(Duration.ofHours(24)).toString();
@@ -272,17 +300,16 @@ final class OnlineBenchmark {
             for (int i = 0; i < bulkRequests; i++) {
                 String id = batchId + ":b-" + i;
                 String line = "{\"custom_id\":\"b-" + i + "\",\"batch_id\":\"" + batchId + "\",\"method\":\"POST\",\"url\":\"" + CHAT
-                        + "\",\"submitted_at\":\"" + now + "\",\"deadline\":\"" + deadline + "\",\"body\":" + chat(A, "bulk " + i, 8,
-                        false) + "}";
-                producer.send(new ProducerRecord<>(run.requests(A), id.getBytes(StandardCharsets.UTF_8),
+                        + "\",\"submitted_at\":\"" + now + "\",\"deadline\":\"" + deadline + "\",\"body\":"
+                        + chat(target.modelA(), "bulk " + i, 8, false) + "}";
+                producer.send(new ProducerRecord<>(run.requests(target.modelA()), id.getBytes(StandardCharsets.UTF_8),
                         line.getBytes(StandardCharsets.UTF_8)));
             }
         }
     }
 
-    private static String chat(String model, String text, int maxTokens, boolean stream) {
-        return "{\"model\":\"" + model + "\",\"max_tokens\":" + maxTokens + (stream ? ",\"stream\":true" : "")
-                + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
+    private String chat(String model, String text, int maxTokens, boolean stream) {
+        return target.chat(model, text, maxTokens, stream);
     }
 
     /** Seconds from sending to the whole answer, or -1 for a failure. */
@@ -290,14 +317,6 @@ final class OnlineBenchmark {
         long started = System.nanoTime();
         HttpResponse<String> response = HTTP.send(request(server, body), HttpResponse.BodyHandlers.ofString());
         return response.statusCode() == 200 ? (System.nanoTime() - started) / 1e9 : -1;
-    }
-
-    private static double callQuietly(URI server, String body) {
-        try {
-            return call(server, body);
-        } catch (Exception e) {
-            return -1;
-        }
     }
 
     /** Seconds from sending to the first streamed event, or -1; the rest of the stream is read to its end. */

@@ -33,6 +33,16 @@ final class Outcomes {
         return busy / (slots * workSpan().toNanos() / 1e9);
     }
 
+    /** The result of one request, by its custom id, or null. */
+    JsonNode result(String customId) {
+        return results.get(customId);
+    }
+
+    /** The longest model load any result waited for, in milliseconds. */
+    long maxLoadMillis() {
+        return results.values().stream().mapToLong(r -> r.path("timing").path("load_ms").asLong()).max().orElse(0);
+    }
+
     int succeeded() {
         return results.size();
     }

@@ -161,6 +161,37 @@ class GatewayOnlineIT {
     }
 
     @Test
+    void shouldRunTheReadmeStreamingExample() throws Exception {
+        ForeignClients.require(Files.isExecutable(PYTHON), "DMAP_REQUIRE_OPENAI_PYTHON",
+                "the openai Python package (bash gateway/src/test/python/setup-sdk.sh)");
+        String readme = Files.readString(Path.of("../README.md"));
+        int from = readme.indexOf("```python\n", readme.indexOf("### Calls"));
+        String block = readme.substring(from + "```python\n".length(), readme.indexOf("```", from + 10));
+        assertThat(block).contains("http://127.0.0.1:8090/v1", "stream=True");
+
+        String out = Programs.run(List.of(PYTHON.toString(), "-c", block.replace("http://127.0.0.1:8090/v1", base + "/v1")), dir,
+                Map.of());
+
+        assertThat(out).startsWith("[LM Studio emulator]");
+    }
+
+    @Test
+    void shouldServeMetricsPromtoolAccepts() throws Exception {
+        ForeignClients.require(Programs.onPath("promtool"), "DMAP_REQUIRE_PROMTOOL", "promtool (apt install prometheus)");
+        HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + QWEN + "\",\"max_tokens\":2,\"stream\":true,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
+        Path metrics = Files.writeString(dir.resolve("gateway-metrics.txt"), HTTP.send(HttpRequest.newBuilder(
+                URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body());
+
+        Process check = new ProcessBuilder("promtool", "check", "metrics").redirectInput(metrics.toFile())
+                .redirectErrorStream(true).start();
+        String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(check.waitFor()).as(said).isZero();
+        assertThat(Files.readString(metrics)).contains("dmap_time_to_first_token_seconds_bucket{");
+    }
+
+    @Test
     void shouldStopServingACallWhoseCallerWentAway() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
                 .header("Content-Type", "application/json")

@@ -151,7 +151,7 @@ class GatewaySdkIT {
     void shouldRunTheReadmePythonExample() throws Exception {
         requirePythonSdk();
         Path work = examplesCopy("readme-python");
-        String out = run(List.of(PYTHON.toString(), "-c", docsBlock("README.md", "## Use it like OpenAI's Batch API", "```python",
+        String out = run(List.of(PYTHON.toString(), "-c", docsBlock("README.md", "### Batches", "```python",
                 "sk-readme-python")), work, Map.of());
 
         JsonNode batch = onlyBatchOf("sk-readme-python");
@@ -164,7 +164,7 @@ class GatewaySdkIT {
         ForeignClients.require(Files.isDirectory(SDK) && onPath("node"), "DMAP_REQUIRE_OPENAI_SDK",
                 "the openai npm package (bash gateway/src/test/js/setup-sdk.sh) and node");
         Path work = examplesCopy("readme-js");
-        run(List.of("node", "-e", docsBlock("README.md", "## Use it like OpenAI's Batch API", "```javascript", "sk-readme-js")), work,
+        run(List.of("node", "-e", docsBlock("README.md", "### Batches", "```javascript", "sk-readme-js")), work,
                 Map.of("NODE_PATH", SDK.getParent().toString()));
 
         assertServedAsListed(onlyBatchOf("sk-readme-js"), work.resolve("results.jsonl"));

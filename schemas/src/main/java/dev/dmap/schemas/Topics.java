@@ -79,6 +79,11 @@ public record Topics(String prefix) {
         return prefix + ".replies." + gatewayId;
     }
 
+    /** Whether a topic is some caller's reply topic: the only topics a worker sends replies to. */
+    public boolean isReplyTopic(String topic) {
+        return topic != null && topic.startsWith(prefix + ".replies.") && topic.length() > (prefix + ".replies.").length();
+    }
+
     /** Cancellations of online calls (the caller went away), keyed by request id; every worker reads all of it. */
     public String cancels() {
         return prefix + ".cancels";

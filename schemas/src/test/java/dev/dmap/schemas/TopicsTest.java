@@ -9,6 +9,31 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class TopicsTest {
 
+    @Test
+    void shouldKeepTheOnlineLaneApartFromTheRequestTopicsButServeBoth() {
+        Topics topics = Topics.defaults();
+        assertThat(topics.online("Qwen/Qwen2.5-7B")).isEqualTo("dmap.online.qwen-qwen2.5-7b");
+        assertThat(topics.servedPattern().matcher("dmap.online.qwen-qwen2.5-7b").matches()).isTrue();
+        assertThat(topics.servedPattern().matcher("dmap.requests.qwen-qwen2.5-7b").matches()).isTrue();
+        assertThat(topics.servedPattern().matcher("dmap.results").matches()).isFalse();
+        assertThat(topics.servedPattern().matcher("dmapxonline.m").matches()).as("the dots are literal").isFalse();
+        assertThat(topics.modelKeyOf("dmap.online.m-1")).isEqualTo("m-1");
+        assertThat(topics.modelKeyOf("dmap.requests.m-1")).isEqualTo("m-1");
+        assertThat(topics.modelKeyOf("dmap.results")).isNull();
+        assertThat(topics.isOnline("dmap.online.m-1")).isTrue();
+        assertThat(topics.isOnline("dmap.requests.m-1")).isFalse();
+    }
+
+    @Test
+    void shouldTellAReplyTopicFromAnyOtherTopic() {
+        Topics topics = Topics.defaults();
+        assertThat(topics.isReplyTopic(topics.replies("abc123"))).isTrue();
+        assertThat(topics.isReplyTopic("dmap.results")).isFalse();
+        assertThat(topics.isReplyTopic("dmap.replies.")).isFalse();
+        assertThat(topics.isReplyTopic("other.replies.abc")).isFalse();
+        assertThat(topics.isReplyTopic(null)).isFalse();
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
         "qwen2.5-7b-instruct, qwen2.5-7b-instruct",

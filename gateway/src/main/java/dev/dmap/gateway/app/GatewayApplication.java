@@ -5,8 +5,6 @@ import dev.dmap.gateway.online.Calls;
 import dev.dmap.gateway.online.FleetView;
 import dev.dmap.gateway.online.OnlineMetrics;
 import dev.dmap.schemas.Limits;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import dev.dmap.client.ClientException;
@@ -160,8 +158,8 @@ public class GatewayApplication {
     }
 
     @Bean
-    PrometheusMeterRegistry prometheusMeterRegistry() {
-        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    OnlineMetrics onlineMetrics() {
+        return new OnlineMetrics();
     }
 
     /** The fleet's models, read every few seconds; each one's online topic is made ahead of its first call. */
@@ -184,12 +182,12 @@ public class GatewayApplication {
     static final Duration FLEET_REFRESH = Duration.ofSeconds(5);
 
     @Bean
-    Calls calls(OnlineCalls online, FleetView fleet, PrometheusMeterRegistry registry, Clock clock,
+    Calls calls(OnlineCalls online, FleetView fleet, OnlineMetrics metrics, Clock clock,
             @Value("${dmap.gateway.call-timeout}") Duration timeout, @Value("${dmap.gateway.max-open-calls}") int maxOpen) {
         if (maxOpen < 1 || timeout.isNegative() || timeout.isZero()) {
             throw new ClientException.InvalidInput("--max-open-calls must be at least 1 and --call-timeout positive");
         }
-        return new Calls(online, fleet, new OnlineMetrics(registry), new Calls.Settings(timeout, maxOpen,
+        return new Calls(online, fleet, metrics, new Calls.Settings(timeout, maxOpen,
                 Calls.INTERACTIVE_PRIORITY), clock);
     }
 

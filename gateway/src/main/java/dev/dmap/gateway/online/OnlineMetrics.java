@@ -3,6 +3,8 @@ package dev.dmap.gateway.online;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -14,9 +16,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class OnlineMetrics {
     private final MeterRegistry registry;
+    private final PrometheusMeterRegistry prometheus;
 
+    /** Its own Prometheus registry, not a Spring bean: nothing else (JVM, Tomcat meters) joins the gateway's /metrics. */
+    public OnlineMetrics() {
+        this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.registry = prometheus;
+    }
+
+    /** For tests: another registry; {@link #scrape()} is then empty. */
     public OnlineMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.prometheus = null;
+    }
+
+    /** The metrics in Prometheus' text format. */
+    public String scrape() {
+        return prometheus == null ? "" : prometheus.scrape();
     }
 
     /** The gauge of a model's waiting calls, made on its first call. */

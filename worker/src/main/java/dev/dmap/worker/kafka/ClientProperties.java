@@ -81,6 +81,8 @@ public final class ClientProperties {
         props.put(ProducerConfig.RETRIES_CONFIG, 2);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        // a reply topic that is gone (its gateway stopped) must not hold a slot's thread for long
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000);
         props.putAll(settings.clientProperties());
         return props;
     }

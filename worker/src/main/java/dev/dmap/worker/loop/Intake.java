@@ -5,6 +5,7 @@ import dev.dmap.schemas.Decoded;
 import dev.dmap.schemas.OnlineReplies;
 import dev.dmap.schemas.RequestDecoder;
 import dev.dmap.schemas.Source;
+import dev.dmap.schemas.Topics;
 import dev.dmap.worker.delivery.Assignment;
 import dev.dmap.worker.delivery.OffsetTracker;
 import dev.dmap.worker.delivery.PendingRecord;
@@ -30,9 +31,9 @@ final class Intake {
 
     /**
      * How a record's value is read: the decoder, the dead letters for what it refuses, the clock
-     * for their times, and the deadline each request gets.
+     * for their times, the deadline each request gets, and the topic names (which reply topics are real).
      */
-    record Decoding(RequestDecoder decoder, DeadLetters deadLetters, Clock clock, Deadlines deadlines) {
+    record Decoding(RequestDecoder decoder, DeadLetters deadLetters, Clock clock, Deadlines deadlines, Topics topics) {
     }
 
     private final Assignment assignment;
@@ -51,6 +52,20 @@ final class Intake {
         this.publisher = publisher;
         this.depth = depth;
         this.metrics = metrics;
+    }
+
+    /**
+     * The reply topic a record names, if it is a reply topic under this worker's prefix: a producer
+     * that may write requests must not make the worker write elsewhere (on the results topic, say).
+     */
+    private String replyTopic(ConsumerRecord<byte[], byte[]> record) {
+        String named = OnlineReplies.replyTopic(record.headers());
+        if (named == null || decoding.topics().isReplyTopic(named)) {
+            return named;
+        }
+        log.warn("Ignoring the reply topic a request on {} names: it is not a reply topic; the request is served, "
+                + "its outcome written as for any other", record.topic());
+        return null;
     }
 
     void take(ConsumerRecord<byte[], byte[]> record) {
@@ -78,7 +93,7 @@ final class Intake {
         }
         Decoded.Valid valid = (Decoded.Valid) decoded;
         Work work = new Work(valid.request(), valid.tree(), source, Work.waitingSince(valid.request(), record.timestamp(), now),
-                TraceHeaders.from(record.headers()), OnlineReplies.replyTopic(record.headers()));
+                TraceHeaders.from(record.headers()), replyTopic(record));
         depth.learnModel(record.topic(), valid.request().model());
         Instant deadline = decoding.deadlines().of(work.request().deadline(), work.request().batchId() != null,
                 work.waitingSince());

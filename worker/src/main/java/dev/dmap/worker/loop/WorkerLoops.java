@@ -84,7 +84,7 @@ public final class WorkerLoops {
         LoopEvents events = new LoopEvents(queue, assignment, dispatcher, delivery, publisher);
         QueueDepth depth = new QueueDepth(consumer, telemetry.metrics());
         Intake intake = new Intake(assignment, new Intake.Decoding(new RequestDecoder(config.maxRequestBytes()),
-                backing.deadLetters(), clock, new Deadlines(config.scheduling().maxWait(), config.scheduling().batchWindow())), dispatcher, publisher, depth, telemetry.metrics());
+                backing.deadLetters(), clock, new Deadlines(config.scheduling().maxWait(), config.scheduling().batchWindow()), config.topics()), dispatcher, publisher, depth, telemetry.metrics());
         var fetching = new LoopParts.Fetching(consumer, config.topics().servedPattern(), assignment,
                 new PartitionHandover(assignment, dispatcher, delivery, events, config.kafka().shutdownTimeout(), clock),
                 new PartitionPauses(consumer, config.kafka().maxBufferedPerPartition(), config.scheduling().prefetch(), assignment),
