@@ -82,10 +82,21 @@ class GatewayOnlineCrashIT {
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
-        Thread.sleep(1_500); // calls are at the backends, some streams half-way
-        workers.get(0).destroyForcibly(); // SIGKILL: its calls' outcomes are neither replied nor committed
-        workers.get(0).waitFor();
-        workers.set(0, worker(0)); // static membership: it takes its partitions back at once
+        // the victim: the worker whose backend has begun serving calls, once its streams are part-way through
+        int victim = -1;
+        for (int i = 0; i < 300 && victim < 0; i++) {
+            for (int g = 0; g < 2; g++) {
+                if (gpus.get(g).stats().totalInferenceCalls() > 0) {
+                    victim = g;
+                }
+            }
+            Thread.sleep(50);
+        }
+        assertThat(victim).as("a backend began serving").isNotNegative();
+        Thread.sleep(700);
+        workers.get(victim).destroyForcibly(); // SIGKILL: its calls' outcomes are neither replied nor committed
+        workers.get(victim).waitFor();
+        workers.set(victim, worker(victim)); // static membership: it takes its partitions back at once
 
         Map<String, String> answered = new HashMap<>();
         int interrupted = 0;

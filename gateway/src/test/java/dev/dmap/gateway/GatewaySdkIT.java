@@ -15,14 +15,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -311,18 +309,7 @@ class GatewaySdkIT {
 
     /** Runs a foreign program to its end (5 minutes at most) and returns its standard output; it must exit 0. */
     private static String run(List<String> command, Path workDir, Map<String, String> env) throws Exception {
-        Path stdout = Files.createTempFile(dir, "stdout-", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT)
-                .redirectOutput(stdout.toFile());
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError(command.get(0) + " did not end within 5 minutes: " + Files.readString(stdout));
-        }
-        String out = Files.readString(stdout, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as("%s: %s", command.get(0), out).isZero();
-        return out;
+        return Programs.run(command, workDir, env);
     }
 
     private static JsonNode json(String text) {
@@ -335,10 +322,6 @@ class GatewaySdkIT {
     }
 
     private static boolean onPath(String program) {
-        try {
-            return new ProcessBuilder(program, "--version").redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            return false;
-        }
+        return Programs.onPath(program);
     }
 }

@@ -284,6 +284,39 @@ class AffinityStrategyTest {
     }
 
     @Test
+    void shouldSwapForAnInteractiveCallOnlyWhileTheRunningBatchStillMeetsItsDeadline() {
+        // a batch due in 100 s whose remaining work (60 requests of 1 s, one slot) takes 60 s
+        for (int i = 0; i < 60; i++) {
+            queue.add(new Item(seq++, "bulk", clock.instant(), clock.instant().plusSeconds(100), 0));
+        }
+        state.slots = 1;
+        assertThat(next()).map(Item::model).contains("bulk");
+        affinity.served("bulk", Duration.ofSeconds(1), Duration.ofSeconds(10)); // a swap costs about 10 s each way
+        state.inFlight.put("bulk", 1);
+
+        addWithPriority("chat", 1000); // an interactive call for another model: the detour takes about 21 s
+        next();
+        assertThat(affinity.isServing("bulk")).as("60 s of work + 21 s of detour fits in 100 s").isFalse();
+    }
+
+    @Test
+    void shouldMakeAnInteractiveCallWaitWhenTheDetourWouldMakeTheBatchLate() {
+        // due in 45 s: 60 requests of 1 s on two slots take 30 s, the detour about 20.5 s more
+        for (int i = 0; i < 60; i++) {
+            queue.add(new Item(seq++, "bulk", clock.instant(), clock.instant().plusSeconds(45), 0));
+        }
+        state.slots = 2;
+        assertThat(next()).map(Item::model).contains("bulk");
+        affinity.served("bulk", Duration.ofSeconds(1), Duration.ofSeconds(10));
+        state.inFlight.put("bulk", 1);
+
+        addWithPriority("chat", 1000);
+        assertThat(next()).map(Item::model).as("30 s of work + 20.5 s of detour would miss 45 s: the batch goes on")
+                .contains("bulk");
+        assertThat(affinity.isServing("bulk")).isTrue();
+    }
+
+    @Test
     void shouldKeepAHighPriorityModelWhoseRequestsAreAllInFlight() {
         addWithPriority("a", 5);
         addWithPriority("a", 5);
