@@ -59,7 +59,8 @@ final class OnlineBenchmark {
     }
 
     /** One step of the concurrency ramp. */
-    record Ramp(String path, int concurrent, int answered, int failed, double p95, double heapBeforeMb, double heapAfterMb) {
+    record Ramp(String path, int concurrent, int answered, int failed, double p95, double heapBeforeMb, double heapAfterMb,
+            String failures) {
     }
 
     /**
@@ -85,6 +86,8 @@ final class OnlineBenchmark {
     private final int calls;
 
     private OnlineTarget target;
+    /** The heap after GC once the ramp's connections have closed. */
+    private double settledHeapMb;
 
     /** @param realEngine a llama-server router instead of the emulator */
     OnlineBenchmark(String bootstrapServers, boolean realEngine, double timeScale, PrintWriter progress, int bulkRequests,
@@ -124,7 +127,7 @@ final class OnlineBenchmark {
             double forced = beside.otherSeconds + beside.b.calls() * (cooldown + beside.bulkLoadMillis / 1000.0);
             Bulk bulk = new Bulk(bulkRequests, alone, beside.makespan, beside.a.calls(), beside.b.calls(), forced,
                     beside.interactiveWork);
-            new OnlineReport(server.describe(), realEngine, timeScale, calls, idle, beside.spreads(), ramp, bulk,
+            new OnlineReport(server.describe(), realEngine, timeScale, calls, idle, beside.spreads(), ramp, settledHeapMb, bulk,
                     new SwitchBound(cooldown, loadB / 1000.0, idle.get(1).p95())).writeInto(report);
         }
     }
@@ -189,12 +192,23 @@ final class OnlineBenchmark {
                 progress.flush();
                 double before = heapAfterGcMb();
                 List<CompletableFuture<Double>> running = new ArrayList<>();
+                java.util.Map<String, Integer> reasons = new java.util.concurrent.ConcurrentSkipListMap<>();
                 for (int i = 0; i < concurrent; i++) { // all sent at once: the client holds every call open together
                     long started = System.nanoTime();
                     running.add(HTTP.sendAsync(request(server, chat(target.modelA(), "ramp " + i, 8, false)),
                                     HttpResponse.BodyHandlers.discarding())
-                            .thenApply(response -> response.statusCode() == 200 ? (System.nanoTime() - started) / 1e9 : -1.0)
-                            .exceptionally(error -> -1.0));
+                            .thenApply(response -> {
+                                if (response.statusCode() == 200) {
+                                    return (System.nanoTime() - started) / 1e9;
+                                }
+                                reasons.merge("HTTP " + response.statusCode(), 1, Integer::sum);
+                                return -1.0;
+                            })
+                            .exceptionally(error -> {
+                                reasons.merge((error.getCause() == null ? error : error.getCause()).getClass().getSimpleName(), 1,
+                                        Integer::sum);
+                                return -1.0;
+                            }));
                 }
                 Latencies latencies = new Latencies();
                 int failed = 0;
@@ -207,9 +221,12 @@ final class OnlineBenchmark {
                     }
                 }
                 steps.add(new Ramp(server == direct ? "direct" : "dmap", concurrent, concurrent - failed, failed,
-                        latencies.percentile(95), before, heapAfterGcMb()));
+                        latencies.percentile(95), before, heapAfterGcMb(), reasons.toString()));
             }
         }
+        // the 1,000 connections stay open, each with its buffers, until the gateway's keep-alive timeout (20 s) closes them
+        Thread.sleep(25_000);
+        settledHeapMb = heapAfterGcMb();
         return steps;
     }
 

@@ -132,15 +132,20 @@ public final class Calls {
     /**
      * The call ended with an answer: {@code status} is {@code success} or the error code. While
      * other calls of its model wait, the time since the previous answer teaches admission how fast
-     * the model's queue drains.
+     * the model's queue drains; an answer that leaves the queue empty ends the measurement, so that
+     * a quiet spell never counts as a slow drain.
      */
     public void answered(Call call, String status) {
         ended(call.model());
         long now = System.nanoTime();
         metrics.finished(call.model(), status, Duration.ofNanos(now - call.startedNanos()));
-        Long previous = lastAnswer.put(call.model(), now);
         AtomicInteger queued = openByModel.get(call.model());
-        if (previous != null && queued != null && queued.get() > 0) {
+        if (queued == null || queued.get() == 0) {
+            lastAnswer.remove(call.model()); // the queue ran dry: the next interval would measure idleness, not draining
+            return;
+        }
+        Long previous = lastAnswer.put(call.model(), now);
+        if (previous != null) {
             drainNanos.merge(call.model(), now - previous, (old, latest) -> (old * 7 + latest) / 8);
         }
     }

@@ -85,6 +85,22 @@ class CallsTest {
         assertThat(calls.open()).isEqualTo(3);
     }
 
+    @Test
+    void shouldNotMistakeAQuietSpellForASlowQueue() throws Exception {
+        Calls roomy = new Calls(null, fleet, new OnlineMetrics(new SimpleMeterRegistry()),
+                new Calls.Settings(Duration.ofMillis(50), 1000, Calls.INTERACTIVE_PRIORITY), Clock.fixed(NOW, ZoneOffset.UTC));
+        Calls.Call first = roomy.admit(Endpoint.EMBEDDINGS, json("{\"model\":\"m\",\"input\":\"x\"}"), null);
+        roomy.answered(first, "success"); // the queue is empty again
+        Thread.sleep(120); // a quiet spell longer than the timeout
+        Calls.Call second = roomy.admit(Endpoint.EMBEDDINGS, json("{\"model\":\"m\",\"input\":\"x\"}"), null);
+        Calls.Call third = roomy.admit(Endpoint.EMBEDDINGS, json("{\"model\":\"m\",\"input\":\"x\"}"), null);
+        roomy.answered(second, "success");
+
+        assertThat(roomy.admit(Endpoint.EMBEDDINGS, json("{\"model\":\"m\",\"input\":\"x\"}"), null))
+                .as("one call ahead, and no measured drain yet: admitted").isNotNull();
+        roomy.answered(third, "success");
+    }
+
     private static JsonNode json(String text) {
         return MessageCodec.mapper().readTree(text);
     }
