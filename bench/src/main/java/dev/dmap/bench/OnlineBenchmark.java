@@ -88,6 +88,8 @@ final class OnlineBenchmark {
     private OnlineTarget target;
     /** The heap after GC once the ramp's connections have closed. */
     private double settledHeapMb;
+    /** The same after another 1,000 calls through dmap. */
+    private double againHeapMb;
 
     /** @param realEngine a llama-server router instead of the emulator */
     OnlineBenchmark(String bootstrapServers, boolean realEngine, double timeScale, PrintWriter progress, int bulkRequests,
@@ -127,7 +129,7 @@ final class OnlineBenchmark {
             double forced = beside.otherSeconds + beside.b.calls() * (cooldown + beside.bulkLoadMillis / 1000.0);
             Bulk bulk = new Bulk(bulkRequests, alone, beside.makespan, beside.a.calls(), beside.b.calls(), forced,
                     beside.interactiveWork);
-            new OnlineReport(server.describe(), realEngine, timeScale, calls, idle, beside.spreads(), ramp, settledHeapMb, bulk,
+            new OnlineReport(server.describe(), realEngine, timeScale, calls, idle, beside.spreads(), ramp, settledHeapMb, againHeapMb, bulk,
                     new SwitchBound(cooldown, loadB / 1000.0, idle.get(1).p95())).writeInto(report);
         }
     }
@@ -224,9 +226,17 @@ final class OnlineBenchmark {
                         latencies.percentile(95), before, heapAfterGcMb(), reasons.toString()));
             }
         }
-        // the 1,000 connections stay open, each with its buffers, until the gateway's keep-alive timeout (20 s) closes them
+        // the 1,000 connections stay open, each with its buffers, until the gateway's keep-alive timeout (20 s) closes them;
+        // pools fill once (Tomcat's processors, the producer's buffers): flat means a second 1,000 calls add nothing
         Thread.sleep(25_000);
         settledHeapMb = heapAfterGcMb();
+        List<CompletableFuture<HttpResponse<Void>>> again = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            again.add(HTTP.sendAsync(request(dmap, chat(target.modelA(), "again " + i, 8, false)), HttpResponse.BodyHandlers.discarding()));
+        }
+        CompletableFuture.allOf(again.toArray(CompletableFuture[]::new)).exceptionally(error -> null).join();
+        Thread.sleep(25_000);
+        againHeapMb = heapAfterGcMb();
         return steps;
     }
 

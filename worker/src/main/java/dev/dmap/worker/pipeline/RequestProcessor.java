@@ -51,6 +51,8 @@ public final class RequestProcessor {
     private final Clock clock;
     private final CallerReplies callers;
     private final AtomicLong attemptsStarted = new AtomicLong();
+    /** Tells this process's attempts from those of an earlier run under the same worker id (a restart after a crash). */
+    private final String run = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
 
     public RequestProcessor(Backend backend, ModelCatalogue catalogue, ModelResidency residency, HealthProbe probe,
             TokenEstimator tokens, ContextBudget budget, Retry retry, String workerId, PipelineListener listener,
@@ -176,7 +178,7 @@ public final class RequestProcessor {
      */
     private HttpReply streamed(Work work) {
         Request request = work.request();
-        String attempt = workerId + "#" + attemptsStarted.incrementAndGet();
+        String attempt = workerId + "/" + run + "#" + attemptsStarted.incrementAndGet();
         boolean usageAsked = request.body().path("stream_options").path("include_usage").asBoolean(false);
         try (CallerReplies.Stream stream = callers.open(work.replyTo(), request.id(), attempt)) {
             EventSink sink = new EventSink() {
