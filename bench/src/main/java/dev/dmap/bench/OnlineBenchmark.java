@@ -195,9 +195,13 @@ final class OnlineBenchmark {
                 double before = heapAfterGcMb();
                 List<CompletableFuture<Double>> running = new ArrayList<>();
                 java.util.Map<String, Integer> reasons = new java.util.concurrent.ConcurrentSkipListMap<>();
+                // a client of its own per step, as that many callers would be: no pooled connection the server is about
+                // to close after its keep-alive timeout (a POST sent on one fails, and the HTTP client does not retry it)
+                HttpClient callers = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(30)).build();
                 for (int i = 0; i < concurrent; i++) { // all sent at once: the client holds every call open together
                     long started = System.nanoTime();
-                    running.add(HTTP.sendAsync(request(server, chat(target.modelA(), "ramp " + i, 8, false)),
+                    running.add(callers.sendAsync(request(server, chat(target.modelA(), "ramp " + i, 8, false)),
                                     HttpResponse.BodyHandlers.discarding())
                             .thenApply(response -> {
                                 if (response.statusCode() == 200) {
@@ -231,8 +235,9 @@ final class OnlineBenchmark {
         Thread.sleep(25_000);
         settledHeapMb = heapAfterGcMb();
         List<CompletableFuture<HttpResponse<Void>>> again = new ArrayList<>();
+        HttpClient callers = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30)).build();
         for (int i = 0; i < 1000; i++) {
-            again.add(HTTP.sendAsync(request(dmap, chat(target.modelA(), "again " + i, 8, false)), HttpResponse.BodyHandlers.discarding()));
+            again.add(callers.sendAsync(request(dmap, chat(target.modelA(), "again " + i, 8, false)), HttpResponse.BodyHandlers.discarding()));
         }
         CompletableFuture.allOf(again.toArray(CompletableFuture[]::new)).exceptionally(error -> null).join();
         Thread.sleep(25_000);
