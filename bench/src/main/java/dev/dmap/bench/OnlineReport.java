@@ -84,7 +84,7 @@ final class OnlineReport {
                         String.format(Locale.ROOT, "beside calls %.1f s (+%.1f s)", bulk.besideSeconds(), growth),
                         String.format(Locale.ROOT, "≤ interactive work + forced swaps (%.1f s)", allowed), growth <= allowed))
                 .append(String.format(Locale.ROOT, "%nBeside the bulk batch, %d interactive calls for its model (one a second, its first 30 s) and"
-                        + " then %d for another model (one every 15 s, each forcing a swap there and back) ran through dmap; %d calls went straight to the emulator for"
+                        + " then %d for another model (one every 15 s, each forcing a swap there and back) ran through dmap; %d calls went straight to the server for"
                         + " comparison, where they wait in the server's queue behind the worker's bulk calls. dmap never holds"
                         + " more calls at the server than its slots: an interactive call takes the next free slot.%n%n",
                         loaded.calls(), other.calls(), directBeside.calls()))
