@@ -30,8 +30,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dmap serve --sim --port 8090 --api-keys-file FILE}: the whole system in one process, serving
- * OpenAI's Batch API until Ctrl-C: a single-node Kafka broker, a worker with its batch tracker, LM
+ * {@code dmap serve --sim --port 8090 [--api-keys-file FILE]}: the whole system in one process, serving
+ * OpenAI's API (synchronous calls, streaming, the Batch API) until Ctrl-C: a single-node Kafka broker, a worker with its batch tracker, LM
  * Studio (or the emulator) and the gateway. Everything lives in a temporary directory and ends with
  * the process; a lasting setup runs the pieces separately (README).
  */

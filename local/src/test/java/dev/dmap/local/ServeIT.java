@@ -41,7 +41,7 @@ class ServeIT {
                 "serve", "--sim", "--time-scale", "0.02", "--port", String.valueOf(port), "--api-keys-file", keys.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            awaitLine(serve, log, "OpenAI Batch API at http://127.0.0.1:" + port + "/v1");
+            awaitLine(serve, log, "OpenAI API at http://127.0.0.1:" + port + "/v1");
             Path work = Files.createDirectories(dir.resolve("work").resolve("examples")).getParent();
             Files.copy(ROOT.resolve("examples/openai-batch.jsonl"), work.resolve("examples/openai-batch.jsonl"));
             String example = Files.readString(ROOT.resolve("examples/openai-batch.py"))
