@@ -14,13 +14,7 @@ import dev.dmap.worker.config.RetrySettings;
 import dev.dmap.worker.config.SchedulingSettings;
 import dev.dmap.worker.config.WorkerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,21 +42,14 @@ import org.springframework.context.ConfigurableApplicationContext;
  * makespan with and without them, and a ramp of concurrent calls to 1,000 with the heap after GC.
  */
 final class OnlineBenchmark {
-    private static final String CHAT = "/v1/chat/completions";
     /** How long calls for the bulk batch's own model run beside it, before those for another model start. */
     private static final Duration A_PHASE = Duration.ofSeconds(30);
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
 
     /** A measured latency distribution, in seconds. */
     record Spread(String what, int calls, int failed, double p50, double p95, double max) {
     }
 
     /** One step of the concurrency ramp. */
-    record Ramp(String path, int concurrent, int answered, int failed, double p95, double heapBeforeMb, double heapAfterMb,
-            String failures) {
-    }
-
     /**
      * What the bulk batch took, alone and beside interactive calls, and what the interactive calls cost it: their
      * work (a slot each) and the swaps the calls for another model forced (the cooldown and the loads, measured).
@@ -86,10 +73,6 @@ final class OnlineBenchmark {
     private final int calls;
 
     private OnlineTarget target;
-    /** The heap after GC once the ramp's connections have closed. */
-    private double settledHeapMb;
-    /** The same after another 1,000 calls through dmap. */
-    private double againHeapMb;
 
     /** @param realEngine a llama-server router instead of the emulator */
     OnlineBenchmark(String bootstrapServers, boolean realEngine, double timeScale, PrintWriter progress, int bulkRequests,
@@ -118,7 +101,7 @@ final class OnlineBenchmark {
             progress.flush();
             warmUp(direct, dmap);
             List<Spread> idle = idle(direct, dmap);
-            List<Ramp> ramp = ramp(direct, dmap);
+            OnlineRamp.Result ramp = OnlineRamp.run(direct, dmap, i -> chat(target.modelA(), "ramp " + i, 8, false), progress);
             double alone = bulkAlone(topics);
             BesideBulk beside = besideBulk(topics, direct, dmap);
             Outcomes all = Outcomes.readAll(bootstrapServers, topics);
@@ -129,7 +112,7 @@ final class OnlineBenchmark {
             double forced = beside.otherSeconds + beside.b.calls() * (cooldown + beside.bulkLoadMillis / 1000.0);
             Bulk bulk = new Bulk(bulkRequests, alone, beside.makespan, beside.a.calls(), beside.b.calls(), forced,
                     beside.interactiveWork);
-            new OnlineReport(server.describe(), realEngine, timeScale, calls, idle, beside.spreads(), ramp, settledHeapMb, againHeapMb, bulk,
+            new OnlineReport(server.describe(), realEngine, timeScale, calls, idle, beside.spreads(), ramp, bulk,
                     new SwitchBound(cooldown, loadB / 1000.0, idle.get(1).p95())).writeInto(report);
         }
     }
@@ -145,8 +128,7 @@ final class OnlineBenchmark {
 
     private void awaitModels(URI dmap) throws Exception {
         for (int i = 0; i < 600; i++) {
-            String models = HTTP.send(HttpRequest.newBuilder(dmap.resolve("/v1/models")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String models = TimedCalls.models(dmap);
             if (models.contains(target.modelA()) && models.contains(target.modelB())) {
                 Thread.sleep(6_000); // the online topics exist now; the worker's subscription picks them up within seconds
                 return;
@@ -158,9 +140,9 @@ final class OnlineBenchmark {
 
     private void warmUp(URI direct, URI dmap) throws Exception {
         for (int i = 0; i < 30; i++) {
-            call(direct, chat(target.modelA(), "warm-up " + i, 16, false));
-            call(dmap, chat(target.modelA(), "warm-up " + i, 16, false));
-            call(dmap, chat(target.modelA(), "warm-up stream " + i, 16, true));
+            TimedCalls.call(direct, chat(target.modelA(), "warm-up " + i, 16, false));
+            TimedCalls.call(dmap, chat(target.modelA(), "warm-up " + i, 16, false));
+            TimedCalls.call(dmap, chat(target.modelA(), "warm-up stream " + i, 16, true));
         }
     }
 
@@ -174,75 +156,15 @@ final class OnlineBenchmark {
         Latencies dmapFirst = new Latencies();
         int[] failed = new int[4];
         for (int i = 0; i < calls; i++) {
-            record(directWhole, call(direct, chat(target.modelA(), "idle " + i, 16, false)), failed, 0);
-            record(dmapWhole, call(dmap, chat(target.modelA(), "idle " + i, 16, false)), failed, 1);
-            record(directFirst, firstToken(direct, chat(target.modelA(), "idle stream " + i, 16, true)), failed, 2);
-            record(dmapFirst, firstToken(dmap, chat(target.modelA(), "idle stream " + i, 16, true)), failed, 3);
+            record(directWhole, TimedCalls.call(direct, chat(target.modelA(), "idle " + i, 16, false)), failed, 0);
+            record(dmapWhole, TimedCalls.call(dmap, chat(target.modelA(), "idle " + i, 16, false)), failed, 1);
+            record(directFirst, TimedCalls.firstToken(direct, chat(target.modelA(), "idle stream " + i, 16, true)), failed, 2);
+            record(dmapFirst, TimedCalls.firstToken(dmap, chat(target.modelA(), "idle stream " + i, 16, true)), failed, 3);
         }
         return List.of(spread("idle, direct to the server", directWhole, failed[0]),
                 spread("idle, through dmap", dmapWhole, failed[1]),
                 spread("idle, time to first token, direct", directFirst, failed[2]),
                 spread("idle, time to first token, through dmap", dmapFirst, failed[3]));
-    }
-
-    /** Concurrent calls, all at once, at each level to 1,000: how many are answered, and the heap after GC around each. */
-    private List<Ramp> ramp(URI direct, URI dmap) throws Exception {
-        List<Ramp> steps = new ArrayList<>();
-        for (int concurrent : List.of(100, 250, 500, 1000)) {
-            for (URI server : List.of(direct, dmap)) {
-                progress.printf("  ramp: %d concurrent calls %s%n", concurrent, server == direct ? "direct" : "through dmap");
-                progress.flush();
-                double before = heapAfterGcMb();
-                List<CompletableFuture<Double>> running = new ArrayList<>();
-                java.util.Map<String, Integer> reasons = new java.util.concurrent.ConcurrentSkipListMap<>();
-                // a client of its own per step, as that many callers would be: no pooled connection the server is about
-                // to close after its keep-alive timeout (a POST sent on one fails, and the HTTP client does not retry it)
-                HttpClient callers = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(Duration.ofSeconds(30)).build();
-                for (int i = 0; i < concurrent; i++) { // all sent at once: the client holds every call open together
-                    long started = System.nanoTime();
-                    running.add(callers.sendAsync(request(server, chat(target.modelA(), "ramp " + i, 8, false)),
-                                    HttpResponse.BodyHandlers.discarding())
-                            .thenApply(response -> {
-                                if (response.statusCode() == 200) {
-                                    return (System.nanoTime() - started) / 1e9;
-                                }
-                                reasons.merge("HTTP " + response.statusCode(), 1, Integer::sum);
-                                return -1.0;
-                            })
-                            .exceptionally(error -> {
-                                reasons.merge((error.getCause() == null ? error : error.getCause()).getClass().getSimpleName(), 1,
-                                        Integer::sum);
-                                return -1.0;
-                            }));
-                }
-                Latencies latencies = new Latencies();
-                int failed = 0;
-                for (CompletableFuture<Double> call : running) {
-                    double seconds = call.get();
-                    if (seconds < 0) {
-                        failed++;
-                    } else {
-                        latencies.add(seconds);
-                    }
-                }
-                steps.add(new Ramp(server == direct ? "direct" : "dmap", concurrent, concurrent - failed, failed,
-                        latencies.percentile(95), before, heapAfterGcMb(), reasons.toString()));
-            }
-        }
-        // the 1,000 connections stay open, each with its buffers, until the gateway's keep-alive timeout (20 s) closes them;
-        // pools fill once (Tomcat's processors, the producer's buffers): flat means a second 1,000 calls add nothing
-        Thread.sleep(25_000);
-        settledHeapMb = heapAfterGcMb();
-        List<CompletableFuture<HttpResponse<Void>>> again = new ArrayList<>();
-        HttpClient callers = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30)).build();
-        for (int i = 0; i < 1000; i++) {
-            again.add(callers.sendAsync(request(dmap, chat(target.modelA(), "again " + i, 8, false)), HttpResponse.BodyHandlers.discarding()));
-        }
-        CompletableFuture.allOf(again.toArray(CompletableFuture[]::new)).exceptionally(error -> null).join();
-        Thread.sleep(25_000);
-        againHeapMb = heapAfterGcMb();
-        return steps;
     }
 
     private double bulkAlone(Topics topics) throws Exception {
@@ -289,20 +211,16 @@ final class OnlineBenchmark {
         // (a call for A right after one for B would wait for the swap back, which is the second measurement's cost)
         Instant phaseTwo = Instant.now().plus(A_PHASE);
         while (!done.get() && Instant.now().isBefore(phaseTwo)) {
-            double took = call(dmap, chat(target.modelA(), "interactive " + count[0], 16, false));
+            double took = TimedCalls.call(dmap, chat(target.modelA(), "interactive " + count[0], 16, false));
             record(a, took, failed, 0);
             count[0]++;
             interactiveWork += Math.max(0, took) / 4; // one slot of four, at most
-            record(straight, call(direct, chat(target.modelA(), "direct beside bulk " + count[1], 16, false)), failed, 1);
+            record(straight, TimedCalls.call(direct, chat(target.modelA(), "direct beside bulk " + count[1], 16, false)), failed, 1);
             count[1]++;
             Thread.sleep(1000);
         }
         while (!done.get()) {
-            long started = System.nanoTime();
-            HttpResponse<String> response = HTTP.send(request(dmap, chat(target.modelB(), "other model " + count[2], 16, false)),
-                    HttpResponse.BodyHandlers.ofString());
-            double other = response.statusCode() == 200 ? (System.nanoTime() - started) / 1e9 : -1;
-            response.headers().firstValue("X-Dmap-Request-Id").ifPresent(otherIds::add);
+            double other = TimedCalls.call(dmap, chat(target.modelB(), "other model " + count[2], 16, false), otherIds);
             record(b, other, failed, 2);
             count[2]++;
             otherSeconds += Math.max(0, other);
@@ -331,7 +249,7 @@ final class OnlineBenchmark {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
             for (int i = 0; i < bulkRequests; i++) {
                 String id = batchId + ":b-" + i;
-                String line = "{\"custom_id\":\"b-" + i + "\",\"batch_id\":\"" + batchId + "\",\"method\":\"POST\",\"url\":\"" + CHAT
+                String line = "{\"custom_id\":\"b-" + i + "\",\"batch_id\":\"" + batchId + "\",\"method\":\"POST\",\"url\":\"" + TimedCalls.CHAT
                         + "\",\"submitted_at\":\"" + now + "\",\"deadline\":\"" + deadline + "\",\"body\":"
                         + chat(target.modelA(), "bulk " + i, 8, false) + "}";
                 producer.send(new ProducerRecord<>(run.requests(target.modelA()), id.getBytes(StandardCharsets.UTF_8),
@@ -342,37 +260,6 @@ final class OnlineBenchmark {
 
     private String chat(String model, String text, int maxTokens, boolean stream) {
         return target.chat(model, text, maxTokens, stream);
-    }
-
-    /** Seconds from sending to the whole answer, or -1 for a failure. */
-    private static double call(URI server, String body) throws Exception {
-        long started = System.nanoTime();
-        HttpResponse<String> response = HTTP.send(request(server, body), HttpResponse.BodyHandlers.ofString());
-        return response.statusCode() == 200 ? (System.nanoTime() - started) / 1e9 : -1;
-    }
-
-    /** Seconds from sending to the first streamed event, or -1; the rest of the stream is read to its end. */
-    private static double firstToken(URI server, String body) throws Exception {
-        long started = System.nanoTime();
-        HttpResponse<java.io.InputStream> response = HTTP.send(request(server, body), HttpResponse.BodyHandlers.ofInputStream());
-        if (response.statusCode() != 200) {
-            response.body().close();
-            return -1;
-        }
-        double first = -1;
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (first < 0 && line.startsWith("data: ")) {
-                    first = (System.nanoTime() - started) / 1e9;
-                }
-            }
-        }
-        return first;
-    }
-
-    private static HttpRequest request(URI server, String body) {
-        return HttpRequest.newBuilder(server.resolve(CHAT)).timeout(Duration.ofMinutes(5)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     private static void record(Latencies latencies, double seconds, int[] failed, int index) {
@@ -388,8 +275,4 @@ final class OnlineBenchmark {
                 latencies.percentile(100));
     }
 
-    private static double heapAfterGcMb() {
-        System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6;
-    }
 }

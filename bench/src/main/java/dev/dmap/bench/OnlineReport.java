@@ -17,14 +17,15 @@ final class OnlineReport {
     private final double againHeapMb;
     private final List<OnlineBenchmark.Spread> idle;
     private final List<OnlineBenchmark.Spread> beside;
-    private final List<OnlineBenchmark.Ramp> ramp;
+    private final List<OnlineRamp.Step> ramp;
     private final OnlineBenchmark.Bulk bulk;
 
     OnlineReport(String server, boolean realEngine, double timeScale, int calls, List<OnlineBenchmark.Spread> idle,
-            List<OnlineBenchmark.Spread> beside, List<OnlineBenchmark.Ramp> ramp, double settledHeapMb, double againHeapMb, OnlineBenchmark.Bulk bulk,
+            List<OnlineBenchmark.Spread> beside, OnlineRamp.Result ramped, OnlineBenchmark.Bulk bulk,
             OnlineBenchmark.SwitchBound switchBound) {
-        this.settledHeapMb = settledHeapMb;
-        this.againHeapMb = againHeapMb;
+        this.ramp = ramped.steps();
+        this.settledHeapMb = ramped.settledHeapMb();
+        this.againHeapMb = ramped.againHeapMb();
         this.server = server;
         this.realEngine = realEngine;
         this.switchBound = switchBound;
@@ -32,7 +33,6 @@ final class OnlineReport {
         this.calls = calls;
         this.idle = idle;
         this.beside = beside;
-        this.ramp = ramp;
         this.bulk = bulk;
     }
 
@@ -47,7 +47,7 @@ final class OnlineReport {
         double swapBound = switchBound.seconds();
         int directHeld = held("direct");
         int dmapHeld = held("dmap");
-        OnlineBenchmark.Ramp top = ramp.stream().filter(r -> r.path().equals("dmap")).reduce((a, b) -> b).orElseThrow();
+        OnlineRamp.Step top = ramp.stream().filter(r -> r.path().equals("dmap")).reduce((a, b) -> b).orElseThrow();
         double growth = bulk.besideSeconds() - bulk.aloneSeconds();
         double allowed = bulk.interactiveWorkSeconds() + bulk.swapSeconds();
         StringBuilder text = new StringBuilder(realEngine
@@ -89,7 +89,7 @@ final class OnlineReport {
                         + " more calls at the server than its slots: an interactive call takes the next free slot.%n%n",
                         loaded.calls(), other.calls(), directBeside.calls()))
                 .append("| ramp | concurrent | answered | failed | P95 | heap after GC before → after |\n|---|---|---|---|---|---|\n");
-        for (OnlineBenchmark.Ramp step : ramp) {
+        for (OnlineRamp.Step step : ramp) {
             text.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %s | %.0f → %.0f MB |%n", step.path(), step.concurrent(),
                     step.answered(), step.failed() == 0 ? "0" : step.failed() + " " + step.failures(), ms(step.p95()),
                     step.heapBeforeMb(), step.heapAfterMb()));
@@ -102,7 +102,7 @@ final class OnlineReport {
 
     private int held(String path) {
         int held = 0;
-        for (OnlineBenchmark.Ramp step : ramp) {
+        for (OnlineRamp.Step step : ramp) {
             if (step.path().equals(path) && step.failed() == 0) {
                 held = Math.max(held, step.concurrent());
             }

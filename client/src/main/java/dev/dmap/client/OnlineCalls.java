@@ -7,19 +7,15 @@ import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.OnlineReplies;
 import dev.dmap.schemas.Request;
 import dev.dmap.schemas.Result;
-import dev.dmap.schemas.TopicProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,8 +24,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -64,21 +58,19 @@ public final class OnlineCalls implements AutoCloseable {
 
     private final KafkaConnection kafka;
     private final String replyTopic;
-    private final Admin admin;
+    private final OnlineTopics topics;
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<String, Listener> open = new ConcurrentHashMap<>();
-    private final Set<String> topicsReady = ConcurrentHashMap.newKeySet();
-    private final int maxRequestBytes;
+
     private final Thread reader;
     private volatile boolean running = true;
 
     private OnlineCalls(KafkaConnection kafka, String callerId, int maxRequestBytes) {
         this.kafka = kafka;
-        this.maxRequestBytes = maxRequestBytes;
         this.replyTopic = kafka.topics().replies(callerId);
-        this.admin = Admin.create(kafka.adminProperties());
-        createReplyTopic();
+        this.topics = new OnlineTopics(kafka, maxRequestBytes);
+        topics.createReplyTopic(replyTopic);
         Map<String, Object> producerProps = ProducerSettings.idempotent(kafka, maxRequestBytes);
         producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         this.producer = new KafkaProducer<>(producerProps);
@@ -122,7 +114,7 @@ public final class OnlineCalls implements AutoCloseable {
      */
     public void call(Request request, boolean interactive, Listener listener) {
         String topic = interactive ? kafka.topics().online(request.model()) : kafka.topics().requests(request.model());
-        ensureTopic(topic, request.model());
+        topics.ensure(topic, request.model());
         open.put(request.id(), listener);
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, request.id().getBytes(StandardCharsets.UTF_8),
                 MessageCodec.encode(request));
@@ -167,49 +159,7 @@ public final class OnlineCalls implements AutoCloseable {
 
     /** Makes the online topic of a model ahead of its first call, so that the workers have it in their subscription. */
     public void prepare(String model) {
-        ensureTopic(kafka.topics().online(model), model);
-    }
-
-    private void ensureTopic(String topic, String model) {
-        if (topicsReady.contains(topic)) {
-            return;
-        }
-        try {
-            TopicProvisioner provisioner = new TopicProvisioner(admin, kafka.topics(), TopicProvisioner.REQUEST_PARTITIONS,
-                    maxRequestBytes);
-            if (kafka.topics().isOnline(topic)) {
-                provisioner.ensureOnline(List.of(model));
-            } else {
-                provisioner.ensureAll(List.of(model));
-            }
-            topicsReady.add(topic);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClientException.Interrupted();
-        } catch (TimeoutException | RuntimeException e) {
-            throw KafkaTrouble.explainIfKafka(e, kafka).orElseGet(() -> new ClientException.KafkaUnavailable(
-                    "Kafka did not make the topic " + topic + " ready: " + e.getMessage(), null, false, e));
-        }
-    }
-
-    private void createReplyTopic() {
-        NewTopic topic = new NewTopic(replyTopic, java.util.Optional.of(1), java.util.Optional.empty()).configs(Map.of(
-                TopicConfig.RETENTION_MS_CONFIG, String.valueOf(REPLY_RETENTION.toMillis()),
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Limits.outputRecordBytes(maxRequestBytes))));
-        try {
-            admin.createTopics(List.of(topic)).all().get(kafka.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw KafkaTrouble.explainIfKafka(e.getCause(), kafka).orElseGet(() -> new ClientException.KafkaUnavailable(
-                        "Kafka did not make the reply topic " + replyTopic + ": " + e.getCause(), null, false, e.getCause()));
-            }
-        } catch (TimeoutException e) {
-            throw new ClientException.KafkaUnavailable("Kafka did not make the reply topic " + replyTopic + " in time",
-                    null, false, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClientException.Interrupted();
-        }
+        topics.ensure(kafka.topics().online(model), model);
     }
 
     private void read() {
@@ -274,14 +224,6 @@ public final class OnlineCalls implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         producer.close(Duration.ofSeconds(5));
-        try {
-            admin.deleteTopics(List.of(replyTopic)).all().get(5, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            log.debug("Could not delete the reply topic {}: {}", replyTopic, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            admin.close(Duration.ofSeconds(5));
-        }
+        topics.deleteAndClose(replyTopic);
     }
 }

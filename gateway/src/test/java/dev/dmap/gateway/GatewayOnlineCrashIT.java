@@ -1,6 +1,7 @@
 package dev.dmap.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.dmap.client.KafkaConnection;
 import dev.dmap.devkit.broker.LocalBroker;
@@ -82,18 +83,10 @@ class GatewayOnlineCrashIT {
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
-        // the victim: the worker whose backend has begun serving calls, once its streams are part-way through
-        int victim = -1;
-        for (int i = 0; i < 300 && victim < 0; i++) {
-            for (int g = 0; g < 2; g++) {
-                if (gpus.get(g).stats().totalInferenceCalls() > 0) {
-                    victim = g;
-                }
-            }
-            Thread.sleep(50);
-        }
-        assertThat(victim).as("a backend began serving").isNotNegative();
-        Thread.sleep(700);
+        // the victim: the worker whose backend serves calls, once its slots are full and its streams under way
+        await("a backend serving calls").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> gpus.stream().anyMatch(gpu -> gpu.stats().totalInferenceCalls() >= 4));
+        int victim = gpus.get(0).stats().totalInferenceCalls() >= 4 ? 0 : 1;
         workers.get(victim).destroyForcibly(); // SIGKILL: its calls' outcomes are neither replied nor committed
         workers.get(victim).waitFor();
         workers.set(victim, worker(victim)); // static membership: it takes its partitions back at once
@@ -129,13 +122,13 @@ class GatewayOnlineCrashIT {
 
         // a call the killed worker answered before its transaction committed is served again by its successor
         Map<String, List<JsonNode>> results = new HashMap<>();
-        for (int i = 0; i < 120 && !results.keySet().containsAll(answered.keySet()); i++) {
+        await("a result for every answered call").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() -> {
             results.clear();
             TopicScan.readAll(KafkaConnection.of(broker.bootstrapServers(), "dmap").scanProperties(), List.of("dmap.results"),
                     record -> results.computeIfAbsent(new String(record.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
                             .add(MessageCodec.mapper().readTree(record.value())));
-            Thread.sleep(500);
-        }
+            return results.keySet().containsAll(answered.keySet());
+        });
         answered.forEach((id, content) -> {
             assertThat(results.get(id)).as("one result for %s", id).hasSize(1);
             assertThat(results.get(id).get(0).at("/response/body/choices/0/message/content").asString())
@@ -155,17 +148,18 @@ class GatewayOnlineCrashIT {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out).start();
     }
 
-    private static void awaitFleet(String base) throws Exception {
-        for (int i = 0; i < 600; i++) {
-            String models = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/models")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            if (MODELS.stream().allMatch(models::contains)) {
-                Thread.sleep(8_000); // the online topics exist; both workers' subscriptions pick them up
-                return;
-            }
-            Thread.sleep(100);
+    /** Both models listed, and a call for each answered: the workers read the online topics the gateway made. */
+    private static void awaitFleet(String base) {
+        await("the workers' models").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                .until(() -> MODELS.stream().allMatch(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/models")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body()::contains));
+        for (String model : MODELS) {
+            await("a first call for " + model).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"model\":\""
+                                    + model + "\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"ready?\"}]}"))
+                            .build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
         }
-        throw new AssertionError("the workers never reported their models");
     }
 
     private static List<JsonNode> events(String body) {

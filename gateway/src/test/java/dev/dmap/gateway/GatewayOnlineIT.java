@@ -2,6 +2,7 @@ package dev.dmap.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.dmap.client.KafkaConnection;
 import dev.dmap.gateway.app.GatewayApplication;
@@ -272,22 +273,19 @@ class GatewayOnlineIT {
         return total;
     }
 
-    private static JsonNode awaitRecord(String servers, String topic, String key, Duration patience) throws Exception {
-        long until = System.nanoTime() + patience.toNanos();
-        while (System.nanoTime() < until) {
-            List<JsonNode> found = new ArrayList<>();
+    private static JsonNode awaitRecord(String servers, String topic, String key, Duration patience) {
+        List<JsonNode> found = new ArrayList<>();
+        await("a record for " + key + " on " + topic).atMost(patience).pollInterval(Duration.ofMillis(250)).until(() -> {
+            found.clear();
             TopicScan.readAll(KafkaConnection.of(servers, "dmap").scanProperties(), List.of(topic), record -> {
                 if (record.key() != null && key.equals(new String(record.key(), StandardCharsets.UTF_8))) {
                     found.add(MessageCodec.mapper().readTree(record.value()));
                 }
             });
-            if (!found.isEmpty()) {
-                assertThat(found).as("one terminal record").hasSize(1);
-                return found.get(0);
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("no record for " + key + " on " + topic + " within " + patience);
+            return !found.isEmpty();
+        });
+        assertThat(found).as("one terminal record").hasSize(1);
+        return found.get(0);
     }
 
     private static List<String> keysOf(String topic) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -54,6 +55,7 @@ public final class Calls {
     private final Settings settings;
     private final Clock clock;
     private final RequestDecoder decoder = new RequestDecoder();
+    private final LongSupplier ticker;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, AtomicInteger> openByModel = new ConcurrentHashMap<>();
     /** Per model, the time between two answers while calls were queued: how fast its queue drains. */
@@ -61,6 +63,12 @@ public final class Calls {
     private final Map<String, Long> lastAnswer = new ConcurrentHashMap<>();
 
     public Calls(OnlineCalls kafka, FleetView fleet, OnlineMetrics metrics, Settings settings, Clock clock) {
+        this(kafka, fleet, metrics, settings, clock, System::nanoTime);
+    }
+
+    /** @param ticker the monotonic nanoseconds that durations are measured with (a test's own) */
+    Calls(OnlineCalls kafka, FleetView fleet, OnlineMetrics metrics, Settings settings, Clock clock, LongSupplier ticker) {
+        this.ticker = ticker;
         this.kafka = kafka;
         this.fleet = fleet;
         this.metrics = metrics;
@@ -116,7 +124,7 @@ public final class Calls {
                     + "this call within its timeout (" + ahead + " calls ahead); try again later.", null,
                     Math.max(1, wait.minus(timeout).toSeconds()));
         }
-        return new Call(request, body.path("stream").asBoolean(false), interactive, now.plus(timeout), System.nanoTime());
+        return new Call(request, body.path("stream").asBoolean(false), interactive, now.plus(timeout), ticker.getAsLong());
     }
 
     /** Publishes an admitted call; its replies go to {@code listener}. */
@@ -137,7 +145,7 @@ public final class Calls {
      */
     public void answered(Call call, String status) {
         ended(call.model());
-        long now = System.nanoTime();
+        long now = ticker.getAsLong();
         metrics.finished(call.model(), status, Duration.ofNanos(now - call.startedNanos()));
         AtomicInteger queued = openByModel.get(call.model());
         if (queued == null || queued.get() == 0) {
@@ -154,12 +162,12 @@ public final class Calls {
     public void abandoned(Call call, String status) {
         kafka.cancel(call.request().id());
         ended(call.model());
-        metrics.finished(call.model(), status, Duration.ofNanos(System.nanoTime() - call.startedNanos()));
+        metrics.finished(call.model(), status, Duration.ofNanos(ticker.getAsLong() - call.startedNanos()));
     }
 
     /** The first streamed event reached the caller. */
     public void firstToken(Call call) {
-        metrics.firstToken(call.model(), Duration.ofNanos(System.nanoTime() - call.startedNanos()));
+        metrics.firstToken(call.model(), Duration.ofNanos(ticker.getAsLong() - call.startedNanos()));
     }
 
     /** Calls this gateway holds now. */

@@ -86,12 +86,14 @@ class CallsTest {
     }
 
     @Test
-    void shouldNotMistakeAQuietSpellForASlowQueue() throws Exception {
+    void shouldNotMistakeAQuietSpellForASlowQueue() {
+        long[] nanos = {0};
         Calls roomy = new Calls(null, fleet, new OnlineMetrics(new SimpleMeterRegistry()),
-                new Calls.Settings(Duration.ofMillis(50), 1000, Calls.INTERACTIVE_PRIORITY), Clock.fixed(NOW, ZoneOffset.UTC));
+                new Calls.Settings(Duration.ofMillis(50), 1000, Calls.INTERACTIVE_PRIORITY), Clock.fixed(NOW, ZoneOffset.UTC),
+                () -> nanos[0]);
         Calls.Call first = roomy.admit(Endpoint.EMBEDDINGS, json("{\"model\":\"m\",\"input\":\"x\"}"), null);
         roomy.answered(first, "success"); // the queue is empty again
-        Thread.sleep(120); // a quiet spell longer than the timeout
+        nanos[0] += Duration.ofMillis(120).toNanos(); // a quiet spell longer than the timeout
         Calls.Call second = roomy.admit(Endpoint.EMBEDDINGS, json("{\"model\":\"m\",\"input\":\"x\"}"), null);
         Calls.Call third = roomy.admit(Endpoint.EMBEDDINGS, json("{\"model\":\"m\",\"input\":\"x\"}"), null);
         roomy.answered(second, "success");

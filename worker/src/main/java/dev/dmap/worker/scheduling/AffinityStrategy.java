@@ -36,6 +36,7 @@ public final class AffinityStrategy implements DispatchStrategy {
     private final Duration minHold;
     private final Duration drainGrace;
     private final ServiceTimes times;
+    private final RemainingWork work;
     /** Models being served, with when they were chosen, in the order they were chosen. */
     private final Map<String, Instant> serving = new LinkedHashMap<>();
     private final Set<String> retiring = new HashSet<>();
@@ -55,6 +56,7 @@ public final class AffinityStrategy implements DispatchStrategy {
         this.minHold = minHold;
         this.drainGrace = drainGrace;
         this.times = times;
+        this.work = new RemainingWork(times);
     }
 
     @Override
@@ -147,36 +149,17 @@ public final class AffinityStrategy implements DispatchStrategy {
         }
         String served = victim.get();
         Optional<String> higher = urgency.highestPriority().filter(model -> priority(queue, model) > servedPriority(queue, served));
-        if (higher.isPresent() && detourKeepsDeadline(queue, state, served, higher.get(), now)) {
+        if (higher.isPresent() && work.detourKeepsDeadline(queue, state, served, higher.get(), now)) {
             retire(served, higher.get(), "its priority " + priority(queue, higher.get()) + " is higher");
             return;
         }
         boolean held = !Duration.between(serving.get(served), now).minus(minHold).isNegative();
         Instant lastSafeStart = urgency.lastSafeStart().minus(times.serviceTime(served)); // its in-flight requests end first
-        if (held && !now.isBefore(lastSafeStart) && !finishesBy(queue, state, served, urgency.lastSafeStart(), now)) {
+        if (held && !now.isBefore(lastSafeStart) && !work.finishesBy(queue, state, served, urgency.lastSafeStart(), now)) {
             String target = urgency.mostUrgent();
             retire(served, target, "its deadline " + queue.head(target).map(Schedulable::deadline).orElseThrow()
                     + " would be missed after " + served + "'s remaining work");
         }
-    }
-
-    /**
-     * The budget of a swap for priority (an interactive call for another model): it is made only if
-     * the served model's waiting work still meets its earliest deadline after the detour (the swap
-     * there, the target's waiting work, the swap back). Otherwise the higher priority waits for its
-     * own deadline, like any other model.
-     */
-    private <T extends Schedulable> boolean detourKeepsDeadline(WorkQueue<T> queue, DispatchState state, String served,
-            String target, Instant now) {
-        Optional<T> head = queue.head(served);
-        if (head.isEmpty()) {
-            return true;
-        }
-        Duration detour = times.swapCost(target).plus(times.swapCost(served)).plus(times.serviceTime(target)
-                .multipliedBy(queue.size(target)).dividedBy(Math.max(1, state.slots(target))));
-        long remaining = queue.size(served) + state.lag(served) + state.inFlight(served);
-        Duration work = times.serviceTime(served).multipliedBy(remaining).dividedBy(Math.max(1, state.slots(served)));
-        return !now.plus(detour).plus(work).isAfter(head.get().deadline());
     }
 
     private void retire(String served, String target, String why) {
@@ -185,20 +168,6 @@ public final class AffinityStrategy implements DispatchStrategy {
         log.info("Retiring {} for {}: {}", served, target, why);
     }
 
-    /**
-     * Whether the served model's remaining work (waiting, in Kafka, in flight) ends by
-     * {@code instant}; never, as far as it knows, while its service time is not measured yet.
-     */
-    private <T extends Schedulable> boolean finishesBy(WorkQueue<T> queue, DispatchState state, String model, Instant instant,
-            Instant now) {
-        long remaining = queue.size(model) + state.lag(model) + state.inFlight(model);
-        Duration each = times.serviceTime(model);
-        if (remaining > 0 && each.isZero()) {
-            return false;
-        }
-        Duration work = each.multipliedBy(remaining).dividedBy(Math.max(1, state.slots(model)));
-        return !now.plus(work).isAfter(instant);
-    }
 
     private <T extends Schedulable> void fillFreeSlots(WorkQueue<T> queue, DispatchState state, Urgency urgency, Instant now) {
         while (serving.size() < state.maxLoadedModels()) {
