@@ -26,6 +26,8 @@ import java.util.TreeMap;
  * @param cancellingAt  when cancel was asked, or null
  * @param cancelledAt   when it ended as cancelled, or null
  * @param schemaVersion 1
+ * @param cacheHits     results served from the response cache
+ * @param tokensSaved   the usage those hits did not spend again (not part of {@code usage}), or null
  */
 public record BatchState(
         String batchId,
@@ -44,7 +46,9 @@ public record BatchState(
         Instant expiredAt,
         Instant cancellingAt,
         Instant cancelledAt,
-        int schemaVersion) {
+        int schemaVersion,
+        long cacheHits,
+        Usage tokensSaved) {
 
     public BatchState {
         Objects.requireNonNull(batchId, "batch_id");
@@ -54,6 +58,15 @@ public record BatchState(
         models = models == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(models));
         errors = errors == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(errors));
         BatchStatus.fromWire(status);
+    }
+
+    /** A state without cache figures (before the response cache, or a batch that had no hit). */
+    public BatchState(String batchId, String status, String outcome, RequestCounts requestCounts,
+            Map<String, RequestCounts> models, Map<String, Long> errors, Usage usage, String inputFile, Instant createdAt,
+            Instant inProgressAt, Instant finalizingAt, Instant completedAt, Instant expiresAt, Instant expiredAt,
+            Instant cancellingAt, Instant cancelledAt, int schemaVersion) {
+        this(batchId, status, outcome, requestCounts, models, errors, usage, inputFile, createdAt, inProgressAt,
+                finalizingAt, completedAt, expiresAt, expiredAt, cancellingAt, cancelledAt, schemaVersion, 0, Usage.ZERO);
     }
 
     public BatchStatus batchStatus() {

@@ -20,6 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  * @param deadline      after this instant the request ends as {@code deadline_exceeded}, or null
  * @param priority      higher first within a model; 0 by default
  * @param attempt       1 for the first submission, incremented by each dead-letter replay
+ * @param cache         how the response cache serves it ({@link CacheControl}), or null for the default
  */
 public record Request(
         String customId,
@@ -32,7 +33,8 @@ public record Request(
         Instant submittedAt,
         Instant deadline,
         int priority,
-        int attempt) {
+        int attempt,
+        CacheControl cache) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -47,6 +49,23 @@ public record Request(
         if (model == null || !model.isString()) {
             throw new IllegalArgumentException("body.model is required");
         }
+    }
+
+    /** A request without a {@code cache} field. */
+    public Request(String customId, String method, String url, ObjectNode body, int schemaVersion, String id,
+            String batchId, Instant submittedAt, Instant deadline, int priority, int attempt) {
+        this(customId, method, url, body, schemaVersion, id, batchId, submittedAt, deadline, priority, attempt, null);
+    }
+
+    /** How the cache serves it: its {@code cache} field, or {@link CacheControl#DEFAULT}. */
+    public CacheControl cacheControl() {
+        return cache == null ? CacheControl.DEFAULT : cache;
+    }
+
+    /** The same request with another {@code cache} field. */
+    public Request withCache(CacheControl newCache) {
+        return new Request(customId, method, url, body, schemaVersion, id, batchId, submittedAt, deadline, priority,
+                attempt, newCache);
     }
 
     /** The default request id: {@code <batchId>:<customId>}, or {@code customId} without a batch. */
@@ -73,12 +92,12 @@ public record Request(
     /** A copy with batch fields set, as {@code dmap submit} publishes it. */
     public Request withBatch(String newBatchId, Instant newSubmittedAt, Instant newDeadline) {
         return new Request(customId, method, url, body, schemaVersion, defaultId(newBatchId, customId),
-                newBatchId, newSubmittedAt, newDeadline, priority, attempt);
+                newBatchId, newSubmittedAt, newDeadline, priority, attempt, cache);
     }
 
     /** The same request with another priority. */
     public Request withPriority(int newPriority) {
         return new Request(customId, method, url, body, schemaVersion, id, batchId, submittedAt, deadline, newPriority,
-                attempt);
+                attempt, cache);
     }
 }

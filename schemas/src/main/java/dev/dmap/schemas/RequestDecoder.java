@@ -127,7 +127,8 @@ public final class RequestDecoder {
                 instantOrNull(tree, "submitted_at"),
                 instantOrNull(tree, "deadline"),
                 tree.has("priority") ? tree.get("priority").asInt() : 0,
-                tree.has("attempt") ? tree.get("attempt").asInt() : 1);
+                tree.has("attempt") ? tree.get("attempt").asInt() : 1,
+                cacheOrNull(tree.get("cache")));
     }
 
     /** "an array", "a string", ...: what arrived instead of an object, without its content. */
@@ -140,6 +141,14 @@ public final class RequestDecoder {
             case NULL -> "null";
             default -> tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
         };
+    }
+
+    private static CacheControl cacheOrNull(JsonNode cache) {
+        if (cache == null || cache.isNull()) {
+            return null;
+        }
+        JsonNode maxAge = cache.get("max_age_seconds");
+        return new CacheControl(textOrNull(cache, "mode"), maxAge == null || maxAge.isNull() ? null : maxAge.asLong());
     }
 
     private static String textOrNull(JsonNode tree, String field) {

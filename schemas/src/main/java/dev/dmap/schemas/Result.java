@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param attempts      backend calls made, retries included (at least 1)
  * @param timing        where the time went
  * @param completedAt   when the worker finished it
+ * @param cache         set when the answer came from the response cache ({@link CacheHit}), else null
  */
 public record Result(
         String id,
@@ -32,7 +33,8 @@ public record Result(
         String worker,
         int attempts,
         Timing timing,
-        Instant completedAt) {
+        Instant completedAt,
+        CacheHit cache) {
 
     public Result {
         Objects.requireNonNull(id, "id");
@@ -43,6 +45,26 @@ public record Result(
         Objects.requireNonNull(worker, "worker");
         Objects.requireNonNull(timing, "timing");
         Objects.requireNonNull(completedAt, "completed_at");
+    }
+
+    /** A result computed by a backend call. */
+    public Result(String id, String customId, Response response, ErrorInfo error, int schemaVersion, String requestId,
+            String batchId, String model, String worker, int attempts, Timing timing, Instant completedAt) {
+        this(id, customId, response, error, schemaVersion, requestId, batchId, model, worker, attempts, timing,
+                completedAt, null);
+    }
+
+    /** Whether the answer came from the response cache. */
+    public boolean cacheHit() {
+        return cache != null && cache.hit();
+    }
+
+    /** The answer of a stored entry for {@code request}: no backend call, its usage counted as saved. */
+    public static Result hit(Request request, CacheEntry entry, String worker, Timing timing, Instant completedAt) {
+        Response response = new Response(entry.statusCode(), entry.body().path("id").asString(entry.requestId()),
+                entry.body());
+        return new Result(OutputIds.forRequest(request.id()), request.customId(), response, null, Request.SCHEMA_VERSION,
+                request.id(), request.batchId(), request.model(), worker, 0, timing, completedAt, CacheHit.of(entry));
     }
 
     public static Result of(Request request, Response response, String worker, int attempts, Timing timing,

@@ -1,5 +1,6 @@
 package dev.dmap.schemas;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -26,6 +27,10 @@ public final class TopicProvisioner {
     public static final int REQUEST_PARTITIONS = 6;
     public static final int OUTPUT_PARTITIONS = 6;
     static final long TIMEOUT_SECONDS = 30;
+    /** How long the response cache keeps an entry unless the worker is told otherwise ({@code dmap.cache.ttl}). */
+    public static final Duration CACHE_TTL = Duration.ofDays(30);
+    /** How much the response cache topic keeps per partition unless told otherwise ({@code dmap.cache.max-bytes}). */
+    public static final long CACHE_BYTES_PER_PARTITION = 2L * 1024 * 1024 * 1024;
     /** How long cancels of online calls are kept. */
     static final long CANCELS_RETENTION_MS = 3_600_000;
 
@@ -136,6 +141,12 @@ public final class TopicProvisioner {
                 // as many partitions as the results: the batch tracker co-partitions them by batch id
                 new NewTopic(topics.batchCommands(), Optional.of(OUTPUT_PARTITIONS), Optional.empty()),
                 new NewTopic(topics.batchEvents(), Optional.of(OUTPUT_PARTITIONS), Optional.empty()),
+                // the response cache: the newest entry per key, and none older than its time to live
+                new NewTopic(topics.cache(), Optional.of(OUTPUT_PARTITIONS), Optional.empty()).configs(Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                        TopicConfig.RETENTION_MS_CONFIG, String.valueOf(CACHE_TTL.toMillis()),
+                        TopicConfig.RETENTION_BYTES_CONFIG, String.valueOf(CACHE_BYTES_PER_PARTITION),
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Limits.outputRecordBytes(maxRequestBytes)))),
                 // an online call's cancel matters for as long as the call could wait: an hour is plenty
                 new NewTopic(topics.cancels(), Optional.of(1), Optional.empty())
                         .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(CANCELS_RETENTION_MS))));

@@ -89,6 +89,14 @@ public record Topics(String prefix) {
         return prefix + ".cancels";
     }
 
+    /**
+     * The response cache's store of record: compacted, keyed by cache key ({@link CacheKeys}), a
+     * {@link CacheEntry} per key; every worker materialises the entries of the models it serves.
+     */
+    public String cache() {
+        return prefix + ".cache";
+    }
+
     public String results() {
         return prefix + ".results";
     }

@@ -1,5 +1,6 @@
 package dev.dmap.worker;
 
+import dev.dmap.worker.cache.ResponseCache;
 import dev.dmap.worker.backend.BackendState;
 import dev.dmap.worker.backend.ModelListing;
 import dev.dmap.worker.batches.BatchRegistry;
@@ -42,7 +43,7 @@ public final class Worker implements AutoCloseable {
 
     /** What runs beside the loop and stops with it. */
     record Services(ExecutorService callers, ScheduledExecutorService scheduler, RequestTopics requestTopics,
-            BatchRegistry batches, BatchTracker tracker, KafkaCallerReplies replies) {
+            BatchRegistry batches, BatchTracker tracker, KafkaCallerReplies replies, ResponseCache cache) {
     }
 
     Worker(WorkerConfig config, PollLoop loop, GpuCapacity capacity, BackendState backend, Services services) {
@@ -88,6 +89,10 @@ public final class Worker implements AutoCloseable {
         String loopFailure = loop.failure();
         if (loopFailure != null) {
             return loopFailure;
+        }
+        String cacheFailure = services.cache().failure();
+        if (cacheFailure != null) {
+            return cacheFailure;
         }
         return services.tracker() == null ? null : services.tracker().failure();
     }
@@ -159,6 +164,7 @@ public final class Worker implements AutoCloseable {
             services.requestTopics().close();
             services.batches().close();
             services.replies().close();
+            services.cache().close();
             if (services.tracker() != null) {
                 services.tracker().close();
             }

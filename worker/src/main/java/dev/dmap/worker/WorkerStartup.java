@@ -1,5 +1,7 @@
 package dev.dmap.worker;
 
+import dev.dmap.worker.cache.ResponseCache;
+import dev.dmap.worker.cache.ResponseCaches;
 import dev.dmap.schemas.DaemonThreads;
 import dev.dmap.worker.backend.Backend;
 import dev.dmap.worker.backend.BackendState;
@@ -104,12 +106,15 @@ final class WorkerStartup {
                 PipelineListener.both(metrics, new BackPressure(window, residency)), batches, clock, replies);
         ExecutorService callers = Executors.newCachedThreadPool(DaemonThreads.numbered("dmap-call-"));
         GpuCapacity capacity = new GpuCapacity(residency, catalogue, window);
-        PollLoop loop = WorkerLoops.create(config, capacity, processor, replies, callers, backend,
+        ResponseCache cache = ResponseCaches.start(config.cache(), config.cache().dirFor(config.batches().stateDir(),
+                config.workerId()), config.topics(), WorkerLoops.readerProperties(config), catalogue::lastKnown,
+                metrics.cache(), clock);
+        PollLoop loop = WorkerLoops.create(config, capacity, processor, replies, cache, callers, backend,
                 strategy(config.scheduling(), config.backend().unloadCooldown(), clock), new Telemetry(metrics, tracing, clock));
         Thread pollThread = new Thread(loop, "dmap-poll-1"); // not a daemon: the poll loop keeps the process alive
         pollThread.start();
         Worker worker = new Worker(config, loop, capacity, backend,
-                new Worker.Services(callers, scheduler, requestTopics, batches, tracker, replies));
+                new Worker.Services(callers, scheduler, requestTopics, batches, tracker, replies, cache));
         Thread watch = DaemonThreads.numbered("dmap-watch-").newThread(worker::watch);
         watch.start();
         return worker;

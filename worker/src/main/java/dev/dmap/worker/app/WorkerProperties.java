@@ -4,6 +4,7 @@ import dev.dmap.schemas.Topics;
 import dev.dmap.worker.config.BackendKind;
 import dev.dmap.worker.config.BackendSettings;
 import dev.dmap.worker.config.BatchSettings;
+import dev.dmap.worker.config.CacheSettings;
 import dev.dmap.worker.config.DeliverySettings;
 import dev.dmap.worker.config.KafkaSettings;
 import dev.dmap.worker.config.RetrySettings;
@@ -23,7 +24,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("dmap")
 public record WorkerProperties(
         String workerId, String topicPrefix, Integer maxRequestBytes,
-        Kafka kafka, Backend backend, Retry retry, Scheduling scheduling, Delivery delivery, Batches batches) {
+        Kafka kafka, Backend backend, Retry retry, Scheduling scheduling, Delivery delivery, Batches batches, Cache cache) {
 
     public record Kafka(String bootstrapServers, String groupId, Duration pollTimeout, Duration commitInterval,
             Integer maxBufferedPerPartition, Duration metadataMaxAge, Duration shutdownTimeout,
@@ -49,6 +50,9 @@ public record WorkerProperties(
     public record Batches(Boolean tracker, java.nio.file.Path stateDir, Duration retention) {
     }
 
+    public record Cache(Boolean enabled, java.nio.file.Path dir, Duration ttl, Long maxBytes) {
+    }
+
     public record Scheduling(SchedulingSettings.Strategy strategy, Duration maxWait, Duration minHold, Integer prefetch,
             Long loadCost, Duration drainGrace, Duration batchWindow) {
     }
@@ -62,6 +66,7 @@ public record WorkerProperties(
         Scheduling s = scheduling == null ? new Scheduling(null, null, null, null, null, null, null) : scheduling;
         Delivery d = delivery == null ? new Delivery(null, null) : delivery;
         Batches t = batches == null ? new Batches(null, null, null) : batches;
+        Cache c = cache == null ? new Cache(null, null, null, null) : cache;
         return new WorkerConfig(
                 workerId != null ? workerId : defaultWorkerId(),
                 new Topics(topicPrefix != null ? topicPrefix : Topics.DEFAULT_PREFIX),
@@ -76,7 +81,8 @@ public record WorkerProperties(
                         s.batchWindow()),
                 new DeliverySettings(d.mode(), d.transactionInterval()),
                 BatchSettings.of(t.tracker(), t.stateDir(), t.retention()),
-                maxRequestBytes != null ? maxRequestBytes : WorkerConfig.DEFAULT_MAX_REQUEST_BYTES);
+                maxRequestBytes != null ? maxRequestBytes : WorkerConfig.DEFAULT_MAX_REQUEST_BYTES,
+                CacheSettings.of(c.enabled(), c.dir(), c.ttl(), c.maxBytes()));
     }
 
     private static String defaultWorkerId() {

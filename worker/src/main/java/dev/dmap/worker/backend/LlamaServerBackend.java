@@ -1,5 +1,6 @@
 package dev.dmap.worker.backend;
 
+import dev.dmap.schemas.CacheKeys;
 import dev.dmap.schemas.ErrorCode;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.Request;
@@ -172,12 +173,14 @@ public final class LlamaServerBackend implements Backend {
         JsonNode single = router ? null : http.get("/props").json();
         Set<String> available = new HashSet<>();
         Map<String, LoadedModel> loaded = new HashMap<>();
+        Map<String, String> identities = new HashMap<>();
         for (JsonNode model : models) {
             String id = model.path("id").asString("");
             if (id.isEmpty()) {
                 continue;
             }
             available.add(id);
+            identities.put(id, CacheKeys.identity(model));
             String status = model.path("status").path("value").asString("");
             if (router && !status.equals("loaded") && !status.equals("sleeping")) {
                 continue;
@@ -186,7 +189,7 @@ public final class LlamaServerBackend implements Backend {
             loaded.put(id, new LoadedModel(id, List.of(id), contextOf(served, model), served.path("total_slots").asInt(0),
                     model.path("meta").path("size").asLong(0)));
         }
-        return new ModelListing(available, loaded, router ? props().maxInstances() : 1, clock.instant());
+        return new ModelListing(available, loaded, router ? props().maxInstances() : 1, clock.instant(), identities);
     }
 
     private static int contextOf(JsonNode props, JsonNode model) {

@@ -1,5 +1,6 @@
 package dev.dmap.worker.backend;
 
+import dev.dmap.schemas.CacheKeys;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,18 +33,20 @@ final class ModelListingParser {
         }
         Set<String> available = new HashSet<>();
         Map<String, LoadedModel> loaded = new HashMap<>();
+        Map<String, String> identities = new HashMap<>();
         for (JsonNode model : models) {
             String key = model.path("key").asString("");
             if (key.isEmpty()) {
                 continue;
             }
             available.add(key);
+            identities.put(key, CacheKeys.identity(model));
             JsonNode instances = model.path("loaded_instances");
             if (instances.isArray() && !instances.isEmpty()) {
                 loaded.put(key, v1Loaded(key, model, instances));
             }
         }
-        return Optional.of(new ModelListing(available, loaded, clock.instant()));
+        return Optional.of(new ModelListing(available, loaded, 0, clock.instant(), identities));
     }
 
     private static LoadedModel v1Loaded(String key, JsonNode model, JsonNode instances) {
@@ -61,18 +64,20 @@ final class ModelListingParser {
         }
         Set<String> available = new HashSet<>();
         Map<String, LoadedModel> loaded = new HashMap<>();
+        Map<String, String> identities = new HashMap<>();
         for (JsonNode model : data) {
             String id = model.path("id").asString("");
             if (id.isEmpty()) {
                 continue;
             }
             available.add(id);
+            identities.put(id, CacheKeys.identity(model));
             if ("loaded".equals(model.path("state").asString(""))) {
                 int context = model.path("loaded_context_length")
                         .asInt(Math.min(FALLBACK_CONTEXT, model.path("max_context_length").asInt(FALLBACK_CONTEXT)));
                 loaded.put(id, new LoadedModel(id, List.of(id), context, 0, 0));
             }
         }
-        return Optional.of(new ModelListing(available, loaded, clock.instant()));
+        return Optional.of(new ModelListing(available, loaded, 0, clock.instant(), identities));
     }
 }

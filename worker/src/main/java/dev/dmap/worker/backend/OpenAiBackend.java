@@ -1,5 +1,6 @@
 package dev.dmap.worker.backend;
 
+import dev.dmap.schemas.CacheKeys;
 import dev.dmap.schemas.ErrorCode;
 import java.time.Clock;
 import java.util.HashMap;
@@ -43,14 +44,16 @@ public final class OpenAiBackend implements Backend {
         }
         Set<String> available = new HashSet<>();
         Map<String, LoadedModel> loaded = new HashMap<>();
+        Map<String, String> identities = new HashMap<>();
         for (JsonNode model : data) {
             String id = model.path("id").asString("");
             if (!id.isEmpty()) {
                 available.add(id);
+                identities.put(id, CacheKeys.identity(model));
                 loaded.put(id, new LoadedModel(id, List.of(id), contextOf(model), 0, 0));
             }
         }
-        return new ModelListing(available, loaded, clock.instant());
+        return new ModelListing(available, loaded, 0, clock.instant(), identities);
     }
 
     @Override

@@ -146,6 +146,8 @@ public final class BatchStateMachine {
         Map<String, RequestCounts> models;
         final Map<String, Long> errors;
         Usage usage;
+        long cacheHits;
+        Usage tokensSaved;
         String inputFile;
         Instant createdAt;
         Instant inProgressAt;
@@ -166,6 +168,8 @@ public final class BatchStateMachine {
             models = new HashMap<>(state.models());
             errors = new HashMap<>(state.errors());
             usage = state.usage() == null ? Usage.ZERO : state.usage();
+            cacheHits = state.cacheHits();
+            tokensSaved = state.tokensSaved() == null ? Usage.ZERO : state.tokensSaved();
             inputFile = state.inputFile();
             createdAt = state.createdAt();
             inProgressAt = state.inProgressAt();
@@ -192,13 +196,18 @@ public final class BatchStateMachine {
             if (delta.toCode() != null) {
                 errors.merge(delta.toCode(), 1L, Long::sum);
             }
-            usage = usage.plus(delta.promptTokens(), delta.completionTokens());
+            if (delta.cached()) {
+                cacheHits++;
+                tokensSaved = tokensSaved.plus(delta.promptTokens(), delta.completionTokens());
+            } else {
+                usage = usage.plus(delta.promptTokens(), delta.completionTokens());
+            }
         }
 
         BatchState build() {
             return new BatchState(batchId, status.wire(), outcome, new RequestCounts(total, completed, failed), models,
                     errors, usage, inputFile, createdAt, inProgressAt, finalizingAt, completedAt, expiresAt, expiredAt,
-                    cancellingAt, cancelledAt, 1);
+                    cancellingAt, cancelledAt, 1, cacheHits, tokensSaved);
         }
     }
 }

@@ -59,7 +59,7 @@ final class OutcomeDeduplicator implements Processor<String, byte[], String, Out
         context.forward(record.withKey(outcome.path("batch_id").asString()).withValue(new OutcomeDelta(
                 outcome.path("batch_id").asString(), outcome.path("model").asString("unknown"), before[0],
                 before[1] == null || before[1].isEmpty() ? null : before[1], to, toCode,
-                usage.promptTokens(), usage.completionTokens(), at)));
+                usage.promptTokens(), usage.completionTokens(), at, !failed && outcome.path("cache").path("hit").asBoolean(false))));
     }
 
     private void forgetOld(long now) {

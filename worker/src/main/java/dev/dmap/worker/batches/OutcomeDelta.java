@@ -16,9 +16,10 @@ import java.time.Instant;
  * @param promptTokens     usage of a result, else 0
  * @param completionTokens usage of a result, else 0
  * @param at               when the outcome happened
+ * @param cached           whether the result came from the response cache (its tokens were saved, not computed)
  */
 public record OutcomeDelta(String batchId, String model, String from, String fromCode, String to, String toCode,
-        long promptTokens, long completionTokens, Instant at) {
+        long promptTokens, long completionTokens, Instant at, boolean cached) {
     public static final String COMPLETED = "completed";
     public static final String FAILED = "failed";
 }

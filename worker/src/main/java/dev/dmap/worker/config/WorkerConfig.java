@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param delivery        exactly-once or at-least-once
  * @param batches         the batch tracker
  * @param maxRequestBytes larger request records end as {@code payload_too_large}
+ * @param cache           the response cache
  */
 public record WorkerConfig(
         String workerId,
@@ -27,7 +28,8 @@ public record WorkerConfig(
         SchedulingSettings scheduling,
         DeliverySettings delivery,
         BatchSettings batches,
-        int maxRequestBytes) {
+        int maxRequestBytes,
+        CacheSettings cache) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = dev.dmap.schemas.Limits.DEFAULT_MAX_REQUEST_BYTES;
 
@@ -40,12 +42,19 @@ public record WorkerConfig(
         Objects.requireNonNull(scheduling, "scheduling");
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(batches, "batches");
+        Objects.requireNonNull(cache, "cache");
         if (workerId.isBlank()) {
             throw new IllegalArgumentException("worker id must not be blank");
         }
         if (maxRequestBytes <= 0) {
             throw new IllegalArgumentException("max request bytes must be positive");
         }
+    }
+
+    /** A config with the response cache's defaults. */
+    public WorkerConfig(String workerId, Topics topics, KafkaSettings kafka, BackendSettings backend, RetrySettings retry,
+            SchedulingSettings scheduling, DeliverySettings delivery, BatchSettings batches, int maxRequestBytes) {
+        this(workerId, topics, kafka, backend, retry, scheduling, delivery, batches, maxRequestBytes, CacheSettings.defaults());
     }
 
     /** Defaults everywhere except where Kafka and LM Studio are. */
@@ -79,6 +88,10 @@ public record WorkerConfig(
         return toBuilder().batches(newBatches).build();
     }
 
+    public WorkerConfig withCache(CacheSettings newCache) {
+        return toBuilder().cache(newCache).build();
+    }
+
     public WorkerConfig withWorkerId(String newWorkerId) {
         return toBuilder().workerId(newWorkerId).build();
     }
@@ -96,6 +109,7 @@ public record WorkerConfig(
         private SchedulingSettings scheduling;
         private DeliverySettings delivery;
         private BatchSettings batches;
+        private CacheSettings cache;
         private final WorkerConfig from;
 
         Builder(WorkerConfig from) {
@@ -107,6 +121,7 @@ public record WorkerConfig(
             scheduling = from.scheduling;
             delivery = from.delivery;
             batches = from.batches;
+            cache = from.cache;
         }
 
         Builder workerId(String value) {
@@ -139,13 +154,18 @@ public record WorkerConfig(
             return this;
         }
 
+        Builder cache(CacheSettings value) {
+            cache = value;
+            return this;
+        }
+
         Builder batches(BatchSettings value) {
             batches = value;
             return this;
         }
 
         WorkerConfig build() {
-            return new WorkerConfig(workerId, from.topics, kafka, backend, retry, scheduling, delivery, batches, from.maxRequestBytes);
+            return new WorkerConfig(workerId, from.topics, kafka, backend, retry, scheduling, delivery, batches, from.maxRequestBytes, cache);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.dmap.worker.delivery;
 
+import dev.dmap.schemas.CacheEntry;
 import dev.dmap.schemas.DeadLetter;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.Result;
@@ -41,6 +42,11 @@ public final class OutcomeRecords {
 
     private static void traceHeaders(ProducerRecord<byte[], byte[]> record, Map<String, String> trace) {
         trace.forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A response cache entry for the {@code <prefix>.cache} topic, keyed by its cache key. */
+    public ProducerRecord<byte[], byte[]> cacheEntry(CacheEntry entry) {
+        return new ProducerRecord<>(topics.cache(), key(entry.key()), MessageCodec.encode(entry));
     }
 
     public ProducerRecord<byte[], byte[]> status(WorkerStatus status) {

@@ -1,5 +1,6 @@
 package dev.dmap.worker.loop;
 
+import dev.dmap.worker.cache.ResponseCache;
 import dev.dmap.schemas.DeadLetter;
 import dev.dmap.schemas.Decoded;
 import dev.dmap.schemas.OnlineReplies;
@@ -42,10 +43,12 @@ final class Intake {
     private final OutcomePublisher publisher;
     private final QueueDepth depth;
     private final WorkerMetrics metrics;
+    private final CacheHits hits;
     private long seq;
 
     Intake(Assignment assignment, Decoding decoding, Dispatcher dispatcher, OutcomePublisher publisher, QueueDepth depth,
-            WorkerMetrics metrics) {
+            WorkerMetrics metrics, CacheHits hits) {
+        this.hits = hits;
         this.assignment = assignment;
         this.decoding = decoding;
         this.dispatcher = dispatcher;
@@ -92,11 +95,19 @@ final class Intake {
             return;
         }
         Decoded.Valid valid = (Decoded.Valid) decoded;
+        ResponseCache.Plan plan = hits.cache().plan(valid.request());
         Work work = new Work(valid.request(), valid.tree(), source, Work.waitingSince(valid.request(), record.timestamp(), now),
-                TraceHeaders.from(record.headers()), replyTopic(record));
+                TraceHeaders.from(record.headers()), replyTopic(record), plan.key());
         depth.learnModel(record.topic(), valid.request().model());
         Instant deadline = decoding.deadlines().of(work.request().deadline(), work.request().batchId() != null,
                 work.waitingSince());
-        dispatcher.enqueue(new PendingRecord(seq++, epoch, record, work, now, deadline));
+        PendingRecord pending = new PendingRecord(seq++, epoch, record, work, now, deadline);
+        // a stored answer costs no slot, no load and no wait for the model's turn
+        Outcome hit = plan.reads() ? hits.answer(pending) : null;
+        if (hit != null) {
+            publisher.publish(pending, hit, null, work.headers());
+        } else {
+            dispatcher.enqueue(pending);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.dmap.worker.loop;
 
+import dev.dmap.schemas.CacheEntry;
+import dev.dmap.worker.cache.ResponseCache;
 import dev.dmap.schemas.DeadLetter;
 import dev.dmap.schemas.ErrorCode;
 import dev.dmap.schemas.Result;
@@ -27,8 +29,11 @@ final class OutcomePublisher {
     private final WorkerMetrics metrics;
     private final RequestTracing tracing;
     private final Clock clock;
+    private final ResponseCache cache;
 
-    OutcomePublisher(Delivery delivery, OutcomeRecords records, WorkerMetrics metrics, RequestTracing tracing, Clock clock) {
+    OutcomePublisher(Delivery delivery, OutcomeRecords records, WorkerMetrics metrics, RequestTracing tracing, Clock clock,
+            ResponseCache cache) {
+        this.cache = cache;
         this.delivery = delivery;
         this.records = records;
         this.metrics = metrics;
@@ -44,6 +49,11 @@ final class OutcomePublisher {
         if (outcome instanceof Outcome.Succeeded succeeded) {
             Result result = succeeded.result();
             tracing.inContextOf(trace, () -> metrics.requestFinished(result.model(), "success", served, endToEnd(pending)));
+            CacheEntry entry = pending.work().request().cacheControl().writes() ? cache.entryOf(pending.work(), result) : null;
+            if (entry != null) {
+                // in the result's transaction: a crash leaves neither a result without its entry nor the reverse
+                delivery.sendBestEffort(records.cacheEntry(entry));
+            }
             delivery.send(pending, records.result(result, trace));
         } else if (outcome instanceof Outcome.Failed failed) {
             deadLetter(pending, failed.deadLetter(), served, trace);

@@ -1,5 +1,8 @@
 package dev.dmap.worker.loop;
 
+import dev.dmap.worker.cache.ResponseCache;
+import java.time.Instant;
+import java.util.function.BiFunction;
 import dev.dmap.schemas.RequestDecoder;
 import dev.dmap.worker.backend.BackendState;
 import dev.dmap.worker.config.DeliverySettings;
@@ -40,7 +43,7 @@ public final class WorkerLoops {
      * @param backend whether the backend is usable, shared with health and metrics
      */
     public static PollLoop create(WorkerConfig config, GpuCapacity capacity, RequestProcessor processor, CallerReplies replies,
-            ExecutorService callers, BackendState backend, DispatchStrategy strategy, Telemetry telemetry) {
+            ResponseCache cache, ExecutorService callers, BackendState backend, DispatchStrategy strategy, Telemetry telemetry) {
         boolean affinity = config.scheduling().strategy() == SchedulingSettings.Strategy.AFFINITY;
         var consumer = new KafkaConsumer<byte[], byte[]>(ClientProperties.consumer(config.kafka(), config.workerId(),
                 affinity, capacity::loadedModels, config.scheduling().loadCost()));
@@ -48,13 +51,20 @@ public final class WorkerLoops {
                 config.scheduling().loadCost()) : null;
         return assemble(config, consumer, (assignment, events, recovery) ->
                 delivery(config, consumer, assignment, events, recovery, telemetry.clock()),
-                new Backing(capacity, processor::process, processor.deadLetters(), callers, backend, strategy, replies), nudge,
+                new Backing(capacity, processor::process, processor.deadLetters(), callers, backend, strategy, replies, cache,
+                        processor::refusal), nudge,
                 telemetry);
     }
 
     /** What serves the requests: the GPU's capacity, the processor, the dead letters it writes, the caller threads, the backend's state, the strategy. */
     record Backing(Capacity capacity, Function<Work, Outcome> processor, DeadLetters deadLetters, ExecutorService callers,
-            BackendState backend, DispatchStrategy strategy, CallerReplies replies) {
+            BackendState backend, DispatchStrategy strategy, CallerReplies replies, ResponseCache cache,
+            BiFunction<Work, Instant, Outcome> refusal) {
+        Backing(Capacity capacity, Function<Work, Outcome> processor, DeadLetters deadLetters, ExecutorService callers,
+                BackendState backend, DispatchStrategy strategy, CallerReplies replies) {
+            this(capacity, processor, deadLetters, callers, backend, strategy, replies, null, (work, now) -> null);
+        }
+
         Backing(Capacity capacity, Function<Work, Outcome> processor, DeadLetters deadLetters, ExecutorService callers,
                 BackendState backend, DispatchStrategy strategy) {
             this(capacity, processor, deadLetters, callers, backend, strategy, CallerReplies.NONE);
@@ -75,16 +85,18 @@ public final class WorkerLoops {
         Assignment assignment = new Assignment(consumer);
         SlotRunner runner = new SlotRunner(backing.processor(), backing.callers(), telemetry.tracing(), backing.deadLetters(),
                 telemetry.metrics(), clock, backing.replies());
+        ResponseCache cache = backing.cache() != null ? backing.cache() : ResponseCache.disabled(telemetry.metrics().cache(), clock);
+        CacheHits hits = new CacheHits(cache, backing.refusal(), backing.replies(), config.workerId(), clock);
         Dispatcher dispatcher = new Dispatcher(backing.strategy(), backing.capacity(), runner, queue::add, backing.backend(),
-                telemetry.metrics());
+                telemetry.metrics(), hits);
         LoopControl control = new LoopControl(assignment, dispatcher);
         Delivery delivery = deliveryFactory.create(assignment, LoopEvents.acknowledgements(queue), control);
         OutcomeRecords records = new OutcomeRecords(config.topics(), config.kafka().groupId());
-        OutcomePublisher publisher = new OutcomePublisher(delivery, records, telemetry.metrics(), telemetry.tracing(), clock);
+        OutcomePublisher publisher = new OutcomePublisher(delivery, records, telemetry.metrics(), telemetry.tracing(), clock, cache);
         LoopEvents events = new LoopEvents(queue, assignment, dispatcher, delivery, publisher);
         QueueDepth depth = new QueueDepth(consumer, telemetry.metrics());
         Intake intake = new Intake(assignment, new Intake.Decoding(new RequestDecoder(config.maxRequestBytes()),
-                backing.deadLetters(), clock, new Deadlines(config.scheduling().maxWait(), config.scheduling().batchWindow()), config.topics()), dispatcher, publisher, depth, telemetry.metrics());
+                backing.deadLetters(), clock, new Deadlines(config.scheduling().maxWait(), config.scheduling().batchWindow()), config.topics()), dispatcher, publisher, depth, telemetry.metrics(), hits);
         var fetching = new LoopParts.Fetching(consumer, config.topics().servedPattern(), assignment,
                 new PartitionHandover(assignment, dispatcher, delivery, events, config.kafka().shutdownTimeout(), clock),
                 new PartitionPauses(consumer, config.kafka().maxBufferedPerPartition(), config.scheduling().prefetch(), assignment),

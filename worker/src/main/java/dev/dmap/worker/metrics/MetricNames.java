@@ -30,6 +30,14 @@ public final class MetricNames {
     public static final String MODEL_CACHE_HITS = "dmap.model.cache.hits";
     /** Counter {model}: requests that loaded their model, or waited for its load. */
     public static final String MODEL_CACHE_MISSES = "dmap.model.cache.misses";
+    /** Counter {model,result}: requests the response cache decided on; result is {@code hit}, {@code miss} (computed) or {@code bypass} (not cacheable, or cache off). */
+    public static final String CACHE_REQUESTS = "dmap.cache.requests";
+    /** Counter {model,kind}: tokens the response cache's hits did not compute again, kind prompt or completion. */
+    public static final String CACHE_TOKENS_SAVED = "dmap.cache.tokens.saved";
+    /** Gauge: entries in this worker's local copy of the response cache. */
+    public static final String CACHE_ENTRIES = "dmap.cache.entries";
+    /** Gauge: bytes of stored answers in this worker's local copy of the response cache. */
+    public static final String CACHE_STORE_SIZE = "dmap.cache.store.size";
     /** Counter {model}: seconds slots spent serving; its rate is the average number of busy slots. */
     public static final String SLOT_BUSY = "dmap.slot.busy";
     /** Gauge {model}: requests being served now. */

@@ -64,9 +64,17 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
      * @param served   from the moment a slot took it to its outcome
      * @param endToEnd from its submission to its outcome, or null when unknown
      */
+    /** The response cache's figures, in the same registry. */
+    public CacheMetrics cache() {
+        return new CacheMetrics(registry);
+    }
+
+    /** A request ended; {@code served} is null when it took no slot (a cache hit). */
     public void requestFinished(String model, String status, Duration served, Duration endToEnd) {
-        latency(MetricNames.REQUEST_DURATION, "Time from the moment a slot takes a request to its outcome", model, status)
-                .record(served);
+        if (served != null) {
+            latency(MetricNames.REQUEST_DURATION, "Time from the moment a slot takes a request to its outcome", model, status)
+                    .record(served);
+        }
         if (endToEnd != null && !endToEnd.isNegative()) {
             latency(MetricNames.REQUEST_END_TO_END, "Time from a request's submission to its outcome", model, status)
                     .record(endToEnd);

@@ -85,31 +85,41 @@ public final class RequestProcessor {
     }
 
     public Outcome process(Work work) {
-        Request request = work.request();
         Instant started = clock.instant();
         try {
-            if (request.attempt() == 1 && batches.ended(request.batchId())) {
-                return new Outcome.Skipped("batch " + request.batchId() + " has ended; this is a duplicate");
-            }
-            if (batches.cancelled(request.batchId())) {
-                return failed(work, ErrorCode.BATCH_CANCELLED, "batch " + request.batchId()
-                        + " was cancelled before a worker served this request", null, 0);
-            }
-            if (batches.requestCancelled(request.id())) {
-                return failed(work, ErrorCode.REQUEST_CANCELLED, "the caller went away before a worker served it", null, 0);
-            }
-            if (request.deadline() != null && started.isAfter(request.deadline())) {
-                return failed(work, ErrorCode.DEADLINE_EXCEEDED, "the deadline " + request.deadline()
-                        + " passed before a worker could serve it", null, 0);
-            }
-            if (!catalogue.isAvailable(request.model())) {
-                return failed(work, ErrorCode.MODEL_NOT_FOUND, "model \"" + request.model()
-                        + "\" is not available on the backend; it lists " + catalogue.lastKnown().available(), null, 0);
-            }
-            return call(work, started);
+            Outcome refused = refusal(work, started);
+            return refused != null ? refused : call(work, started);
         } catch (BackendUnavailable e) {
             return new Outcome.Deferred(e.getMessage());
         }
+    }
+
+    /**
+     * Why the request is not served at {@code now} (a duplicate of an ended batch, a cancel, a passed
+     * deadline, a model the backend does not have) as its outcome, or null when it may be: asked
+     * before a request is computed or answered from the response cache.
+     */
+    public Outcome refusal(Work work, Instant now) {
+        Request request = work.request();
+        if (request.attempt() == 1 && batches.ended(request.batchId())) {
+            return new Outcome.Skipped("batch " + request.batchId() + " has ended; this is a duplicate");
+        }
+        if (batches.cancelled(request.batchId())) {
+            return failed(work, ErrorCode.BATCH_CANCELLED, "batch " + request.batchId()
+                    + " was cancelled before a worker served this request", null, 0);
+        }
+        if (batches.requestCancelled(request.id())) {
+            return failed(work, ErrorCode.REQUEST_CANCELLED, "the caller went away before a worker served it", null, 0);
+        }
+        if (request.deadline() != null && now.isAfter(request.deadline())) {
+            return failed(work, ErrorCode.DEADLINE_EXCEEDED, "the deadline " + request.deadline()
+                    + " passed before a worker could serve it", null, 0);
+        }
+        if (!catalogue.isAvailable(request.model())) {
+            return failed(work, ErrorCode.MODEL_NOT_FOUND, "model \"" + request.model()
+                    + "\" is not available on the backend; it lists " + catalogue.lastKnown().available(), null, 0);
+        }
+        return null;
     }
 
     private Outcome call(Work work, Instant started) {

@@ -16,9 +16,10 @@ import tools.jackson.databind.JsonNode;
  * @param waitingSince since when the request has waited ({@link #waitingSince(Request, long, Instant)})
  * @param headers   W3C trace context and other headers to carry to the backend call
  * @param replyTo   the topic its caller waits on for replies (an online call), or null
+ * @param cacheKey  its response cache key when the cache serves it (docs/cache.md), else null
  */
 public record Work(Request request, JsonNode original, Source source, Instant waitingSince, Map<String, String> headers,
-        String replyTo) {
+        String replyTo, String cacheKey) {
     public Work {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(source, "source");
@@ -26,14 +27,20 @@ public record Work(Request request, JsonNode original, Source source, Instant wa
         headers = headers == null ? Map.of() : Map.copyOf(headers);
     }
 
+    /** Work the response cache does not serve. */
+    public Work(Request request, JsonNode original, Source source, Instant waitingSince, Map<String, String> headers,
+            String replyTo) {
+        this(request, original, source, waitingSince, headers, replyTo, null);
+    }
+
     /** Work nobody waits on: a batch's or a plain producer's request. */
     public Work(Request request, JsonNode original, Source source, Instant waitingSince, Map<String, String> headers) {
-        this(request, original, source, waitingSince, headers, null);
+        this(request, original, source, waitingSince, headers, null, null);
     }
 
     /** The same work with other headers for the backend call (the worker's own trace context). */
     public Work withHeaders(Map<String, String> newHeaders) {
-        return new Work(request, original, source, waitingSince, newHeaders, replyTo);
+        return new Work(request, original, source, waitingSince, newHeaders, replyTo, cacheKey);
     }
 
     /** Whether a caller waits for its streamed events: an online call with {@code "stream": true}. */

@@ -15,7 +15,7 @@ class WorkerPropertiesTest {
 
     @Test
     void shouldFillEveryAbsentValueWithItsDefault() {
-        WorkerConfig config = new WorkerProperties("w1", null, null, null, null, null, null, null, null).toConfig();
+        WorkerConfig config = new WorkerProperties("w1", null, null, null, null, null, null, null, null, null).toConfig();
         assertThat(config.workerId()).isEqualTo("w1");
         assertThat(config.topics().prefix()).isEqualTo("dmap");
         assertThat(config.backend().baseUrl()).isEqualTo(BackendSettings.DEFAULT_URL);
@@ -26,7 +26,7 @@ class WorkerPropertiesTest {
     @Test
     void shouldRejectAnInvalidValueWithItsName() {
         WorkerProperties.Retry retry = new WorkerProperties.Retry(0, null, null, null, null);
-        assertThatThrownBy(() -> new WorkerProperties("w1", null, null, null, null, retry, null, null, null).toConfig())
+        assertThatThrownBy(() -> new WorkerProperties("w1", null, null, null, null, retry, null, null, null, null).toConfig())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxAttempts");
     }
 
@@ -39,11 +39,11 @@ class WorkerPropertiesTest {
         WorkerProperties.Backend bad = new WorkerProperties.Backend(URI.create("http://gpu:8080"), null,
                 null, null, null, null, null, null, null, null, null, null, null, null, "ollama");
 
-        assertThat(new WorkerProperties("w1", null, null, null, llama, null, null, null, null).toConfig().backend().kind())
+        assertThat(new WorkerProperties("w1", null, null, null, llama, null, null, null, null, null).toConfig().backend().kind())
                 .isEqualTo(BackendKind.LLAMA_SERVER);
-        assertThat(new WorkerProperties("w1", null, null, null, none, null, null, null, null).toConfig().backend().kind())
+        assertThat(new WorkerProperties("w1", null, null, null, none, null, null, null, null, null).toConfig().backend().kind())
                 .isEqualTo(BackendKind.AUTO);
-        assertThatThrownBy(() -> new WorkerProperties("w1", null, null, null, bad, null, null, null, null).toConfig())
+        assertThatThrownBy(() -> new WorkerProperties("w1", null, null, null, bad, null, null, null, null, null).toConfig())
                 .hasMessageContaining("dmap.backend.kind").hasMessageContaining("auto, lmstudio, llama-server, openai")
                 .hasMessageContaining("ollama");
     }
@@ -54,7 +54,7 @@ class WorkerPropertiesTest {
                 null, null, null, null, null, null, null, null, null, null, null, null, null);
         WorkerProperties.Kafka kafka = new WorkerProperties.Kafka("k:9092", null, null, null, null, null, null,
                 Map.of("sasl.jaas.config", "password=hunter2", "security.protocol", "SASL_SSL"));
-        WorkerConfig config = new WorkerProperties("w1", null, null, kafka, backend, null, null, null, null).toConfig();
+        WorkerConfig config = new WorkerProperties("w1", null, null, kafka, backend, null, null, null, null, null).toConfig();
         assertThat(config.toString()).doesNotContain("sk-very-secret").doesNotContain("hunter2").contains("SASL_SSL");
         assertThat(backend.toString()).doesNotContain("sk-very-secret");
         assertThat(config.backend().apiKey()).isEqualTo("sk-very-secret");

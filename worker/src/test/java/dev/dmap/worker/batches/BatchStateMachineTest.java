@@ -150,14 +150,14 @@ class BatchStateMachineTest {
         BatchState ended = BatchStateMachine.apply(inProgress(1, null), success("m1", 2)).state();
 
         BatchStateMachine.Step again = BatchStateMachine.apply(ended,
-                new OutcomeDelta(BATCH, "m1", OutcomeDelta.COMPLETED, null, OutcomeDelta.COMPLETED, null, 0, 0, at(3)));
+                new OutcomeDelta(BATCH, "m1", OutcomeDelta.COMPLETED, null, OutcomeDelta.COMPLETED, null, 0, 0, at(3), false));
 
         assertThat(again.state().outcome()).isEqualTo("succeeded");
         assertThat(again.event()).isEmpty();
     }
 
     private static OutcomeDelta replaySucceeded(String model, int second) {
-        return new OutcomeDelta(BATCH, model, OutcomeDelta.FAILED, "upstream_rejected", OutcomeDelta.COMPLETED, null, 10, 5, at(second));
+        return new OutcomeDelta(BATCH, model, OutcomeDelta.FAILED, "upstream_rejected", OutcomeDelta.COMPLETED, null, 10, 5, at(second), false);
     }
 
     private static BatchState inProgress(long total, Instant deadline) {
@@ -170,11 +170,11 @@ class BatchStateMachineTest {
     }
 
     private static OutcomeDelta success(String model, int second) {
-        return new OutcomeDelta(BATCH, model, null, null, OutcomeDelta.COMPLETED, null, 10, 5, at(second));
+        return new OutcomeDelta(BATCH, model, null, null, OutcomeDelta.COMPLETED, null, 10, 5, at(second), false);
     }
 
     private static OutcomeDelta failure(String model, String code, int second) {
-        return new OutcomeDelta(BATCH, model, null, null, OutcomeDelta.FAILED, code, 0, 0, at(second));
+        return new OutcomeDelta(BATCH, model, null, null, OutcomeDelta.FAILED, code, 0, 0, at(second), false);
     }
 
     private static Instant at(int second) {

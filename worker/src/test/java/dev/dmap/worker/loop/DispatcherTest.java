@@ -166,7 +166,8 @@ class DispatcherTest {
             if (event instanceof LoopEvent.Processed done) {
                 processed.add(done);
             }
-        }, backend, metrics);
+        }, backend, metrics, new CacheHits(dev.dmap.worker.cache.ResponseCache.disabled(metrics.cache(), Clock.systemUTC()),
+                (work, now) -> null, dev.dmap.worker.pipeline.CallerReplies.NONE, "w1", Clock.systemUTC()));
     }
 
     private Outcome heldUntilReleased(Work work) {

@@ -1,0 +1,45 @@
+package dev.dmap.worker.metrics;
+
+import dev.dmap.schemas.Usage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.LongSupplier;
+
+/** The response cache's figures: decisions by result, tokens saved, and the local store's size. */
+public final class CacheMetrics {
+    public static final String HIT = "hit";
+    public static final String MISS = "miss";
+    public static final String BYPASS = "bypass";
+
+    private final MeterRegistry registry;
+
+    public CacheMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Reports the store's size as gauges. */
+    public void watchStore(LongSupplier entries, LongSupplier bytes) {
+        Gauge.builder(MetricNames.CACHE_ENTRIES, entries::getAsLong)
+                .description("Entries in this worker's copy of the response cache").register(registry);
+        Gauge.builder(MetricNames.CACHE_STORE_SIZE, bytes::getAsLong).baseUnit("bytes")
+                .description("Stored answers in this worker's copy of the response cache").register(registry);
+    }
+
+    public void decided(String model, String result) {
+        Counter.builder(MetricNames.CACHE_REQUESTS).description("Requests the response cache decided on")
+                .tags("model", model, "result", result).register(registry).increment();
+    }
+
+    /** A hit: counted, with the tokens its stored answer saved. */
+    public void hit(String model, Usage saved) {
+        decided(model, HIT);
+        saved(model, "prompt", saved.promptTokens());
+        saved(model, "completion", saved.completionTokens());
+    }
+
+    private void saved(String model, String kind, long tokens) {
+        Counter.builder(MetricNames.CACHE_TOKENS_SAVED).description("Tokens served from the response cache, not computed")
+                .tags("model", model, "kind", kind).register(registry).increment(tokens);
+    }
+}
