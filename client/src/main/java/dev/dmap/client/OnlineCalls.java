@@ -116,8 +116,8 @@ public final class OnlineCalls implements AutoCloseable {
         String topic = interactive ? kafka.topics().online(request.model()) : kafka.topics().requests(request.model());
         topics.ensure(topic, request.model());
         open.put(request.id(), listener);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, request.id().getBytes(StandardCharsets.UTF_8),
-                MessageCodec.encode(request));
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, RequestPlacement.partition(producer, topic, request),
+                request.id().getBytes(StandardCharsets.UTF_8), MessageCodec.encode(request));
         record.headers().add(OnlineReplies.REPLY_TOPIC, OnlineReplies.utf8(replyTopic));
         try {
             producer.send(record).get(kafka.timeout().toMillis(), TimeUnit.MILLISECONDS);

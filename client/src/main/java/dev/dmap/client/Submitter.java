@@ -1,5 +1,6 @@
 package dev.dmap.client;
 
+import dev.dmap.schemas.CacheControl;
 import dev.dmap.schemas.BatchCommand;
 import dev.dmap.schemas.Limits;
 import dev.dmap.schemas.MessageCodec;
@@ -76,13 +77,24 @@ public final class Submitter {
      *                     model is not published to a request topic (none is created for it) but ends at once,
      *                     in the same transaction, as a {@code model_not_found} dead letter
      * @param maxPriority  the highest priority a line may have (a higher one is lowered to it), or null for any
+     * @param cache        the response cache's use for lines without their own {@code cache} field, or null
      */
-    public record Options(Instant deadline, Integer priority, Set<String> servedModels, Integer maxPriority) {
+    public record Options(Instant deadline, Integer priority, Set<String> servedModels, Integer maxPriority,
+            CacheControl cache) {
         /** No deadline, the lines' own priorities, every line published. */
         public static final Options NONE = new Options(null, null, null, null);
 
         public Options(Instant deadline, Integer priority) {
             this(deadline, priority, null, null);
+        }
+
+        public Options(Instant deadline, Integer priority, Set<String> servedModels, Integer maxPriority) {
+            this(deadline, priority, servedModels, maxPriority, null);
+        }
+
+        /** The same options with the batch's cache use. */
+        public Options withCache(CacheControl newCache) {
+            return new Options(deadline, priority, servedModels, maxPriority, newCache);
         }
 
         boolean serves(String model) {
@@ -137,7 +149,8 @@ public final class Submitter {
             Integer priority = options.priority();
             published = priority != null && line.priority() == 0 ? published.withPriority(priority) : published;
             Integer max = options.maxPriority();
-            return max != null && published.priority() > max ? published.withPriority(max) : published;
+            published = max != null && published.priority() > max ? published.withPriority(max) : published;
+            return options.cache() != null && line.cache() == null ? published.withCache(options.cache()) : published;
         }
     }
 
@@ -175,8 +188,10 @@ public final class Submitter {
         try {
             file.forEachRequest(request -> {
                 Request published = envelope.of(request);
+                String topic = topics.requests(published.model());
                 ProducerRecord<byte[], byte[]> record = envelope.options().serves(published.model())
-                        ? new ProducerRecord<>(topics.requests(published.model()), utf8(published.id()), MessageCodec.encode(published))
+                        ? new ProducerRecord<>(topic, RequestPlacement.partition(producer, topic, published),
+                                utf8(published.id()), MessageCodec.encode(published))
                         : UnservedModel.deadLetter(topics, published, clock.instant());
                 record.headers().add(Traceparent.HEADER, utf8(Traceparent.random().toString()));
                 producer.send(record, (metadata, error) -> {

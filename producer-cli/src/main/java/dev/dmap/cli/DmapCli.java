@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code dmap} command line for producers: submit batches, collect their results. */
 @Command(name = "dmap", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
         description = "Model-aware batch LLM inference over Kafka.",
-        subcommands = {SubmitCommand.class, CollectCommand.class, StatusCommand.class, CancelCommand.class, DlqCommand.class})
+        subcommands = {SubmitCommand.class, CollectCommand.class, StatusCommand.class, CancelCommand.class, DlqCommand.class,
+                CacheCommand.class})
 public class DmapCli {
     public static void main(String[] args) {
         System.exit(commandLine(new DmapCli()).execute(args));

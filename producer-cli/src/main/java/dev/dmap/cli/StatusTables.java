@@ -13,12 +13,12 @@ final class StatusTables {
 
     static void print(PrintWriter out, StatusReport report) {
         out.println("BATCHES");
-        out.printf("  %-36s %-12s %-16s %9s %9s %7s %7s %9s %8s%n", "batch", "status", "outcome", "done", "total",
-                "failed", "%", "req/s", "eta");
+        out.printf("  %-36s %-12s %-16s %9s %9s %7s %9s %7s %9s %8s%n", "batch", "status", "outcome", "done", "total",
+                "failed", "cached", "%", "req/s", "eta");
         for (StatusReport.BatchRow b : report.batches()) {
-            out.printf("  %-36s %-12s %-16s %9d %9d %7d %6.1f%% %9.1f %8s%n", b.batchId(), b.status(),
+            out.printf("  %-36s %-12s %-16s %9d %9d %7d %9d %6.1f%% %9.1f %8s%n", b.batchId(), b.status(),
                     b.outcome() == null ? "-" : b.outcome(), b.completed() + b.failed(), b.total(), b.failed(),
-                    100 * b.progress(), b.perSecond(), b.etaSeconds() == null ? "-" : b.etaSeconds() + "s");
+                    b.state() == null ? 0 : b.state().cacheHits(), 100 * b.progress(), b.perSecond(), b.etaSeconds() == null ? "-" : b.etaSeconds() + "s");
         }
         if (report.batches().isEmpty()) {
             out.println("  (none)");

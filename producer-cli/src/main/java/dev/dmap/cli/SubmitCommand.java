@@ -5,6 +5,7 @@ import dev.dmap.client.BatchIds;
 import dev.dmap.client.ClientException;
 import dev.dmap.client.SubmittedBatch;
 import dev.dmap.client.Submitter;
+import dev.dmap.schemas.CacheControl;
 import dev.dmap.schemas.ExitCodes;
 import dev.dmap.schemas.Limits;
 import java.io.PrintWriter;
@@ -44,6 +45,15 @@ public class SubmitCommand implements Callable<Integer>, KafkaCommand {
             + " at the next safe point; a lower one still meets its deadline). Default: the lines' own, else 0.")
     Integer priority;
 
+    @Option(names = "--cache", paramLabel = "MODE", description = "Response cache use for lines without their own "
+            + "\"cache\" field: on (read and write, the default), write-only, read-only or off. Only cacheable lines "
+            + "(embeddings; temperature 0 or a seed, n of 1) use it; see docs/cache.md.")
+    String cacheMode;
+
+    @Option(names = "--cache-max-age", converter = DurationConverter.class, paramLabel = "AGE",
+            description = "The oldest stored answer a line accepts, e.g. 24h (default: any within the cache's time to live).")
+    java.time.Duration cacheMaxAge;
+
     @Option(names = "--no-progress", negatable = true,
             description = "Progress on stderr: a bar on a terminal, a line every 10 s otherwise (default: on).")
     boolean progress = true;
@@ -79,7 +89,7 @@ public class SubmitCommand implements Callable<Integer>, KafkaCommand {
         }
         java.time.Instant expires = deadline != null ? deadline
                 : completionWindow != null ? clock.instant().plus(completionWindow) : null;
-        SubmittedBatch submitted = submit(batch, id, new Submitter.Options(expires, priority), clock);
+        SubmittedBatch submitted = submit(batch, id, new Submitter.Options(expires, priority).withCache(cacheControl()), clock);
         switch (submitted.publication()) {
             case NONE -> {
                 err.printf("Batch %s was submitted before with this file; nothing was published again.%n", submitted.batchId());
@@ -95,6 +105,18 @@ public class SubmitCommand implements Callable<Integer>, KafkaCommand {
         err.printf("Collect the results with: dmap collect --batch-id %s -o results.jsonl%n", submitted.batchId());
         spec.commandLine().getOut().println(submitted.batchId());
         return ExitCodes.OK;
+    }
+
+    /** The batch's cache use from --cache and --cache-max-age, or null when neither is given. */
+    private CacheControl cacheControl() {
+        if (cacheMode == null && cacheMaxAge == null) {
+            return null;
+        }
+        try {
+            return new CacheControl(cacheMode, cacheMaxAge == null ? null : cacheMaxAge.toSeconds());
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.INVALID_INPUT, "--cache: " + e.getMessage());
+        }
     }
 
     /** Publishes the batch; a failure midway says how to finish it, a submit fenced out how to follow the one that took over. */
