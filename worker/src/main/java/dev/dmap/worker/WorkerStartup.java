@@ -107,7 +107,7 @@ final class WorkerStartup {
         ExecutorService callers = Executors.newCachedThreadPool(DaemonThreads.numbered("dmap-call-"));
         GpuCapacity capacity = new GpuCapacity(residency, catalogue, window);
         ResponseCache cache = ResponseCaches.start(config.cache(), config.cache().dirFor(config.batches().stateDir(),
-                config.workerId()), config.topics(), WorkerLoops.readerProperties(config), catalogue::lastKnown,
+                config.topics().prefix(), config.workerId()), config.topics(), WorkerLoops.readerProperties(config), catalogue::lastKnown,
                 metrics.cache(), clock);
         PollLoop loop = WorkerLoops.create(config, capacity, processor, replies, cache, callers, backend,
                 strategy(config.scheduling(), config.backend().unloadCooldown(), clock), new Telemetry(metrics, tracing, clock));

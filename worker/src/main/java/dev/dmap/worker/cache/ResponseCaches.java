@@ -9,6 +9,12 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -28,7 +34,7 @@ public final class ResponseCaches {
         if (!settings.enabled()) {
             return ResponseCache.disabled(metrics, clock);
         }
-        ResponseStore store = ResponseStore.open(dir);
+        ResponseStore store = ResponseStore.open(dir, topicId(reader, topics.cache()));
         Map<String, Object> props = new HashMap<>(reader);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -44,5 +50,19 @@ public final class ResponseCaches {
         metrics.watchStore(store::entries, store::bytes);
         follower.start();
         return cache[0];
+    }
+
+    /** The cache topic's id: the local copy belongs to that topic, not to one of the same name made later. */
+    private static String topicId(Map<String, Object> reader, String topic) {
+        Map<String, Object> props = new HashMap<>(reader);
+        props.keySet().removeIf(key -> !AdminClientConfig.configNames().contains(key));
+        try (Admin admin = Admin.create(props)) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).topicId().toString();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot describe the response cache topic " + topic + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing " + topic, e);
+        }
     }
 }

@@ -26,6 +26,7 @@ final class ResponseStore implements AutoCloseable {
     private static final byte AGE = 't';
     private static final byte POSITION = 'p';
     private static final byte[] TOTALS = {'c'};
+    private static final byte[] TOPIC_ID = {'i'};
 
     static {
         RocksDB.loadLibrary();
@@ -48,12 +49,24 @@ final class ResponseStore implements AutoCloseable {
         }
     }
 
-    /** Opens (or creates) the copy in {@code dir}; a copy another process holds is refused with the reason. */
-    static ResponseStore open(Path dir) {
+    /**
+     * Opens (or creates) the copy in {@code dir} of the topic whose id is {@code topicId}; a copy of
+     * another topic (the topic was deleted and made again, or the broker is a new one) is emptied
+     * first. A copy another process holds is refused with the reason.
+     */
+    static ResponseStore open(Path dir, String topicId) {
         try {
             Files.createDirectories(dir);
             Options options = new Options().setCreateIfMissing(true);
-            return new ResponseStore(options, RocksDB.open(options, dir.toString()));
+            RocksDB db = RocksDB.open(options, dir.toString());
+            byte[] stored = db.get(TOPIC_ID);
+            if (stored != null && !topicId.equals(new String(stored, StandardCharsets.UTF_8))) {
+                db.close();
+                RocksDB.destroyDB(dir.toString(), options);
+                db = RocksDB.open(options, dir.toString());
+            }
+            db.put(TOPIC_ID, topicId.getBytes(StandardCharsets.UTF_8));
+            return new ResponseStore(options, db);
         } catch (RocksDBException | java.io.IOException e) {
             throw new IllegalStateException("cannot open the response cache's local copy in " + dir + ": " + e.getMessage(), e);
         }

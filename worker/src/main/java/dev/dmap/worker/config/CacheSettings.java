@@ -8,7 +8,7 @@ import java.time.Duration;
  * The response cache (docs/cache.md): the worker's local copy of the {@code <prefix>.cache} topic.
  *
  * @param enabled  whether this worker reads and writes the cache at all
- * @param dir      where its local copy lives (RocksDB), or null for {@code <batches.state-dir>/cache-<worker-id>}
+ * @param dir      where its local copy lives (RocksDB), or null for {@code <batches.state-dir>/cache-<topic-prefix>-<worker-id>}
  * @param ttl      no entry older than this is served; the topic's {@code retention.ms}
  * @param maxBytes the local copy's bound (oldest entries go first) and, split over the topic's partitions, its {@code retention.bytes}
  */
@@ -37,8 +37,8 @@ public record CacheSettings(boolean enabled, Path dir, Duration ttl, long maxByt
         return of(false, null, null, null);
     }
 
-    /** Where the local copy lives for a worker whose batch state lives in {@code stateDir}. */
-    public Path dirFor(Path stateDir, String workerId) {
-        return dir != null ? dir : stateDir.resolve("cache-" + workerId);
+    /** Where the local copy lives for a worker (by topic prefix and id) whose batch state lives in {@code stateDir}. */
+    public Path dirFor(Path stateDir, String topicPrefix, String workerId) {
+        return dir != null ? dir : stateDir.resolve("cache-" + topicPrefix + "-" + workerId);
     }
 }

@@ -137,8 +137,8 @@ final class Dispatcher implements DispatchState {
         }
         CacheEntry entry = outcome instanceof Outcome.Succeeded succeeded
                 ? hits.cache().entryOf(pending.work(), succeeded.result()) : null;
-        if (entry != null) {
-            hits.cache().remember(entry);
+        if (entry != null && pending.work().request().cacheControl().writes()) {
+            hits.cache().remember(entry); // a read-only request's answer serves its waiting repeats, nothing later
         }
         List<PendingRecord> waiting;
         synchronized (this) {
