@@ -47,7 +47,7 @@ public record BatchState(
         Instant cancellingAt,
         Instant cancelledAt,
         int schemaVersion,
-        long cacheHits,
+        Long cacheHits,
         Usage tokensSaved) {
 
     public BatchState {
@@ -58,6 +58,8 @@ public record BatchState(
         models = models == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(models));
         errors = errors == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(errors));
         BatchStatus.fromWire(status);
+        cacheHits = cacheHits == null ? 0L : cacheHits;
+        tokensSaved = tokensSaved == null ? Usage.ZERO : tokensSaved;
     }
 
     /** A state without cache figures (before the response cache, or a batch that had no hit). */
@@ -66,7 +68,7 @@ public record BatchState(
             Instant inProgressAt, Instant finalizingAt, Instant completedAt, Instant expiresAt, Instant expiredAt,
             Instant cancellingAt, Instant cancelledAt, int schemaVersion) {
         this(batchId, status, outcome, requestCounts, models, errors, usage, inputFile, createdAt, inProgressAt,
-                finalizingAt, completedAt, expiresAt, expiredAt, cancellingAt, cancelledAt, schemaVersion, 0, Usage.ZERO);
+                finalizingAt, completedAt, expiresAt, expiredAt, cancellingAt, cancelledAt, schemaVersion, 0L, Usage.ZERO);
     }
 
     public BatchStatus batchStatus() {

@@ -1,5 +1,6 @@
 package dev.dmap.schemas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
 import java.util.List;
 
@@ -11,7 +12,7 @@ import java.util.List;
  * @param mode          {@code on}, {@code write-only}, {@code read-only} or {@code off}; null means {@code on}
  * @param maxAgeSeconds the oldest stored answer a read accepts, in seconds; null for any within the store's time to live
  */
-public record CacheControl(String mode, Long maxAgeSeconds) {
+public record CacheControl(String mode, @JsonInclude(JsonInclude.Include.NON_NULL) Long maxAgeSeconds) {
     public static final String ON = "on";
     public static final String WRITE_ONLY = "write-only";
     public static final String READ_ONLY = "read-only";

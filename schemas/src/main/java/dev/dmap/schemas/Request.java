@@ -1,5 +1,6 @@
 package dev.dmap.schemas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.Objects;
 import tools.jackson.databind.JsonNode;
@@ -34,7 +35,7 @@ public record Request(
         Instant deadline,
         int priority,
         int attempt,
-        CacheControl cache) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) CacheControl cache) {
 
     public static final int SCHEMA_VERSION = 1;
 

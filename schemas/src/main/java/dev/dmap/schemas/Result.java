@@ -1,5 +1,6 @@
 package dev.dmap.schemas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -34,7 +35,7 @@ public record Result(
         int attempts,
         Timing timing,
         Instant completedAt,
-        CacheHit cache) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) CacheHit cache) {
 
     public Result {
         Objects.requireNonNull(id, "id");

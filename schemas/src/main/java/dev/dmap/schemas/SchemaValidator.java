@@ -30,6 +30,10 @@ public final class SchemaValidator {
         return load("request-v1.schema.json");
     }
 
+    public static SchemaValidator cacheEntry() {
+        return load("cache-entry-v1.schema.json");
+    }
+
     public static SchemaValidator result() {
         return load("result-v1.schema.json");
     }

@@ -22,6 +22,8 @@ class GoldenFilesTest {
         "request-responses-v1.json, request",
         "result-v1.json, result",
         "result-responses-v1.json, result",
+        "result-cache-hit-v1.json, result",
+        "cache-entry-v1.json, cache-entry",
         "dead-letter-v1.json, dead-letter",
         "dead-letter-undecodable-v1.json, dead-letter",
         "dead-letter-invalid-request-v1.json, dead-letter",
@@ -70,6 +72,7 @@ class GoldenFilesTest {
         return switch (kind) {
             case "request" -> SchemaValidator.request();
             case "result" -> SchemaValidator.result();
+            case "cache-entry" -> SchemaValidator.cacheEntry();
             case "dead-letter" -> SchemaValidator.deadLetter();
             case "batch-state" -> SchemaValidator.batchState();
             case "worker-status" -> SchemaValidator.workerStatus();
@@ -83,6 +86,7 @@ class GoldenFilesTest {
         return switch (kind) {
             case "request" -> Request.class;
             case "result" -> Result.class;
+            case "cache-entry" -> CacheEntry.class;
             case "dead-letter" -> DeadLetter.class;
             case "batch-state" -> BatchState.class;
             case "worker-status" -> WorkerStatus.class;
