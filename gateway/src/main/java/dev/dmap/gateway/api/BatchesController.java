@@ -130,6 +130,11 @@ class BatchesController {
             }
             metadata.put(key.toString(), text);
         });
+        try {
+            dev.dmap.gateway.batches.CacheMetadata.of(metadata);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalid("metadata", e.getMessage() + ".");
+        }
         return metadata;
     }
 

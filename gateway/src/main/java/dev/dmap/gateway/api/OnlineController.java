@@ -34,6 +34,10 @@ import tools.jackson.databind.JsonNode;
 class OnlineController {
     /** The timeout the OpenAI SDKs send with each call, in seconds. */
     static final String SDK_TIMEOUT = "X-Stainless-Timeout";
+    /** The response cache's use for this call: on, write-only, read-only or off (docs/cache.md). */
+    static final String CACHE = "X-Dmap-Cache";
+    /** The oldest stored answer this call accepts, in seconds. */
+    static final String CACHE_MAX_AGE = "X-Dmap-Cache-Max-Age";
     /** The call's request id, as on its result or dead letter: what to look for in Kafka and in the logs. */
     static final String REQUEST_ID = "X-Dmap-Request-Id";
 
@@ -58,7 +62,7 @@ class OnlineController {
         Instant now = clock.instant();
         Calls.Call call;
         try {
-            call = calls.admit(endpoint, body, askedTimeout(request));
+            call = calls.admit(endpoint, body, askedTimeout(request), askedCache(request));
         } catch (CallRefused refused) {
             DeferredResult<Object> refusal = new DeferredResult<>();
             refusal.setResult(CallErrors.of(refused).entity(refused.retryAfterSeconds()));
@@ -106,6 +110,27 @@ class OnlineController {
             throw ApiError.invalid(null, "We could not parse the JSON body of your request. (HINT: This likely means you "
                     + "aren't using your HTTP library correctly.)");
         }
+    }
+
+    /** The cache use the headers ask for, as request-v1's {@code cache} object (checked with the rest), or null. */
+    private static JsonNode askedCache(HttpServletRequest request) {
+        String mode = request.getHeader(CACHE);
+        String maxAge = request.getHeader(CACHE_MAX_AGE);
+        if (mode == null && maxAge == null) {
+            return null;
+        }
+        var cache = MessageCodec.mapper().createObjectNode();
+        if (mode != null) {
+            cache.put("mode", mode.strip().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (maxAge != null) {
+            try {
+                cache.put("max_age_seconds", Long.parseLong(maxAge.strip()));
+            } catch (NumberFormatException e) {
+                throw ApiError.invalid(null, CACHE_MAX_AGE + " must be a whole number of seconds.");
+            }
+        }
+        return cache;
     }
 
     private static Duration askedTimeout(HttpServletRequest request) {

@@ -58,6 +58,7 @@ final class WholeAnswer implements OnlineCalls.Listener {
         if (done.compareAndSet(false, true)) {
             calls.answered(call, "success");
             deferred.setResult(ResponseEntity.status(result.response().statusCode()).contentType(MediaType.APPLICATION_JSON)
+                    .header(OnlineController.CACHE, result.cacheHit() ? "hit" : "miss")
                     .body(MessageCodec.encode(result.response().body())));
         }
     }

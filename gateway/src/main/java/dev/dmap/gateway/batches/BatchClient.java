@@ -19,10 +19,12 @@ public interface BatchClient {
      * @param servedModels the models the fleet serves: a line naming another ends at once as a
      *                     {@code model_not_found} dead letter, and no topic is created for its model
      * @param maxPriority  the highest priority a line may have (a higher one is lowered to it), or null for any
+     * @param cache        the response cache's use for lines without their own, or null for the default
      * @return the number of requests the batch has
      * @throws dev.dmap.client.ClientException when Kafka refuses or cannot be reached
      */
-    long submit(BatchFile file, String batchId, Instant deadline, Set<String> servedModels, Integer maxPriority);
+    long submit(BatchFile file, String batchId, Instant deadline, Set<String> servedModels, Integer maxPriority,
+            dev.dmap.schemas.CacheControl cache);
 
     /** Writes the batch's outcomes into {@code files}, waiting at most a while for them to be readable. */
     CollectSummary collect(String batchId, OutputFiles files, Long total);

@@ -135,7 +135,8 @@ public final class BatchPublisher {
             log.info("Batch {} failed validation: {} problems", batch.id(), file.problemCount());
             return;
         }
-        long total = client.submit(file, batch.id(), Instant.ofEpochSecond(batch.expiresAt()), servedModels(), batch.maxPriority());
+        long total = client.submit(file, batch.id(), Instant.ofEpochSecond(batch.expiresAt()), servedModels(), batch.maxPriority(),
+                CacheMetadata.of(batch.metadata()));
         store.save(batch.submitted(total));
         log.info("Batch {} published: {} requests", batch.id(), total);
         if (store.cancelRequested(batch.id())) { // asked while it was validating: read after the record says submitted

@@ -28,8 +28,9 @@ public final class KafkaBatchClient implements BatchClient {
     }
 
     @Override
-    public long submit(BatchFile file, String batchId, Instant deadline, Set<String> servedModels, Integer maxPriority) {
-        return new Submitter(kafka, clock).submit(file, batchId, new Submitter.Options(deadline, null, servedModels, maxPriority),
+    public long submit(BatchFile file, String batchId, Instant deadline, Set<String> servedModels, Integer maxPriority,
+            dev.dmap.schemas.CacheControl cache) {
+        return new Submitter(kafka, clock).submit(file, batchId, new Submitter.Options(deadline, null, servedModels, maxPriority, cache),
                 ProgressListener.NONE).total();
     }
 

@@ -83,6 +83,14 @@ public final class Calls {
      * @throws CallRefused with why
      */
     public Call admit(Endpoint endpoint, JsonNode body, Duration asked) {
+        return admit(endpoint, body, asked, null);
+    }
+
+    /**
+     * As {@link #admit(Endpoint, JsonNode, Duration)}, with the response cache's use the caller asked
+     * for ({@code X-Dmap-Cache}), or null for the default.
+     */
+    public Call admit(Endpoint endpoint, JsonNode body, Duration asked, JsonNode cache) {
         if (body == null || !body.isObject()) {
             throw new CallRefused(CallRefused.Reason.INVALID, "The body must be a JSON object.", null, 0);
         }
@@ -98,6 +106,9 @@ public final class Calls {
         line.put("submitted_at", now.toString());
         line.put("deadline", now.plus(timeout).toString());
         line.put("priority", interactive ? settings.interactivePriority() : 0);
+        if (cache != null) {
+            line.set("cache", cache);
+        }
         Decoded decoded = decoder.decode(line);
         if (decoded instanceof Decoded.Invalid invalid) {
             Violation first = invalid.violations().get(0);

@@ -22,7 +22,8 @@ final class FakeBatchClient implements BatchClient {
     Optional<Set<String>> served = Optional.of(Set.of("m"));
 
     @Override
-    public long submit(BatchFile file, String batchId, Instant deadline, Set<String> servedModels, Integer maxPriority) {
+    public long submit(BatchFile file, String batchId, Instant deadline, Set<String> servedModels, Integer maxPriority,
+            dev.dmap.schemas.CacheControl cache) {
         if (!failures.isEmpty()) {
             throw failures.poll();
         }
