@@ -162,6 +162,27 @@ class GatewayOnlineIT {
     }
 
     @Test
+    void shouldAnswerRepeatedDeterministicCallsFromTheCache() throws Exception {
+        ForeignClients.require(Files.isExecutable(PYTHON), "DMAP_REQUIRE_OPENAI_PYTHON",
+                "the openai Python package (bash gateway/src/test/python/setup-sdk.sh)");
+        int before = fleet.inferenceCalls();
+        JsonNode seen = json(Programs.run(List.of(PYTHON.toString(),
+                Path.of("src/test/python/cached_calls.py").toAbsolutePath().toString(), base + "/v1", "no-key-needed", QWEN,
+                EMBEDDING), dir, Map.of()));
+
+        assertThat(seen.at("/first/cache").asString()).isEqualTo("miss");
+        assertThat(seen.at("/second/cache").asString()).isEqualTo("hit");
+        assertThat(seen.at("/second/content").asString()).isEqualTo(seen.at("/first/content").asString());
+        assertThat(seen.at("/stream/text").asString()).as("a hit streams as the whole answer")
+                .isEqualTo(seen.at("/first/content").asString());
+        assertThat(seen.at("/off/cache").asString()).isEqualTo("miss");
+        assertThat(seen.at("/embeddings/0/cache").asString()).isEqualTo("miss");
+        assertThat(seen.at("/embeddings/1/cache").asString()).isEqualTo("hit");
+        assertThat(seen.at("/embeddings/1/first")).isEqualTo(seen.at("/embeddings/0/first"));
+        assertThat(fleet.inferenceCalls() - before).as("first chat, the call with the cache off, first embeddings").isEqualTo(3);
+    }
+
+    @Test
     void shouldRunTheReadmeStreamingExample() throws Exception {
         ForeignClients.require(Files.isExecutable(PYTHON), "DMAP_REQUIRE_OPENAI_PYTHON",
                 "the openai Python package (bash gateway/src/test/python/setup-sdk.sh)");

@@ -41,6 +41,11 @@ final class ServingFleet implements AutoCloseable {
         return new ServingFleet(broker, gpu, Worker.start(config, new SimpleMeterRegistry()));
     }
 
+    /** Backend calls the GPU (emulator) has had. */
+    int inferenceCalls() {
+        return gpu.stats().totalInferenceCalls();
+    }
+
     @Override
     public void close() {
         worker.close();
