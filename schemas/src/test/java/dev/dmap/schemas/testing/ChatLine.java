@@ -36,6 +36,12 @@ public final class ChatLine {
         return this;
     }
 
+    /** Greedy decoding ({@code temperature: 0}): a request the response cache may answer. */
+    public ChatLine greedy() {
+        body.put("temperature", 0);
+        return this;
+    }
+
     public String json() {
         return root.toString();
     }

@@ -76,6 +76,42 @@ class TwoWorkerCrashIT {
     }
 
     @Test
+    void shouldLeaveNoResultWithoutItsCacheEntryWhenWorkersAreKilled() throws Exception {
+        fixture = new WorkerFixture(TestBroker.bootstrapServers(), 0.01);
+        for (int i = 0; i < 2; i++) {
+            gpus.add(LmStudioEmulator.start(EmulatorConfig.builder().port(0).timeScale(1.0)
+                    .requestOverhead(Duration.ofMillis(20)).decodeTokensPerSecond(4_000)
+                    .loadOverhead(Duration.ofMillis(50)).loadBytesPerSecond(200e9).build()));
+        }
+        sent = new Workload(MODELS, true).publish(fixture.kafka, "cache-kill", TOTAL);
+        Process[] workers = {start(0), start(1)};
+        int[][] kills = {{0, 400}, {1, 1_000}};
+        for (int[] kill : kills) {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> fixture.kafka.results().size() >= kill[1]);
+            workers[kill[0]].destroyForcibly();
+            workers[kill[0]].waitFor();
+            workers[kill[0]] = start(kill[0]);
+        }
+
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> tally().lost() == 0);
+        Tally tally = Tally.of("two workers with the cache, two SIGKILLs", sent, fixture.kafka.results(),
+                fixture.kafka.deadLetters());
+        log.info("{}", tally);
+        assertThat(tally.exactlyOnce()).as(tally.toString()).isTrue();
+        List<tools.jackson.databind.JsonNode> results = fixture.kafka.results();
+        java.util.Set<String> computed = results.stream().filter(r -> !r.path("cache").path("hit").asBoolean(false))
+                .map(r -> r.path("request_id").asString()).collect(java.util.stream.Collectors.toSet());
+        java.util.Set<String> stored = fixture.kafka.records(fixture.topics.cache()).stream()
+                .map(r -> dev.dmap.schemas.MessageCodec.mapper().readTree(r.value()).path("request_id").asString())
+                .collect(java.util.stream.Collectors.toSet());
+        long hits = results.size() - computed.size();
+        log.info("{} computed, {} answered from the cache, {} entries", computed.size(), hits, stored.size());
+        assertThat(stored).as("every computed result has its entry, every entry its result").isEqualTo(computed);
+        assertThat(hits).as("repeats of requests served before them").isPositive();
+    }
+
+    @Test
     void shouldEndEveryRequestOnceWhenAWorkerIsKilledDuringAModelLoad() throws Exception {
         fixture = new WorkerFixture(TestBroker.bootstrapServers(), 0.01);
         for (int i = 0; i < 2; i++) {

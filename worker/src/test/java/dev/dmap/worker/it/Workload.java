@@ -1,5 +1,6 @@
 package dev.dmap.worker.it;
 
+import dev.dmap.schemas.testing.ChatLine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -15,10 +16,20 @@ final class Workload {
     static final int SHORT_TOKENS = 4;
 
     private final List<String> models;
+    private final boolean repeating;
     private final List<String> ids = new ArrayList<>();
 
     Workload(List<String> models) {
+        this(models, false);
+    }
+
+    /**
+     * @param repeating greedy requests the response cache may answer, one in four asking what the
+     *                  request 150 before it asked (same model, same length) under its own id
+     */
+    Workload(List<String> models, boolean repeating) {
         this.models = List.copyOf(models);
+        this.repeating = repeating;
     }
 
     /** Creates the topics (3 partitions each) and publishes the requests; returns their ids. */
@@ -28,7 +39,9 @@ final class Workload {
             String model = models.get((i / 25) % models.size());
             String id = prefix + "-" + i;
             int tokens = i % 2 == 0 ? LONG_TOKENS : SHORT_TOKENS;
-            kafka.publishAsync(model, id, TestKafka.chatRequest(id, model, "Fault test " + i, tokens));
+            int asked = repeating && i % 4 == 3 && i >= 150 ? i - 150 : i;
+            ChatLine line = ChatLine.of(id, model).content("Fault test " + asked).maxTokens(tokens);
+            kafka.publishAsync(model, id, (repeating ? line.greedy() : line).json());
             ids.add(id);
         }
         kafka.flush();
