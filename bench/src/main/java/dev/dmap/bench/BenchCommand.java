@@ -23,14 +23,18 @@ public class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "SCENARIO", defaultValue = "a,b,c", split = ",",
             description = "Scenarios to run: a, b, c (scheduling; default: all three), a-arriving and b-arriving (the same"
                     + " requests arriving while the workers run), bulk (one large file: dmap, FIFO and a sort-by-model"
-                    + " script), scale-out (the same work on 1, 2 and 4 workers), overhead, or real-engine (llama-server;"
+                    + " script), scale-out (the same work on 1, 2 and 4 workers), cache (a batch again with 10 % changed),"
+                    + " overhead, or real-engine (llama-server;"
                     + " engines/llama-server/setup.sh first).")
     List<String> scenarios;
 
     @Option(names = "--requests", description = "overhead: requests per path (default: 20000); real-engine: requests of the"
             + " throughput comparison, a tenth of them in the router one (default: 600); bulk: the file's size (default: 20000);"
-            + " scale-out: the work (default: 8000); online: the bulk batch (default: 20000).")
+            + " scale-out: the work (default: 8000); online: the bulk batch (default: 20000); cache: each batch (default: 20000).")
     Integer requests;
+
+    @Option(names = "--entries", defaultValue = "1000000", description = "cache: entries of the local copy at scale (default: ${DEFAULT-VALUE}).")
+    int entries;
 
     @Option(names = "--calls", defaultValue = "200", description = "online: idle calls per path (default: ${DEFAULT-VALUE}).")
     int calls;
@@ -98,11 +102,15 @@ public class BenchCommand implements Callable<Integer> {
                 new OnlineBenchmark(broker.bootstrapServers(), true, 1.0, out, requests == null ? 20_000 : requests, calls)
                         .run(report);
             }
+            if (scenarios.contains("cache")) {
+                new CacheBenchmark(broker.bootstrapServers(), timeScale.value(), out, requests == null ? 20_000 : requests)
+                        .run(report, entries);
+            }
             if (scenarios.contains("real-engine")) {
                 new RealEngineBenchmark(broker.bootstrapServers(), out, requests == null ? 600 : requests).run(report);
             }
             List<String> scheduling = scenarios.stream()
-                    .filter(name -> !List.of("overhead", "real-engine", "bulk", "scale-out", "online", "online-real").contains(name))
+                    .filter(name -> !List.of("overhead", "real-engine", "bulk", "scale-out", "online", "online-real", "cache").contains(name))
                     .toList();
             if (!scheduling.isEmpty()) {
                 new SchedulingBenchmark(broker.bootstrapServers(), timeScale.value(), size, out, raw, fifoSample)

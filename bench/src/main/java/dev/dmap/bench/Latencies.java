@@ -12,6 +12,11 @@ final class Latencies {
         histogram.recordValue(Math.max(0, Math.round(seconds * MICROS)));
     }
 
+    /** The mean, in seconds; 0 when nothing was recorded. */
+    double mean() {
+        return histogram.getTotalCount() == 0 ? 0 : histogram.getMean() / MICROS;
+    }
+
     int count() {
         return (int) histogram.getTotalCount();
     }

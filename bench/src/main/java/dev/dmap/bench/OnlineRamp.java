@@ -93,7 +93,7 @@ final class OnlineRamp {
                 reasons.toString());
     }
 
-    private static double heapAfterGcMb() {
+    static double heapAfterGcMb() {
         System.gc();
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6;
     }

@@ -122,6 +122,17 @@ final class Outcomes {
         return Duration.between(first, last);
     }
 
+    /** When the last outcome of the run was written. */
+    Instant lastCompletion() {
+        return results.values().stream().map(r -> Instant.parse(r.path("completed_at").asString())).max(Instant::compareTo)
+                .orElse(Instant.MIN);
+    }
+
+    /** Results answered from the response cache. */
+    long cacheHits() {
+        return results.values().stream().filter(r -> r.path("cache").path("hit").asBoolean(false)).count();
+    }
+
     int deadLetters() {
         return deadLetters;
     }

@@ -95,6 +95,7 @@ final class Intake {
             return;
         }
         Decoded.Valid valid = (Decoded.Valid) decoded;
+        long lookupStarted = System.nanoTime();
         ResponseCache.Plan plan = hits.cache().plan(valid.request());
         Work work = new Work(valid.request(), valid.tree(), source, Work.waitingSince(valid.request(), record.timestamp(), now),
                 TraceHeaders.from(record.headers()), replyTopic(record), plan.key());
@@ -104,6 +105,9 @@ final class Intake {
         PendingRecord pending = new PendingRecord(seq++, epoch, record, work, now, deadline);
         // a stored answer costs no slot, no load and no wait for the model's turn
         Outcome hit = plan.reads() ? hits.answer(pending) : null;
+        if (plan.key() != null) {
+            hits.cache().metrics().lookup(System.nanoTime() - lookupStarted);
+        }
         if (hit != null) {
             publisher.publish(pending, hit, null, work.headers());
         } else {

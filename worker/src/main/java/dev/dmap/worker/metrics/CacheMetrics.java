@@ -4,6 +4,7 @@ import dev.dmap.schemas.Usage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.function.LongSupplier;
 
 /** The response cache's figures: decisions by result, tokens saved, and the local store's size. */
@@ -24,6 +25,12 @@ public final class CacheMetrics {
                 .description("Entries in this worker's copy of the response cache").register(registry);
         Gauge.builder(MetricNames.CACHE_STORE_SIZE, bytes::getAsLong).baseUnit("bytes")
                 .description("Stored answers in this worker's copy of the response cache").register(registry);
+    }
+
+    /** The time a request spent with the cache at intake: its key, the lookup, and a hit's result when there is one. */
+    public void lookup(long nanos) {
+        Timer.builder(MetricNames.CACHE_LOOKUP).description("Time a request spends with the response cache at intake")
+                .publishPercentiles(0.5, 0.99).register(registry).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     public void decided(String model, String result) {

@@ -34,6 +34,8 @@ public final class MetricNames {
     public static final String CACHE_REQUESTS = "dmap.cache.requests";
     /** Counter {model,kind}: tokens the response cache's hits did not compute again, kind prompt or completion. */
     public static final String CACHE_TOKENS_SAVED = "dmap.cache.tokens.saved";
+    /** Timer: a request's time with the response cache at intake (key, lookup, a hit's result). */
+    public static final String CACHE_LOOKUP = "dmap.cache.lookup";
     /** Gauge: entries in this worker's local copy of the response cache. */
     public static final String CACHE_ENTRIES = "dmap.cache.entries";
     /** Gauge: bytes of stored answers in this worker's local copy of the response cache. */
