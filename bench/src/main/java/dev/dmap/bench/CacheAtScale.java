@@ -102,7 +102,8 @@ final class CacheAtScale {
         Instant now = Instant.now();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrapServers, ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new ByteArraySerializer(), new ByteArraySerializer())) {
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                ProducerConfig.ACKS_CONFIG, "1"), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < entries; i++) {
                 String key = key(i);
                 CacheEntry entry = new CacheEntry(key, "/v1/chat/completions", "qwen2.5-7b-instruct", "bench", "bench:" + i, 200,
