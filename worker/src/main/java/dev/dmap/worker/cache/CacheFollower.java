@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +78,7 @@ final class CacheFollower implements Runnable, AutoCloseable {
                 }
                 if (!clock.instant().isBefore(nextSweep)) {
                     sweep();
-                    assignAll();
+                    refreshAssignment();
                     nextSweep = clock.instant().plus(SWEEP_EVERY);
                 }
             }
@@ -90,6 +91,18 @@ final class CacheFollower implements Runnable, AutoCloseable {
             log.error("The response cache's reader stopped; the worker stops with it", e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * Picks up partitions added to the topic since. A broker that cannot answer now (an outage) is no
+     * reason to stop: the reader keeps what it has and asks again at the next sweep.
+     */
+    private void refreshAssignment() {
+        try {
+            assignAll();
+        } catch (RetriableException e) {
+            log.debug("Cannot list {}'s partitions now ({}); asking again in {}", topic, e.getMessage(), SWEEP_EVERY);
         }
     }
 

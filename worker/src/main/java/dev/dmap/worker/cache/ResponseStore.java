@@ -68,7 +68,8 @@ final class ResponseStore implements AutoCloseable {
             db.put(TOPIC_ID, topicId.getBytes(StandardCharsets.UTF_8));
             return new ResponseStore(options, db);
         } catch (RocksDBException | java.io.IOException e) {
-            throw new IllegalStateException("cannot open the response cache's local copy in " + dir + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot open the response cache's local copy in " + dir + " (is another worker"
+                    + " with the same id running on this machine?): " + e.getMessage(), e);
         }
     }
 

@@ -165,7 +165,10 @@ abstract class WorkerScenarios {
         f.kafka.publishRequest("before", QWEN, "Hello", 8);
         await().atMost(PATIENCE).until(() -> f.kafka.results().size() == 1);
 
-        f.startWorker("twin"); // a misconfiguration: two workers with one id in one group
+        // a misconfiguration: two workers with one id in one group, on two machines (each its own local state)
+        f.startWorker(f.config("twin").withCache(new dev.dmap.worker.config.CacheSettings(true,
+                java.nio.file.Files.createTempDirectory("twin-cache-"), dev.dmap.worker.config.CacheSettings.DEFAULT_TTL,
+                dev.dmap.worker.config.CacheSettings.DEFAULT_MAX_BYTES)));
         await().atMost(PATIENCE).until(() -> first.failure() != null);
         assertThat(first.status().running()).isFalse();
         await().atMost(PATIENCE).until(() -> f.kafka.records(f.topics.workers()).stream()
