@@ -29,13 +29,31 @@ public final class CacheMetrics {
 
     /** The time a request spent with the cache at intake: its key, the lookup, and a hit's result when there is one. */
     public void lookup(long nanos) {
-        Timer.builder(MetricNames.CACHE_LOOKUP).description("Time a request spends with the response cache at intake")
-                .publishPercentiles(0.5, 0.99).register(registry).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        lookupTimer().record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    private Timer lookupTimer() {
+        return Timer.builder(MetricNames.CACHE_LOOKUP).description("Time a request spends with the response cache at intake")
+                .publishPercentiles(0.5, 0.99).register(registry);
     }
 
     public void decided(String model, String result) {
-        Counter.builder(MetricNames.CACHE_REQUESTS).description("Requests the response cache decided on")
-                .tags("model", model, "result", result).register(registry).increment();
+        requests(model, result).increment();
+    }
+
+    /** Creates a model's series at zero, so that rate() sees its first hit. */
+    void precreate(String model) {
+        for (String result : java.util.List.of(HIT, MISS, BYPASS)) {
+            requests(model, result);
+        }
+        saved(model, "prompt", 0);
+        saved(model, "completion", 0);
+        lookupTimer();
+    }
+
+    private Counter requests(String model, String result) {
+        return Counter.builder(MetricNames.CACHE_REQUESTS).description("Requests the response cache decided on")
+                .tags("model", model, "result", result).register(registry);
     }
 
     /** A hit: counted, with the tokens its stored answer saved. */

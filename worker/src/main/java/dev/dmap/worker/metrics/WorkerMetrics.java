@@ -57,19 +57,18 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
     /** Why a fetched record was skipped as already ended; see {@link MetricNames#DUPLICATES_SKIPPED}. */
     static final java.util.List<String> DUPLICATE_REASONS = java.util.List.of("redelivery", "batch_ended");
 
-    /**
-     * A request has its outcome.
-     *
-     * @param status   {@code success} or the error code
-     * @param served   from the moment a slot took it to its outcome
-     * @param endToEnd from its submission to its outcome, or null when unknown
-     */
     /** The response cache's figures, in the same registry. */
     public CacheMetrics cache() {
         return new CacheMetrics(registry);
     }
 
-    /** A request ended; {@code served} is null when it took no slot (a cache hit). */
+    /**
+     * A request has its outcome.
+     *
+     * @param status   {@code success} or the error code
+     * @param served   from the moment a slot took it to its outcome, or null when it took no slot (a cache hit)
+     * @param endToEnd from its submission to its outcome, or null when unknown
+     */
     public void requestFinished(String model, String status, Duration served, Duration endToEnd) {
         if (served != null) {
             latency(MetricNames.REQUEST_DURATION, "Time from the moment a slot takes a request to its outcome", model, status)
@@ -175,6 +174,7 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
         loadTimer(model);
         cache(model, true);
         cache(model, false);
+        cache().precreate(model);
         swaps(null, model);
         precreated.forEach(other -> {
             swaps(other, model);
