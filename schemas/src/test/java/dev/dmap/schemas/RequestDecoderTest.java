@@ -73,6 +73,22 @@ class RequestDecoderTest {
     }
 
     @Test
+    void shouldReadTheCacheControlOfALine() {
+        Request request = valid("""
+                {"custom_id":"r1","url":"/v1/embeddings","cache":{"mode":"read-only","max_age_seconds":3600},"body":{"model":"e","input":"x"}}""");
+        assertThat(request.cacheControl().mode()).isEqualTo("read-only");
+        assertThat(request.cacheControl().maxAgeSeconds()).isEqualTo(3600L);
+    }
+
+    @Test
+    void shouldNameABadCacheModeAndAge() {
+        Decoded.Invalid invalid = invalid("""
+                {"custom_id":"r1","url":"/v1/embeddings","cache":{"mode":"sometimes","max_age_seconds":-1},"body":{"model":"e","input":"x"}}""");
+        assertThat(invalid.violations()).extracting(Violation::path)
+                .containsExactlyInAnyOrder("/cache/mode", "/cache/max_age_seconds");
+    }
+
+    @Test
     void shouldCallUnparseableTextInvalidJson() {
         Decoded.Invalid invalid = invalid("{ not json");
         assertThat(invalid.code()).isEqualTo(ErrorCode.INVALID_JSON);

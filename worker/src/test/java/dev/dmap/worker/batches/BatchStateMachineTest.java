@@ -169,6 +169,20 @@ class BatchStateMachineTest {
         return BatchCommand.created(BATCH, total, Map.of("m1", 1L, "m2", total - 1), "in.jsonl", deadline, T0);
     }
 
+    @Test
+    void shouldCountACacheHitsTokensAsSavedNotComputed() {
+        BatchState state = BatchStateMachine.apply(inProgress(2, null), success("m1", 2)).state();
+
+        BatchStateMachine.Step last = BatchStateMachine.apply(state,
+                new OutcomeDelta(BATCH, "m1", null, null, OutcomeDelta.COMPLETED, null, 10, 5, at(3), true));
+
+        assertThat(last.state().status()).isEqualTo("completed");
+        assertThat(last.state().requestCounts().completed()).isEqualTo(2);
+        assertThat(last.state().usage().totalTokens()).as("computed tokens only").isEqualTo(15);
+        assertThat(last.state().cacheHits()).isEqualTo(1);
+        assertThat(last.state().tokensSaved().totalTokens()).isEqualTo(15);
+    }
+
     private static OutcomeDelta success(String model, int second) {
         return new OutcomeDelta(BATCH, model, null, null, OutcomeDelta.COMPLETED, null, 10, 5, at(second), false);
     }
