@@ -1,8 +1,5 @@
 package dev.dmap.worker.loop;
 
-import dev.dmap.schemas.CacheEntry;
-import dev.dmap.worker.cache.Repeats;
-import dev.dmap.worker.metrics.CacheMetrics;
 import dev.dmap.worker.backend.BackendState;
 import dev.dmap.worker.delivery.PendingRecord;
 import dev.dmap.worker.metrics.WorkerMetrics;
@@ -35,8 +32,7 @@ final class Dispatcher implements DispatchState {
     private final Consumer<LoopEvent> events;
     private final BackendState backend;
     private final WorkerMetrics metrics;
-    private final CacheHits hits;
-    private final Repeats<PendingRecord> repeats = new Repeats<>();
+    private final CacheGate cache;
     private final WorkQueue<PendingRecord> queue = new WorkQueue<>(PendingRecord::partition);
     private final Map<String, Integer> inFlight = new HashMap<>();
     private final Map<TopicPartition, Integer> inFlightByPartition = new HashMap<>();
@@ -46,7 +42,7 @@ final class Dispatcher implements DispatchState {
 
     Dispatcher(DispatchStrategy strategy, Capacity capacity, SlotRunner runner, Consumer<LoopEvent> events,
             BackendState backend, WorkerMetrics metrics, CacheHits hits) {
-        this.hits = hits;
+        this.cache = new CacheGate(hits);
         this.strategy = strategy;
         this.capacity = capacity;
         this.runner = runner;
@@ -65,8 +61,7 @@ final class Dispatcher implements DispatchState {
     synchronized void forget(Collection<TopicPartition> partitions) {
         Set<TopicPartition> gone = Set.copyOf(partitions);
         queue.removeIf(pending -> gone.contains(pending.partition()));
-        repeats.forget(pending -> gone.contains(pending.partition()));
-        hits.cache().forgetRecent(); // answers of transactions that may be aborted now
+        cache.forget(gone);
     }
 
     /** Starts nothing more: the worker stops. */
@@ -89,7 +84,7 @@ final class Dispatcher implements DispatchState {
             }
             for (Optional<PendingRecord> next = strategy.next(queue, this); next.isPresent(); next = strategy.next(queue, this)) {
                 PendingRecord pending = next.get();
-                if (!computes(pending, answered)) {
+                if (!cache.computes(pending, answered)) {
                     continue;
                 }
                 metrics.inFlight(pending.model(), inFlight.merge(pending.model(), 1, Integer::sum));
@@ -99,59 +94,6 @@ final class Dispatcher implements DispatchState {
         }
         answered.forEach(events);
         started.forEach(pending -> runner.execute(() -> run(pending)));
-    }
-
-    /**
-     * Whether a picked record takes a slot: not when the response cache answers it now (added to
-     * {@code answered}), nor when an identical request is being computed and it may wait for that.
-     */
-    private boolean computes(PendingRecord pending, List<LoopEvent.Processed> answered) {
-        String key = pending.work().cacheKey();
-        if (key == null) {
-            return true;
-        }
-        boolean reads = pending.work().request().cacheControl().reads();
-        if (reads) {
-            Outcome hit = hits.answer(pending);
-            if (hit != null) {
-                answered.add(new LoopEvent.Processed(pending, hit, null, pending.work().headers()));
-                return false;
-            }
-            if (repeats.computing(key)) {
-                repeats.await(key, pending);
-                return false;
-            }
-        }
-        if (!repeats.computing(key)) {
-            repeats.compute(key, pending);
-        }
-        hits.cache().metrics().decided(pending.model(), CacheMetrics.MISS);
-        return true;
-    }
-
-    /** A computation ended: its answer is remembered, and the repeats that waited for it get it (or are computed after all). */
-    private void settleRepeats(PendingRecord pending, Outcome outcome) {
-        String key = pending.work().cacheKey();
-        if (key == null) {
-            return;
-        }
-        CacheEntry entry = outcome instanceof Outcome.Succeeded succeeded
-                ? hits.cache().entryOf(pending.work(), succeeded.result()) : null;
-        if (entry != null && pending.work().request().cacheControl().writes()) {
-            hits.cache().remember(entry); // a read-only request's answer serves its waiting repeats, nothing later
-        }
-        List<PendingRecord> waiting;
-        synchronized (this) {
-            waiting = repeats.release(key, pending);
-        }
-        for (PendingRecord repeat : waiting) {
-            Outcome answer = entry == null ? null : hits.answer(repeat, entry);
-            if (answer == null) {
-                enqueue(repeat);
-            } else {
-                events.accept(new LoopEvent.Processed(repeat, answer, null, repeat.work().headers()));
-            }
-        }
     }
 
     synchronized int buffered(TopicPartition partition) {
@@ -231,7 +173,9 @@ final class Dispatcher implements DispatchState {
                         java.time.Duration.ofMillis(timing.loadMs()));
             }
         }
-        settleRepeats(pending, served.outcome());
+        CacheGate.Settled repeats = cache.settle(pending, served.outcome());
+        repeats.requeue().forEach(this::enqueue);
+        repeats.answered().forEach(events);
         events.accept(new LoopEvent.Processed(pending, served.outcome(), served.served(), served.trace()));
         dispatch();
     }
