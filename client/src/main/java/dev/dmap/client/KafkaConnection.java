@@ -1,5 +1,6 @@
 package dev.dmap.client;
 
+import dev.dmap.schemas.TopicReplication;
 import dev.dmap.schemas.Topics;
 import dev.dmap.schemas.kafka.ConsumerSettings;
 import java.io.IOException;
@@ -28,8 +29,10 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
  * @param properties       further client properties (security and the like); may hold secrets, so
  *                         {@link #toString()} leaves them out
  * @param timeout          how long a call waits for Kafka before it says Kafka cannot be reached
+ * @param replication      how the topics it creates are replicated (the cluster's defaults unless set)
  */
-public record KafkaConnection(String bootstrapServers, Topics topics, Map<String, Object> properties, Duration timeout) {
+public record KafkaConnection(String bootstrapServers, Topics topics, Map<String, Object> properties, Duration timeout,
+        TopicReplication replication) {
     /** How long a call waits for Kafka to answer by default. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
 
@@ -41,6 +44,17 @@ public record KafkaConnection(String bootstrapServers, Topics topics, Map<String
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("the Kafka timeout must be positive: " + timeout);
         }
+        replication = replication == null ? TopicReplication.clusterDefaults() : replication;
+    }
+
+    /** With the cluster's replication defaults. */
+    public KafkaConnection(String bootstrapServers, Topics topics, Map<String, Object> properties, Duration timeout) {
+        this(bootstrapServers, topics, properties, timeout, null);
+    }
+
+    /** This connection creating its topics with {@code newReplication}. */
+    public KafkaConnection withReplication(TopicReplication newReplication) {
+        return new KafkaConnection(bootstrapServers, topics, properties, timeout, newReplication);
     }
 
     /** Plain Kafka with the default timeout. */

@@ -39,7 +39,7 @@ final class OnlineTopics {
         }
         try {
             TopicProvisioner provisioner = new TopicProvisioner(admin, kafka.topics(), TopicProvisioner.REQUEST_PARTITIONS,
-                    maxRequestBytes);
+                    maxRequestBytes, kafka.replication());
             if (kafka.topics().isOnline(topic)) {
                 provisioner.ensureOnline(List.of(model));
             } else {

@@ -13,7 +13,8 @@ final class TopicSetup {
     /** Creates what is missing and raises existing request topics to the partitions and record size dmap needs. */
     static void ensure(Admin admin, KafkaConnection kafka, Collection<String> models, int maxRequestBytes) {
         try {
-            new TopicProvisioner(admin, kafka.topics(), TopicProvisioner.REQUEST_PARTITIONS, maxRequestBytes).ensureAll(models);
+            new TopicProvisioner(admin, kafka.topics(), TopicProvisioner.REQUEST_PARTITIONS, maxRequestBytes, kafka.replication())
+                    .ensureAll(models);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClientException.Interrupted();

@@ -1,6 +1,7 @@
 package dev.dmap.cli;
 
 import dev.dmap.client.KafkaConnection;
+import dev.dmap.schemas.TopicReplication;
 import dev.dmap.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,14 +27,34 @@ public class KafkaOptions {
             description = "How long to wait for Kafka to answer before exiting 3, e.g. 5s (default: $DMAP_KAFKA_TIMEOUT or ${DEFAULT-VALUE}).")
     Duration kafkaTimeout = DEFAULT_TIMEOUT;
 
+    @Option(names = "--replication-factor", defaultValue = "${env:DMAP_REPLICATION_FACTOR:-0}",
+            description = "Replicas of the topics this command creates; 0 for the cluster's default.replication.factor"
+                    + " (default: $DMAP_REPLICATION_FACTOR or the cluster's).")
+    int replicationFactor;
+
+    @Option(names = "--min-insync-replicas", defaultValue = "${env:DMAP_MIN_INSYNC_REPLICAS:-0}",
+            description = "min.insync.replicas of the topics this command creates; 0 for the cluster's"
+                    + " (default: $DMAP_MIN_INSYNC_REPLICAS or the cluster's).")
+    int minInsyncReplicas;
+
     private KafkaConnection connection;
 
     /** The connection these options name; {@code --command-config} is read the first time only. */
     public synchronized KafkaConnection connection() {
         if (connection == null) {
-            connection = KafkaConnection.load(bootstrapServers, topicPrefix, commandConfig, kafkaTimeout);
+            connection = KafkaConnection.load(bootstrapServers, topicPrefix, commandConfig, kafkaTimeout)
+                    .withReplication(replication());
         }
         return connection;
+    }
+
+    /** @throws CliException when the two settings contradict each other */
+    private TopicReplication replication() {
+        try {
+            return TopicReplication.of(replicationFactor, minInsyncReplicas);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(dev.dmap.schemas.ExitCodes.INVALID_INPUT, "--replication-factor, --min-insync-replicas: " + e.getMessage());
+        }
     }
 
     public Topics topics() {

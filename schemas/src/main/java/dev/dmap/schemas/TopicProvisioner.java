@@ -38,6 +38,7 @@ public final class TopicProvisioner {
     private final Topics topics;
     private final int requestPartitions;
     private final int maxRequestBytes;
+    private final TopicReplication replication;
 
     /** With the default partitions and size limit ({@link Limits#DEFAULT_MAX_REQUEST_BYTES}). */
     public TopicProvisioner(Admin admin, Topics topics) {
@@ -50,6 +51,11 @@ public final class TopicProvisioner {
      *                          {@link Limits#outputRecordBytes(int)}
      */
     public TopicProvisioner(Admin admin, Topics topics, int requestPartitions, int maxRequestBytes) {
+        this(admin, topics, requestPartitions, maxRequestBytes, TopicReplication.clusterDefaults());
+    }
+
+    /** @param replication how the topics it creates are replicated (existing topics are left as they are) */
+    public TopicProvisioner(Admin admin, Topics topics, int requestPartitions, int maxRequestBytes, TopicReplication replication) {
         if (requestPartitions <= 0) {
             throw new IllegalArgumentException("requestPartitions must be positive: " + requestPartitions);
         }
@@ -57,6 +63,7 @@ public final class TopicProvisioner {
         this.topics = topics;
         this.requestPartitions = requestPartitions;
         this.maxRequestBytes = Limits.requirePositive(maxRequestBytes);
+        this.replication = java.util.Objects.requireNonNull(replication, "replication");
     }
 
     /**
@@ -154,7 +161,7 @@ public final class TopicProvisioner {
 
     private void ensure(List<NewTopic> wanted) throws TimeoutException, InterruptedException {
         try {
-            for (var future : admin.createTopics(wanted).values().values()) {
+            for (var future : admin.createTopics(wanted.stream().map(this::replicated).toList()).values().values()) {
                 try {
                     future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
@@ -167,6 +174,12 @@ public final class TopicProvisioner {
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not create dmap's topics: " + e.getCause().getMessage(), e.getCause());
         }
+    }
+
+    /** A topic as this provisioner's replication settings make it. */
+    private NewTopic replicated(NewTopic topic) {
+        return new NewTopic(topic.name(), Optional.of(topic.numPartitions()), replication.replicationFactor())
+                .configs(replication.withMinInsync(topic.configs() == null ? Map.of() : topic.configs()));
     }
 
     /**

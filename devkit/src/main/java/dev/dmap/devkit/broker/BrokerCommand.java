@@ -10,9 +10,9 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code dmap broker}: a single-node KRaft broker in the foreground until Ctrl-C. */
+/** {@code dmap broker}: a single-node KRaft broker, or a cluster of several, in the foreground until Ctrl-C. */
 @Command(name = "broker", mixinStandardHelpOptions = true,
-        description = {"Run a local single-node Kafka broker (KRaft) in the foreground until Ctrl-C.",
+        description = {"Run a local Kafka broker (KRaft) in the foreground until Ctrl-C, or a cluster of several with --nodes.",
                 "For development and demos; point workers and the CLI at it with --bootstrap-servers."})
 public class BrokerCommand implements Callable<Integer> {
     /** Where the SCRAM user's password comes from: never a command-line argument, which `ps` shows. */
@@ -36,11 +36,19 @@ public class BrokerCommand implements Callable<Integer> {
             "Writes the clients' settings to <data-dir>/tls/client.properties (for --command-config)."})
     Integer saslSslPort;
 
+    @Option(names = "--nodes", defaultValue = "1", description = {"Run a cluster of this many nodes, each its own JVM"
+            + " (replication 3, min.insync.replicas 2): client ports --port, --port+1, ..., controller ports after them,"
+            + " data in <data-dir>/cluster (default: ${DEFAULT-VALUE})."})
+    int nodes;
+
     @Option(names = "--scram-user", defaultValue = "dmap", description = "The SASL_SSL listener's user (default: ${DEFAULT-VALUE}).")
     String scramUser;
 
     @Override
     public Integer call() throws InterruptedException, IOException {
+        if (nodes > 1) {
+            return runCluster();
+        }
         BrokerSettings settings = new BrokerSettings(host, port, controllerPort, dataDir.toAbsolutePath(), Map.of());
         Path clientConfig = null;
         if (saslSslPort != null) {
@@ -67,6 +75,29 @@ public class BrokerCommand implements Callable<Integer> {
             System.err.printf("SASL_SSL listener (%s, user %s) at %s; client settings in %s%n", SaslSslListener.MECHANISM,
                     scramUser, broker.saslSslBootstrapServers(), clientConfig);
         }
+        stopped.await();
+        return 0;
+    }
+
+    private int runCluster() throws IOException, InterruptedException {
+        if (saslSslPort != null) {
+            System.err.println("dmap: --sasl-ssl-port is for a single node; a cluster listens PLAINTEXT on loopback");
+            return 2;
+        }
+        BrokerCluster cluster = BrokerCluster.start(nodes, dataDir.toAbsolutePath().resolve("cluster"), port);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                cluster.shutdown();
+            } catch (InterruptedException e) {
+                cluster.close();
+            }
+            stopped.countDown();
+        }, "dmap-cluster-shutdown"));
+        for (BrokerCluster.Node node : cluster.nodes()) {
+            System.err.printf("node %d: port %d, controller %d, log %s%n", node.id(), node.port(), node.controllerPort(), node.log());
+        }
+        System.err.printf("Kafka cluster of %d nodes ready at %s. Ctrl-C stops it.%n", nodes, cluster.bootstrapServers());
         stopped.await();
         return 0;
     }

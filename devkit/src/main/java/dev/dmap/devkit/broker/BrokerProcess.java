@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,21 +27,48 @@ public final class BrokerProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Process process;
+    private final int port;
+    private final Path log;
+    private final CompletableFuture<Void> ready;
 
-    private BrokerProcess(Process process) {
+    private BrokerProcess(Process process, int port, Path log, CompletableFuture<Void> ready) {
         this.process = process;
+        this.port = port;
+        this.log = log;
+        this.ready = ready;
     }
 
     /** Starts a broker JVM on these ports and data folder, copies its output to {@code log}, and returns once it answers. */
     public static BrokerProcess start(int port, int controllerPort, Path dataDir, Path log) throws IOException {
+        BrokerProcess broker = launch(port, controllerPort, dataDir, log, Map.of(), null);
+        broker.awaitReady();
+        return broker;
+    }
+
+    /**
+     * Starts a broker JVM and returns at once; {@link #awaitReady} waits until it answers. The nodes
+     * of a cluster are launched together, since none answers before a quorum of them runs.
+     *
+     * @param overrides broker properties applied last (a cluster node's id, voters, replication)
+     * @param clusterId the id its storage is formatted with, or null for a new one
+     */
+    public static BrokerProcess launch(int port, int controllerPort, Path dataDir, Path log, Map<String, String> overrides,
+            String clusterId) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                BrokerProcess.class.getName(), String.valueOf(port), String.valueOf(controllerPort), dataDir.toString())
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                BrokerProcess.class.getName(), String.valueOf(port), String.valueOf(controllerPort), dataDir.toString(),
+                clusterId == null ? "-" : clusterId));
+        overrides.forEach((key, value) -> command.add(key + "=" + value));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<Void> ready = new CompletableFuture<>();
         Thread copier = new Thread(() -> copyOutput(process, log, ready), "broker-log-" + port);
         copier.setDaemon(true);
         copier.start();
+        return new BrokerProcess(process, port, log, ready);
+    }
+
+    /** Returns once the broker answers clients. */
+    public void awaitReady() {
         try {
             ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -49,7 +79,14 @@ public final class BrokerProcess implements AutoCloseable {
             process.destroyForcibly();
             throw new IllegalStateException("the broker on port " + port + " did not start; see " + log, e);
         }
-        return new BrokerProcess(process);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     private static void copyOutput(Process process, Path log, CompletableFuture<Void> ready) {
@@ -75,15 +112,50 @@ public final class BrokerProcess implements AutoCloseable {
         process.waitFor();
     }
 
+    /** Sends SIGTERM (a clean stop) and returns at once. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Whether the broker exited within {@code timeout}. */
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Kills the broker (SIGKILL), as a crash or a pulled plug would, and waits for it to be gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** Sends {@code signal} (STOP freezes the JVM, CONT thaws it) with the system's {@code kill}. */
+    public void signal(String signal) throws IOException, InterruptedException {
+        Signals.send(signal, process.pid());
+    }
+
     @Override
     public void close() {
         process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
-    /** {@code BrokerProcess <port> <controller-port> <data-dir>}: prints {@code READY <bootstrap>} once it answers. */
+    /**
+     * {@code BrokerProcess <port> <controller-port> <data-dir> <cluster-id or -> [key=value...]}: prints
+     * {@code READY <bootstrap>} once it answers.
+     */
     public static void main(String[] args) {
+        Map<String, String> overrides = new HashMap<>();
+        for (int i = 4; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            overrides.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+        }
+        String clusterId = args.length > 3 && !args[3].equals("-") ? args[3] : null;
         LocalBroker broker = LocalBroker.start(new BrokerSettings(BrokerSettings.DEFAULT_HOST, Integer.parseInt(args[0]),
-                Integer.parseInt(args[1]), Path.of(args[2]), Map.of()));
+                Integer.parseInt(args[1]), Path.of(args[2]), overrides, null, clusterId));
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "broker-stop"));
         System.out.println(READY + broker.bootstrapServers());
         System.out.flush();

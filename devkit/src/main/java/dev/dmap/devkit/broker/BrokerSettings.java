@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param dataDir        where the log lives and stays across restarts; null = a temporary folder
  * @param overrides      extra broker properties, applied last
  * @param saslSsl        an extra SASL_SSL listener with SCRAM-SHA-512 users, or null for none
+ * @param clusterId      the id storage is formatted with (every node of a cluster shares it), or null for a new one
  */
 public record BrokerSettings(String host, int port, int controllerPort, Path dataDir, Map<String, String> overrides,
-        SaslSslListener saslSsl) {
+        SaslSslListener saslSsl, String clusterId) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9092;
     public static final int DEFAULT_CONTROLLER_PORT = 9093;
@@ -36,7 +37,7 @@ public record BrokerSettings(String host, int port, int controllerPort, Path dat
 
     /** PLAINTEXT only, as before the SASL_SSL listener existed. */
     public BrokerSettings(String host, int port, int controllerPort, Path dataDir, Map<String, String> overrides) {
-        this(host, port, controllerPort, dataDir, overrides, null);
+        this(host, port, controllerPort, dataDir, overrides, null, null);
     }
 
     /** Free ports, temporary storage. */
@@ -46,6 +47,6 @@ public record BrokerSettings(String host, int port, int controllerPort, Path dat
 
     /** These settings plus a SASL_SSL listener. */
     public BrokerSettings withSaslSsl(SaslSslListener listener) {
-        return new BrokerSettings(host, port, controllerPort, dataDir, overrides, listener);
+        return new BrokerSettings(host, port, controllerPort, dataDir, overrides, listener, clusterId);
     }
 }

@@ -71,7 +71,7 @@ public final class LocalBroker implements AutoCloseable {
             SaslSslListener secured = settings.saslSsl();
             int securedPort = secured == null ? -1 : secured.port() == 0 ? freePort() : secured.port();
             Properties props = serverProperties(settings, dataDir, port, controllerPort, securedPort);
-            formatIfNeeded(dataDir, props);
+            formatIfNeeded(dataDir, props, settings.clusterId() == null ? Uuid.randomUuid().toString() : settings.clusterId());
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             server.startup();
             String bootstrap = settings.host() + ":" + port;
@@ -162,7 +162,7 @@ public final class LocalBroker implements AutoCloseable {
         return props;
     }
 
-    private static void formatIfNeeded(Path dataDir, Properties props) throws IOException {
+    private static void formatIfNeeded(Path dataDir, Properties props, String clusterId) throws IOException {
         Path logDir = Path.of(props.getProperty("log.dirs"));
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return;
@@ -178,7 +178,7 @@ public final class LocalBroker implements AutoCloseable {
             withoutSecrets.store(out, "written by dmap's LocalBroker for StorageTool format");
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int code = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
+        int code = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c",
                 config.toString(), "--ignore-formatted"}, new PrintStream(output, true, StandardCharsets.UTF_8));
         if (code != 0) {
             throw new IllegalStateException("formatting Kafka storage in " + logDir + " failed: "

@@ -118,9 +118,11 @@ public class GatewayApplication {
      */
     @Bean
     KafkaConnection kafkaConnection(GatewaySettings checkedFirst, @Value("${dmap.bootstrap-servers}") String servers,
-            @Value("${dmap.topic-prefix}") String prefix, @Value("${dmap.command-config}") String commandConfig) {
+            @Value("${dmap.topic-prefix}") String prefix, @Value("${dmap.command-config}") String commandConfig,
+            @Value("${dmap.replication-factor:0}") int replicationFactor,
+            @Value("${dmap.min-insync-replicas:0}") int minInsync) {
         KafkaConnection kafka = KafkaConnection.load(servers, prefix, commandConfig.isBlank() ? null : Path.of(commandConfig),
-                KafkaConnection.DEFAULT_TIMEOUT);
+                KafkaConnection.DEFAULT_TIMEOUT).withReplication(dev.dmap.schemas.TopicReplication.of(replicationFactor, minInsync));
         kafka.requireReachable();
         return kafka;
     }

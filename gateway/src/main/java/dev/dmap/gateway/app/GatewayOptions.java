@@ -16,6 +16,8 @@ final class GatewayOptions {
             Map.entry("--bootstrap-servers", "dmap.bootstrap-servers"),
             Map.entry("--command-config", "dmap.command-config"),
             Map.entry("--topic-prefix", "dmap.topic-prefix"),
+            Map.entry("--replication-factor", "dmap.replication-factor"),
+            Map.entry("--min-insync-replicas", "dmap.min-insync-replicas"),
             Map.entry("--api-keys-file", "dmap.gateway.api-keys-file"),
             Map.entry("--dir", "dmap.gateway.dir"),
             Map.entry("--file-retention", "dmap.gateway.file-retention"),
@@ -39,6 +41,8 @@ final class GatewayOptions {
               --bootstrap-servers HOSTS Kafka (DMAP_BOOTSTRAP_SERVERS, default localhost:9092)
               --command-config FILE     Kafka client properties (security settings), as for dmap submit (DMAP_COMMAND_CONFIG)
               --topic-prefix PREFIX     topic prefix (DMAP_TOPIC_PREFIX, default dmap)
+              --replication-factor N    replicas of the topics it creates, 0 for the cluster's default (DMAP_REPLICATION_FACTOR)
+              --min-insync-replicas N   their min.insync.replicas, 0 for the cluster's (DMAP_MIN_INSYNC_REPLICAS)
               --api-keys-file FILE      one line per key: KEY OWNER [max-priority=N]; reloaded when it changes (DMAP_API_KEYS_FILE);
                                         without it every call is anonymous and the gateway listens on loopback only
               --dir DIR                 where files and batch records live (DMAP_GATEWAY_DIR, default ~/.dmap/gateway)

@@ -28,7 +28,7 @@ public record WorkerProperties(
 
     public record Kafka(String bootstrapServers, String groupId, Duration pollTimeout, Duration commitInterval,
             Integer maxBufferedPerPartition, Duration metadataMaxAge, Duration shutdownTimeout,
-            Map<String, String> properties) {
+            Map<String, String> properties, Integer replicationFactor, Integer minInsyncReplicas) {
     }
 
     public record Backend(URI url, String apiKey, Duration connectTimeout, Duration requestTimeout, Duration loadTimeout,
@@ -59,7 +59,7 @@ public record WorkerProperties(
 
     /** The configuration, each missing value taking the default its settings record gives it. */
     public WorkerConfig toConfig() {
-        Kafka k = kafka == null ? new Kafka(null, null, null, null, null, null, null, null) : kafka;
+        Kafka k = kafka == null ? new Kafka(null, null, null, null, null, null, null, null, null, null) : kafka;
         Backend b = backend == null
                 ? new Backend(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : backend;
         Retry r = retry == null ? new Retry(null, null, null, null, null) : retry;
@@ -71,7 +71,8 @@ public record WorkerProperties(
                 workerId != null ? workerId : defaultWorkerId(),
                 new Topics(topicPrefix != null ? topicPrefix : Topics.DEFAULT_PREFIX),
                 KafkaSettings.of(k.bootstrapServers(), k.groupId(), k.pollTimeout(), k.commitInterval(),
-                        k.maxBufferedPerPartition(), k.metadataMaxAge(), k.shutdownTimeout(), k.properties()),
+                        k.maxBufferedPerPartition(), k.metadataMaxAge(), k.shutdownTimeout(), k.properties())
+                        .withReplication(dev.dmap.schemas.TopicReplication.of(k.replicationFactor(), k.minInsyncReplicas())),
                 BackendSettings.of(b.url(), b.apiKey(), b.connectTimeout(), b.requestTimeout(), b.loadTimeout(),
                         b.unloadCooldown(), b.maxLoadedModels(), b.slots(), b.defaultSlots(), b.contextMarginTokens(),
                         b.probeInitialBackoff(), b.probeMaxBackoff(), b.catalogueTtl(), b.loadFailureMemory(),

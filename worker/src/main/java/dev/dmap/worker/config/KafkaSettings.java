@@ -1,5 +1,6 @@
 package dev.dmap.worker.config;
 
+import dev.dmap.schemas.TopicReplication;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param metadataMaxAge          how soon a new model topic is noticed by the pattern subscription
  * @param shutdownTimeout         how long a graceful stop waits for in-flight requests
  * @param clientProperties        extra Kafka client properties (security, tuning), applied last
+ * @param replication             how the topics the worker creates are replicated (the cluster's defaults unless set)
  */
 public record KafkaSettings(
         String bootstrapServers,
@@ -25,7 +27,8 @@ public record KafkaSettings(
         int maxBufferedPerPartition,
         Duration metadataMaxAge,
         Duration shutdownTimeout,
-        Map<String, String> clientProperties) {
+        Map<String, String> clientProperties,
+        TopicReplication replication) {
 
     public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
     public static final String DEFAULT_GROUP_ID = "dmap-workers";
@@ -49,6 +52,14 @@ public record KafkaSettings(
             throw new IllegalArgumentException("maxBufferedPerPartition must be at least 1");
         }
         clientProperties = clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
+        replication = replication == null ? TopicReplication.clusterDefaults() : replication;
+    }
+
+    /** With the cluster's replication defaults. */
+    public KafkaSettings(String bootstrapServers, String groupId, Duration pollTimeout, Duration commitInterval,
+            int maxBufferedPerPartition, Duration metadataMaxAge, Duration shutdownTimeout, Map<String, String> clientProperties) {
+        this(bootstrapServers, groupId, pollTimeout, commitInterval, maxBufferedPerPartition, metadataMaxAge, shutdownTimeout,
+                clientProperties, null);
     }
 
     /** Settings from values that may be missing (null, as Spring binds an absent key): each missing value takes its default. */
@@ -58,7 +69,7 @@ public record KafkaSettings(
         return new KafkaSettings(or(bootstrapServers, DEFAULT_BOOTSTRAP_SERVERS), or(groupId, DEFAULT_GROUP_ID),
                 or(pollTimeout, DEFAULT_POLL_TIMEOUT), or(commitInterval, DEFAULT_COMMIT_INTERVAL),
                 or(maxBufferedPerPartition, DEFAULT_MAX_BUFFERED_PER_PARTITION), or(metadataMaxAge, DEFAULT_METADATA_MAX_AGE),
-                or(shutdownTimeout, DEFAULT_SHUTDOWN_TIMEOUT), clientProperties);
+                or(shutdownTimeout, DEFAULT_SHUTDOWN_TIMEOUT), clientProperties, null);
     }
 
     public static KafkaSettings defaults(String bootstrapServers) {
@@ -71,12 +82,17 @@ public record KafkaSettings(
 
     public KafkaSettings withGroupId(String newGroupId) {
         return new KafkaSettings(bootstrapServers, newGroupId, pollTimeout, commitInterval, maxBufferedPerPartition,
-                metadataMaxAge, shutdownTimeout, clientProperties);
+                metadataMaxAge, shutdownTimeout, clientProperties, replication);
+    }
+
+    public KafkaSettings withReplication(TopicReplication newReplication) {
+        return new KafkaSettings(bootstrapServers, groupId, pollTimeout, commitInterval, maxBufferedPerPartition,
+                metadataMaxAge, shutdownTimeout, clientProperties, newReplication);
     }
 
     public KafkaSettings withShutdownTimeout(Duration newShutdownTimeout) {
         return new KafkaSettings(bootstrapServers, groupId, pollTimeout, commitInterval, maxBufferedPerPartition,
-                metadataMaxAge, newShutdownTimeout, clientProperties);
+                metadataMaxAge, newShutdownTimeout, clientProperties, replication);
     }
 
     /** Hides values of properties that look secret (sasl.jaas.config, *password*). */
@@ -85,6 +101,7 @@ public record KafkaSettings(
         return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", groupId=" + groupId
                 + ", pollTimeout=" + pollTimeout + ", commitInterval=" + commitInterval
                 + ", maxBufferedPerPartition=" + maxBufferedPerPartition + ", metadataMaxAge=" + metadataMaxAge
-                + ", shutdownTimeout=" + shutdownTimeout + ", clientProperties=" + Secrets.redact(clientProperties) + "]";
+                + ", shutdownTimeout=" + shutdownTimeout + ", clientProperties=" + Secrets.redact(clientProperties)
+                + ", replication=" + replication + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.dmap.worker.kafka;
 
+import dev.dmap.schemas.Limits;
 import dev.dmap.schemas.TopicProvisioner;
 import dev.dmap.schemas.Topics;
 import dev.dmap.worker.config.KafkaSettings;
@@ -32,7 +33,9 @@ public final class OutputTopics {
     public static void ensure(KafkaSettings settings, Topics topics) {
         Admin admin = Admin.create(ClientProperties.admin(settings));
         try {
-            new TopicProvisioner(admin, topics).ensureOutputs();
+            new TopicProvisioner(admin, topics, TopicProvisioner.REQUEST_PARTITIONS, Limits.DEFAULT_MAX_REQUEST_BYTES,
+                    settings.replication()).ensureOutputs();
+            ReplicationCheck.warnIfUnderReplicated(admin, topics);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);

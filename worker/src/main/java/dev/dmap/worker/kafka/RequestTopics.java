@@ -30,7 +30,8 @@ public final class RequestTopics implements Runnable, AutoCloseable {
 
     private RequestTopics(KafkaSettings settings, Topics topics, int maxRequestBytes) {
         this.admin = Admin.create(ClientProperties.admin(settings));
-        this.provisioner = new TopicProvisioner(admin, topics, TopicProvisioner.REQUEST_PARTITIONS, maxRequestBytes);
+        this.provisioner = new TopicProvisioner(admin, topics, TopicProvisioner.REQUEST_PARTITIONS, maxRequestBytes,
+                settings.replication());
     }
 
     /** Checks now, on a thread of its own, and every {@code interval} after. */

@@ -53,10 +53,11 @@ class WorkerPropertiesTest {
         WorkerProperties.Backend backend = new WorkerProperties.Backend(URI.create("http://gpu:1234"), "sk-very-secret",
                 null, null, null, null, null, null, null, null, null, null, null, null, null);
         WorkerProperties.Kafka kafka = new WorkerProperties.Kafka("k:9092", null, null, null, null, null, null,
-                Map.of("sasl.jaas.config", "password=hunter2", "security.protocol", "SASL_SSL"));
+                Map.of("sasl.jaas.config", "password=hunter2", "security.protocol", "SASL_SSL"), 3, 2);
         WorkerConfig config = new WorkerProperties("w1", null, null, kafka, backend, null, null, null, null, null).toConfig();
         assertThat(config.toString()).doesNotContain("sk-very-secret").doesNotContain("hunter2").contains("SASL_SSL");
         assertThat(backend.toString()).doesNotContain("sk-very-secret");
+        assertThat(config.kafka().replication()).isEqualTo(new dev.dmap.schemas.TopicReplication((short) 3, 2));
         assertThat(config.backend().apiKey()).isEqualTo("sk-very-secret");
     }
 }
