@@ -43,7 +43,8 @@ public final class Worker implements AutoCloseable {
 
     /** What runs beside the loop and stops with it. */
     record Services(ExecutorService callers, ScheduledExecutorService scheduler, RequestTopics requestTopics,
-            BatchRegistry batches, BatchTracker tracker, KafkaCallerReplies replies, ResponseCache cache) {
+            BatchRegistry batches, BatchTracker tracker, KafkaCallerReplies replies, ResponseCache cache,
+            dev.dmap.worker.kafka.BrokerWatch brokerWatch) {
     }
 
     Worker(WorkerConfig config, PollLoop loop, GpuCapacity capacity, BackendState backend, Services services) {
@@ -165,6 +166,7 @@ public final class Worker implements AutoCloseable {
             services.batches().close();
             services.replies().close();
             services.cache().close();
+            services.brokerWatch().close();
             if (services.tracker() != null) {
                 services.tracker().close();
             }

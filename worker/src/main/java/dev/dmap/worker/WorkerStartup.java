@@ -18,6 +18,7 @@ import dev.dmap.worker.config.RetrySettings;
 import dev.dmap.worker.config.SchedulingSettings;
 import dev.dmap.worker.config.WorkerConfig;
 import dev.dmap.worker.kafka.ClientProperties;
+import dev.dmap.worker.kafka.BrokerWatch;
 import dev.dmap.worker.kafka.OutputTopics;
 import dev.dmap.worker.kafka.RequestTopics;
 import dev.dmap.worker.loop.GpuCapacity;
@@ -114,7 +115,8 @@ final class WorkerStartup {
         Thread pollThread = new Thread(loop, "dmap-poll-1"); // not a daemon: the poll loop keeps the process alive
         pollThread.start();
         Worker worker = new Worker(config, loop, capacity, backend,
-                new Worker.Services(callers, scheduler, requestTopics, batches, tracker, replies, cache));
+                new Worker.Services(callers, scheduler, requestTopics, batches, tracker, replies, cache,
+                        BrokerWatch.start(config.kafka(), clock)));
         Thread watch = DaemonThreads.numbered("dmap-watch-").newThread(worker::watch);
         watch.start();
         return worker;

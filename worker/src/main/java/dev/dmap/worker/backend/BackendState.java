@@ -1,8 +1,6 @@
 package dev.dmap.worker.backend;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Whether the backend can be used, kept in one place and read by everyone who asks (the poll
@@ -12,8 +10,6 @@ import org.slf4j.LoggerFactory;
  * authenticated listing answers, which is what readiness reports. Thread-safe.
  */
 public final class BackendState {
-    private static final Logger log = LoggerFactory.getLogger(BackendState.class);
-
     private final HealthProbe probe;
     private final AtomicBoolean paused = new AtomicBoolean();
     private volatile boolean answers;
@@ -31,15 +27,13 @@ public final class BackendState {
     public void unreachable(String reason) {
         if (paused.compareAndSet(false, true)) {
             answers = false;
-            log.warn("Backend unusable ({}); pausing consumption and probing until it answers", reason);
-            probe.awaitRecovery(this::recovered);
+            probe.awaitRecovery(reason, this::recovered);
         }
     }
 
     private void recovered() {
         answers = true;
         paused.set(false);
-        log.info("Resuming consumption");
     }
 
     /** The periodic check: whether an authenticated listing answers now. */

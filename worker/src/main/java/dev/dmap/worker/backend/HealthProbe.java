@@ -1,6 +1,8 @@
 package dev.dmap.worker.backend;
 
+import dev.dmap.schemas.OutageLog;
 import dev.dmap.worker.config.BackendSettings;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,16 +22,24 @@ public final class HealthProbe {
     private final BackendSettings settings;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean probing = new AtomicBoolean();
+    private final OutageLog outage;
     private volatile String problem;
 
     public HealthProbe(ModelCatalogue catalogue, BackendSettings settings, ScheduledExecutorService scheduler) {
         this.catalogue = catalogue;
         this.settings = settings;
         this.scheduler = scheduler;
+        this.outage = new OutageLog(log, "The backend at " + settings.baseUrl(), Clock.systemUTC());
     }
 
-    /** Starts probing unless a probe is already running; {@code onUp} runs once the backend answers. */
-    public void awaitRecovery(Runnable onUp) {
+    /**
+     * Starts probing unless a probe is already running; {@code onUp} runs once the backend answers.
+     * The outage is logged once when it starts, once a minute while it lasts, once when it ends.
+     *
+     * @param reason why a call could not reach the backend
+     */
+    public void awaitRecovery(String reason, Runnable onUp) {
+        outage.failed(reason + "; consumption paused");
         if (probing.compareAndSet(false, true)) {
             schedule(settings.probeInitialBackoff(), onUp);
         }
@@ -62,10 +72,11 @@ public final class HealthProbe {
     private void probe(Duration lastWait, Runnable onUp) {
         if (answers()) {
             probing.set(false);
-            log.info("Backend at {} answers again", settings.baseUrl());
+            outage.answered();
             onUp.run();
             return;
         }
+        outage.failed(problem);
         Duration next = lastWait.multipliedBy(2);
         schedule(next.compareTo(settings.probeMaxBackoff()) > 0 ? settings.probeMaxBackoff() : next, onUp);
     }

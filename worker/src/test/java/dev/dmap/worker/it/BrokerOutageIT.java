@@ -74,12 +74,18 @@ class BrokerOutageIT {
 
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                 .until(() -> fixture.kafka.results().size() >= TOTAL / 4);
-        broker.stop(); // SIGTERM: a clean stop, as for an upgrade
-        log.info("Broker stopped; restarting it in {}", OUTAGE);
-        // the fault itself: the broker stays away this long, and no worker gives up meanwhile
-        await().during(OUTAGE).atMost(OUTAGE.plusSeconds(30)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> workers.stream().allMatch(worker -> worker.failure() == null));
-        broker = startBroker(port, controllerPort, data, 1);
+        Map<String, Integer> warnings;
+        try (ShippedLogLines shipped = ShippedLogLines.record()) {
+            broker.stop(); // SIGTERM: a clean stop, as for an upgrade
+            log.info("Broker stopped; restarting it in {}", OUTAGE);
+            // the fault itself: the broker stays away this long, and no worker gives up meanwhile
+            await().during(OUTAGE).atMost(OUTAGE.plusSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> workers.stream().allMatch(worker -> worker.failure() == null));
+            broker = startBroker(port, controllerPort, data, 1);
+            warnings = shipped.warningsByLogger();
+            log.info("What the two workers logged at WARN and above during the outage, by logger: {}", warnings);
+            log.info("Every line they logged during the outage:\n{}", String.join("\n", shipped.lines()));
+        }
 
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> Tally.of("", sent, fixture.kafka.results(), fixture.kafka.deadLetters()).lost() == 0);
@@ -92,6 +98,10 @@ class BrokerOutageIT {
             assertThat(worker.failure()).isNull();
             assertThat(worker.status().running()).isTrue();
         });
+        // quiet: an outage is said when it starts and about once a minute while it lasts, not per reconnect
+        assertThat(warnings.get("dev.dmap.worker.kafka.BrokerWatch")).as("%s", warnings).isBetween(2, 2 * 5);
+        assertThat(warnings.values().stream().mapToInt(Integer::intValue).sum()).as("%s", warnings)
+                .isLessThanOrEqualTo(2 * 20);
     }
 
     private static BrokerProcess startBroker(int port, int controllerPort, Path data, int generation) throws Exception {
