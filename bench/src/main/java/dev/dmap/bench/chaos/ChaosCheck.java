@@ -1,0 +1,115 @@
+package dev.dmap.bench.chaos;
+
+import dev.dmap.client.KafkaConnection;
+import dev.dmap.schemas.MessageCodec;
+import dev.dmap.schemas.kafka.ConsumerSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The independent check: a plain {@code read_committed} reader of the results, dead-letter and
+ * batch topics, knowing nothing of the workers, counts each request's outcomes and each batch's
+ * last state.
+ */
+final class ChaosCheck {
+    private static final Set<String> TERMINAL = Set.of("completed", "failed", "expired", "cancelled");
+
+    /** An outcome: whose, when it was committed, and its error code (null for a result). */
+    record Outcome(String requestId, Instant at, String code) {
+    }
+
+    /**
+     * What the reader saw.
+     *
+     * @param outcomes     every outcome read, in no particular order
+     * @param lost         confirmed requests without an outcome
+     * @param duplicated   requests with more than one outcome
+     * @param unexpected   outcomes of requests nobody confirmed or tried (should be none)
+     * @param deadLetters  dead letters by error code
+     * @param openBatches  batches whose last state is not terminal, with that state
+     */
+    record Findings(List<Outcome> outcomes, int lost, int duplicated, int unexpected, Map<String, Long> deadLetters,
+            Map<String, String> openBatches) {
+        boolean passed() {
+            return lost == 0 && duplicated == 0 && unexpected == 0 && deadLetters.isEmpty() && openBatches.isEmpty();
+        }
+    }
+
+    private final KafkaConnection kafka;
+
+    ChaosCheck(KafkaConnection kafka) {
+        this.kafka = kafka;
+    }
+
+    Findings check(Set<String> confirmed, Set<String> unconfirmed, Set<String> batches) {
+        List<Outcome> outcomes = new ArrayList<>();
+        read(kafka.topics().results(), (record, json) -> outcomes.add(new Outcome(json.path("request_id").asString(),
+                Instant.ofEpochMilli(record.timestamp()), null)));
+        read(kafka.topics().deadLetters(), (record, json) -> outcomes.add(new Outcome(json.path("request_id").asString(),
+                Instant.ofEpochMilli(record.timestamp()), json.path("error").path("code").asString())));
+        Map<String, Integer> perRequest = new HashMap<>();
+        Map<String, Long> deadLetters = new TreeMap<>();
+        for (Outcome outcome : outcomes) {
+            perRequest.merge(outcome.requestId(), 1, Integer::sum);
+            if (outcome.code() != null) {
+                deadLetters.merge(outcome.code(), 1L, Long::sum);
+            }
+        }
+        int lost = (int) confirmed.stream().filter(id -> !perRequest.containsKey(id)).count();
+        int duplicated = (int) perRequest.values().stream().filter(count -> count > 1).count();
+        int unexpected = (int) perRequest.keySet().stream()
+                .filter(id -> !confirmed.contains(id) && !unconfirmed.contains(id)).count();
+        Map<String, String> states = new HashMap<>();
+        read(kafka.topics().batches(), (record, json) -> {
+            if (json != null) {
+                states.put(json.path("batch_id").asString(), json.path("status").asString());
+            }
+        });
+        Map<String, String> open = new TreeMap<>();
+        for (String batch : batches) {
+            String status = states.getOrDefault(batch, "(no state)");
+            if (!TERMINAL.contains(status)) {
+                open.put(batch, status);
+            }
+        }
+        return new Findings(outcomes, lost, duplicated, unexpected, deadLetters, open);
+    }
+
+    /** Whether every confirmed request has an outcome yet. */
+    boolean allEnded(Set<String> confirmed) {
+        Set<String> ended = new java.util.HashSet<>();
+        read(kafka.topics().results(), (record, json) -> ended.add(json.path("request_id").asString()));
+        read(kafka.topics().deadLetters(), (record, json) -> ended.add(json.path("request_id").asString()));
+        return ended.containsAll(confirmed);
+    }
+
+    private interface Reader {
+        void take(ConsumerRecord<byte[], byte[]> record, JsonNode json);
+    }
+
+    /** Reads a topic from its start to its end now. */
+    private void read(String topic, Reader reader) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(ConsumerSettings.scan(kafka.clientProperties()))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition, Duration.ofSeconds(30)) < end.get(partition))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    reader.take(record, record.value() == null ? null : MessageCodec.mapper().readTree(record.value()));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.dmap.bench.chaos;
+
+import dev.dmap.devkit.broker.BrokerCluster;
+import dev.dmap.devkit.broker.Signals;
+import dev.dmap.devkit.emulator.EmulatorConfig;
+import dev.dmap.devkit.emulator.LmStudioEmulator;
+import dev.dmap.schemas.Topics;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the chaos run breaks: a cluster of three brokers ({@link BrokerCluster}), workers each in a
+ * JVM of its own (as {@code ./dmap worker} runs them, with the batch tracker and the response cache
+ * on), and one emulated GPU per worker. Every part can be killed, frozen or stopped and brought back.
+ */
+final class ChaosFleet implements AutoCloseable {
+    private final Path dir;
+    private final Topics topics;
+    private final BrokerCluster cluster;
+    private final List<LmStudioEmulator> backends = new ArrayList<>();
+    private final Process[] workers;
+    private final int[] ports;
+    private final int[] starts;
+
+    private ChaosFleet(Path dir, Topics topics, BrokerCluster cluster, int size) {
+        this.dir = dir;
+        this.topics = topics;
+        this.cluster = cluster;
+        this.workers = new Process[size];
+        this.ports = new int[size];
+        this.starts = new int[size];
+    }
+
+    static ChaosFleet start(Path dir, Topics topics, int brokers, int workers) throws Exception {
+        ChaosFleet fleet = new ChaosFleet(dir, topics, BrokerCluster.start(brokers, dir.resolve("cluster"), 0), workers);
+        try {
+            for (int i = 0; i < workers; i++) {
+                // a long generation (200 tokens) takes about 120 ms, a short one (8 tokens) about 25 ms; 4 slots
+                fleet.backends.add(LmStudioEmulator.start(EmulatorConfig.builder().port(0).timeScale(1.0)
+                        .requestOverhead(Duration.ofMillis(20)).decodeTokensPerSecond(2_000)
+                        .loadOverhead(Duration.ofMillis(300)).loadBytesPerSecond(50e9).build()));
+                fleet.ports[i] = freePort();
+                fleet.startWorker(i);
+            }
+            for (int i = 0; i < workers; i++) {
+                fleet.awaitLive(i, Duration.ofMinutes(2));
+            }
+        } catch (Exception e) {
+            fleet.close();
+            throw e;
+        }
+        return fleet;
+    }
+
+    String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    int brokers() {
+        return cluster.nodes().size();
+    }
+
+    int workers() {
+        return workers.length;
+    }
+
+    void killBroker(int node) throws InterruptedException {
+        cluster.kill(node);
+    }
+
+    void stopBroker(int node) throws InterruptedException {
+        cluster.stop(node);
+    }
+
+    void freezeBroker(int node) throws IOException, InterruptedException {
+        cluster.freeze(node);
+    }
+
+    void thawBroker(int node) throws IOException, InterruptedException {
+        cluster.thaw(node);
+    }
+
+    void restartBroker(int node) throws IOException {
+        cluster.restart(node);
+    }
+
+    void killWorker(int index) throws InterruptedException {
+        workers[index].destroyForcibly();
+        workers[index].waitFor();
+    }
+
+    void freezeWorker(int index) throws IOException, InterruptedException {
+        Signals.send("STOP", workers[index].pid());
+    }
+
+    void thawWorker(int index) throws IOException, InterruptedException {
+        Signals.send("CONT", workers[index].pid());
+    }
+
+    void crashBackend(int index) {
+        backends.get(index).crash();
+    }
+
+    /** Listens again with nothing loaded (from a crash, or at once when running). */
+    void restartBackend(int index) {
+        backends.get(index).restart();
+    }
+
+    /** Starts a worker JVM (again, after a kill) on its id, port and state folder. */
+    void startWorker(int index) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "dev.dmap.worker.app.WorkerApplication", "--server.port=" + ports[index], "--spring.main.banner-mode=off",
+                "--dmap.worker-id=chaos-" + index, "--dmap.topic-prefix=" + topics.prefix(),
+                "--dmap.kafka.group-id=" + topics.prefix() + "-workers", "--dmap.kafka.bootstrap-servers=" + bootstrapServers(),
+                "--dmap.kafka.replication-factor=3", "--dmap.kafka.min-insync-replicas=2",
+                "--dmap.backend.url=" + backends.get(index).baseUrl(), "--dmap.backend.unload-cooldown=50ms",
+                "--dmap.batches.state-dir=" + dir.resolve("worker-" + index));
+        File log = dir.resolve("worker-" + index + "." + starts[index]++ + ".log").toFile();
+        workers[index] = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+    }
+
+    boolean workerRunning(int index) {
+        return workers[index].isAlive();
+    }
+
+    /** Whether the worker answers its liveness check (a frozen or dead one does not). */
+    boolean workerLive(int index) {
+        try {
+            HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + ports[index] + "/actuator/health/liveness")).timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    void awaitLive(int index, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (!workerLive(index)) {
+            if (System.nanoTime() > deadline || !workers[index].isAlive()) {
+                throw new IllegalStateException("worker chaos-" + index + " did not come up; see " + dir);
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Process worker : workers) {
+            if (worker != null) {
+                worker.destroyForcibly();
+            }
+        }
+        backends.forEach(LmStudioEmulator::close);
+        cluster.close();
+    }
+}

@@ -1,0 +1,190 @@
+package dev.dmap.bench.chaos;
+
+import dev.dmap.client.BatchFile;
+import dev.dmap.client.ClientException;
+import dev.dmap.client.KafkaConnection;
+import dev.dmap.client.OnlineCalls;
+import dev.dmap.client.Submitter;
+import dev.dmap.schemas.DeadLetter;
+import dev.dmap.schemas.Decoded;
+import dev.dmap.schemas.Limits;
+import dev.dmap.schemas.MessageCodec;
+import dev.dmap.schemas.Request;
+import dev.dmap.schemas.RequestDecoder;
+import dev.dmap.schemas.Result;
+import dev.dmap.schemas.OnlineReplies;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The mixed stream the fleet serves while it is broken: a batch every few seconds (four models,
+ * long and short generations interleaved), submitted again under the same id until Kafka takes it,
+ * and a steady trickle of online calls through the client library's {@link OnlineCalls}. It
+ * remembers every request Kafka confirmed, and the calls whose publishing was not confirmed (they
+ * may or may not have landed).
+ */
+final class ChaosTraffic implements AutoCloseable {
+    static final List<String> MODELS = List.of("qwen2.5-7b-instruct", "meta-llama-3.1-8b-instruct",
+            "mistral-7b-instruct-v0.3", "google/gemma-3-4b");
+    private static final int BATCH_LINES = 200;
+    private static final Duration BETWEEN_BATCHES = Duration.ofSeconds(15);
+    private static final Duration BETWEEN_CALLS = Duration.ofMillis(500);
+    /** Long enough that no call expires during a fault: an expired call would be a fault's dead letter. */
+    private static final Duration CALL_DEADLINE = Duration.ofMinutes(30);
+
+    private final KafkaConnection kafka;
+    private final Path dir;
+    private final Random random;
+    private final Clock clock;
+    private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
+    private final Set<String> unconfirmed = ConcurrentHashMap.newKeySet();
+    private final Set<String> batches = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger answeredCalls = new AtomicInteger();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+
+    ChaosTraffic(KafkaConnection kafka, Path dir, long seed, Clock clock) {
+        this.kafka = kafka;
+        this.dir = dir;
+        this.random = new Random(seed ^ 0x5DEECE66DL);
+        this.clock = clock;
+    }
+
+    void start() {
+        threads.add(new Thread(this::submitBatches, "chaos-batches"));
+        threads.add(new Thread(this::makeCalls, "chaos-calls"));
+        threads.forEach(Thread::start);
+    }
+
+    private void submitBatches() {
+        Submitter submitter = new Submitter(kafka, clock);
+        for (int n = 1; running; n++) {
+            String batchId = "chaos-b" + n;
+            try {
+                BatchFile file = BatchFile.read(write(batchId));
+                while (running) {
+                    try {
+                        submitter.submit(file, batchId);
+                        batches.add(batchId);
+                        file.forEachRequest(request -> confirmed.add(batchId + ":" + request.customId()));
+                        break;
+                    } catch (ClientException e) {
+                        pause(Duration.ofSeconds(2)); // Kafka away: the same id again publishes nothing twice
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot write batch " + batchId + " in " + dir, e);
+            }
+            pause(BETWEEN_BATCHES);
+        }
+    }
+
+    private Path write(String batchId) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < BATCH_LINES; i++) {
+            String model = MODELS.get(random.nextInt(MODELS.size()));
+            int tokens = random.nextInt(4) == 0 ? 200 : 8;
+            lines.add("{\"custom_id\":\"r-" + i + "\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\""
+                    + model + "\",\"max_tokens\":" + tokens + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + batchId
+                    + " line " + i + "\"}]}}");
+        }
+        Path file = dir.resolve(batchId + ".jsonl");
+        Files.write(file, lines);
+        return file;
+    }
+
+    private void makeCalls() {
+        try (OnlineCalls calls = OnlineCalls.start(kafka, OnlineCalls.newCallerId(), Limits.DEFAULT_MAX_REQUEST_BYTES)) {
+            RequestDecoder decoder = new RequestDecoder();
+            while (running) {
+                Request request = call(decoder);
+                try {
+                    calls.call(request, true, new OnlineCalls.Listener() {
+                        @Override
+                        public void chunks(OnlineReplies.Chunks chunks) {
+                        }
+
+                        @Override
+                        public void result(Result result) {
+                            answeredCalls.incrementAndGet();
+                        }
+
+                        @Override
+                        public void deadLetter(DeadLetter deadLetter) {
+                            answeredCalls.incrementAndGet();
+                        }
+                    });
+                    confirmed.add(request.id());
+                } catch (ClientException e) {
+                    unconfirmed.add(request.id()); // it may have landed after all: at most one outcome is fine
+                }
+                pause(BETWEEN_CALLS);
+            }
+        } catch (ClientException e) {
+            throw new IllegalStateException("the online caller could not start: " + e.getMessage(), e);
+        }
+    }
+
+    private Request call(RequestDecoder decoder) {
+        ObjectNode line = MessageCodec.mapper().createObjectNode();
+        String id = "call-" + UUID.randomUUID();
+        Instant now = clock.instant();
+        line.put("custom_id", id);
+        line.put("url", "/v1/chat/completions");
+        ObjectNode body = line.putObject("body");
+        body.put("model", MODELS.get(random.nextInt(MODELS.size())));
+        body.put("max_tokens", 8);
+        body.putArray("messages").addObject().put("role", "user").put("content", "a call " + id);
+        line.put("submitted_at", now.toString());
+        line.put("deadline", now.plus(CALL_DEADLINE).toString());
+        line.put("priority", 1000);
+        return ((Decoded.Valid) decoder.decode(line)).request();
+    }
+
+    private void pause(Duration length) {
+        try {
+            Thread.sleep(length.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /** Requests Kafka confirmed: each must end exactly once. */
+    Set<String> confirmed() {
+        return confirmed;
+    }
+
+    /** Calls whose publishing was not confirmed: each may end at most once. */
+    Set<String> unconfirmed() {
+        return unconfirmed;
+    }
+
+    Set<String> batches() {
+        return batches;
+    }
+
+    int answeredCalls() {
+        return answeredCalls.get();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        for (Thread thread : threads) {
+            thread.join(Duration.ofMinutes(2).toMillis());
+        }
+    }
+}
