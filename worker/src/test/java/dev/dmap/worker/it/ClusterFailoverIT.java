@@ -159,7 +159,7 @@ class ClusterFailoverIT {
     private long servedBy(String workerId, String prefix) {
         return fixture.kafka.results().stream()
                 .filter(result -> result.path("request_id").asString().contains(prefix))
-                .filter(result -> workerId.equals(result.path("worker_id").asString())).count();
+                .filter(result -> workerId.equals(result.path("worker").asString())).count();
     }
 
     private int transactionCoordinator() throws Exception {
