@@ -51,7 +51,7 @@ final class ChaosSchedule {
             done.add(fault);
             out.println("  fault " + done.size() + ": " + fault);
             out.flush();
-            sleep(seconds(2, 10));
+            sleep(seconds(1, 5));
         }
         return done;
     }

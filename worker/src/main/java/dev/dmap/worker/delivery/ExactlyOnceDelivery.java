@@ -152,7 +152,8 @@ public final class ExactlyOnceDelivery implements Delivery {
             log.warn("The transactional producer was fenced ({}); replacing it and serving the transaction's "
                     + "requests again", e.toString());
         } else {
-            log.warn("Transaction failed ({}); aborting it and serving its requests again", e.toString());
+            log.warn("Transaction failed ({}{}); aborting it and serving its requests again", e.toString(),
+                    e.getCause() == null ? "" : ", caused by " + e.getCause());
             producer.abort();
         }
         recovery.rewind();
