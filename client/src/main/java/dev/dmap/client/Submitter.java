@@ -120,7 +120,13 @@ public final class Submitter {
             kafka.requireReachable(admin);
             TopicSetup.ensure(admin, kafka, byModel.keySet().stream().filter(options::serves).toList(), maxRequestBytes);
         }
-        Optional<BatchHistory.Submission> earlier = new BatchHistory(kafka).submission(batchId);
+        Optional<BatchHistory.Submission> earlier;
+        try {
+            earlier = new BatchHistory(kafka).submission(batchId);
+        } catch (KafkaException e) { // a broker away while the earlier submission is looked up
+            throw KafkaTrouble.explainIfKafka(e, kafka).orElseGet(() -> new ClientException.KafkaUnavailable(
+                    "Kafka did not answer while looking up batch " + batchId + ": " + e.getMessage(), null, false, e));
+        }
         if (earlier.isPresent()) {
             BatchCommand created = earlier.get().created();
             earlier.get().requireSameFile(file);

@@ -82,6 +82,9 @@ final class ChaosTraffic implements AutoCloseable {
                         break;
                     } catch (ClientException e) {
                         pause(Duration.ofSeconds(2)); // Kafka away: the same id again publishes nothing twice
+                    } catch (RuntimeException e) { // not the client library's contract: say so, and go on
+                        System.err.println("chaos: submit of " + batchId + " failed outside ClientException: " + e);
+                        pause(Duration.ofSeconds(2));
                     }
                 }
             } catch (IOException e) {

@@ -140,6 +140,8 @@ final class TransactionalProducer implements AutoCloseable {
         }
     }
 
+    private int failedStarts;
+
     private boolean recreate() {
         Instant now = clock.instant();
         if (now.isBefore(lastCreateAttempt.plus(RECREATE_BACKOFF))) {
@@ -150,11 +152,17 @@ final class TransactionalProducer implements AutoCloseable {
         try {
             fresh.initTransactions();
         } catch (KafkaException e) {
-            log.warn("Cannot start a transactional producer yet ({}); trying again", e.toString());
+            if (failedStarts++ == 0) { // once per outage: the broker watch says how it goes on
+                log.warn("Cannot start a transactional producer yet ({}); trying again every {} s", e.toString(),
+                        RECREATE_BACKOFF.toSeconds());
+            } else {
+                log.debug("Cannot start a transactional producer yet ({}); trying again", e.toString());
+            }
             fresh.close(Duration.ZERO);
             return false;
         }
-        log.info("A new transactional producer is ready");
+        log.info("A new transactional producer is ready{}", failedStarts > 0 ? " after " + (failedStarts + 1) + " tries" : "");
+        failedStarts = 0;
         producer = fresh;
         return true;
     }

@@ -55,15 +55,41 @@ public final class RebalanceNudge implements AutoCloseable {
                 others.add(new TopicPartition(topic, info.partition()))));
         others.removeAll(owned);
         try {
-            long backlog = LagReader.read(admin(), groupId, others).values().stream().mapToLong(Long::longValue).sum();
+            Map<TopicPartition, Long> lag = LagReader.read(admin(), groupId, others);
+            long backlog = lag.values().stream().mapToLong(Long::longValue).sum();
             if (backlog >= minBacklog) {
                 lastNudge = now;
                 log.info("Idle while other workers have {} requests waiting; asking for a rebalance", backlog);
                 consumer.enforceRebalance("idle while others have backlog");
+                return;
+            }
+            long orphaned = orphanedBacklog(lag);
+            if (orphaned > 0) {
+                lastNudge = now;
+                log.warn("{} requests wait on partitions no worker owns (a hand-over the group did not finish);"
+                        + " asking for a rebalance", orphaned);
+                consumer.enforceRebalance("partitions with backlog and no owner");
             }
         } catch (Exception e) {
             log.debug("Could not read the group's lag: {}", e.toString());
         }
+    }
+
+    /**
+     * The backlog on partitions no member of the group owns. A partition the assignor holds back
+     * for a cooperative hand-over is normally assigned in the follow-up rebalance its old owner
+     * asks for; when that never comes (the owner was frozen or fenced meanwhile), nobody would
+     * serve those requests, however few they are.
+     */
+    private long orphanedBacklog(Map<TopicPartition, Long> lag) throws Exception {
+        if (lag.values().stream().noneMatch(waiting -> waiting > 0)) {
+            return 0;
+        }
+        Set<TopicPartition> owned = new HashSet<>();
+        admin().describeConsumerGroups(java.util.List.of(groupId)).all().get(10, java.util.concurrent.TimeUnit.SECONDS)
+                .get(groupId).members().forEach(member -> owned.addAll(member.assignment().topicPartitions()));
+        return lag.entrySet().stream().filter(entry -> !owned.contains(entry.getKey()))
+                .mapToLong(Map.Entry::getValue).sum();
     }
 
     private Admin admin() {
