@@ -51,8 +51,13 @@ public final class BatchHistory {
      */
     public Optional<Submission> submission(String batchId) {
         Submissions submissions = new Submissions();
-        TopicScan.readKey(kafka.scanProperties(), kafka.topics().batchCommands(), batchId.getBytes(StandardCharsets.UTF_8),
-                record -> submissions.add(record, batchId));
+        try {
+            TopicScan.readKey(kafka.scanProperties(), kafka.topics().batchCommands(), batchId.getBytes(StandardCharsets.UTF_8),
+                    record -> submissions.add(record, batchId));
+        } catch (org.apache.kafka.common.KafkaException e) { // a broker away: the library's own error, as elsewhere
+            throw KafkaTrouble.explainIfKafka(e, kafka).orElseGet(() -> new ClientException.KafkaUnavailable(
+                    "Kafka did not answer while looking up batch " + batchId + ": " + e.getMessage(), null, false, e));
+        }
         return Optional.ofNullable(submissions.byBatch().get(batchId));
     }
 

@@ -120,13 +120,7 @@ public final class Submitter {
             kafka.requireReachable(admin);
             TopicSetup.ensure(admin, kafka, byModel.keySet().stream().filter(options::serves).toList(), maxRequestBytes);
         }
-        Optional<BatchHistory.Submission> earlier;
-        try {
-            earlier = new BatchHistory(kafka).submission(batchId);
-        } catch (KafkaException e) { // a broker away while the earlier submission is looked up
-            throw KafkaTrouble.explainIfKafka(e, kafka).orElseGet(() -> new ClientException.KafkaUnavailable(
-                    "Kafka did not answer while looking up batch " + batchId + ": " + e.getMessage(), null, false, e));
-        }
+        Optional<BatchHistory.Submission> earlier = new BatchHistory(kafka).submission(batchId);
         if (earlier.isPresent()) {
             BatchCommand created = earlier.get().created();
             earlier.get().requireSameFile(file);
@@ -135,33 +129,17 @@ public final class Submitter {
             }
             // the earlier submit stopped before its transaction committed: none of its requests is
             // visible, so publish them all again, as they were
-            publish(file, new Envelope(batchId, created.at(), created.expiresAt(), options), progress, null);
+            publish(file, new SubmitEnvelope(batchId, created.at(), created.expiresAt(), options), progress, null);
             return new SubmittedBatch(batchId, file.total(), byModel, SubmittedBatch.Publication.RESUMED);
         }
         Instant now = clock.instant();
-        publish(file, new Envelope(batchId, now, options.deadline(), options), progress, BatchCommand.created(batchId,
+        publish(file, new SubmitEnvelope(batchId, now, options.deadline(), options), progress, BatchCommand.created(batchId,
                 file.total(), byModel, file.path().getFileName().toString(), options.deadline(), now));
         return new SubmittedBatch(batchId, file.total(), byModel, SubmittedBatch.Publication.ALL);
     }
 
-    /**
-     * What submit adds to each line: the batch, its times, and a priority.
-     *
-     * @param priority the priority of lines without their own, or null
-     */
-    private record Envelope(String batchId, Instant submittedAt, Instant deadline, Options options) {
-        Request of(Request line) {
-            Request published = line.withBatch(batchId, submittedAt, deadline);
-            Integer priority = options.priority();
-            published = priority != null && line.priority() == 0 ? published.withPriority(priority) : published;
-            Integer max = options.maxPriority();
-            published = max != null && published.priority() > max ? published.withPriority(max) : published;
-            return options.cache() != null && line.cache() == null ? published.withCache(options.cache()) : published;
-        }
-    }
-
     /** Publishes the creation command (unless null) on its own, then every request and the published command in one transaction. */
-    private void publish(BatchFile file, Envelope envelope, ProgressListener progress, BatchCommand created) {
+    private void publish(BatchFile file, SubmitEnvelope envelope, ProgressListener progress, BatchCommand created) {
         String batchId = envelope.batchId();
         try (Producer<byte[], byte[]> producer = producers.apply(ProducerSettings.transactional(kafka, maxRequestBytes,
                 TRANSACTIONAL_ID_PREFIX + batchId))) {
@@ -186,7 +164,7 @@ public final class Submitter {
         }
     }
 
-    private void sendRequests(Producer<byte[], byte[]> producer, BatchFile file, Envelope envelope, ProgressListener progress) {
+    private void sendRequests(Producer<byte[], byte[]> producer, BatchFile file, SubmitEnvelope envelope, ProgressListener progress) {
         Topics topics = kafka.topics();
         AtomicReference<Exception> failure = new AtomicReference<>();
         AtomicLong sent = new AtomicLong();

@@ -6,32 +6,13 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
+import dev.dmap.schemas.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 class OutageLogTest {
-    private final Instant t0 = Instant.parse("2026-12-07T10:00:00Z");
-    private Instant now = t0;
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MutableClock clock = new MutableClock();
 
     @Test
     void shouldSayOnceWhenItStartsOnceAMinuteWhileItLastsAndOnceWhenItEnds() {
@@ -42,10 +23,9 @@ class OutageLogTest {
         OutageLog outage = new OutageLog(logger, "Kafka at b:9092", clock);
 
         for (int second = 0; second <= 150; second++) { // a try every second for two and a half minutes
-            now = t0.plusSeconds(second);
             outage.failed("connection refused");
+            clock.advance(Duration.ofSeconds(1));
         }
-        now = t0.plus(Duration.ofSeconds(151));
         outage.answered();
         outage.answered();
 

@@ -39,19 +39,16 @@ final class ShippedLogLines extends AppenderBase<ILoggingEvent> implements AutoC
     }
 
     /** The {@code logging.level} entries of the worker's application.yaml. */
+    @SuppressWarnings("unchecked")
     static Map<String, Level> shippedLevels() throws IOException {
-        Map<String, Level> levels = new HashMap<>();
-        boolean inLevels = false;
-        for (String line : Files.readAllLines(APPLICATION_YAML)) {
-            if (line.equals("  level:")) {
-                inLevels = true;
-            } else if (inLevels && line.startsWith("    ") && line.contains(":") && !line.trim().startsWith("#")) {
-                String[] parts = line.trim().split(":\\s*");
-                levels.put(parts[0], Level.toLevel(parts[1]));
-            } else if (inLevels && !line.startsWith("    ")) {
-                inLevels = false;
-            }
+        Map<String, Object> yaml;
+        try (var in = Files.newInputStream(APPLICATION_YAML)) {
+            yaml = new org.yaml.snakeyaml.Yaml().load(in);
         }
+        Map<String, Object> logging = (Map<String, Object>) yaml.getOrDefault("logging", Map.of());
+        Map<String, Object> configured = (Map<String, Object>) logging.getOrDefault("level", Map.of());
+        Map<String, Level> levels = new HashMap<>();
+        configured.forEach((logger, level) -> levels.put(logger, Level.toLevel(level.toString())));
         return levels;
     }
 
