@@ -37,11 +37,13 @@ final class ChaosCheck {
      * @param unexpected   outcomes of requests nobody confirmed or tried (should be none)
      * @param deadLetters  dead letters by error code
      * @param openBatches  batches whose last state is not terminal, with that state
+     * @param unansweredCalls calls with an outcome whose caller never had its reply
      */
     record Findings(List<Outcome> outcomes, int lost, int duplicated, int unexpected, Map<String, Long> deadLetters,
-            Map<String, String> openBatches) {
+            Map<String, String> openBatches, long unansweredCalls) {
         boolean passed() {
-            return lost == 0 && duplicated == 0 && unexpected == 0 && deadLetters.isEmpty() && openBatches.isEmpty();
+            return lost == 0 && duplicated == 0 && unexpected == 0 && deadLetters.isEmpty() && openBatches.isEmpty()
+                    && unansweredCalls == 0;
         }
     }
 
@@ -51,7 +53,7 @@ final class ChaosCheck {
         this.kafka = kafka;
     }
 
-    Findings check(Set<String> confirmed, Set<String> unconfirmed, Set<String> batches) {
+    Findings check(Set<String> confirmed, Set<String> unconfirmed, Set<String> batches, long unansweredCalls) {
         List<Outcome> outcomes = new ArrayList<>();
         read(kafka.topics().results(), (record, json) -> outcomes.add(new Outcome(json.path("request_id").asString(),
                 Instant.ofEpochMilli(record.timestamp()), null)));
@@ -69,6 +71,11 @@ final class ChaosCheck {
         int duplicated = (int) perRequest.values().stream().filter(count -> count > 1).count();
         int unexpected = (int) perRequest.keySet().stream()
                 .filter(id -> !confirmed.contains(id) && !unconfirmed.contains(id)).count();
+        return new Findings(outcomes, lost, duplicated, unexpected, deadLetters, openBatches(batches), unansweredCalls);
+    }
+
+    /** The batches whose last state is not terminal, with that state. */
+    Map<String, String> openBatches(Set<String> batches) {
         Map<String, String> states = new HashMap<>();
         read(kafka.topics().batches(), (record, json) -> {
             if (json != null) {
@@ -82,7 +89,7 @@ final class ChaosCheck {
                 open.put(batch, status);
             }
         }
-        return new Findings(outcomes, lost, duplicated, unexpected, deadLetters, open);
+        return open;
     }
 
     /** Whether every confirmed request has an outcome yet. */

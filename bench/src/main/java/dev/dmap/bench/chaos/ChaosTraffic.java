@@ -2,8 +2,11 @@ package dev.dmap.bench.chaos;
 
 import dev.dmap.client.BatchFile;
 import dev.dmap.client.ClientException;
+import dev.dmap.client.Collector;
 import dev.dmap.client.KafkaConnection;
 import dev.dmap.client.OnlineCalls;
+import dev.dmap.client.OutputFiles;
+import dev.dmap.client.ProgressListener;
 import dev.dmap.client.Submitter;
 import dev.dmap.schemas.DeadLetter;
 import dev.dmap.schemas.Decoded;
@@ -14,6 +17,7 @@ import dev.dmap.schemas.RequestDecoder;
 import dev.dmap.schemas.Result;
 import dev.dmap.schemas.OnlineReplies;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,15 +29,21 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The mixed stream the fleet serves while it is broken: a batch every few seconds (four models,
  * long and short generations interleaved), submitted again under the same id until Kafka takes it,
- * and a steady trickle of online calls through the client library's {@link OnlineCalls}. It
- * remembers every request Kafka confirmed, and the calls whose publishing was not confirmed (they
- * may or may not have landed).
+ * and a steady trickle of online calls through the client library's {@link OnlineCalls}, while
+ * each batch is collected into files as {@code dmap collect} does: the pieces the CLI and the
+ * gateway stand on, riding through the faults. It remembers every request Kafka confirmed, the
+ * calls whose publishing was not confirmed (they may or may not have landed), the calls answered
+ * and the batches collected.
  */
 final class ChaosTraffic implements AutoCloseable {
     static final List<String> MODELS = List.of("qwen2.5-7b-instruct", "meta-llama-3.1-8b-instruct",
@@ -51,8 +61,16 @@ final class ChaosTraffic implements AutoCloseable {
     private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
     private final Set<String> unconfirmed = ConcurrentHashMap.newKeySet();
     private final Set<String> batches = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger answeredCalls = new AtomicInteger();
-    private final List<Thread> threads = new ArrayList<>();
+    private final Set<String> callIds = ConcurrentHashMap.newKeySet();
+    private final Set<String> answered = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch callerClosed = new CountDownLatch(1);
+    private final BlockingQueue<String> toCollect = new LinkedBlockingQueue<>();
+    private final Set<String> collected = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger collectFailures = new AtomicInteger();
+    private volatile boolean collecting = true;
+    private Thread batchThread;
+    private Thread callThread;
+    private Thread collectThread;
     private volatile boolean running = true;
 
     ChaosTraffic(KafkaConnection kafka, Path dir, long seed, Clock clock) {
@@ -63,9 +81,12 @@ final class ChaosTraffic implements AutoCloseable {
     }
 
     void start() {
-        threads.add(new Thread(this::submitBatches, "chaos-batches"));
-        threads.add(new Thread(this::makeCalls, "chaos-calls"));
-        threads.forEach(Thread::start);
+        batchThread = new Thread(this::submitBatches, "chaos-batches");
+        callThread = new Thread(this::makeCalls, "chaos-calls");
+        collectThread = new Thread(this::collectBatches, "chaos-collect");
+        batchThread.start();
+        callThread.start();
+        collectThread.start();
     }
 
     private void submitBatches() {
@@ -78,6 +99,7 @@ final class ChaosTraffic implements AutoCloseable {
                     try {
                         submitter.submit(file, batchId);
                         batches.add(batchId);
+                        toCollect.add(batchId);
                         file.forEachRequest(request -> confirmed.add(batchId + ":" + request.customId()));
                         break;
                     } catch (ClientException e) {
@@ -91,6 +113,44 @@ final class ChaosTraffic implements AutoCloseable {
                 throw new IllegalStateException("cannot write batch " + batchId + " in " + dir, e);
             }
             pause(BETWEEN_BATCHES);
+        }
+    }
+
+    /**
+     * Collects each batch as {@code dmap collect} does, one after the other, through the faults: a
+     * collect that fails is counted and resumed (its files keep what it wrote), until the batch is
+     * complete in its files.
+     */
+    private void collectBatches() {
+        Collector collector = new Collector(kafka);
+        try {
+            while (collecting) {
+                String batchId = toCollect.poll(1, TimeUnit.SECONDS);
+                while (batchId != null && collecting) {
+                    try {
+                        OutputFiles files = new OutputFiles(dir.resolve(batchId + ".output.jsonl"), dir.resolve(batchId + ".errors.jsonl"));
+                        if (collector.collect(batchId, files, Collector.Options.DEFAULT.withPatience(Duration.ofSeconds(30)),
+                                ProgressListener.NONE).complete() && lines(files) == BATCH_LINES) {
+                            collected.add(batchId);
+                            batchId = null;
+                        }
+                    } catch (RuntimeException e) { // ClientException or anything else: a caller would see it
+                        collectFailures.incrementAndGet();
+                        System.err.println("chaos: collect of " + batchId + " failed: " + e);
+                        pause(Duration.ofSeconds(2));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long lines(OutputFiles files) {
+        try (var output = Files.lines(files.output()); var errors = Files.lines(files.errors())) {
+            return output.count() + errors.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -121,20 +181,24 @@ final class ChaosTraffic implements AutoCloseable {
 
                         @Override
                         public void result(Result result) {
-                            answeredCalls.incrementAndGet();
+                            answered.add(request.id());
                         }
 
                         @Override
                         public void deadLetter(DeadLetter deadLetter) {
-                            answeredCalls.incrementAndGet();
+                            answered.add(request.id());
                         }
                     });
                     confirmed.add(request.id());
+                    callIds.add(request.id());
                 } catch (ClientException e) {
                     unconfirmed.add(request.id()); // it may have landed after all: at most one outcome is fine
                 }
                 pause(BETWEEN_CALLS);
             }
+            callerClosed.await(); // the replies of the last calls still count, as a caller waiting for them would
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (ClientException e) {
             throw new IllegalStateException("the online caller could not start: " + e.getMessage(), e);
         }
@@ -180,14 +244,37 @@ final class ChaosTraffic implements AutoCloseable {
     }
 
     int answeredCalls() {
-        return answeredCalls.get();
+        return answered.size();
     }
 
+    /** Calls Kafka confirmed whose caller has not had their reply (yet): a caller through the gateway would time out. */
+    long unansweredCalls() {
+        return callIds.stream().filter(id -> !answered.contains(id)).count();
+    }
+
+    /** Batches whose every line is in the files a collect wrote. */
+    Set<String> collected() {
+        return collected;
+    }
+
+    /** How many times a collect failed and was resumed. */
+    int collectFailures() {
+        return collectFailures.get();
+    }
+
+    /** No new batches or calls; the caller still reads the replies of the calls it made, until {@link #close}. */
+    void stop() throws InterruptedException {
+        running = false;
+        batchThread.join(Duration.ofMinutes(2).toMillis());
+    }
+
+    /** Stops, and closes the caller. */
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        for (Thread thread : threads) {
-            thread.join(Duration.ofMinutes(2).toMillis());
-        }
+        stop();
+        callerClosed.countDown();
+        collecting = false;
+        callThread.join(Duration.ofMinutes(1).toMillis());
+        collectThread.join(Duration.ofMinutes(1).toMillis());
     }
 }

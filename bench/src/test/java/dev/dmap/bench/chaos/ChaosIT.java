@@ -31,7 +31,8 @@ class ChaosIT {
         }
         String report = captured.toString(StandardCharsets.UTF_8);
         assertThat(report).contains("seed 20261207").contains("fault 3:").contains("| lost | 0 |")
-                .contains("| duplicated | 0 |").contains("| batches not terminal | none |");
+                .contains("| duplicated | 0 |").contains("| batches not terminal | none |")
+                .contains("| calls without a reply to their caller | 0 |").containsPattern("\\| batches collected \\| (\\d+) of \\1 ");
         assertThat(exit).as(report).isZero();
     }
 

@@ -69,17 +69,15 @@ public final class ClientProperties {
     }
 
     /**
-     * The producer of online replies: not idempotent, acknowledged by the leader alone and sent at
-     * once, as a reply is for a caller who waits (the terminal record is what must be durable); one
-     * request in flight keeps a call's events in order.
+     * The producer of online replies: idempotent and acknowledged by every in-sync replica like the
+     * results (a reply acknowledged by a leader that dies before its followers copy it would be lost
+     * to a caller who waits), sent at once, retried through a leader's failover for up to two
+     * minutes, and kept in order (a call's events before its outcome).
      */
     public static Map<String, Object> replyProducer(KafkaSettings settings, String clientId, int maxRequestBytes) {
         Map<String, Object> props = producer(settings, clientId + "-replies", maxRequestBytes);
-        props.put(ProducerConfig.ACKS_CONFIG, "1");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        props.put(ProducerConfig.RETRIES_CONFIG, 2);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         // a reply topic that is gone (its gateway stopped) must not hold a slot's thread for long
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000);

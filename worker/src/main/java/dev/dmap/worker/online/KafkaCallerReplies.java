@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * Sends the replies of online calls to their callers' reply topics with a plain producer, outside
  * the worker's transaction: streamed events leave at once when the first arrives (time to first
  * token), then in batches every {@link #FLUSH_EVERY}; the outcome leaves as soon as it is known.
- * A lost reply costs the caller an answer, never the request its terminal record; a failed send is
- * logged at DEBUG, as the caller times out and says so. Thread-safe.
+ * Replies are as durable as results (every in-sync replica) and ride through a leader's failover;
+ * one that cannot be delivered in two minutes costs the caller an answer, never the request its
+ * terminal record. A failed send is logged at DEBUG, as the caller times out and says so. Thread-safe.
  */
 public final class KafkaCallerReplies implements CallerReplies, AutoCloseable {
     /** How long streamed events wait to travel together: small next to a token's time, large next to a send. */
