@@ -36,4 +36,17 @@ public final class Durations {
         }
         return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
+
+    /** {@code duration} rounded for a person to read at a glance: {@code 850 ms}, {@code 4.2 s}, {@code 3 m 12 s}, {@code 2 h 5 m}. */
+    public static String readable(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis < 1000) {
+            return millis + " ms";
+        }
+        if (millis < 60_000) {
+            return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+        }
+        long seconds = duration.toSeconds();
+        return seconds < 3600 ? seconds / 60 + " m " + seconds % 60 + " s" : seconds / 3600 + " h " + seconds % 3600 / 60 + " m";
+    }
 }

@@ -35,6 +35,11 @@ public final class FleetModels {
      * all are older than the field): then nobody can tell which models the fleet serves.
      */
     public Optional<Set<String>> served() {
+        return served(workers(), clock.instant());
+    }
+
+    /** Every worker's latest status, live or not, by worker id. */
+    public List<WorkerStatus> workers() {
         Map<String, WorkerStatus> latest = new TreeMap<>();
         TopicScan.readAll(kafka.scanProperties(), List.of(kafka.topics().workers()), record -> {
             try {
@@ -46,15 +51,19 @@ public final class FleetModels {
                 // an unreadable status is skipped, as dmap status skips it
             }
         });
-        return served(latest.values(), clock.instant());
+        return List.copyOf(latest.values());
+    }
+
+    /** Whether a worker with this latest status runs now: it has not stopped and was heard from within the last minute. */
+    public static boolean live(WorkerStatus status, Instant now) {
+        return status.stopped() == null && status.heartbeatAt().isAfter(now.minus(SILENCE));
     }
 
     static Optional<Set<String>> served(Iterable<WorkerStatus> statuses, Instant now) {
         Set<String> models = new TreeSet<>();
         boolean anyKnows = false;
         for (WorkerStatus status : statuses) {
-            boolean live = status.stopped() == null && status.heartbeatAt().isAfter(now.minus(SILENCE));
-            if (live && status.availableModels() != null) {
+            if (live(status, now) && status.availableModels() != null) {
                 anyKnows = true;
                 models.addAll(status.availableModels());
             }

@@ -1,5 +1,6 @@
 package dev.dmap.cli;
 
+import dev.dmap.client.BatchEstimate;
 import dev.dmap.client.BatchFile;
 import dev.dmap.client.BatchIds;
 import dev.dmap.client.ClientException;
@@ -54,6 +55,10 @@ public class SubmitCommand implements Callable<Integer>, KafkaCommand {
             description = "The oldest stored answer a line accepts, e.g. 24h (default: any within the cache's time to live).")
     java.time.Duration cacheMaxAge;
 
+    @Option(names = "--estimate", description = "Validate, then print what the batch will ask of the fleet per model "
+            + "(requests, prompt tokens, GPU time from the fleet's recent service times, loads) and publish nothing.")
+    boolean estimate;
+
     @Option(names = "--no-progress", negatable = true,
             description = "Progress on stderr: a bar on a terminal, a line every 10 s otherwise (default: on).")
     boolean progress = true;
@@ -83,6 +88,10 @@ public class SubmitCommand implements Callable<Integer>, KafkaCommand {
             return ExitCodes.INVALID_INPUT;
         }
         Clock clock = Clock.systemUTC();
+        if (estimate) {
+            EstimateTable.print(spec.commandLine().getOut(), file, BatchEstimate.measure(batch, kafka.connection(), clock));
+            return ExitCodes.OK;
+        }
         String id = batchId == null ? BatchIds.generate(clock) : BatchIds.require(batchId);
         if (completionWindow != null && deadline != null) {
             throw new CliException(ExitCodes.INVALID_INPUT, "give --completion-window or --deadline, not both");

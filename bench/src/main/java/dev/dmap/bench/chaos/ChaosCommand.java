@@ -55,6 +55,9 @@ public final class ChaosCommand implements Callable<Integer> {
         Topics topics = new Topics("chaos" + Long.toHexString(runSeed & 0xffffff));
         out.printf("dmap chaos: seed %d, %.1f minutes of faults, data and logs in %s%n", runSeed, minutes, work);
         try (ChaosFleet fleet = ChaosFleet.start(work, topics, 3, 3)) {
+            // stopped early (Ctrl-C, kill): no broker or worker JVM is left behind
+            Thread cleanup = new Thread(fleet::close, "chaos-cleanup");
+            Runtime.getRuntime().addShutdownHook(cleanup);
             KafkaConnection kafka = new KafkaConnection(fleet.bootstrapServers(), topics, Map.of(), Duration.ofSeconds(30));
             ChaosTraffic traffic = new ChaosTraffic(kafka, work, runSeed, clock);
             traffic.start();

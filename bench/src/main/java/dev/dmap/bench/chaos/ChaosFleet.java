@@ -169,8 +169,14 @@ final class ChaosFleet implements AutoCloseable {
         }
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Stops everything; again (from the shutdown hook as well), it does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         for (Process worker : workers) {
             if (worker != null) {
                 worker.destroyForcibly();

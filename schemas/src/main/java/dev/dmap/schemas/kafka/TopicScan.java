@@ -37,6 +37,22 @@ public final class TopicScan {
     }
 
     /**
+     * As {@link #readAll}, of the last {@code perPartition} records of each partition only (the most
+     * recent ones): a look at what happened lately at the cost of a few fetches, whatever the topic's size.
+     */
+    public static void readTail(Map<String, Object> consumerProperties, List<String> topics, int perPartition,
+            Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties)) {
+            List<TopicPartition> partitions = partitionsOf(consumer, topics, METADATA_WAIT);
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            partitions.forEach(p -> consumer.seek(p, Math.max(begin.get(p), end.get(p) - perPartition)));
+            readToEnd(consumer, partitions, each);
+        }
+    }
+
+    /**
      * As {@link #readAll}, of the one partition of {@code topic} that a record keyed {@code key}
      * goes to with Kafka's default partitioner: all of a key's records, at a fraction of the cost.
      */
