@@ -13,6 +13,7 @@ import dev.dmap.schemas.RequestCounts;
 import dev.dmap.schemas.TopicProvisioner;
 import dev.dmap.schemas.Topics;
 import dev.dmap.schemas.Usage;
+import dev.dmap.schemas.WorkerStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,6 +41,37 @@ class CommandsIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers()))) {
             new TopicProvisioner(admin, TOPICS).ensureAll(List.of("replay-model"));
         }
+    }
+
+    @Test
+    void shouldEstimateABatchPerModelFromTheFleetsServiceTimesAndPublishNothing() throws Exception {
+        for (long ms : new long[] {400, 600}) {
+            TestBroker.publish(TOPICS.results(), "earlier:" + ms, "{\"request_id\":\"earlier:" + ms
+                    + "\",\"model\":\"estimate-held\",\"timing\":{\"queued_ms\":1,\"load_ms\":0,\"backend_ms\":" + ms + "}}");
+        }
+        TestBroker.publish(TOPICS.results(), "earlier:hit", "{\"request_id\":\"earlier:hit\",\"model\":\"estimate-held\","
+                + "\"timing\":{\"queued_ms\":0,\"load_ms\":0,\"backend_ms\":90000},\"cache\":{\"hit\":true}}");
+        TestBroker.publish(TOPICS.workers(), "estimate-gpu", MessageCodec.encodeToString(new WorkerStatus("estimate-gpu", "dmap-workers",
+                "http://gpu:1234", "affinity", List.of("estimate-held"), List.of("estimate-held"), List.of(), 0, 0, 1, true,
+                Instant.now(), null, 1, List.of("estimate-held", "estimate-cold"))));
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            lines.append("{\"custom_id\":\"e").append(i).append("\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"")
+                    .append(i < 6 ? "estimate-held" : "estimate-cold").append("\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}}\n");
+        }
+        Path file = Files.writeString(dir.resolve("estimate.jsonl"), lines);
+
+        SubmitIT.Run run = SubmitIT.cli("submit", "--bootstrap-servers=" + TestBroker.bootstrapServers(), "--estimate", file.toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        List<String> out = run.out().lines().toList();
+        assertThat(out.get(0)).isEqualTo("Estimate for " + file + " (nothing published):");
+        // "Hi": 1 token, plus 4 per message and 3 for the reply: 8 prompt tokens per request; 500 ms mean, the cache hit left out
+        assertThat(out).anySatisfy(line -> assertThat(line.split("\\s+")).containsExactly("estimate-held", "6", "48", "500", "ms", "3.0", "s", "0"));
+        assertThat(out).anySatisfy(line -> assertThat(line.split("\\s+")).containsExactly("estimate-cold", "4", "32", "-", "-", "1"));
+        assertThat(out).anySatisfy(line -> assertThat(line.split("\\s+")).containsExactly("total", "10", "80", "3.0", "s", "+", "1"));
+        assertThat(TestBroker.records(TOPICS.batchCommands(), "read_committed")).extracting(r -> MessageCodec.decode(r.value(),
+                BatchCommand.class)).noneMatch(command -> "estimate.jsonl".equals(command.inputFile()));
     }
 
     @Test

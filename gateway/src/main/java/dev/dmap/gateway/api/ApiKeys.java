@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * The operator's keys file: one line per key, the key then its owner's name ({@code sk-abc alice}),
  * optionally ending in {@code max-priority=N}, the highest {@code priority} the key's batch lines may
  * have (default {@link #DEFAULT_MAX_PRIORITY}: a line asking for more is lowered to it, so no tenant
- * overtakes the others unless the operator grants it); blank lines and {@code #} comments are skipped. Read again whenever its modification time or size
+ * overtakes the others unless the operator grants it), and in {@code admin}, a key whose console shows
+ * the fleet and every owner's batches; blank lines and {@code #} comments are skipped. Read again whenever its modification time or size
  * changes, so a revoked key stops working on the next request; and its content is hashed again at
  * most every {@link #CONTENT_CHECK}, so an edit that keeps both ({@code cp -p}, {@code rsync -t}) takes
  * effect within that. A file that cannot be read any more
@@ -31,7 +32,7 @@ public final class ApiKeys {
     static final java.time.Duration CONTENT_CHECK = java.time.Duration.ofSeconds(1);
     /** The highest priority a key's lines may have when its line in the file does not say. */
     public static final int DEFAULT_MAX_PRIORITY = 0;
-    private static final java.util.regex.Pattern MAX_PRIORITY = java.util.regex.Pattern.compile("(.*?)\\s+max-priority=(-?\\d{1,9})");
+    private static final java.util.regex.Pattern MAX_PRIORITY = java.util.regex.Pattern.compile("max-priority=(-?\\d{1,9})");
     private volatile Snapshot snapshot = new Snapshot(null, -1, new byte[0], 0, Map.of());
 
     /**
@@ -39,8 +40,12 @@ public final class ApiKeys {
      *
      * @param owner       whose the key is: files and batches belong to owners
      * @param maxPriority the highest priority its batch lines may have
+     * @param admin       whether the console shows it the fleet and every owner's batches
      */
-    public record Grant(String owner, int maxPriority) {
+    public record Grant(String owner, int maxPriority, boolean admin) {
+        public Grant(String owner, int maxPriority) {
+            this(owner, maxPriority, false);
+        }
     }
 
     private record Snapshot(FileTime modified, long size, byte[] digest, long checkedAtNanos, Map<String, Grant> ownerByKey) {
@@ -117,6 +122,26 @@ public final class ApiKeys {
         }
     }
 
+    /** {@code OWNER [max-priority=N] [admin]}: the options come last, in any order; the owner's name may hold spaces. */
+    private static Grant parseGrant(String rest) {
+        List<String> words = new java.util.ArrayList<>(List.of(rest.split("\\s+")));
+        int maxPriority = DEFAULT_MAX_PRIORITY;
+        boolean admin = false;
+        while (words.size() > 1) {
+            String last = words.get(words.size() - 1);
+            java.util.regex.Matcher limited = MAX_PRIORITY.matcher(last);
+            if (last.equals("admin")) {
+                admin = true;
+            } else if (limited.matches()) {
+                maxPriority = Integer.parseInt(limited.group(1));
+            } else {
+                break;
+            }
+            words.remove(words.size() - 1);
+        }
+        return new Grant(String.join(" ", words), maxPriority, admin);
+    }
+
     private Map<String, Grant> parse(List<String> lines) {
         Map<String, Grant> owners = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -129,9 +154,7 @@ public final class ApiKeys {
                 log.warn("{}:{}: a key without an owner's name is ignored (write: KEY OWNER)", file, i + 1);
                 continue;
             }
-            java.util.regex.Matcher limited = MAX_PRIORITY.matcher(parts[1].strip());
-            owners.put(parts[0], limited.matches() ? new Grant(limited.group(1).strip(), Integer.parseInt(limited.group(2)))
-                    : new Grant(parts[1].strip(), DEFAULT_MAX_PRIORITY));
+            owners.put(parts[0], parseGrant(parts[1].strip()));
         }
         return Map.copyOf(owners);
     }

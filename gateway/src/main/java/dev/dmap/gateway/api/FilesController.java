@@ -56,7 +56,7 @@ class FilesController {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the upload: " + e.getMessage(), e);
         }
-        String name = filename(file.getOriginalFilename());
+        String name = dev.dmap.gateway.files.FileNames.clean(file.getOriginalFilename());
         return FileView.of(files.add(incoming, owner, name, purpose, clock.instant().getEpochSecond() + lifetime));
     }
 
@@ -95,20 +95,6 @@ class FilesController {
     Map<String, Object> delete(@RequestAttribute(Authentication.OWNER) String owner, @PathVariable("id") String id) {
         files.delete(find(owner, id));
         return Map.of("id", id, "object", "file", "deleted", true);
-    }
-
-    /** The longest file name kept (the rest is cut): a name is a label, not storage. */
-    static final int MAX_FILENAME = 255;
-
-    /**
-     * The client's file name without any directory part (either separator) or control characters, at most
-     * {@link #MAX_FILENAME} characters; else upload.jsonl.
-     */
-    static String filename(String original) {
-        String name = original == null ? "" : original.substring(Math.max(original.lastIndexOf('/'), original.lastIndexOf('\\')) + 1)
-                .replaceAll("\\p{Cntrl}", "");
-        name = name.length() > MAX_FILENAME ? name.substring(0, MAX_FILENAME) : name;
-        return name.isBlank() ? "upload.jsonl" : name;
     }
 
     private StoredFile find(String owner, String id) {

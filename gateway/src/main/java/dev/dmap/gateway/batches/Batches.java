@@ -60,6 +60,16 @@ public final class Batches {
         return store.list(owner);
     }
 
+    /** Every owner's batches (the console's admin view). */
+    public List<GatewayBatch> all() {
+        return store.all();
+    }
+
+    /** A batch whoever owns it (the console's admin view). */
+    public Optional<GatewayBatch> findAny(String id) {
+        return store.read(id);
+    }
+
     /**
      * The tracker's state of a published batch; waits a little for a starting gateway to read the
      * states published before it, else fails with {@link StatesUnavailable}.

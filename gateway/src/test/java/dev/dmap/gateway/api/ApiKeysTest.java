@@ -75,4 +75,16 @@ class ApiKeysTest {
         assertThat(keys.grant("sk-b")).hasValue(new ApiKeys.Grant("bob", ApiKeys.DEFAULT_MAX_PRIORITY));
         assertThat(keys.grant("sk-c")).hasValue(new ApiKeys.Grant("carol", -1));
     }
+
+    @Test
+    void shouldMarkAKeyAdminWhenItsLineEndsInAdminWithOrWithoutAPriority() throws Exception {
+        Path file = Files.writeString(dir.resolve("keys"), "sk-a ops team admin\nsk-b bob max-priority=3 admin\n"
+                + "sk-c carol admin max-priority=2\nsk-d admin\n");
+        ApiKeys keys = new ApiKeys(file);
+
+        assertThat(keys.grant("sk-a")).hasValue(new ApiKeys.Grant("ops team", ApiKeys.DEFAULT_MAX_PRIORITY, true));
+        assertThat(keys.grant("sk-b")).hasValue(new ApiKeys.Grant("bob", 3, true));
+        assertThat(keys.grant("sk-c")).hasValue(new ApiKeys.Grant("carol", 2, true));
+        assertThat(keys.grant("sk-d")).as("a lone word is the owner's name").hasValue(new ApiKeys.Grant("admin", 0, false));
+    }
 }

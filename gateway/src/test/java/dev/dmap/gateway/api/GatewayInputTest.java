@@ -10,12 +10,12 @@ import org.junit.jupiter.api.Test;
 class GatewayInputTest {
     @Test
     void shouldKeepOnlyTheFileNameOfWhatTheClientSends() {
-        assertThat(FilesController.filename("batch.jsonl")).isEqualTo("batch.jsonl");
-        assertThat(FilesController.filename("/home/alice/data/batch.jsonl")).isEqualTo("batch.jsonl");
-        assertThat(FilesController.filename("C:\\Users\\alice\\batch.jsonl")).isEqualTo("batch.jsonl");
-        assertThat(FilesController.filename("bad\u0000name.jsonl")).isEqualTo("badname.jsonl");
-        assertThat(FilesController.filename("/")).isEqualTo("upload.jsonl");
-        assertThat(FilesController.filename(null)).isEqualTo("upload.jsonl");
+        assertThat(dev.dmap.gateway.files.FileNames.clean("batch.jsonl")).isEqualTo("batch.jsonl");
+        assertThat(dev.dmap.gateway.files.FileNames.clean("/home/alice/data/batch.jsonl")).isEqualTo("batch.jsonl");
+        assertThat(dev.dmap.gateway.files.FileNames.clean("C:\\Users\\alice\\batch.jsonl")).isEqualTo("batch.jsonl");
+        assertThat(dev.dmap.gateway.files.FileNames.clean("bad\u0000name.jsonl")).isEqualTo("badname.jsonl");
+        assertThat(dev.dmap.gateway.files.FileNames.clean("/")).isEqualTo("upload.jsonl");
+        assertThat(dev.dmap.gateway.files.FileNames.clean(null)).isEqualTo("upload.jsonl");
     }
 
     @Test
