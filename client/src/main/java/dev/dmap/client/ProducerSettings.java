@@ -13,6 +13,12 @@ final class ProducerSettings {
      * the time a submit may take to publish (the broker's default {@code transaction.max.timeout.ms}).
      */
     static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+    /**
+     * How long closing a producer may take: its unsent records and an open transaction's abort get
+     * this long, then it is closed by force. Never without a bound, as {@code close()} is: with
+     * the coordinator away it waits for ever.
+     */
+    static final Duration CLOSE_WITHIN = Duration.ofSeconds(30);
 
     private ProducerSettings() {
     }

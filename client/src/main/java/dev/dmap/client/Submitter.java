@@ -141,26 +141,29 @@ public final class Submitter {
     /** Publishes the creation command (unless null) on its own, then every request and the published command in one transaction. */
     private void publish(BatchFile file, SubmitEnvelope envelope, ProgressListener progress, BatchCommand created) {
         String batchId = envelope.batchId();
-        try (Producer<byte[], byte[]> producer = producers.apply(ProducerSettings.transactional(kafka, maxRequestBytes,
-                TRANSACTIONAL_ID_PREFIX + batchId))) {
-            try {
-                producer.initTransactions();
-                if (created != null) {
-                    producer.beginTransaction();
-                    BatchCommandRecords.send(kafka, producer, created);
-                    producer.commitTransaction();
-                }
+        Producer<byte[], byte[]> producer = producers.apply(ProducerSettings.transactional(kafka, maxRequestBytes,
+                TRANSACTIONAL_ID_PREFIX + batchId));
+        try {
+            producer.initTransactions();
+            if (created != null) {
                 producer.beginTransaction();
-                sendRequests(producer, file, envelope, progress);
-                producer.send(BatchCommandRecords.of(kafka, BatchCommand.published(batchId, clock.instant())));
+                BatchCommandRecords.send(kafka, producer, created);
                 producer.commitTransaction();
-            } catch (ProducerFencedException e) {
-                throw new ClientException.SubmitTakenOver("another submit of batch " + batchId + " took over from this one "
-                        + "(it fenced this producer)");
-            } catch (KafkaException | ClientException e) {
-                abortQuietly(producer);
-                throw failed(batchId, e);
             }
+            producer.beginTransaction();
+            sendRequests(producer, file, envelope, progress);
+            producer.send(BatchCommandRecords.of(kafka, BatchCommand.published(batchId, clock.instant())));
+            producer.commitTransaction();
+        } catch (ProducerFencedException e) {
+            throw new ClientException.SubmitTakenOver("another submit of batch " + batchId + " took over from this one "
+                    + "(it fenced this producer)");
+        } catch (KafkaException | ClientException e) {
+            abortQuietly(producer);
+            throw failed(batchId, e);
+        } finally {
+            // bounded: close() without a timeout waits for ever to abort an open transaction while the
+            // coordinator is away (found by the chaos run: a submit hung for 19 minutes)
+            producer.close(ProducerSettings.CLOSE_WITHIN);
         }
     }
 
@@ -215,8 +218,11 @@ public final class Submitter {
 
     /** Publishes a batch command (a cancel) with an idempotent producer, and waits for the broker to have it. */
     public void command(BatchCommand command) {
-        try (Producer<byte[], byte[]> producer = producers.apply(ProducerSettings.idempotent(kafka, maxRequestBytes))) {
+        Producer<byte[], byte[]> producer = producers.apply(ProducerSettings.idempotent(kafka, maxRequestBytes));
+        try {
             BatchCommandRecords.send(kafka, producer, command);
+        } finally {
+            producer.close(ProducerSettings.CLOSE_WITHIN);
         }
     }
 

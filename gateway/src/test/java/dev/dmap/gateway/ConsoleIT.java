@@ -126,7 +126,7 @@ class ConsoleIT {
         assertThat(browser.findElements(By.id("start"))).as("nothing to start").isEmpty();
         screenshot(browser, "upload-problems");
         browser.get(console);
-        assertThat(browser.findElement(By.id("rows")).getText()).as("nothing was published").contains("No batches yet");
+        assertThat(text(browser, By.id("rows"))).as("nothing was published").contains("No batches yet");
     }
 
     @Test
@@ -136,14 +136,20 @@ class ConsoleIT {
                 i % 2 == 0 ? QWEN : LLAMA).maxTokens(16).json()).toList(), ChatLine.of("missing-model", "no-such-model").json());
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.dmapNoReload = true;");
 
-        new WebDriverWait(browser, Duration.ofMinutes(3)).until(page -> "completed".equals(page.findElement(By.id("status")).getText())
+        waitFor(browser, Duration.ofMinutes(3)).until(page -> "completed".equals(page.findElement(By.id("status")).getText())
                 && "100".equals(page.findElement(By.id("progress")).getDomProperty("value")));
 
         assertThat(((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return window.dmapNoReload === true;"))
                 .as("the page updated itself, never reloaded").isEqualTo(true);
-        assertThat(browser.findElement(By.id("progress-text")).getText()).contains("24 succeeded, 1 failed of 25");
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(page -> page.findElement(By.id("errors")).getText().contains("model_not_found"));
+        assertThat(text(browser, By.id("progress-text"))).contains("24 succeeded, 1 failed of 25");
+        waitFor(browser, Duration.ofSeconds(30)).until(page -> page.findElement(By.id("errors")).getText().contains("model_not_found (1)"));
         screenshot(browser, "batch");
+        click(browser, By.cssSelector("#errors button")); // replay: the model is still missing, so it fails again
+        assertThat(text(browser, By.cssSelector("[role=status]"))).isEqualTo(
+                "Replayed 1 request(s) that failed with model_not_found.");
+        waitFor(browser, Duration.ofSeconds(60)).until(page -> page.findElements(By.cssSelector("#errors td.attempts")).stream()
+                .anyMatch(cell -> Integer.parseInt(cell.getText()) > 1));
+        assertThat(text(browser, By.id("errors"))).as("one request, by its latest dead letter").contains("model_not_found (1)");
         Path collected = dir.resolve("collected.jsonl");
         CollectSummary summary = new Collector(KafkaConnection.of(broker.bootstrapServers(), "dmap")).collect(batch,
                 new OutputFiles(collected, dir.resolve("collected.errors.jsonl")), Collector.Options.DEFAULT.withPatience(Duration.ofMinutes(1)),
@@ -156,7 +162,7 @@ class ConsoleIT {
         aliceBatch = batch;
 
         browser.get(console);
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(page -> page.findElement(By.id("rows")).getText().contains(batch));
+        waitFor(browser, Duration.ofSeconds(30)).until(page -> page.findElement(By.id("rows")).getText().contains(batch));
     }
 
     @Test
@@ -164,13 +170,13 @@ class ConsoleIT {
         WebDriver browser = signedIn("sk-alice");
         startBatch(browser, "slow.jsonl", IntStream.range(0, 300).mapToObj(i -> ChatLine.of("slow-" + i, QWEN).maxTokens(2000).json())
                 .toList());
-        new WebDriverWait(browser, Duration.ofMinutes(1)).until(page -> !page.findElements(By.id("cancel")).isEmpty());
+        waitFor(browser, Duration.ofMinutes(1)).until(page -> !page.findElements(By.id("cancel")).isEmpty());
 
-        browser.findElement(By.id("cancel")).click();
+        click(browser, By.id("cancel"));
 
-        new WebDriverWait(browser, Duration.ofMinutes(3)).until(page -> "cancelled".equals(page.findElement(By.id("status")).getText()));
+        waitFor(browser, Duration.ofMinutes(3)).until(page -> "cancelled".equals(page.findElement(By.id("status")).getText()));
         assertThat(browser.findElements(By.id("cancel"))).isEmpty();
-        assertThat(browser.findElement(By.id("progress-text")).getText()).contains("of 300");
+        assertThat(text(browser, By.id("progress-text"))).contains("of 300");
     }
 
     @Test
@@ -179,7 +185,7 @@ class ConsoleIT {
                 : startBatch(signedIn("sk-alice"), "for-alice.jsonl", List.of(ChatLine.of("only", QWEN).maxTokens(8).json()));
         WebDriver bob = signedIn("sk-bob");
 
-        assertThat(bob.findElement(By.id("rows")).getText()).doesNotContain(batch);
+        assertThat(text(bob, By.id("rows"))).doesNotContain(batch);
         assertThat(get(bob, console + "/batches/" + batch).statusCode()).isEqualTo(404);
         assertThat(get(bob, console + "/batches/" + batch + "/output.jsonl").statusCode()).isEqualTo(404);
         bob.get(console + "/batches/" + batch);
@@ -195,12 +201,12 @@ class ConsoleIT {
         Files.writeString(keys, "sk-alice alice\nsk-bob bob\nsk-ops ops admin\n");
 
         // the list's own poll learns it: the page goes to the sign-in by itself
-        new WebDriverWait(dave, Duration.ofSeconds(30)).until(page -> page.getCurrentUrl().endsWith("/console/login"));
+        waitFor(dave, Duration.ofSeconds(30)).until(page -> page.getCurrentUrl().endsWith("/console/login"));
         dave.get(console);
         assertThat(dave.getCurrentUrl()).endsWith("/console/login");
         dave.findElement(By.id("key")).sendKeys("sk-dave");
         dave.findElement(By.cssSelector("form button[type=submit]")).click();
-        assertThat(dave.findElement(By.cssSelector("[role=alert]")).getText()).contains("not in this gateway's keys file");
+        assertThat(text(dave, By.cssSelector("[role=alert]"))).contains("not in this gateway's keys file");
         screenshot(dave, "login");
     }
 
@@ -212,16 +218,19 @@ class ConsoleIT {
 
         ops.get(console + "/fleet");
 
-        new WebDriverWait(ops, Duration.ofMinutes(2)).until(page -> {
-            List<WebElement> rows = page.findElements(By.cssSelector("#fleet tr.worker"));
-            return rows.size() == 2 && rows.stream().allMatch(row -> !row.findElement(By.cssSelector("td.held")).getText().isBlank());
+        // each row as read at one moment: worker id, model held, loads in the last hour
+        List<List<String>> rows = waitFor(ops, Duration.ofMinutes(2)).until(page -> {
+            List<List<String>> read = page.findElements(By.cssSelector("#fleet tr.worker")).stream().map(row -> List.of(
+                    row.getDomAttribute("data-worker"), row.findElement(By.cssSelector("td.held")).getText(),
+                    row.findElement(By.cssSelector("td.loads-hour")).getText())).toList();
+            return read.size() == 2 && read.stream().noneMatch(row -> row.get(1).isBlank()) ? read : null;
         });
-        List<WebElement> rows = ops.findElements(By.cssSelector("#fleet tr.worker"));
-        assertThat(rows).extracting(row -> row.getDomAttribute("data-worker")).containsExactlyInAnyOrder("console-gpu-1", "console-gpu-2");
-        assertThat(rows).allSatisfy(row -> assertThat(row.findElement(By.cssSelector("td.held")).getText()).containsAnyOf(QWEN, LLAMA));
+        assertThat(rows).extracting(row -> row.get(0)).containsExactlyInAnyOrder("console-gpu-1", "console-gpu-2");
+        assertThat(rows).allSatisfy(row -> assertThat(row.get(1)).containsAnyOf(QWEN, LLAMA));
+        assertThat(rows).as("each loaded its model within the hour").allSatisfy(row -> assertThat(Integer.parseInt(row.get(2))).isPositive());
         screenshot(ops, "fleet");
         ops.get(console);
-        new WebDriverWait(ops, Duration.ofSeconds(30)).until(page -> page.findElements(By.cssSelector("#rows tr[data-batch]")).size() > 0);
+        waitFor(ops, Duration.ofSeconds(30)).until(page -> page.findElements(By.cssSelector("#rows tr[data-batch]")).size() > 0);
         screenshot(ops, "batches"); // an admin's list: every owner's batches
     }
 
@@ -231,13 +240,14 @@ class ConsoleIT {
         all.addAll(List.of(more));
         upload(browser, Files.write(dir.resolve(name), all));
         List<WebElement> estimate = browser.findElements(By.cssSelector("#estimate tr.estimate-row"));
-        assertThat(estimate).as("one estimate row per model").hasSize((int) all.stream().map(line -> line.replaceAll(".*\"model\":\"([^\"]+)\".*", "$1"))
+        assertThat(estimate).as("one estimate row per model, on the page:%n%s", browser.findElement(By.tagName("main")).getText()).hasSize((int) all.stream().map(line -> line.replaceAll(".*\"model\":\"([^\"]+)\".*", "$1"))
                 .distinct().count());
         if ("alice-batch.jsonl".equals(name)) {
             screenshot(browser, "upload-estimate");
         }
         browser.findElement(By.id("start")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(page -> page.getCurrentUrl().contains("/console/batches/"));
+        waitFor(browser, Duration.ofSeconds(30)).until(page -> page.getCurrentUrl().contains("/console/batches/")
+                && !page.findElements(By.id("status")).isEmpty());
         String url = browser.getCurrentUrl();
         return url.substring(url.lastIndexOf('/') + 1);
     }
@@ -246,6 +256,7 @@ class ConsoleIT {
         browser.get(console + "/upload");
         browser.findElement(By.id("file")).sendKeys(file.toAbsolutePath().toString());
         browser.findElement(By.id("check")).click();
+        waitFor(browser, Duration.ofSeconds(60)).until(page -> !page.findElements(By.cssSelector("#problems, #estimate, main > p.problem")).isEmpty());
     }
 
     private WebDriver signedIn(String key) {
@@ -258,7 +269,7 @@ class ConsoleIT {
         assertThat(browser.getCurrentUrl()).as("a page without a session goes to the sign-in").endsWith("/console/login");
         browser.findElement(By.id("key")).sendKeys(key);
         browser.findElement(By.cssSelector("form button[type=submit]")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(page -> !page.findElements(By.id("owner")).isEmpty());
+        waitFor(browser, Duration.ofSeconds(15)).until(page -> !page.findElements(By.id("owner")).isEmpty());
         Cookie session = browser.manage().getCookieNamed("dmap_console");
         assertThat(session.isHttpOnly()).isTrue();
         assertThat(session.getSameSite()).isEqualTo("Strict");
@@ -271,6 +282,26 @@ class ConsoleIT {
         URI target = URI.create(console).resolve(url);
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(target).header("Cookie", "dmap_console=" + session.getValue()).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The text of a live part (read again if htmx swapped it while it was read). */
+    private static String text(WebDriver browser, By what) {
+        return waitFor(browser, Duration.ofSeconds(10)).until(page -> page.findElement(what).getText());
+    }
+
+    /** Clicks an element of a live part (found again if htmx swapped it meanwhile). */
+    private static void click(WebDriver browser, By what) {
+        waitFor(browser, Duration.ofSeconds(10)).until(page -> {
+            page.findElement(what).click();
+            return true;
+        });
+    }
+
+    /** A wait that reads live parts: an element htmx swapped out while it was read is read again. */
+    private static WebDriverWait waitFor(WebDriver browser, Duration atMost) {
+        WebDriverWait wait = new WebDriverWait(browser, atMost);
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
     }
 
     private static void screenshot(WebDriver browser, String name) throws Exception {

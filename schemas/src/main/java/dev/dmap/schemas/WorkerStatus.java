@@ -3,6 +3,7 @@ package dev.dmap.schemas;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -23,6 +24,10 @@ import java.util.Objects;
  * @param stopped        why the worker stopped on its own (its last status), or null while it runs
  * @param availableModels models its backend lists as available (it can load or serve them); null from a
  *                       worker older than this field
+ * @param loadsLastHour  model loads in the last hour; null from a worker older than this field
+ * @param loadSecondsLastHour the time those loads took, in seconds; null from a worker older than this field
+ * @param earliestDeadlines each model with requests waiting in this worker, with the most urgent deadline
+ *                       among them (of their highest priority); null from a worker older than this field
  * @param schemaVersion  1
  */
 public record WorkerStatus(
@@ -40,7 +45,18 @@ public record WorkerStatus(
         Instant heartbeatAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) String stopped,
         int schemaVersion,
-        @JsonInclude(JsonInclude.Include.NON_NULL) List<String> availableModels) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<String> availableModels,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer loadsLastHour,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Double loadSecondsLastHour,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Instant> earliestDeadlines) {
+
+    /** A status without the last hour's loads and the deadlines (as workers before those fields wrote it). */
+    public WorkerStatus(String workerId, String groupId, String backendUrl, String strategy, List<String> loadedModels,
+            List<String> servingModels, List<String> assignedModels, int inFlight, int waiting, long modelLoads, boolean backendUp,
+            Instant heartbeatAt, String stopped, int schemaVersion, List<String> availableModels) {
+        this(workerId, groupId, backendUrl, strategy, loadedModels, servingModels, assignedModels, inFlight, waiting, modelLoads,
+                backendUp, heartbeatAt, stopped, schemaVersion, availableModels, null, null, null);
+    }
 
     public WorkerStatus {
         Objects.requireNonNull(workerId, "worker_id");
@@ -50,5 +66,6 @@ public record WorkerStatus(
         servingModels = List.copyOf(servingModels);
         assignedModels = List.copyOf(assignedModels);
         availableModels = availableModels == null ? null : List.copyOf(availableModels);
+        earliestDeadlines = earliestDeadlines == null ? null : Map.copyOf(earliestDeadlines);
     }
 }

@@ -60,28 +60,43 @@ public final class ChaosCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(cleanup);
             KafkaConnection kafka = new KafkaConnection(fleet.bootstrapServers(), topics, Map.of(), Duration.ofSeconds(30));
             ChaosTraffic traffic = new ChaosTraffic(kafka, work, runSeed, clock);
+            ChaosGatewayTraffic viaGateway = new ChaosGatewayTraffic(fleet.gatewayUrl(), runSeed);
             traffic.start();
+            viaGateway.start();
             Instant started = clock.instant();
             List<Fault> faults = new ChaosSchedule(runSeed, fleet, clock, out)
                     .run(started.plusMillis((long) (minutes * 60_000)));
             Instant faultsEnded = clock.instant();
+            java.util.Optional<String> hanging = traffic.hangingSubmit(); // before stop(), which would wait for it
+            hanging.ifPresent(stack -> System.err.println("chaos: " + stack));
             traffic.stop();
+            viaGateway.stop();
             out.printf("Faults over; waiting up to %.0f minutes for the last outcomes, replies, collects and batch states%n", settleMinutes);
             ChaosCheck check = new ChaosCheck(kafka);
             Instant settleBy = faultsEnded.plusMillis((long) (settleMinutes * 60_000));
-            while (clock.instant().isBefore(settleBy) && !settled(check, traffic)) {
+            while (clock.instant().isBefore(settleBy) && !(settled(check, traffic) & viaGateway.allCollected())) {
                 Thread.sleep(5_000);
             }
             Duration settled = Duration.between(faultsEnded, clock.instant());
             traffic.close();
             ChaosCheck.Findings findings = check.check(traffic.confirmed(), traffic.unconfirmed(), traffic.batches(),
-                    traffic.unansweredCalls());
+                    traffic.unansweredCalls(), id -> id.startsWith("call-")
+                            || viaGateway.batches().stream().anyMatch(batch -> id.startsWith(batch + ":")));
             int live = 0;
             for (int i = 0; i < fleet.workers(); i++) {
                 live += fleet.workerLive(i) ? 1 : 0;
             }
-            boolean passed = findings.passed() && live == fleet.workers() && traffic.collected().containsAll(traffic.batches());
+            boolean gatewayRodeThrough = fleet.gatewayLive() && viaGateway.unanswered() == 0
+                    && viaGateway.collected().containsAll(viaGateway.batches());
+            boolean passed = findings.passed() && live == fleet.workers() && traffic.collected().containsAll(traffic.batches())
+                    && gatewayRodeThrough && hanging.isEmpty();
             report(runSeed, faults, traffic, findings, started, faultsEnded, settled, live, fleet.workers(), passed);
+            out.printf("| gateway | %s; calls: %d answered, %d refused %s, %d without an answer; batches: %d of %d ended with "
+                    + "every line in their files |%n", fleet.gatewayLive() ? "up" : "DOWN", viaGateway.answered(),
+                    viaGateway.refusedByStatus().values().stream().mapToInt(Integer::intValue).sum(), viaGateway.refusedByStatus(),
+                    viaGateway.unanswered(), viaGateway.collected().size(), viaGateway.batches().size());
+            out.printf("| submits that hung | %s |%n", hanging.isEmpty() ? "none" : "1 (its stack is on stderr)");
+            out.printf("%n%s%n", passed ? "PASSED" : "FAILED");
             return passed ? 0 : 1;
         }
     }
@@ -114,7 +129,7 @@ public final class ChaosCommand implements Callable<Integer> {
         out.printf("| seed | %d |%n|---|---|%n", runSeed);
         out.printf("| faults | %d in %.1f min (%s) |%n", faults.size(), allSeconds / 60, byKind);
         out.printf("| requests confirmed | %,d (%,d batch lines in %d batches, %,d calls answered; %d calls unconfirmed) |%n",
-                traffic.confirmed().size(), traffic.confirmed().stream().filter(id -> !id.startsWith("call-")).count(),
+                traffic.confirmed().size(), traffic.confirmed().stream().filter(id -> !id.startsWith(ChaosTraffic.CALL_PREFIX)).count(),
                 traffic.batches().size(), traffic.answeredCalls(), traffic.unconfirmed().size());
         out.printf("| outcomes read | %,d |%n", findings.outcomes().size());
         out.printf("| calls without a reply to their caller | %d |%n", findings.unansweredCalls());
@@ -129,6 +144,5 @@ public final class ChaosCommand implements Callable<Integer> {
         out.printf("| outcomes/s during faults | %.1f (%.0f s) |%n", faultSeconds == 0 ? 0 : inFaults / faultSeconds, faultSeconds);
         out.printf("| outcomes/s outside faults | %.1f (%.0f s) |%n", allSeconds - faultSeconds <= 0 ? 0
                 : outside / (allSeconds - faultSeconds), allSeconds - faultSeconds);
-        out.printf("%n%s%n", passed ? "PASSED" : "FAILED");
     }
 }

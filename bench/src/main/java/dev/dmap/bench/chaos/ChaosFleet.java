@@ -30,6 +30,8 @@ final class ChaosFleet implements AutoCloseable {
     private final Process[] workers;
     private final int[] ports;
     private final int[] starts;
+    private Process gateway;
+    private int gatewayPort;
 
     private ChaosFleet(Path dir, Topics topics, BrokerCluster cluster, int size) {
         this.dir = dir;
@@ -54,6 +56,7 @@ final class ChaosFleet implements AutoCloseable {
             for (int i = 0; i < workers; i++) {
                 fleet.awaitLive(i, Duration.ofMinutes(2));
             }
+            fleet.startGateway();
         } catch (Exception e) {
             fleet.close();
             throw e;
@@ -138,12 +141,46 @@ final class ChaosFleet implements AutoCloseable {
         return workers[index].isAlive();
     }
 
+    /**
+     * The gateway, as {@code ./dmap gateway} runs it in a JVM of its own, anonymous on loopback: the
+     * faults never touch it, it must ride through them.
+     */
+    private void startGateway() throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        gatewayPort = freePort();
+        List<String> command = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "dev.dmap.gateway.app.GatewayApplication", "--port", String.valueOf(gatewayPort), "--bootstrap-servers",
+                bootstrapServers(), "--topic-prefix", topics.prefix(), "--replication-factor", "3", "--min-insync-replicas", "2",
+                "--dir", dir.resolve("gateway").toString());
+        gateway = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!gatewayLive()) {
+            if (System.nanoTime() > deadline || !gateway.isAlive()) {
+                throw new IllegalStateException("the gateway did not come up; see " + dir.resolve("gateway.log"));
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /** The gateway's OpenAI API, {@code http://127.0.0.1:PORT/v1}. */
+    URI gatewayUrl() {
+        return URI.create("http://127.0.0.1:" + gatewayPort + "/v1/");
+    }
+
+    /** Whether the gateway runs and answers its health check. */
+    boolean gatewayLive() {
+        return gateway.isAlive() && answers("http://127.0.0.1:" + gatewayPort + "/health");
+    }
+
     /** Whether the worker answers its liveness check (a frozen or dead one does not). */
     boolean workerLive(int index) {
+        return answers("http://127.0.0.1:" + ports[index] + "/actuator/health/liveness");
+    }
+
+    private static boolean answers(String url) {
         try {
-            HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + ports[index] + "/actuator/health/liveness")).timeout(Duration.ofSeconds(5))
-                    .build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -181,6 +218,9 @@ final class ChaosFleet implements AutoCloseable {
             if (worker != null) {
                 worker.destroyForcibly();
             }
+        }
+        if (gateway != null) {
+            gateway.destroyForcibly();
         }
         backends.forEach(LmStudioEmulator::close);
         cluster.close();

@@ -49,6 +49,8 @@ final class ChaosTraffic implements AutoCloseable {
     static final List<String> MODELS = List.of("qwen2.5-7b-instruct", "meta-llama-3.1-8b-instruct",
             "mistral-7b-instruct-v0.3", "google/gemma-3-4b");
     private static final int BATCH_LINES = 200;
+    /** This traffic's own calls (the gateway names its calls {@code call-...}). */
+    static final String CALL_PREFIX = "chaos-call-";
     private static final Duration BETWEEN_BATCHES = Duration.ofSeconds(15);
     private static final Duration BETWEEN_CALLS = Duration.ofMillis(500);
     /** Long enough that no call expires during a fault: an expired call would be a fault's dead letter. */
@@ -68,6 +70,8 @@ final class ChaosTraffic implements AutoCloseable {
     private final Set<String> collected = ConcurrentHashMap.newKeySet();
     private final AtomicInteger collectFailures = new AtomicInteger();
     private volatile boolean collecting = true;
+    /** When the submit in progress started, or null between submits: a submit must end (with or without success). */
+    private volatile Instant submitting;
     private Thread batchThread;
     private Thread callThread;
     private Thread collectThread;
@@ -96,6 +100,7 @@ final class ChaosTraffic implements AutoCloseable {
             try {
                 BatchFile file = BatchFile.read(write(batchId));
                 while (running) {
+                    submitting = clock.instant();
                     try {
                         submitter.submit(file, batchId);
                         batches.add(batchId);
@@ -107,6 +112,8 @@ final class ChaosTraffic implements AutoCloseable {
                     } catch (RuntimeException e) { // not the client library's contract: say so, and go on
                         System.err.println("chaos: submit of " + batchId + " failed outside ClientException: " + e);
                         pause(Duration.ofSeconds(2));
+                    } finally {
+                        submitting = null;
                     }
                 }
             } catch (IOException e) {
@@ -206,7 +213,7 @@ final class ChaosTraffic implements AutoCloseable {
 
     private Request call(RequestDecoder decoder) {
         ObjectNode line = MessageCodec.mapper().createObjectNode();
-        String id = "call-" + UUID.randomUUID();
+        String id = CALL_PREFIX + UUID.randomUUID();
         Instant now = clock.instant();
         line.put("custom_id", id);
         line.put("url", "/v1/chat/completions");
@@ -250,6 +257,25 @@ final class ChaosTraffic implements AutoCloseable {
     /** Calls Kafka confirmed whose caller has not had their reply (yet): a caller through the gateway would time out. */
     long unansweredCalls() {
         return callIds.stream().filter(id -> !answered.contains(id)).count();
+    }
+
+    /** A submit that has not ended for this long hangs: the client library must answer within its timeouts. */
+    static final Duration SUBMIT_HANGS_AFTER = Duration.ofMinutes(5);
+
+    /**
+     * Where the submit in progress hangs (its thread's stack), when it has run for longer than
+     * {@link #SUBMIT_HANGS_AFTER}; empty otherwise.
+     */
+    java.util.Optional<String> hangingSubmit() {
+        Instant started = submitting;
+        if (started == null || !clock.instant().isAfter(started.plus(SUBMIT_HANGS_AFTER))) {
+            return java.util.Optional.empty();
+        }
+        StringBuilder stack = new StringBuilder("a submit started at " + started + " has not ended:");
+        for (StackTraceElement frame : batchThread.getStackTrace()) {
+            stack.append("\n    at ").append(frame);
+        }
+        return java.util.Optional.of(stack.toString());
     }
 
     /** Batches whose every line is in the files a collect wrote. */

@@ -12,7 +12,8 @@ import picocli.CommandLine;
 
 /**
  * The randomized fault run's short form, with a fixed seed: three brokers, three workers and
- * their backends broken at random for two minutes under batches and online calls. The long form
+ * their backends broken at random for two minutes under batches, online calls, collects and a
+ * gateway's users (calls and batches over HTTP). The long form
  * is {@code ./dmap chaos} (docs/reliability.md).
  */
 class ChaosIT {
@@ -32,7 +33,8 @@ class ChaosIT {
         String report = captured.toString(StandardCharsets.UTF_8);
         assertThat(report).contains("seed 20261207").contains("fault 3:").contains("| lost | 0 |")
                 .contains("| duplicated | 0 |").contains("| batches not terminal | none |")
-                .contains("| calls without a reply to their caller | 0 |").containsPattern("\\| batches collected \\| (\\d+) of \\1 ");
+                .contains("| calls without a reply to their caller | 0 |").containsPattern("\\| batches collected \\| (\\d+) of \\1 ")
+                .containsPattern("\\| gateway \\| up; calls: \\d+ answered, \\d+ refused \\{.*\\}, 0 without an answer; batches: (\\d+) of \\1 ended");
         assertThat(exit).as(report).isZero();
     }
 

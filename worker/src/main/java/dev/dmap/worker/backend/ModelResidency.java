@@ -43,6 +43,7 @@ public final class ModelResidency {
     private final Eviction eviction;
     private final UnloadCooldown cooldown;
     private final AtomicLong loads = new AtomicLong();
+    private final LoadHistory history;
     /** Loads per model: a request that saw its model's count change while it waited, waited for a load. */
     private final Map<String, AtomicLong> loadsByModel = new ConcurrentHashMap<>();
 
@@ -52,6 +53,7 @@ public final class ModelResidency {
         this.catalogue = catalogue;
         this.settings = settings;
         this.clock = clock;
+        this.history = new LoadHistory(clock);
         this.cooldown = new UnloadCooldown(settings.unloadCooldown(), clock, sleeper);
         this.listener = listener;
         this.failedLoads = new LoadFailures(settings.loadFailureMemory(), clock);
@@ -133,6 +135,11 @@ public final class ModelResidency {
         return loads.get();
     }
 
+    /** The loads of the last hour and the time they took. */
+    public LoadHistory.Summary loadsLastHour() {
+        return history.lastHour();
+    }
+
     /**
      * A request's retries of loading {@code model} are spent: for the configured memory, the
      * model's other requests end at once instead of each paying the failed loads again; the
@@ -194,6 +201,7 @@ public final class ModelResidency {
                 loadedModel.contextLength(), loadedModel.parallelSlots());
         loads.incrementAndGet();
         loadsOf(model).incrementAndGet();
+        history.loaded(took);
         listener.loaded(model, replaced, took);
         return loadedModel;
     }

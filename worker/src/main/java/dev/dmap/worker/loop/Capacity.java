@@ -25,4 +25,9 @@ public interface Capacity {
 
     /** Model loads since start. */
     long loadCount();
+
+    /** The loads of the last hour and the time they took. */
+    default dev.dmap.worker.backend.LoadHistory.Summary loadsLastHour() {
+        return dev.dmap.worker.backend.LoadHistory.Summary.NONE;
+    }
 }

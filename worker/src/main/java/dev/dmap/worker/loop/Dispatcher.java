@@ -120,6 +120,15 @@ final class Dispatcher implements DispatchState {
         return queue.size();
     }
 
+    /** Each waiting model's most urgent deadline (of its highest priority), for the worker's status. */
+    synchronized Map<String, Instant> earliestDeadlines() {
+        Map<String, Instant> deadlines = new java.util.TreeMap<>();
+        for (String model : queue.models()) {
+            queue.head(model).ifPresent(head -> deadlines.put(model, head.deadline()));
+        }
+        return deadlines;
+    }
+
     @Override
     public int inFlight(String model) {
         return inFlight.getOrDefault(model, 0);

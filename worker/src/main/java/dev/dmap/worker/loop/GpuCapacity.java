@@ -46,4 +46,9 @@ public record GpuCapacity(ModelResidency residency, ModelCatalogue catalogue, Ad
     public long loadCount() {
         return residency.loadCount();
     }
+
+    @Override
+    public dev.dmap.worker.backend.LoadHistory.Summary loadsLastHour() {
+        return residency.loadsLastHour();
+    }
 }

@@ -38,9 +38,11 @@ final class StatusReporter {
      * @param loadedModels what its backend holds now
      * @param availableModels what its backend can load or serve (its last listing)
      * @param modelLoads   loads since start
+     * @param loadsLastHour the loads of the last hour and the time they took
      */
     record Identity(String workerId, String groupId, String backendUrl, String strategy,
-            Supplier<Set<String>> loadedModels, Supplier<Set<String>> availableModels, Supplier<Long> modelLoads) {
+            Supplier<Set<String>> loadedModels, Supplier<Set<String>> availableModels, Supplier<Long> modelLoads,
+            Supplier<dev.dmap.worker.backend.LoadHistory.Summary> loadsLastHour) {
     }
 
     private final Identity identity;
@@ -77,11 +79,13 @@ final class StatusReporter {
             String model = modelOfTopic.apply(partition.topic());
             assigned.add(model != null ? model : partition.topic().substring(partition.topic().indexOf(".requests.") + 10));
         });
+        dev.dmap.worker.backend.LoadHistory.Summary lastHour = identity.loadsLastHour().get();
         return new WorkerStatus(identity.workerId(), identity.groupId(), identity.backendUrl(),
                 identity.strategy(), new TreeSet<>(identity.loadedModels().get()).stream().toList(),
                 new TreeSet<>(dispatcher.servingModels()).stream().toList(), assigned.stream().toList(),
                 dispatcher.totalInFlight(), dispatcher.waiting(), identity.modelLoads().get(), !backendDown, now, stopped, 1,
-                new TreeSet<>(identity.availableModels().get()).stream().toList());
+                new TreeSet<>(identity.availableModels().get()).stream().toList(), lastHour.loads(),
+                lastHour.loading().toMillis() / 1000.0, dispatcher.earliestDeadlines());
     }
 
     /**

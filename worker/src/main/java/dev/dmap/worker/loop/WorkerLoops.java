@@ -118,7 +118,7 @@ public final class WorkerLoops {
     private static StatusReporter.Identity identity(WorkerConfig config, Capacity capacity) {
         return new StatusReporter.Identity(config.workerId(), config.kafka().groupId(), config.backend().baseUrl().toString(),
                 config.scheduling().strategy().name().toLowerCase(Locale.ROOT), capacity::loadedModels,
-                capacity::availableModels, capacity::loadCount);
+                capacity::availableModels, capacity::loadCount, capacity::loadsLastHour);
     }
 
     private static Delivery delivery(WorkerConfig config, KafkaConsumer<byte[], byte[]> consumer, Assignment assignment,

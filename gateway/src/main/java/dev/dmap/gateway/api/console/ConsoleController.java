@@ -152,7 +152,10 @@ class ConsoleController {
         return "console/batch :: live";
     }
 
-    /** The batch's dead letters grouped by error code, with the first few of each (custom id and message, no request text). */
+    /**
+     * The batch's failed requests grouped by error code (each by its latest dead letter), with the
+     * first few of each: custom id, message and attempts, no request text.
+     */
     @GetMapping("/batches/{id}/errors")
     String errors(@RequestAttribute(ConsoleAccess.OWNER) String owner, @RequestAttribute(ConsoleAccess.ADMIN) boolean admin,
             @PathVariable("id") String id, Model model) {
@@ -160,10 +163,17 @@ class ConsoleController {
         model.addAttribute("batchId", id);
         Map<String, ErrorGroup> groups = new LinkedHashMap<>();
         try {
+            // a request that failed again after a replay counts once, by its latest dead letter
+            Map<String, JsonNode> latest = new LinkedHashMap<>();
             for (JsonNode letter : new DeadLetters(kafka).of(id)) {
+                latest.remove(letter.path("request_id").asString(""));
+                latest.put(letter.path("request_id").asString(""), letter);
+            }
+            for (JsonNode letter : latest.values()) {
                 String code = letter.path("error").path("code").asString("unknown");
                 groups.computeIfAbsent(code, ErrorGroup::new).add(letter.path("custom_id").asString(""),
-                        letter.path("error").path("message").asString(""));
+                        letter.path("error").path("message").asString(""),
+                        letter.path("original").path("attempt").asInt(letter.path("attempts").asInt(1)));
             }
             model.addAttribute("groups", List.copyOf(groups.values()));
         } catch (ClientException e) {
@@ -248,10 +258,10 @@ class ConsoleController {
             this.code = code;
         }
 
-        void add(String customId, String message) {
+        void add(String customId, String message, int attempts) {
             count++;
             if (examples.size() < EXAMPLES_PER_CODE) {
-                examples.add(new String[] {customId, message});
+                examples.add(new String[] {customId, message, String.valueOf(attempts)});
             }
         }
 

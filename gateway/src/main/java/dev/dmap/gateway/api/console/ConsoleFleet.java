@@ -24,8 +24,9 @@ import org.springframework.web.server.ResponseStatusException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The fleet, for admin keys: each worker with the models its GPU holds, its slots in use, its queue
- * and loads; each model's backlog and who serves it; dead letters by code in the last hour. Read from
+ * The fleet, for admin keys: each worker with the models its GPU holds, its slots in use, its queue,
+ * its loads (and their time) in the last hour; each model's backlog, who serves it and the most
+ * urgent deadline the workers hold for it; dead letters by code in the last hour. Read from
  * the workers topic, the workers' group and the dead-letter topic's recent records.
  */
 @Controller
@@ -33,6 +34,8 @@ import tools.jackson.databind.JsonNode;
 class ConsoleFleet {
     /** Dead letters read per partition for the last hour's counts. */
     static final int RECENT_DEAD_LETTERS = 2_000;
+    private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
     private final KafkaConnection kafka;
     private final String group;
     private final Clock clock;
@@ -43,9 +46,13 @@ class ConsoleFleet {
         this.clock = clock;
     }
 
-    /** A worker as the fleet page shows it. */
+    /** A worker as the fleet page shows it; the last hour's loads are "-" from a worker older than those fields. */
     record WorkerRow(String id, boolean live, String backend, boolean backendUp, List<String> loaded, List<String> serving,
-            int inFlight, int waiting, long loads, String heard, String stopped) {
+            int inFlight, int waiting, long loads, String loadsLastHour, String loadTimeLastHour, String heard, String stopped) {
+    }
+
+    /** A model's backlog in Kafka, who serves and holds it, and the most urgent deadline the workers hold for it. */
+    record ModelRow(String model, long backlog, List<String> servedBy, List<String> loadedOn, String earliestDeadline) {
     }
 
     @GetMapping
@@ -64,7 +71,12 @@ class ConsoleFleet {
         try {
             StatusReport report = StatusReport.read(kafka, group, "", clock);
             model.addAttribute("workers", report.workers().stream().map(status -> row(status, now)).toList());
-            model.addAttribute("models", report.models());
+            Map<String, Instant> deadlines = new TreeMap<>();
+            report.workers().stream().filter(status -> FleetModels.live(status, now) && status.earliestDeadlines() != null)
+                    .forEach(status -> status.earliestDeadlines().forEach((name, at) -> deadlines.merge(name, at,
+                            (a, b) -> a.isBefore(b) ? a : b)));
+            model.addAttribute("models", report.models().stream().map(row -> new ModelRow(row.model(), row.backlog(), row.servedBy(),
+                    row.loadedOn(), deadlines.containsKey(row.model()) ? TIME.format(deadlines.get(row.model())) : "-")).toList());
             model.addAttribute("deadLetters", deadLettersLastHour(now));
         } catch (ClientException | org.apache.kafka.common.KafkaException e) {
             model.addAttribute("unreadable", "Kafka did not answer (" + e.getMessage() + "); this page shows the fleet again when it does.");
@@ -75,6 +87,8 @@ class ConsoleFleet {
     private static WorkerRow row(WorkerStatus status, Instant now) {
         return new WorkerRow(status.workerId(), FleetModels.live(status, now), status.backendUrl(), status.backendUp(),
                 status.loadedModels(), status.servingModels(), status.inFlight(), status.waiting(), status.modelLoads(),
+                status.loadsLastHour() == null ? "-" : String.valueOf(status.loadsLastHour()),
+                status.loadSecondsLastHour() == null ? "-" : Durations.readable(Duration.ofMillis((long) (status.loadSecondsLastHour() * 1000))),
                 Durations.readable(Duration.between(status.heartbeatAt(), now).abs()) + " ago", status.stopped());
     }
 
