@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -172,7 +173,10 @@ class ConsoleIT {
                 .toList());
         waitFor(browser, Duration.ofMinutes(1)).until(page -> !page.findElements(By.id("cancel")).isEmpty());
 
-        click(browser, By.id("cancel"));
+        waitFor(browser, Duration.ofSeconds(10)).until(page -> { // the keyboard: focus the button, press Enter
+            page.findElement(By.id("cancel")).sendKeys(Keys.ENTER);
+            return true;
+        });
 
         waitFor(browser, Duration.ofMinutes(3)).until(page -> "cancelled".equals(page.findElement(By.id("status")).getText()));
         assertThat(browser.findElements(By.id("cancel"))).isEmpty();
@@ -267,8 +271,7 @@ class ConsoleIT {
         browsers.add(browser);
         browser.get(console);
         assertThat(browser.getCurrentUrl()).as("a page without a session goes to the sign-in").endsWith("/console/login");
-        browser.findElement(By.id("key")).sendKeys(key);
-        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        browser.findElement(By.id("key")).sendKeys(key, Keys.ENTER); // with the keyboard, as every form of the console
         waitFor(browser, Duration.ofSeconds(15)).until(page -> !page.findElements(By.id("owner")).isEmpty());
         Cookie session = browser.manage().getCookieNamed("dmap_console");
         assertThat(session.isHttpOnly()).isTrue();
