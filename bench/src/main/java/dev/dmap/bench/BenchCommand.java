@@ -24,11 +24,12 @@ public class BenchCommand implements Callable<Integer> {
             description = "Scenarios to run: a, b, c (scheduling; default: all three), a-arriving and b-arriving (the same"
                     + " requests arriving while the workers run), bulk (one large file: dmap, FIFO and a sort-by-model"
                     + " script), scale-out (the same work on 1, 2 and 4 workers), cache (a batch again with 10 % changed),"
-                    + " overhead, or real-engine (llama-server;"
+                    + " overhead, cpu (the broker's and a worker's CPU per request and while idle, each in its own JVM),"
+                    + " or real-engine (llama-server;"
                     + " engines/llama-server/setup.sh first).")
     List<String> scenarios;
 
-    @Option(names = "--requests", description = "overhead: requests per path (default: 20000); real-engine: requests of the"
+    @Option(names = "--requests", description = "overhead: requests per path (default: 20000); cpu: the backlog (default: 20000); real-engine: requests of the"
             + " throughput comparison, a tenth of them in the router one (default: 600); bulk: the file's size (default: 20000);"
             + " scale-out: the work (default: 8000); online: the bulk batch (default: 20000); cache: each batch (default: 20000).")
     Integer requests;
@@ -39,7 +40,7 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--calls", defaultValue = "200", description = "online: idle calls per path (default: ${DEFAULT-VALUE}).")
     int calls;
 
-    @Option(names = "--slots", defaultValue = "64", description = "overhead: the emulator's parallel slots (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--slots", defaultValue = "64", description = "overhead and cpu: the emulator's parallel slots (default: ${DEFAULT-VALUE}).")
     int slots;
 
     @Option(names = "--backlog", defaultValue = "1000000", description = "overhead: backlog for the memory check (default: ${DEFAULT-VALUE}).")
@@ -86,6 +87,10 @@ public class BenchCommand implements Callable<Integer> {
                 new OverheadBenchmark(broker.bootstrapServers(), out, requests == null ? 20_000 : requests, slots)
                         .run(report, backlog, heapWatch, report);
             }
+            if (scenarios.contains("cpu")) {
+                new CpuBenchmark(out, requests == null ? 20_000 : requests, slots).run(report,
+                        java.nio.file.Files.createTempDirectory("dmap-bench-cpu-"));
+            }
             if (scenarios.contains("bulk")) {
                 new BulkBenchmark(broker.bootstrapServers(), timeScale.value(), out)
                         .run(requests == null ? 20_000 : requests, fifoSample, report);
@@ -110,7 +115,8 @@ public class BenchCommand implements Callable<Integer> {
                 new RealEngineBenchmark(broker.bootstrapServers(), out, requests == null ? 600 : requests).run(report);
             }
             List<String> scheduling = scenarios.stream()
-                    .filter(name -> !List.of("overhead", "real-engine", "bulk", "scale-out", "online", "online-real", "cache").contains(name))
+                    .filter(name -> !List.of("overhead", "cpu", "real-engine", "bulk", "scale-out", "online", "online-real", "cache")
+                            .contains(name))
                     .toList();
             if (!scheduling.isEmpty()) {
                 new SchedulingBenchmark(broker.bootstrapServers(), timeScale.value(), size, out, raw, fifoSample)

@@ -28,6 +28,15 @@ public record GatewaySettings(Path dataDir, Path apiKeysFile, Duration fileReten
     public record Quota(long files, long bytes) {
         /** 10,000 files and 100 GB: OpenAI's storage limit per organization. */
         public static final Quota DEFAULT = new Quota(10_000, 100L * 1024 * 1024 * 1024);
+
+        /** Why one more file of {@code adding} bytes does not fit beside what an owner keeps; empty when it fits. */
+        public java.util.Optional<String> refusal(long filesKept, long bytesKept, long adding) {
+            if (filesKept + 1 <= files && bytesKept + adding <= bytes) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of("This owner keeps " + filesKept + " files of " + bytesKept + " bytes; the quota is " + files
+                    + " files and " + bytes + " bytes. Delete files to make room.");
+        }
     }
     /** The default of {@code maxRequestsPerClient}: generous for an SDK's concurrency, far below the server's 200 threads. */
     public static final int DEFAULT_MAX_REQUESTS_PER_CLIENT = 32;

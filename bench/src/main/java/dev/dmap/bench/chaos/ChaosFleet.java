@@ -120,21 +120,16 @@ final class ChaosFleet implements AutoCloseable {
 
     /** Starts a worker JVM (again, after a kill) on its id, port and state folder. */
     void startWorker(int index) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                "dev.dmap.worker.app.WorkerApplication", "--server.port=" + ports[index], "--spring.main.banner-mode=off",
-                "--dmap.worker-id=chaos-" + index, "--dmap.topic-prefix=" + topics.prefix(),
-                "--dmap.kafka.group-id=" + topics.prefix() + "-workers", "--dmap.kafka.bootstrap-servers=" + bootstrapServers(),
-                "--dmap.kafka.replication-factor=3", "--dmap.kafka.min-insync-replicas=2",
-                "--dmap.backend.url=" + backends.get(index).baseUrl(), "--dmap.backend.unload-cooldown=50ms",
-                "--dmap.batches.state-dir=" + dir.resolve("worker-" + index)));
+        List<String> command = dev.dmap.bench.WorkerProcess.command("chaos-" + index, ports[index], topics, bootstrapServers(),
+                backends.get(index).baseUrl(), dir.resolve("worker-" + index), new java.util.ArrayList<>(List.of(
+                        "--dmap.kafka.replication-factor=3", "--dmap.kafka.min-insync-replicas=2",
+                        "--dmap.backend.unload-cooldown=50ms")));
         // more for the workers, to look closer: DMAP_CHAOS_WORKER_ARGS="--logging.level.org.apache.kafka.streams=info"
         String extra = System.getenv().getOrDefault("DMAP_CHAOS_WORKER_ARGS", "").trim();
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
         }
-        File log = dir.resolve("worker-" + index + "." + starts[index]++ + ".log").toFile();
-        workers[index] = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        workers[index] = dev.dmap.bench.WorkerProcess.start(command, dir.resolve("worker-" + index + "." + starts[index]++ + ".log"));
     }
 
     boolean workerRunning(int index) {

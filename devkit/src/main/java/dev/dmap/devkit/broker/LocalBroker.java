@@ -195,7 +195,8 @@ public final class LocalBroker implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    /** A port free now, for a process that listens on it soon after. */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

@@ -63,11 +63,9 @@ class FilesController {
     /** Refuses an upload beyond the owner's quota of files or bytes (the part read is deleted with the request). */
     private void requireRoom(String owner, long bytes) {
         FileStore.Usage used = files.usage(owner);
-        GatewaySettings.Quota quota = settings.ownerQuota();
-        if (used.files() + 1 > quota.files() || used.bytes() + bytes > quota.bytes()) {
-            throw ApiError.quota("This owner keeps " + used.files() + " files of " + used.bytes() + " bytes; the quota is "
-                    + quota.files() + " files and " + quota.bytes() + " bytes. Delete files to make room.");
-        }
+        settings.ownerQuota().refusal(used.files(), used.bytes(), bytes).ifPresent(problem -> {
+            throw ApiError.quota(problem);
+        });
     }
 
     @GetMapping

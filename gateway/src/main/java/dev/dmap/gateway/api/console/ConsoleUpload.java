@@ -84,6 +84,12 @@ class ConsoleUpload {
                 model.addAttribute("mixedEndpoints", List.copyOf(file.firstLineByUrl().keySet()));
                 return "console/upload";
             }
+            FileStore.Usage used = files.usage(owner);
+            java.util.Optional<String> full = settings.ownerQuota().refusal(used.files(), used.bytes(), upload.getSize());
+            if (full.isPresent()) {
+                model.addAttribute("quotaProblem", full.get());
+                return "console/upload";
+            }
             BatchEstimate estimate = estimate(file, model);
             StoredFile stored = files.add(incoming, owner, name, "batch",
                     clock.instant().getEpochSecond() + settings.fileRetention().toSeconds());
