@@ -37,6 +37,8 @@ public final class CpuBenchmark {
     private final PrintWriter progress;
     private final int requests;
     private final int slots;
+    /** The idle worker's busiest threads, with their CPU time over the idle phase. */
+    private Map<String, Duration> idleThreads = Map.of();
 
     public CpuBenchmark(PrintWriter progress, int requests, int slots) {
         this.progress = progress;
@@ -73,7 +75,9 @@ public final class CpuBenchmark {
                 awaitLive(worker, workerPort);
                 progress.printf("  idle: %d s to settle, then %d s measured%n", SETTLE.toSeconds(), IDLE.toSeconds());
                 Thread.sleep(SETTLE.toMillis());
+                Map<String, Long> threadsBefore = ThreadTicks.of(worker.pid());
                 List<Use> idle = measure(worker, broker.pid(), "idle", 0, () -> Thread.sleep(IDLE.toMillis()));
+                idleThreads = ThreadTicks.busiest(threadsBefore, ThreadTicks.of(worker.pid()), 8);
                 progress.printf("  load: %,d requests%n", requests);
                 Backlog.publish(bootstrap, topics, MODEL, requests, progress);
                 List<Use> load = measure(worker, broker.pid(), "serving a backlog", requests,
@@ -144,6 +148,12 @@ public final class CpuBenchmark {
                     busy.msPerRequest(), busy.shareOfACore() * 100, busy.requests() / (busy.wall().toNanos() / 1e9)));
         }
         body.append("\nTargets (issue 28): worker ≤ 0.3 ms per request, idle under 2 % of a core.\n");
+        if (!idleThreads.isEmpty()) {
+            body.append("\nWhere the idle worker's CPU goes (its busiest threads over the idle ").append(IDLE.toSeconds())
+                    .append(" s, from `/proc/<pid>/task`; Linux cuts thread names at 15 characters):\n\n| thread | CPU | share of a core |\n|---|---|---|\n");
+            idleThreads.forEach((thread, cpu) -> body.append(String.format("| `%s` | %d ms | %.1f %% |%n", thread, cpu.toMillis(),
+                    100.0 * cpu.toNanos() / IDLE.toNanos())));
+        }
         SECTION.write(report, body.toString());
         progress.print(body);
     }

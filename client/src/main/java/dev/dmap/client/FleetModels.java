@@ -38,9 +38,22 @@ public final class FleetModels {
         return served(workers(), clock.instant());
     }
 
-    /** Every worker's latest status, live or not, by worker id. */
+    /**
+     * Every worker's latest status, live or not, by worker id.
+     *
+     * @throws ClientException when Kafka does not answer (a metadata timeout, an unreachable cluster)
+     */
     public List<WorkerStatus> workers() {
         Map<String, WorkerStatus> latest = new TreeMap<>();
+        try {
+            read(latest);
+        } catch (org.apache.kafka.common.KafkaException e) { // found by the chaos run: it escaped and failed a gateway's batch
+            throw KafkaTrouble.explain(e, kafka);
+        }
+        return List.copyOf(latest.values());
+    }
+
+    private void read(Map<String, WorkerStatus> latest) {
         TopicScan.readAll(kafka.scanProperties(), List.of(kafka.topics().workers()), record -> {
             try {
                 WorkerStatus status = record.value() == null ? null : MessageCodec.decode(record.value(), WorkerStatus.class);
@@ -51,7 +64,6 @@ public final class FleetModels {
                 // an unreadable status is skipped, as dmap status skips it
             }
         });
-        return List.copyOf(latest.values());
     }
 
     /** Whether a worker with this latest status runs now: it has not stopped and was heard from within the last minute. */

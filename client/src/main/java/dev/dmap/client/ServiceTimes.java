@@ -22,9 +22,24 @@ public final class ServiceTimes {
         this.kafka = kafka;
     }
 
-    /** The mean backend time of one request by model, for the models with a recent result; empty when none has. */
+    /**
+     * The mean backend time of one request by model, for the models with a recent result; empty when none has.
+     *
+     * @throws ClientException when Kafka does not answer
+     */
     public Map<String, Duration> recent() {
         Map<String, long[]> sums = new TreeMap<>();
+        try {
+            read(sums);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw KafkaTrouble.explain(e, kafka);
+        }
+        Map<String, Duration> means = new TreeMap<>();
+        sums.forEach((model, sum) -> means.put(model, Duration.ofMillis(sum[0] / sum[1])));
+        return means;
+    }
+
+    private void read(Map<String, long[]> sums) {
         TopicScan.readTail(kafka.scanProperties(), List.of(kafka.topics().results()), RECENT_PER_PARTITION, record -> {
             JsonNode result = parse(record.value());
             if (result == null || result.path("cache").path("hit").asBoolean(false) || !result.path("model").isString()
@@ -35,9 +50,6 @@ public final class ServiceTimes {
             sum[0] += result.path("timing").path("backend_ms").asLong();
             sum[1]++;
         });
-        Map<String, Duration> means = new TreeMap<>();
-        sums.forEach((model, sum) -> means.put(model, Duration.ofMillis(sum[0] / sum[1])));
-        return means;
     }
 
     private static JsonNode parse(byte[] value) {
