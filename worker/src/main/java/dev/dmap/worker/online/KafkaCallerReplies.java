@@ -35,16 +35,23 @@ public final class KafkaCallerReplies implements CallerReplies, AutoCloseable {
     private final Set<Batching> open = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("dmap-replies"));
 
+    /** The periodic flush, running only while a stream is open (an idle worker wakes for nothing). */
+    private java.util.concurrent.ScheduledFuture<?> ticking;
+
     public KafkaCallerReplies(Producer<byte[], byte[]> producer) {
         this.producer = producer;
-        flusher.scheduleWithFixedDelay(() -> open.forEach(Batching::flush), FLUSH_EVERY.toMillis(), FLUSH_EVERY.toMillis(),
-                TimeUnit.MILLISECONDS);
     }
 
     @Override
     public Stream open(String replyTo, String requestId, String attempt) {
         Batching stream = new Batching(replyTo, requestId, attempt);
-        open.add(stream);
+        synchronized (this) {
+            open.add(stream);
+            if (ticking == null && !flusher.isShutdown()) { // once closed, a stream's events leave at its close
+                ticking = flusher.scheduleWithFixedDelay(() -> open.forEach(Batching::flush), FLUSH_EVERY.toMillis(),
+                        FLUSH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
         return stream;
     }
 
@@ -71,9 +78,19 @@ public final class KafkaCallerReplies implements CallerReplies, AutoCloseable {
         }
     }
 
+    private synchronized void closed(Batching stream) {
+        open.remove(stream);
+        if (open.isEmpty() && ticking != null) {
+            ticking.cancel(false);
+            ticking = null;
+        }
+    }
+
     @Override
     public void close() {
-        flusher.shutdownNow();
+        synchronized (this) { // never between open()'s check and its scheduling
+            flusher.shutdownNow();
+        }
         producer.close(Duration.ofSeconds(5));
     }
 
@@ -113,7 +130,7 @@ public final class KafkaCallerReplies implements CallerReplies, AutoCloseable {
 
         @Override
         public void close() {
-            open.remove(this);
+            closed(this);
             flush();
         }
     }
