@@ -24,6 +24,7 @@ public class BenchCommand implements Callable<Integer> {
             description = "Scenarios to run: a, b, c (scheduling; default: all three), a-arriving and b-arriving (the same"
                     + " requests arriving while the workers run), bulk (one large file: dmap, FIFO and a sort-by-model"
                     + " script), scale-out (the same work on 1, 2 and 4 workers), cache (a batch again with 10 % changed),"
+                    + " window (the window search against fixed windows on a server that hides its limit),"
                     + " overhead, cpu (the broker's and a worker's CPU per request and while idle, each in its own JVM),"
                     + " or real-engine (llama-server;"
                     + " engines/llama-server/setup.sh first).")
@@ -31,7 +32,8 @@ public class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--requests", description = "overhead: requests per path (default: 20000); cpu: the backlog (default: 20000); real-engine: requests of the"
             + " throughput comparison, a tenth of them in the router one (default: 600); bulk: the file's size (default: 20000);"
-            + " scale-out: the work (default: 8000); online: the bulk batch (default: 20000); cache: each batch (default: 20000).")
+            + " scale-out: the work (default: 8000); online: the bulk batch (default: 20000); cache: each batch (default: 20000);"
+            + " window: the search's run, a quarter of it per fixed window (default: 20000).")
     Integer requests;
 
     @Option(names = "--entries", defaultValue = "1000000", description = "cache: entries of the local copy at scale (default: ${DEFAULT-VALUE}).")
@@ -111,11 +113,14 @@ public class BenchCommand implements Callable<Integer> {
                 new CacheBenchmark(broker.bootstrapServers(), timeScale.value(), out, requests == null ? 20_000 : requests)
                         .run(report, entries);
             }
+            if (scenarios.contains("window")) {
+                new WindowBenchmark(broker.bootstrapServers(), out, requests == null ? 20_000 : requests).run(report);
+            }
             if (scenarios.contains("real-engine")) {
                 new RealEngineBenchmark(broker.bootstrapServers(), out, requests == null ? 600 : requests).run(report);
             }
             List<String> scheduling = scenarios.stream()
-                    .filter(name -> !List.of("overhead", "cpu", "real-engine", "bulk", "scale-out", "online", "online-real", "cache")
+                    .filter(name -> !List.of("overhead", "cpu", "real-engine", "bulk", "scale-out", "online", "online-real", "cache", "window")
                             .contains(name))
                     .toList();
             if (!scheduling.isEmpty()) {

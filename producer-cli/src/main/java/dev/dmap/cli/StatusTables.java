@@ -37,20 +37,29 @@ final class StatusTables {
         }
         out.println();
         out.println("WORKERS");
-        out.printf("  %-20s %-9s %-10s %9s %9s %7s  %s%n", "worker", "strategy", "backend", "in flight", "waiting", "loads",
-                "loaded");
+        out.printf("  %-20s %-9s %-10s %9s %9s %7s  %-24s %s%n", "worker", "strategy", "backend", "in flight", "waiting", "loads",
+                "loaded", "window");
         for (WorkerStatus w : report.workers()) {
             if (w.stopped() != null) {
                 out.printf("  %-20s STOPPED at %s: %s%n", w.workerId(), w.heartbeatAt(), w.stopped());
                 continue;
             }
-            out.printf("  %-20s %-9s %-10s %9d %9d %7d  %s%n", w.workerId(), w.strategy(), w.backendUp() ? "up" : "DOWN",
-                    w.inFlight(), w.waiting(), w.modelLoads(), list(w.loadedModels()));
+            out.printf("  %-20s %-9s %-10s %9d %9d %7d  %-24s %s%n", w.workerId(), w.strategy(), w.backendUp() ? "up" : "DOWN",
+                    w.inFlight(), w.waiting(), w.modelLoads(), list(w.loadedModels()), windows(w));
         }
         if (report.workers().isEmpty()) {
             out.println("  (no worker reported in the last minute)");
         }
         out.flush();
+    }
+
+    /** Each model's in-flight window, {@code model=N}; "-" from a worker that does not say. */
+    static String windows(WorkerStatus worker) {
+        if (worker.windows() == null || worker.windows().isEmpty()) {
+            return "-";
+        }
+        return worker.windows().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(java.util.stream.Collectors.joining(", "));
     }
 
     /**

@@ -28,6 +28,9 @@ import java.util.Objects;
  * @param loadSecondsLastHour the time those loads took, in seconds; null from a worker older than this field
  * @param earliestDeadlines each model with requests waiting in this worker, with the most urgent deadline
  *                       among them (of their highest priority); null from a worker older than this field
+ * @param windows        each model's in-flight window now: the server's slots, or on a server that reports
+ *                       none the window the worker found; 0 while the model is paused; null from a worker
+ *                       older than this field
  * @param schemaVersion  1
  */
 public record WorkerStatus(
@@ -48,14 +51,25 @@ public record WorkerStatus(
         @JsonInclude(JsonInclude.Include.NON_NULL) List<String> availableModels,
         @JsonInclude(JsonInclude.Include.NON_NULL) Integer loadsLastHour,
         @JsonInclude(JsonInclude.Include.NON_NULL) Double loadSecondsLastHour,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Instant> earliestDeadlines) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Instant> earliestDeadlines,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Integer> windows) {
+
+    /** A status without the windows (as workers before that field wrote it). */
+    public WorkerStatus(String workerId, String groupId, String backendUrl, String strategy, List<String> loadedModels,
+            List<String> servingModels, List<String> assignedModels, int inFlight, int waiting, long modelLoads, boolean backendUp,
+            Instant heartbeatAt, String stopped, int schemaVersion, List<String> availableModels, Integer loadsLastHour,
+            Double loadSecondsLastHour, Map<String, Instant> earliestDeadlines) {
+        this(workerId, groupId, backendUrl, strategy, loadedModels, servingModels, assignedModels, inFlight, waiting, modelLoads,
+                backendUp, heartbeatAt, stopped, schemaVersion, availableModels, loadsLastHour, loadSecondsLastHour,
+                earliestDeadlines, null);
+    }
 
     /** A status without the last hour's loads and the deadlines (as workers before those fields wrote it). */
     public WorkerStatus(String workerId, String groupId, String backendUrl, String strategy, List<String> loadedModels,
             List<String> servingModels, List<String> assignedModels, int inFlight, int waiting, long modelLoads, boolean backendUp,
             Instant heartbeatAt, String stopped, int schemaVersion, List<String> availableModels) {
         this(workerId, groupId, backendUrl, strategy, loadedModels, servingModels, assignedModels, inFlight, waiting, modelLoads,
-                backendUp, heartbeatAt, stopped, schemaVersion, availableModels, null, null, null);
+                backendUp, heartbeatAt, stopped, schemaVersion, availableModels, null, null, null, null);
     }
 
     public WorkerStatus {
@@ -67,5 +81,6 @@ public record WorkerStatus(
         assignedModels = List.copyOf(assignedModels);
         availableModels = availableModels == null ? null : List.copyOf(availableModels);
         earliestDeadlines = earliestDeadlines == null ? null : Map.copyOf(earliestDeadlines);
+        windows = windows == null ? null : Map.copyOf(windows);
     }
 }

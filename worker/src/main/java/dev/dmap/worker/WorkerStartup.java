@@ -86,7 +86,7 @@ final class WorkerStartup {
         HealthProbe probe = new HealthProbe(catalogue, config.backend(), scheduler);
         scheduler.scheduleWithFixedDelay(() -> metrics.loadedModels(slotsByLoadedModel(residency), residency.memoryByModel()),
                 0, 1, TimeUnit.SECONDS);
-        AdaptiveWindow window = new AdaptiveWindow(clock);
+        AdaptiveWindow window = new AdaptiveWindow(clock, config.backend().maxWindow(), AdaptiveWindow.DEFAULT_EPOCH);
         // readiness starts from an answer to an authenticated call, not from a hope
         BackendState backend = new BackendState(probe, probe.answers());
         metrics.watchBackend(backend::usable);

@@ -34,7 +34,7 @@ public record WorkerProperties(
     public record Backend(URI url, String apiKey, Duration connectTimeout, Duration requestTimeout, Duration loadTimeout,
             Duration unloadCooldown, Integer maxLoadedModels, Integer slots, Integer defaultSlots,
             Integer contextMarginTokens, Duration probeInitialBackoff, Duration probeMaxBackoff, Duration catalogueTtl,
-            Duration loadFailureMemory, String kind) {
+            Duration loadFailureMemory, String kind, Integer maxWindow) {
         @Override
         public String toString() {
             return "Backend[url=" + url + ", apiKey=" + (apiKey == null ? "(none)" : "******") + ", ...]";
@@ -61,7 +61,7 @@ public record WorkerProperties(
     public WorkerConfig toConfig() {
         Kafka k = kafka == null ? new Kafka(null, null, null, null, null, null, null, null, null, null) : kafka;
         Backend b = backend == null
-                ? new Backend(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : backend;
+                ? new Backend(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : backend;
         Retry r = retry == null ? new Retry(null, null, null, null, null) : retry;
         Scheduling s = scheduling == null ? new Scheduling(null, null, null, null, null, null, null) : scheduling;
         Delivery d = delivery == null ? new Delivery(null, null) : delivery;
@@ -76,7 +76,7 @@ public record WorkerProperties(
                 BackendSettings.of(b.url(), b.apiKey(), b.connectTimeout(), b.requestTimeout(), b.loadTimeout(),
                         b.unloadCooldown(), b.maxLoadedModels(), b.slots(), b.defaultSlots(), b.contextMarginTokens(),
                         b.probeInitialBackoff(), b.probeMaxBackoff(), b.catalogueTtl(), b.loadFailureMemory(),
-                        b.kind() == null ? null : BackendKind.parse(b.kind())),
+                        b.kind() == null ? null : BackendKind.parse(b.kind()), b.maxWindow()),
                 RetrySettings.of(r.maxAttempts(), r.initialBackoff(), r.multiplier(), r.maxBackoff(), r.jitter()),
                 SchedulingSettings.of(s.strategy(), s.maxWait(), s.minHold(), s.prefetch(), s.loadCost(), s.drainGrace(),
                         s.batchWindow()),

@@ -22,6 +22,14 @@ public interface Backend {
     /** Whether {@link #load} and {@link #unload} do anything; false for servers with a fixed model set. */
     boolean controlsLoading();
 
+    /**
+     * Whether the server reports each model's parallel slots (LM Studio, llama-server); where it
+     * does not, the worker searches for the window ({@code dmap.backend.max-window}).
+     */
+    default boolean reportsSlots() {
+        return true;
+    }
+
     /** Loads a model and returns when it is loaded. */
     void load(String model);
 

@@ -45,6 +45,12 @@ final class DetectedBackend implements Backend {
         return backend().controlsLoading();
     }
 
+    @Override
+    public boolean reportsSlots() {
+        Backend known = detected;
+        return known == null || known.reportsSlots(); // nothing is served before detection
+    }
+
 
     @Override
     public void load(String model) {

@@ -90,6 +90,11 @@ public final class ModelResidency {
         }
     }
 
+    /** Whether the server reports parallel slots (LM Studio, llama-server); a plain OpenAI server does not. */
+    public boolean reportsSlots() {
+        return client.reportsSlots();
+    }
+
     /**
      * Parallel slots to use for {@code model}: the override, else what the server reports (from this
      * residency's state, else from the last listing anyone read, so the first requests already use

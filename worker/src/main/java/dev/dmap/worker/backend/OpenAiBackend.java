@@ -57,6 +57,11 @@ public final class OpenAiBackend implements Backend {
     }
 
     @Override
+    public boolean reportsSlots() {
+        return false;
+    }
+
+    @Override
     public boolean controlsLoading() {
         return false;
     }

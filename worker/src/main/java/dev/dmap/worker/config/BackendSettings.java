@@ -28,6 +28,9 @@ import java.util.Objects;
  *                         meanwhile its requests end as {@code model_load_failed} at once, instead
  *                         of each paying the failed loads again; 0 = try again for every request
  * @param kind             which adapter talks to the server; {@link BackendKind#AUTO} probes it
+ * @param maxWindow        on a server that does not report its slots (kind {@code openai}), the
+ *                         largest in-flight window the worker may try while it searches for the one
+ *                         where throughput stops rising; at or below the slots, no search
  */
 public record BackendSettings(
         URI baseUrl,
@@ -44,7 +47,8 @@ public record BackendSettings(
         Duration probeMaxBackoff,
         Duration catalogueTtl,
         Duration loadFailureMemory,
-        BackendKind kind) {
+        BackendKind kind,
+        int maxWindow) {
 
     public static final URI DEFAULT_URL = URI.create("http://localhost:1234");
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -57,6 +61,17 @@ public record BackendSettings(
     public static final Duration DEFAULT_PROBE_MAX_BACKOFF = Duration.ofSeconds(30);
     public static final Duration DEFAULT_CATALOGUE_TTL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_LOAD_FAILURE_MEMORY = Duration.ofMinutes(5);
+    public static final int DEFAULT_MAX_WINDOW = 64;
+
+    /** Settings with the default window ceiling. */
+    public BackendSettings(URI baseUrl, String apiKey, Duration connectTimeout, Duration requestTimeout, Duration loadTimeout,
+            Duration unloadCooldown, int maxLoadedModels, int slotsOverride, int defaultSlots, int contextMarginTokens,
+            Duration probeInitialBackoff, Duration probeMaxBackoff, Duration catalogueTtl, Duration loadFailureMemory,
+            BackendKind kind) {
+        this(baseUrl, apiKey, connectTimeout, requestTimeout, loadTimeout, unloadCooldown, maxLoadedModels, slotsOverride,
+                defaultSlots, contextMarginTokens, probeInitialBackoff, probeMaxBackoff, catalogueTtl, loadFailureMemory, kind,
+                DEFAULT_MAX_WINDOW);
+    }
 
     public BackendSettings {
         Objects.requireNonNull(baseUrl, "baseUrl");
@@ -78,6 +93,9 @@ public record BackendSettings(
         if (slotsOverride < 0 || defaultSlots < 1) {
             throw new IllegalArgumentException("slots must be positive (slotsOverride 0 = ask the server)");
         }
+        if (maxWindow < 0) {
+            throw new IllegalArgumentException("maxWindow must not be negative (0 = no search)");
+        }
         if (contextMarginTokens < 0) {
             throw new IllegalArgumentException("contextMarginTokens must not be negative");
         }
@@ -91,18 +109,18 @@ public record BackendSettings(
     public static BackendSettings of(URI baseUrl, String apiKey, Duration connectTimeout, Duration requestTimeout,
             Duration loadTimeout, Duration unloadCooldown, Integer maxLoadedModels, Integer slotsOverride, Integer defaultSlots,
             Integer contextMarginTokens, Duration probeInitialBackoff, Duration probeMaxBackoff, Duration catalogueTtl,
-            Duration loadFailureMemory, BackendKind kind) {
+            Duration loadFailureMemory, BackendKind kind, Integer maxWindow) {
         return new BackendSettings(or(baseUrl, DEFAULT_URL), apiKey, or(connectTimeout, DEFAULT_CONNECT_TIMEOUT),
                 or(requestTimeout, DEFAULT_REQUEST_TIMEOUT), or(loadTimeout, DEFAULT_LOAD_TIMEOUT),
                 or(unloadCooldown, DEFAULT_UNLOAD_COOLDOWN), or(maxLoadedModels, DEFAULT_MAX_LOADED_MODELS),
                 or(slotsOverride, 0), or(defaultSlots, DEFAULT_SLOTS), or(contextMarginTokens, 0),
                 or(probeInitialBackoff, DEFAULT_PROBE_INITIAL_BACKOFF), or(probeMaxBackoff, DEFAULT_PROBE_MAX_BACKOFF),
                 or(catalogueTtl, DEFAULT_CATALOGUE_TTL), or(loadFailureMemory, DEFAULT_LOAD_FAILURE_MEMORY),
-                or(kind, BackendKind.AUTO));
+                or(kind, BackendKind.AUTO), or(maxWindow, DEFAULT_MAX_WINDOW));
     }
 
     public static BackendSettings defaults(URI baseUrl) {
-        return of(baseUrl, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return of(baseUrl, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
     private static <T> T or(T value, T fallback) {
         return value != null ? value : fallback;
@@ -190,7 +208,7 @@ public record BackendSettings(
         BackendSettings build() {
             return new BackendSettings(baseUrl, apiKey, from.connectTimeout, from.requestTimeout, from.loadTimeout, unloadCooldown,
                     maxLoadedModels, from.slotsOverride, from.defaultSlots, from.contextMarginTokens, from.probeInitialBackoff,
-                    from.probeMaxBackoff, from.catalogueTtl, loadFailureMemory, kind);
+                    from.probeMaxBackoff, from.catalogueTtl, loadFailureMemory, kind, from.maxWindow);
         }
     }
 
@@ -202,6 +220,6 @@ public record BackendSettings(
                 + ", maxLoadedModels=" + maxLoadedModels + ", slotsOverride=" + slotsOverride
                 + ", defaultSlots=" + defaultSlots + ", contextMarginTokens=" + contextMarginTokens
                 + ", probeInitialBackoff=" + probeInitialBackoff + ", probeMaxBackoff=" + probeMaxBackoff
-                + ", catalogueTtl=" + catalogueTtl + ", loadFailureMemory=" + loadFailureMemory + ", kind=" + kind.key() + "]";
+                + ", catalogueTtl=" + catalogueTtl + ", loadFailureMemory=" + loadFailureMemory + ", kind=" + kind.key() + ", maxWindow=" + maxWindow + "]";
     }
 }

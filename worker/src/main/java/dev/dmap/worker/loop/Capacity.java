@@ -11,6 +11,10 @@ public interface Capacity {
     /** Requests the model may have in flight now. */
     int slots(String model);
 
+    /** A request of {@code model} left its slot; {@code windowFull} when its slots were all taken and more waited. */
+    default void finished(String model, boolean windowFull) {
+    }
+
     boolean isLoaded(String model);
 
     /** Known to be missing from the backend's last listing (unknown before the first listing). */

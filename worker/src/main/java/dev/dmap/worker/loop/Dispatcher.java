@@ -129,6 +129,13 @@ final class Dispatcher implements DispatchState {
         return deadlines;
     }
 
+    /** Each of {@code models}' in-flight window now, for the worker's status. */
+    synchronized Map<String, Integer> windows(Collection<String> models) {
+        Map<String, Integer> windows = new java.util.TreeMap<>();
+        models.forEach(model -> windows.put(model, capacity.slots(model)));
+        return windows;
+    }
+
     @Override
     public int inFlight(String model) {
         return inFlight.getOrDefault(model, 0);
@@ -191,6 +198,9 @@ final class Dispatcher implements DispatchState {
 
     private void finished(PendingRecord pending) {
         String model = pending.model();
+        int window = capacity.slots(model);
+        capacity.finished(model, inFlight(model) >= window && queue.size(model) > 0);
+        metrics.window(model, window);
         int left = inFlight.merge(model, -1, Integer::sum);
         if (left <= 0) {
             inFlight.remove(model);

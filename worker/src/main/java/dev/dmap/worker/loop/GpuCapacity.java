@@ -17,7 +17,12 @@ public record GpuCapacity(ModelResidency residency, ModelCatalogue catalogue, Ad
 
     @Override
     public int slots(String model) {
-        return window.limit(model, residency.slotsFor(model));
+        return window.limit(model, residency.slotsFor(model), !residency.reportsSlots());
+    }
+
+    @Override
+    public void finished(String model, boolean windowFull) {
+        window.finished(model, windowFull);
     }
 
     @Override

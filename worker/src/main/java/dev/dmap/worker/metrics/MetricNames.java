@@ -42,6 +42,8 @@ public final class MetricNames {
     public static final String CACHE_STORE_SIZE = "dmap.cache.store.size";
     /** Counter {model}: seconds slots spent serving; its rate is the average number of busy slots. */
     public static final String SLOT_BUSY = "dmap.slot.busy";
+    /** Gauge {model}: requests of the model that may be in flight now (the slots, or the window found on a server without them). */
+    public static final String WINDOW = "dmap.window";
     /** Gauge {model}: requests being served now. */
     public static final String IN_FLIGHT = "dmap.inflight.requests";
     /** Counter {model,kind}: tokens processed, kind prompt or completion, from the backend's usage. */

@@ -36,6 +36,7 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
     private volatile java.util.function.BooleanSupplier backendUsable = () -> true;
     private final Map<String, AtomicInteger> loaded = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> slots = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> windows = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> memory = new ConcurrentHashMap<>();
     private volatile Predicate<String> listed = model -> true;
     /** Models whose swap, load and cache series exist at zero. Only the poll thread adds to it. */
@@ -191,6 +192,11 @@ public final class WorkerMetrics implements ResidencyListener, PipelineListener 
     private Timer loadTimer(String model) {
         return Timer.builder(MetricNames.MODEL_LOAD_DURATION).description("Model load calls")
                 .tag("model", model).serviceLevelObjectives(LOAD_SLOS).register(registry);
+    }
+
+    /** The requests {@code model} may have in flight now: its slots, or the window found where the server reports none. */
+    public void window(String model, int window) {
+        gauge(windows, MetricNames.WINDOW, "Requests of the model that may be in flight now", model).set(window);
     }
 
     public void inFlight(String model, int count) {

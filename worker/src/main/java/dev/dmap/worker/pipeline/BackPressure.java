@@ -8,7 +8,7 @@ import dev.dmap.worker.scheduling.AdaptiveWindow;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Feeds the backend's answers into the {@link AdaptiveWindow}: a 429 or 503 shrinks the model's
+ * Feeds the backend's answers into the {@link AdaptiveWindow}: a 429, 503 or timeout shrinks the model's
  * window and pauses it (for the server's Retry-After, when it sends one); successes grow it
  * back. LM Studio's own queue is invisible, so dmap keeps it empty by construction instead: at
  * most the parallel slots are in flight per model.
@@ -24,7 +24,7 @@ public final class BackPressure implements PipelineListener {
 
     @Override
     public void retried(String model, RetryableFailure failure) {
-        if (failure.isBackPressure()) {
+        if (failure.isBackPressure() || failure.reason() == RetryableFailure.Reason.TIMEOUT) {
             window.overloaded(model, residency.slotsFor(model),
                     failure.reply().flatMap(HttpReply::retryAfter).orElse(null));
         }

@@ -33,11 +33,11 @@ class WorkerPropertiesTest {
     @Test
     void shouldReadTheBackendKindInTheConfigurationSpellingAndNameTheChoicesOfABadOne() {
         WorkerProperties.Backend llama = new WorkerProperties.Backend(URI.create("http://gpu:8080"), null,
-                null, null, null, null, null, null, null, null, null, null, null, null, "llama-server");
+                null, null, null, null, null, null, null, null, null, null, null, null, "llama-server", null);
         WorkerProperties.Backend none = new WorkerProperties.Backend(URI.create("http://gpu:8080"), null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         WorkerProperties.Backend bad = new WorkerProperties.Backend(URI.create("http://gpu:8080"), null,
-                null, null, null, null, null, null, null, null, null, null, null, null, "ollama");
+                null, null, null, null, null, null, null, null, null, null, null, null, "ollama", null);
 
         assertThat(new WorkerProperties("w1", null, null, null, llama, null, null, null, null, null).toConfig().backend().kind())
                 .isEqualTo(BackendKind.LLAMA_SERVER);
@@ -51,7 +51,7 @@ class WorkerPropertiesTest {
     @Test
     void shouldNeverPrintTheApiKeyOrSecretClientProperties() {
         WorkerProperties.Backend backend = new WorkerProperties.Backend(URI.create("http://gpu:1234"), "sk-very-secret",
-                null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         WorkerProperties.Kafka kafka = new WorkerProperties.Kafka("k:9092", null, null, null, null, null, null,
                 Map.of("sasl.jaas.config", "password=hunter2", "security.protocol", "SASL_SSL"), 3, 2);
         WorkerConfig config = new WorkerProperties("w1", null, null, kafka, backend, null, null, null, null, null).toConfig();
