@@ -62,6 +62,7 @@ public final class OnlineCalls implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<String, Listener> open = new ConcurrentHashMap<>();
+    private final RequestPlacement placement = new RequestPlacement();
 
     private final Thread reader;
     private volatile boolean running = true;
@@ -116,7 +117,7 @@ public final class OnlineCalls implements AutoCloseable {
         String topic = interactive ? kafka.topics().online(request.model()) : kafka.topics().requests(request.model());
         topics.ensure(topic, request.model());
         open.put(request.id(), listener);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, RequestPlacement.partition(producer, topic, request),
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, placement.partition(producer, topic, request),
                 request.id().getBytes(StandardCharsets.UTF_8), MessageCodec.encode(request));
         record.headers().add(OnlineReplies.REPLY_TOPIC, OnlineReplies.utf8(replyTopic));
         try {

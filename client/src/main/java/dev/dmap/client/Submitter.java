@@ -171,13 +171,14 @@ public final class Submitter {
         Topics topics = kafka.topics();
         AtomicReference<Exception> failure = new AtomicReference<>();
         AtomicLong sent = new AtomicLong();
+        RequestPlacement placement = new RequestPlacement();
         progress.started(file.total());
         try {
             file.forEachRequest(request -> {
                 Request published = envelope.of(request);
                 String topic = topics.requests(published.model());
                 ProducerRecord<byte[], byte[]> record = envelope.options().serves(published.model())
-                        ? new ProducerRecord<>(topic, RequestPlacement.partition(producer, topic, published),
+                        ? new ProducerRecord<>(topic, placement.partition(producer, topic, published),
                                 utf8(published.id()), MessageCodec.encode(published))
                         : UnservedModel.deadLetter(topics, published, clock.instant());
                 record.headers().add(Traceparent.HEADER, utf8(Traceparent.random().toString()));

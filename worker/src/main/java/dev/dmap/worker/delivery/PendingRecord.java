@@ -31,6 +31,12 @@ public record PendingRecord(long seq, long epoch, ConsumerRecord<byte[], byte[]>
     }
 
     @Override
+    public java.util.OptionalInt prefix() {
+        return work == null ? java.util.OptionalInt.empty()
+                : dev.dmap.schemas.PromptPrefix.of(work.request().url(), work.request().body());
+    }
+
+    @Override
     public String model() {
         return work == null ? null : work.request().model();
     }

@@ -16,6 +16,11 @@ public interface Schedulable {
     /** When it must be served by ({@link Deadlines}). */
     Instant deadline();
 
+    /** The key of its long prompt prefix ({@link dev.dmap.schemas.PromptPrefix}), if it has one. */
+    default java.util.OptionalInt prefix() {
+        return java.util.OptionalInt.empty();
+    }
+
     /** Higher goes first; 0 by default. */
     default int priority() {
         return 0;

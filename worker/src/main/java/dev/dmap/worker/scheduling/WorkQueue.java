@@ -1,10 +1,12 @@
 package dev.dmap.worker.scheduling;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Function;
@@ -13,17 +15,21 @@ import java.util.function.Predicate;
 /**
  * Fetched records waiting to be served, one queue per model, each in service order: higher
  * priority first, then earlier deadline, then submission order (a consumer fetches partition by
- * partition, so fetch order is not submission order). A model's head therefore carries its most
- * urgent deadline among its highest priority. A record put back (the backend went down) regains
- * its place. Not thread-safe: its owner locks it.
+ * partition, so fetch order is not submission order). Among requests submitted together (one
+ * batch: same priority, deadline and submission time) those sharing a long prompt prefix
+ * ({@link Schedulable#prefix()}) go back to back, each prefix in the order it first arrived, so an
+ * engine whose prefix cache is smaller than the batch's prefixes evaluates each once, not once per
+ * request. A model's head therefore carries its most urgent deadline among its highest priority.
+ * A record put back (the backend went down) regains its place. Not thread-safe: its owner locks it.
  *
  * @param <T> the queued item
  */
 public final class WorkQueue<T extends Schedulable> {
-    /** Service order within a model: priority, deadline, submission time, fetch order. */
-    private static final Comparator<Schedulable> SERVICE_ORDER = Comparator.comparingInt((Schedulable item) -> -item.priority())
+    /** Service order within a model: priority, deadline, submission time, prefix group, fetch order. */
+    private final Comparator<Schedulable> serviceOrder = Comparator.comparingInt((Schedulable item) -> -item.priority())
             .thenComparing(Schedulable::deadline)
             .thenComparing(Schedulable::waitingSince)
+            .thenComparingLong(this::groupRank)
             .thenComparingLong(Schedulable::seq);
     /** Submission order over every model, for strategies that ignore models. */
     private static final Comparator<Schedulable> SUBMISSION = Comparator.comparing(Schedulable::waitingSince)
@@ -32,7 +38,24 @@ public final class WorkQueue<T extends Schedulable> {
     private final Map<String, PriorityQueue<T>> byModel = new HashMap<>();
     private final Function<? super T, ?> bucketOf;
     private final Map<Object, Integer> bucketSizes = new HashMap<>();
+    /** Each waiting item's rank among its submission: the arrival of the first of its prefix group, else its own. */
+    private final Map<Schedulable, Group> members = new java.util.IdentityHashMap<>();
+    private final Map<PrefixGroup, Group> groups = new HashMap<>();
     private int size;
+
+    private record PrefixGroup(String model, Instant waitingSince, int prefix) {
+    }
+
+    private static final class Group {
+        final PrefixGroup key;
+        final long firstSeq;
+        int waiting;
+
+        Group(PrefixGroup key, long firstSeq) {
+            this.key = key;
+            this.firstSeq = firstSeq;
+        }
+    }
 
     /** A queue that also counts its items per bucket (say, per partition) in O(1). */
     public WorkQueue(Function<? super T, ?> bucketOf) {
@@ -44,7 +67,14 @@ public final class WorkQueue<T extends Schedulable> {
     }
 
     public void add(T item) {
-        byModel.computeIfAbsent(item.model(), m -> new PriorityQueue<>(SERVICE_ORDER)).add(item);
+        OptionalInt prefix = item.prefix();
+        if (prefix.isPresent()) {
+            Group group = groups.computeIfAbsent(new PrefixGroup(item.model(), item.waitingSince(), prefix.getAsInt()),
+                    key -> new Group(key, item.seq()));
+            group.waiting++;
+            members.put(item, group);
+        }
+        byModel.computeIfAbsent(item.model(), m -> new PriorityQueue<>(serviceOrder)).add(item);
         bucketSizes.merge(bucketOf.apply(item), 1, Integer::sum);
         size++;
     }
@@ -95,7 +125,16 @@ public final class WorkQueue<T extends Schedulable> {
         return removed;
     }
 
+    private long groupRank(Schedulable item) {
+        Group group = members.get(item);
+        return group != null ? group.firstSeq : item.seq();
+    }
+
     private void uncount(T item) {
+        Group group = members.remove(item);
+        if (group != null && --group.waiting == 0) {
+            groups.remove(group.key);
+        }
         size--;
         bucketSizes.computeIfPresent(bucketOf.apply(item), (bucket, count) -> count == 1 ? null : count - 1);
     }

@@ -10,11 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -45,7 +41,7 @@ class FleetIT {
         fixture.startWorker("w1");
         WorkerConfig second = fixture.config("w2");
         fixture.startWorker(second.withBackend(second.backend().withBaseUrl(secondGpu.baseUrl())));
-        awaitMembersWithPartitions(fixture.topics.prefix() + "-workers", 2);
+        fixture.awaitWorkersHoldingPartitions(2);
 
         for (int i = 0; i < 20; i++) {
             for (String model : MODELS) {
@@ -63,16 +59,5 @@ class FleetIT {
         int loads = fixture.emulator.stats().totalLoads() + secondGpu.stats().totalLoads();
         assertThat(loads).isLessThanOrEqualTo(MODELS.size());
         assertThat(fixture.kafka.deadLetters()).isEmpty();
-    }
-
-    private static void awaitMembersWithPartitions(String groupId, int members) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers()))) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId)).all()
-                        .get(10, TimeUnit.SECONDS).get(groupId);
-                return group.members().size() == members
-                        && group.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty());
-            });
-        }
     }
 }

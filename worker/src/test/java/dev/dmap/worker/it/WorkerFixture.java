@@ -69,6 +69,20 @@ public final class WorkerFixture implements AutoCloseable {
         return worker;
     }
 
+    /** Waits until {@code members} workers are in this fixture's group, each holding partitions. */
+    public void awaitWorkersHoldingPartitions(int members) {
+        String groupId = topics.prefix() + "-workers";
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+                var group = admin.describeConsumerGroups(List.of(groupId)).all()
+                        .get(10, java.util.concurrent.TimeUnit.SECONDS).get(groupId);
+                return group.members().size() == members
+                        && group.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty());
+            });
+        }
+    }
+
     public URI backendUrl() {
         return emulator.baseUrl();
     }
