@@ -26,6 +26,7 @@ public class BenchCommand implements Callable<Integer> {
                     + " script), scale-out (the same work on 1, 2 and 4 workers), cache (a batch again with 10 % changed),"
                     + " window (the window search against fixed windows on a server that hides its limit),"
                     + " overhead, cpu (the broker's and a worker's CPU per request and while idle, each in its own JVM),"
+                    + " real-engine-pinned (the engine alone on a core, dmap and a direct client alternated),"
                     + " or real-engine (llama-server;"
                     + " engines/llama-server/setup.sh first).")
     List<String> scenarios;
@@ -116,11 +117,16 @@ public class BenchCommand implements Callable<Integer> {
             if (scenarios.contains("window")) {
                 new WindowBenchmark(broker.bootstrapServers(), out, requests == null ? 20_000 : requests).run(report);
             }
+            if (scenarios.contains("real-engine-pinned")) {
+                new PinnedEngineBenchmark(new RealEngineBenchmark(broker.bootstrapServers(), out, 600), out,
+                        requests == null ? 600 : requests).run(report);
+            }
             if (scenarios.contains("real-engine")) {
                 new RealEngineBenchmark(broker.bootstrapServers(), out, requests == null ? 600 : requests).run(report);
             }
             List<String> scheduling = scenarios.stream()
-                    .filter(name -> !List.of("overhead", "cpu", "real-engine", "bulk", "scale-out", "online", "online-real", "cache", "window")
+                    .filter(name -> !List.of("overhead", "cpu", "real-engine", "real-engine-pinned", "bulk", "scale-out", "online", "online-real",
+                            "cache", "window")
                             .contains(name))
                     .toList();
             if (!scheduling.isEmpty()) {

@@ -151,7 +151,7 @@ public final class RealEngineBenchmark {
         }
     }
 
-    private Outcomes throughWorker(URI server, BackendKind kind, List<String> models, List<Call> calls, String run)
+    Outcomes throughWorker(URI server, BackendKind kind, List<String> models, List<Call> calls, String run)
             throws Exception {
         Topics topics = new Topics("real-" + run + "-" + Long.toHexString(System.nanoTime()));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
@@ -192,6 +192,13 @@ public final class RealEngineBenchmark {
     static Call call(String model, String content, int maxTokens) {
         return new Call(model, "{\"model\":\"" + model + "\",\"max_tokens\":" + maxTokens + ",\"temperature\":0,\"ignore_eos\":true,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"" + content + "\"}]}");
+    }
+
+    /** A chat of a system prompt and a question. */
+    static Call call(String model, String system, String question, int maxTokens) {
+        return new Call(model, "{\"model\":\"" + model + "\",\"max_tokens\":" + maxTokens + ",\"temperature\":0,\"ignore_eos\":true,"
+                + "\"messages\":[{\"role\":\"system\",\"content\":\"" + system + "\"},{\"role\":\"user\",\"content\":\""
+                + question + "\"}]}");
     }
 
     /** Model instances the router started so far: one per load. */

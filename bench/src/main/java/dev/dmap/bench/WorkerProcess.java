@@ -24,8 +24,12 @@ public final class WorkerProcess {
     public static List<String> command(String workerId, int port, Topics topics, String bootstrapServers, URI backend, Path stateDir,
             List<String> extra) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                "dev.dmap.worker.app.WorkerApplication", "--server.port=" + port, "--spring.main.banner-mode=off",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC"));
+        String options = System.getenv("DMAP_BENCH_WORKER_JAVA_OPTS"); // e.g. a flight recording, to see where CPU goes
+        if (options != null && !options.isBlank()) {
+            command.addAll(List.of(options.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.dmap.worker.app.WorkerApplication", "--server.port=" + port, "--spring.main.banner-mode=off",
                 "--dmap.worker-id=" + workerId, "--dmap.topic-prefix=" + topics.prefix(),
                 "--dmap.kafka.group-id=" + topics.prefix() + "-workers", "--dmap.kafka.bootstrap-servers=" + bootstrapServers,
                 "--dmap.backend.url=" + backend, "--dmap.batches.state-dir=" + stateDir));

@@ -109,6 +109,11 @@ public final class LlamaServer implements AutoCloseable {
         return port;
     }
 
+    /** Its process id, for pinning it to a core ({@code taskset}). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Where its log goes. */
     public Path log() {
         return log;
