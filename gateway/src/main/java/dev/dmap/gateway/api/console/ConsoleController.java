@@ -4,28 +4,21 @@ import dev.dmap.client.ClientException;
 import dev.dmap.client.DeadLetters;
 import dev.dmap.client.KafkaConnection;
 import dev.dmap.client.ReplaySelection;
-import dev.dmap.gateway.api.ApiKeys;
 import dev.dmap.gateway.batches.Batches;
 import dev.dmap.gateway.batches.GatewayBatch;
 import dev.dmap.gateway.batches.NotCancellable;
 import dev.dmap.gateway.files.FileStore;
 import dev.dmap.gateway.files.StoredFile;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -36,62 +29,25 @@ import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
-import tools.jackson.databind.JsonNode;
 
 /**
- * The console's batch pages: sign in and out, the list of batches (live), a batch's page (live
+ * The console's batch pages: the list of batches (live), a batch's page (live
  * progress per model, its errors grouped by code, downloads, cancel, replay of dead letters).
  * An owner sees its own batches; an admin key sees everyone's. Another owner's batch answers 404.
  */
 @Controller
 @RequestMapping("/console")
 class ConsoleController {
-    /** Dead letters shown per error code on a batch's page: the first few are enough to see the cause. */
-    static final int EXAMPLES_PER_CODE = 3;
     private final Batches batches;
     private final FileStore files;
     private final KafkaConnection kafka;
-    private final ConsoleSessions sessions;
-    private final ApiKeys keys;
     private final Clock clock;
 
-    ConsoleController(Batches batches, FileStore files, KafkaConnection kafka, ConsoleSessions sessions, ApiKeys keys, Clock clock) {
+    ConsoleController(Batches batches, FileStore files, KafkaConnection kafka, Clock clock) {
         this.batches = batches;
         this.files = files;
         this.kafka = kafka;
-        this.sessions = sessions;
-        this.keys = keys;
         this.clock = clock;
-    }
-
-    @GetMapping("/login")
-    String login(Model model) {
-        model.addAttribute("anonymous", keys.isAnonymous());
-        return "console/login";
-    }
-
-    /** Opens a session for a key in the keys file; the cookie is HttpOnly, SameSite=Strict and Secure over HTTPS. */
-    @PostMapping("/login")
-    String signIn(@RequestParam(name = "key", required = false) String key, HttpServletRequest request, HttpServletResponse response,
-            Model model) {
-        Optional<String> session = sessions.open(key);
-        if (session.isEmpty()) {
-            model.addAttribute("problem", "That key is not in this gateway's keys file.");
-            model.addAttribute("anonymous", keys.isAnonymous());
-            response.setStatus(HttpStatus.UNAUTHORIZED.value());
-            return "console/login";
-        }
-        response.addHeader(HttpHeaders.SET_COOKIE, ResponseCookie.from(ConsoleAccess.COOKIE, session.get()).httpOnly(true)
-                .sameSite("Strict").secure(request.isSecure()).path("/console").build().toString());
-        return "redirect:/console";
-    }
-
-    @PostMapping("/logout")
-    String signOut(HttpServletRequest request, HttpServletResponse response) {
-        sessions.close(ConsoleAccess.sessionId(request));
-        response.addHeader(HttpHeaders.SET_COOKIE, ResponseCookie.from(ConsoleAccess.COOKIE, "").httpOnly(true).sameSite("Strict")
-                .path("/console").maxAge(0).build().toString());
-        return "redirect:/console/login";
     }
 
     @GetMapping({"", "/"})
@@ -161,21 +117,8 @@ class ConsoleController {
             @PathVariable("id") String id, Model model) {
         find(owner, admin, id);
         model.addAttribute("batchId", id);
-        Map<String, ErrorGroup> groups = new LinkedHashMap<>();
         try {
-            // a request that failed again after a replay counts once, by its latest dead letter
-            Map<String, JsonNode> latest = new LinkedHashMap<>();
-            for (JsonNode letter : new DeadLetters(kafka).of(id)) {
-                latest.remove(letter.path("request_id").asString(""));
-                latest.put(letter.path("request_id").asString(""), letter);
-            }
-            for (JsonNode letter : latest.values()) {
-                String code = letter.path("error").path("code").asString("unknown");
-                groups.computeIfAbsent(code, ErrorGroup::new).add(letter.path("custom_id").asString(""),
-                        letter.path("error").path("message").asString(""),
-                        letter.path("original").path("attempt").asInt(letter.path("attempts").asInt(1)));
-            }
-            model.addAttribute("groups", List.copyOf(groups.values()));
+            model.addAttribute("groups", ErrorGroup.of(new DeadLetters(kafka).of(id)));
         } catch (ClientException e) {
             model.addAttribute("groups", List.of());
             model.addAttribute("unreadable", "Kafka did not answer; the errors show again when it does.");
@@ -246,35 +189,5 @@ class ConsoleController {
         model.addAttribute("owner", owner);
         model.addAttribute("admin", admin);
         model.addAttribute("tab", tab);
-    }
-
-    /** One error code's dead letters: how many, and the first few. */
-    static final class ErrorGroup {
-        private final String code;
-        private final List<String[]> examples = new ArrayList<>();
-        private int count;
-
-        ErrorGroup(String code) {
-            this.code = code;
-        }
-
-        void add(String customId, String message, int attempts) {
-            count++;
-            if (examples.size() < EXAMPLES_PER_CODE) {
-                examples.add(new String[] {customId, message, String.valueOf(attempts)});
-            }
-        }
-
-        public String getCode() {
-            return code;
-        }
-
-        public int getCount() {
-            return count;
-        }
-
-        public List<String[]> getExamples() {
-            return examples;
-        }
     }
 }
