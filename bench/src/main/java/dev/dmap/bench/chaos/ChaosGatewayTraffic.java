@@ -38,6 +38,7 @@ final class ChaosGatewayTraffic {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final AtomicInteger answered = new AtomicInteger();
     private final AtomicInteger unanswered = new AtomicInteger();
+    private final AtomicInteger maybePublished = new AtomicInteger();
     private final Map<Integer, Integer> refusedByStatus = new ConcurrentHashMap<>();
     /** Batches the gateway took, by id: each must end with all its lines in its files. */
     private final Set<String> batches = ConcurrentHashMap.newKeySet();
@@ -66,6 +67,9 @@ final class ChaosGatewayTraffic {
                     answered.incrementAndGet();
                 } else {
                     refusedByStatus.merge(response.statusCode(), 1, Integer::sum);
+                    if (response.statusCode() == 503 || response.statusCode() == 504) {
+                        maybePublished.incrementAndGet();
+                    }
                 }
             } catch (IOException e) {
                 unanswered.incrementAndGet();
@@ -195,6 +199,15 @@ final class ChaosGatewayTraffic {
 
     int unanswered() {
         return unanswered.get();
+    }
+
+    /**
+     * Calls the gateway answered 503 or 504: Kafka away, or the call's timeout passed. Their request
+     * may have landed all the same (a publish that timed out may still arrive): each may end once,
+     * as a dead letter {@code deadline_exceeded} when its deadline passed first.
+     */
+    int maybePublished() {
+        return maybePublished.get();
     }
 
     Map<Integer, Integer> refusedByStatus() {

@@ -2,11 +2,8 @@ package dev.dmap.bench.chaos;
 
 import dev.dmap.client.BatchFile;
 import dev.dmap.client.ClientException;
-import dev.dmap.client.Collector;
 import dev.dmap.client.KafkaConnection;
 import dev.dmap.client.OnlineCalls;
-import dev.dmap.client.OutputFiles;
-import dev.dmap.client.ProgressListener;
 import dev.dmap.client.Submitter;
 import dev.dmap.schemas.DeadLetter;
 import dev.dmap.schemas.Decoded;
@@ -17,7 +14,6 @@ import dev.dmap.schemas.RequestDecoder;
 import dev.dmap.schemas.Result;
 import dev.dmap.schemas.OnlineReplies;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,11 +25,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -66,15 +58,11 @@ final class ChaosTraffic implements AutoCloseable {
     private final Set<String> callIds = ConcurrentHashMap.newKeySet();
     private final Set<String> answered = ConcurrentHashMap.newKeySet();
     private final CountDownLatch callerClosed = new CountDownLatch(1);
-    private final BlockingQueue<String> toCollect = new LinkedBlockingQueue<>();
-    private final Set<String> collected = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger collectFailures = new AtomicInteger();
-    private volatile boolean collecting = true;
+    private final ChaosCollector collector;
     /** When the submit in progress started, or null between submits: a submit must end (with or without success). */
     private volatile Instant submitting;
     private Thread batchThread;
     private Thread callThread;
-    private Thread collectThread;
     private volatile boolean running = true;
 
     ChaosTraffic(KafkaConnection kafka, Path dir, long seed, Clock clock) {
@@ -82,15 +70,15 @@ final class ChaosTraffic implements AutoCloseable {
         this.dir = dir;
         this.random = new Random(seed ^ 0x5DEECE66DL);
         this.clock = clock;
+        this.collector = new ChaosCollector(kafka, dir, BATCH_LINES);
     }
 
     void start() {
         batchThread = new Thread(this::submitBatches, "chaos-batches");
         callThread = new Thread(this::makeCalls, "chaos-calls");
-        collectThread = new Thread(this::collectBatches, "chaos-collect");
         batchThread.start();
         callThread.start();
-        collectThread.start();
+        collector.start();
     }
 
     private void submitBatches() {
@@ -104,7 +92,7 @@ final class ChaosTraffic implements AutoCloseable {
                     try {
                         submitter.submit(file, batchId);
                         batches.add(batchId);
-                        toCollect.add(batchId);
+                        collector.submitted(batchId);
                         file.forEachRequest(request -> confirmed.add(batchId + ":" + request.customId()));
                         break;
                     } catch (ClientException e) {
@@ -120,44 +108,6 @@ final class ChaosTraffic implements AutoCloseable {
                 throw new IllegalStateException("cannot write batch " + batchId + " in " + dir, e);
             }
             pause(BETWEEN_BATCHES);
-        }
-    }
-
-    /**
-     * Collects each batch as {@code dmap collect} does, one after the other, through the faults: a
-     * collect that fails is counted and resumed (its files keep what it wrote), until the batch is
-     * complete in its files.
-     */
-    private void collectBatches() {
-        Collector collector = new Collector(kafka);
-        try {
-            while (collecting) {
-                String batchId = toCollect.poll(1, TimeUnit.SECONDS);
-                while (batchId != null && collecting) {
-                    try {
-                        OutputFiles files = new OutputFiles(dir.resolve(batchId + ".output.jsonl"), dir.resolve(batchId + ".errors.jsonl"));
-                        if (collector.collect(batchId, files, Collector.Options.DEFAULT.withPatience(Duration.ofSeconds(30)),
-                                ProgressListener.NONE).complete() && lines(files) == BATCH_LINES) {
-                            collected.add(batchId);
-                            batchId = null;
-                        }
-                    } catch (RuntimeException e) { // ClientException or anything else: a caller would see it
-                        collectFailures.incrementAndGet();
-                        System.err.println("chaos: collect of " + batchId + " failed: " + e);
-                        pause(Duration.ofSeconds(2));
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static long lines(OutputFiles files) {
-        try (var output = Files.lines(files.output()); var errors = Files.lines(files.errors())) {
-            return output.count() + errors.count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -280,12 +230,12 @@ final class ChaosTraffic implements AutoCloseable {
 
     /** Batches whose every line is in the files a collect wrote. */
     Set<String> collected() {
-        return collected;
+        return collector.collected();
     }
 
     /** How many times a collect failed and was resumed. */
     int collectFailures() {
-        return collectFailures.get();
+        return collector.failures();
     }
 
     /** No new batches or calls; the caller still reads the replies of the calls it made, until {@link #close}. */
@@ -299,8 +249,7 @@ final class ChaosTraffic implements AutoCloseable {
     public void close() throws InterruptedException {
         stop();
         callerClosed.countDown();
-        collecting = false;
         callThread.join(Duration.ofMinutes(1).toMillis());
-        collectThread.join(Duration.ofMinutes(1).toMillis());
+        collector.close();
     }
 }

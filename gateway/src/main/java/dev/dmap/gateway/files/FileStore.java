@@ -41,7 +41,9 @@ public final class FileStore implements AutoCloseable {
     private final Incoming incoming;
     private final Clock clock;
 
-    public FileStore(Path dir, Clock clock) {
+    public FileStore(Path given, Clock clock) {
+        // absolute: the servlet container writes an upload's part relative to its own work directory otherwise
+        Path dir = given.toAbsolutePath().normalize();
         this.files = dir.resolve("files");
         this.clock = clock;
         try {

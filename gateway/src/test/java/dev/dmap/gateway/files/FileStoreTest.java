@@ -37,6 +37,23 @@ class FileStoreTest {
     }
 
     @Test
+    void shouldHandUploadsAnAbsoluteIncomingPlaceWhenGivenARelativeDirectory() throws Exception {
+        // the servlet container writes an upload relative to its own work directory: a relative --dir gave every upload a 500
+        Path relative = Path.of("target", "relative-store-" + System.nanoTime());
+        try {
+            FileStore store = new FileStore(relative, clock);
+
+            assertThat(store.incomingDir()).isAbsolute();
+            assertThat(store.incoming()).isAbsolute().startsWithRaw(relative.toAbsolutePath());
+            assertThat(store.find("alice", upload(store, "alice", "{}\n", null).id())).isPresent();
+        } finally {
+            try (var paths = Files.walk(relative)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    @Test
     void shouldForgetAndDeleteAFileOnceItHasExpired() throws Exception {
         FileStore store = new FileStore(dir, clock);
         StoredFile file = upload(store, "alice", "{}\n", clock.instant().plusSeconds(3600).getEpochSecond());
