@@ -69,6 +69,20 @@ public record Topics(String prefix) {
         return topic.startsWith(onlinePrefix()) ? topic.substring(onlinePrefix().length()) : null;
     }
 
+    /**
+     * The model key of a served topic under any prefix: what follows {@code .requests.} or
+     * {@code .online.}, whichever comes first; the whole name for any other topic. For readers
+     * that see topics of several prefixes (the assignor) or none known in advance.
+     */
+    public static String servedModelKey(String topic) {
+        int requests = topic.indexOf(".requests.");
+        int online = topic.indexOf(".online.");
+        if (requests >= 0 && (online < 0 || requests < online)) {
+            return topic.substring(requests + ".requests.".length());
+        }
+        return online >= 0 ? topic.substring(online + ".online.".length()) : topic;
+    }
+
     /** Whether a served topic is an online (interactive) one. */
     public boolean isOnline(String topic) {
         return topic.startsWith(onlinePrefix());

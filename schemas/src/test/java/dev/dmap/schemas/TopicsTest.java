@@ -25,6 +25,14 @@ class TopicsTest {
     }
 
     @Test
+    void shouldNameTheModelOfAnOnlineTopicAsOfARequestTopicWhateverThePrefix() {
+        assertThat(Topics.servedModelKey("dmap.online.qwen2.5-7b")).isEqualTo("qwen2.5-7b");
+        assertThat(Topics.servedModelKey("team-a.requests.m-1")).isEqualTo("m-1");
+        assertThat(Topics.servedModelKey("x.requests.model.online.y")).as("the first marker wins").isEqualTo("model.online.y");
+        assertThat(Topics.servedModelKey("dmap.results")).isEqualTo("dmap.results");
+    }
+
+    @Test
     void shouldTellAReplyTopicFromAnyOtherTopic() {
         Topics topics = Topics.defaults();
         assertThat(topics.isReplyTopic(topics.replies("abc123"))).isTrue();

@@ -146,20 +146,10 @@ public final class ModelAffinityAssignor implements ConsumerPartitionAssignor, C
             for (PartitionInfo info : metadata.partitionsForTopic(topic)) {
                 lagByPartition.put(info.partition(), lag.getOrDefault(new TopicPartition(topic, info.partition()), 0L));
             }
-            String key = modelKey(topic);
+            String key = Topics.servedModelKey(topic);
             modelTopics.add(new FleetPlanner.ModelTopic(topic, key, lagByPartition));
         }
         return modelTopics;
-    }
-
-    /** The model key of a request topic ({@code <prefix>.requests.<key>}) or online topic ({@code <prefix>.online.<key>}). */
-    static String modelKey(String topic) {
-        int requests = topic.indexOf(".requests.");
-        int online = topic.indexOf(".online.");
-        if (requests >= 0 && (online < 0 || requests < online)) {
-            return topic.substring(requests + ".requests.".length());
-        }
-        return online >= 0 ? topic.substring(online + ".online.".length()) : topic;
     }
 
     private Map<TopicPartition, Long> readLag(List<TopicPartition> partitions) {

@@ -1,6 +1,7 @@
 package dev.dmap.worker.loop;
 
 import dev.dmap.schemas.Limits;
+import dev.dmap.schemas.Topics;
 import dev.dmap.schemas.WorkerStatus;
 import dev.dmap.worker.config.KafkaSettings;
 import dev.dmap.worker.kafka.ClientProperties;
@@ -77,7 +78,7 @@ final class StatusReporter {
         Set<String> assigned = new TreeSet<>();
         owned.forEach(partition -> {
             String model = modelOfTopic.apply(partition.topic());
-            assigned.add(model != null ? model : partition.topic().substring(partition.topic().indexOf(".requests.") + 10));
+            assigned.add(model != null ? model : Topics.servedModelKey(partition.topic()));
         });
         dev.dmap.worker.backend.LoadHistory.Summary lastHour = identity.loadsLastHour().get();
         return new WorkerStatus(identity.workerId(), identity.groupId(), identity.backendUrl(),
