@@ -23,7 +23,7 @@ public class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "SCENARIO", defaultValue = "a,b,c", split = ",",
             description = "Scenarios to run: a, b, c (scheduling; default: all three), a-arriving and b-arriving (the same"
                     + " requests arriving while the workers run), bulk (one large file: dmap, FIFO and a sort-by-model"
-                    + " script), scale-out (the same work on 1, 2 and 4 workers), cache (a batch again with 10 % changed),"
+                    + " script), scale-out (the same work on 1, 2 and 4 workers), cache (a batch again with 10 %% changed),"
                     + " window (the window search against fixed windows on a server that hides its limit),"
                     + " overhead, cpu (the broker's and a worker's CPU per request and while idle, each in its own JVM),"
                     + " real-engine-pinned (the engine alone on a core, dmap and a direct client alternated),"

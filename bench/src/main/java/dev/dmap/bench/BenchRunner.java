@@ -156,6 +156,26 @@ final class BenchRunner {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
     }
 
+    /**
+     * Extra Kafka client properties for the workers, from {@code DMAP_BENCH_KAFKA_PROPS}
+     * ({@code key=value,key=value}): to run a scenario against a baseline setting, e.g. Kafka's
+     * default heartbeat ({@code heartbeat.interval.ms=3000}).
+     */
+    static Map<String, String> extraClientProperties() {
+        String spec = System.getenv("DMAP_BENCH_KAFKA_PROPS");
+        Map<String, String> properties = new HashMap<>();
+        if (spec != null && !spec.isBlank()) {
+            for (String pair : spec.split(",")) {
+                int equals = pair.indexOf('=');
+                if (equals < 1) {
+                    throw new IllegalArgumentException("DMAP_BENCH_KAFKA_PROPS: expected key=value, got '" + pair + "'");
+                }
+                properties.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
+            }
+        }
+        return properties;
+    }
+
     /** The emulated GPU of a scenario, the same for every way of running it. */
     static EmulatorConfig emulator(Scenario scenario) {
         Scenario.Timings t = scenario.timings();
@@ -172,7 +192,7 @@ final class BenchRunner {
     private WorkerConfig workerConfig(Scenario scenario, SchedulingSettings.Strategy strategy, Topics topics,
             String workerId, LmStudioEmulator gpu) {
         KafkaSettings kafka = new KafkaSettings(bootstrapServers, topics.prefix() + "-workers", Duration.ofMillis(20),
-                Duration.ofMillis(200), 200, Duration.ofSeconds(1), Duration.ofSeconds(10), Map.of());
+                Duration.ofMillis(200), 200, Duration.ofSeconds(1), Duration.ofSeconds(10), extraClientProperties());
         BackendSettings backend = new BackendSettings(gpu.baseUrl(), null, Duration.ofSeconds(5), Duration.ofMinutes(2),
                 Duration.ofMinutes(2), scenario.scaled(scenario.timings().cooldown()), 1, 0, scenario.timings().slots(), 0,
                 Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30), BackendSettings.DEFAULT_LOAD_FAILURE_MEMORY, BackendKind.LMSTUDIO);

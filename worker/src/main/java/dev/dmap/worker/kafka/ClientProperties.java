@@ -14,6 +14,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** The worker's Kafka client configuration; the user's extra properties win. */
 public final class ClientProperties {
+    /** How often a worker's consumer tells the group coordinator it is alive, and learns of a rebalance. */
+    static final int HEARTBEAT_INTERVAL_MS = 500;
+
     private ClientProperties() {
     }
 
@@ -37,6 +40,10 @@ public final class ClientProperties {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         // the pattern subscription sees a new model's topic this soon
         props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) settings.metadataMaxAge().toMillis());
+        // A rebalance round waits for every member's next heartbeat, and a partition that moves
+        // between workers takes two rounds (cooperative): at Kafka's default 3 s, a GPU could wait
+        // 6 s for work the fleet already decided to give it. 500 ms keeps that under a second.
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, HEARTBEAT_INTERVAL_MS);
         props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
                 affinity ? ModelAffinityAssignor.class.getName() : CooperativeStickyAssignor.class.getName());
         props.put(ModelAffinityAssignor.LOADED_MODELS_CONFIG, loadedModels);

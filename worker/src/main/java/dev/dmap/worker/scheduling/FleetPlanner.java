@@ -171,7 +171,9 @@ public final class FleetPlanner {
             if (dominant.isEmpty()) {
                 return;
             }
-            long moved = PartitionMoves.move(dominant.get(), busiest, lightest, (gap - loadCost) / 2, plan, load);
+            // only a move that lowers the busier worker's work: a partition larger than the gap would
+            // leave the lighter worker the busier one, and the next rebalance would move it back
+            long moved = PartitionMoves.move(dominant.get(), busiest, lightest, (gap - loadCost) / 2, false, plan, load);
             if (moved == 0) {
                 return;
             }

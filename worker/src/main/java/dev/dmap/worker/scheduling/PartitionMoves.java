@@ -15,16 +15,17 @@ final class PartitionMoves {
     /** The idle worker takes the model's partitions, largest lag first, until it has about half its backlog. */
     static void split(ModelTopic topic, String from, String to, Map<String, List<PartitionRef>> plan,
             Map<String, Long> load) {
-        move(topic, from, to, ownedLag(topic, plan.get(from)) / 2, plan, load);
+        move(topic, from, to, ownedLag(topic, plan.get(from)) / 2, true, plan, load);
     }
 
     /**
      * Moves the model's lagging partitions from one worker to another, largest lag first, about
      * {@code target} requests of them (a partition that would overshoot by more than a quarter is
-     * skipped), always leaving the first worker one; returns the requests moved.
+     * skipped, the first one too unless {@code firstAnyway}), always leaving the first worker one;
+     * returns the requests moved.
      */
-    static long move(ModelTopic topic, String from, String to, long target, Map<String, List<PartitionRef>> plan,
-            Map<String, Long> load) {
+    static long move(ModelTopic topic, String from, String to, long target, boolean firstAnyway,
+            Map<String, List<PartitionRef>> plan, Map<String, Long> load) {
         List<PartitionRef> lagging = new ArrayList<>(plan.get(from).stream()
                 .filter(p -> p.topic().equals(topic.topic()) && lagOf(topic, p) > 0).toList());
         lagging.sort(Comparator.comparingLong((PartitionRef p) -> lagOf(topic, p)).reversed()
@@ -32,7 +33,7 @@ final class PartitionMoves {
         long moved = 0;
         for (int i = 0; i < lagging.size() && lagging.size() - i > 1 && moved < target; i++) {
             PartitionRef partition = lagging.get(i);
-            if (moved > 0 && moved + lagOf(topic, partition) > target + target / 4) {
+            if ((moved > 0 || !firstAnyway) && moved + lagOf(topic, partition) > target + target / 4) {
                 continue;
             }
             plan.get(from).remove(partition);

@@ -147,6 +147,22 @@ class FleetPlannerTest {
         assertThat(models(plan.get("w1"))).containsExactlyInAnyOrder("a", "b");
     }
 
+    @Test
+    void shouldNotMoveAPartitionThatWouldOnlyTurnTheGapAround() {
+        // 2,000 against 1,000: moving a 1,000-request partition would leave w2 with 2,000 and a
+        // load, and the next rebalance would move it back
+        Member w1 = new Member("w1", Set.of("hot"), Set.copyOf(partitions("hot", 2)));
+        Member w2 = new Member("w2", Set.of("a"), Set.copyOf(partitions("a", 1)));
+        Map<String, List<PartitionRef>> plan = planner.plan(List.of(w1, w2),
+                List.of(topic("hot", 1000, 1000), topic("a", 1000)));
+        assertThat(plan.get("w1")).containsExactlyInAnyOrderElementsOf(partitions("hot", 2));
+        assertThat(plan.get("w2")).containsExactlyElementsOf(partitions("a", 1));
+    }
+
+    private static List<PartitionRef> partitions(String model, int count) {
+        return java.util.stream.IntStream.range(0, count).mapToObj(i -> new PartitionRef(TOPICS.requests(model), i)).toList();
+    }
+
     private static Member member(String id, Set<String> loaded) {
         return new Member(id, loaded, Set.of());
     }
