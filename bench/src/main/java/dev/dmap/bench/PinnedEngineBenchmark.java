@@ -1,5 +1,6 @@
 package dev.dmap.bench;
 
+import dev.dmap.devkit.engine.DeskPrompts;
 import dev.dmap.devkit.engine.LlamaServer;
 import dev.dmap.worker.config.BackendKind;
 import java.io.IOException;
@@ -54,7 +55,7 @@ final class PinnedEngineBenchmark {
         List<RealEngineBenchmark.Call> longs = new ArrayList<>();
         for (int question = 0; question < 25; question++) {
             for (int prompt = 0; prompt < 20; prompt++) {
-                longs.add(RealEngineBenchmark.call(LlamaServer.LLAMA3TOK_256, systemPrompt(prompt),
+                longs.add(RealEngineBenchmark.call(LlamaServer.LLAMA3TOK_256, DeskPrompts.systemPrompt(prompt, 3_400),
                         "Question " + question + " for desk " + prompt + "?", 4));
             }
         }
@@ -84,15 +85,6 @@ final class PinnedEngineBenchmark {
             }
         }
         return new Workload(name, calls.size(), direct, dmap);
-    }
-
-    private static String systemPrompt(int desk) {
-        StringBuilder text = new StringBuilder("You are help desk number " + desk + ". ");
-        for (int rule = 0; text.length() < 3_400; rule++) {
-            text.append("Rule ").append(rule).append(" of desk ").append(desk).append(": answer plainly about topic ")
-                    .append(rule * 7 + desk).append(". ");
-        }
-        return text.toString();
     }
 
     private void write(Path report, List<Workload> workloads, boolean pinned) throws IOException {

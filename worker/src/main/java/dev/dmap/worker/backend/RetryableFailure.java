@@ -37,8 +37,8 @@ public final class RetryableFailure extends BackendFailure {
         return reason;
     }
 
-    /** Whether the server pushed back (429, 503): the worker should send it less. */
+    /** Whether the server pushed back (429, 503) or did not answer in time: the worker should send it less. */
     public boolean isBackPressure() {
-        return reason == Reason.RATE_LIMITED || reason == Reason.OVERLOADED;
+        return reason == Reason.RATE_LIMITED || reason == Reason.OVERLOADED || reason == Reason.TIMEOUT;
     }
 }

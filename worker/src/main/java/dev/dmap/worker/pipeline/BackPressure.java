@@ -24,7 +24,7 @@ public final class BackPressure implements PipelineListener {
 
     @Override
     public void retried(String model, RetryableFailure failure) {
-        if (failure.isBackPressure() || failure.reason() == RetryableFailure.Reason.TIMEOUT) {
+        if (failure.isBackPressure()) {
             window.overloaded(model, residency.slotsFor(model),
                     failure.reply().flatMap(HttpReply::retryAfter).orElse(null));
         }

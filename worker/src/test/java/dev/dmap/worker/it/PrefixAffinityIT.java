@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.dmap.client.BatchFile;
 import dev.dmap.client.KafkaConnection;
 import dev.dmap.client.Submitter;
+import dev.dmap.devkit.engine.DeskPrompts;
 import dev.dmap.devkit.engine.LlamaServer;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.worker.config.SchedulingSettings;
@@ -124,21 +125,12 @@ class PrefixAffinityIT {
                 ObjectNode line = MessageCodec.mapper().createObjectNode().put("custom_id", "p" + p + "-q" + q)
                         .put("method", "POST").put("url", "/v1/chat/completions");
                 ObjectNode body = line.putObject("body").put("model", MODEL).put("max_tokens", 1).put("temperature", 0.8);
-                body.putArray("messages").addObject().put("role", "system").put("content", systemPrompt(p));
+                body.putArray("messages").addObject().put("role", "system").put("content", DeskPrompts.systemPrompt(p, 1_600));
                 body.withArray("messages").addObject().put("role", "user").put("content", "Question " + q + " for desk " + p + "?");
                 lines.add(MessageCodec.mapper().writeValueAsString(line));
             }
         }
         return lines;
-    }
-
-    private static String systemPrompt(int desk) {
-        StringBuilder text = new StringBuilder("You are help desk number " + desk + ". ");
-        for (int rule = 0; text.length() < 1_600; rule++) {
-            text.append("Rule ").append(rule).append(" of desk ").append(desk).append(": answer plainly about topic ")
-                    .append(rule * 7 + desk).append(". ");
-        }
-        return text.toString();
     }
 
     private static long promptTokens(URI engine) throws IOException, InterruptedException {
