@@ -222,16 +222,19 @@ class ConsoleIT {
 
         ops.get(console + "/fleet");
 
-        // each row as read at one moment: worker id, model held, loads in the last hour
+        // each row as read at one moment: worker id, model held, loads in the last hour, windows
         List<List<String>> rows = waitFor(ops, Duration.ofMinutes(2)).until(page -> {
             List<List<String>> read = page.findElements(By.cssSelector("#fleet tr.worker")).stream().map(row -> List.of(
                     row.getDomAttribute("data-worker"), row.findElement(By.cssSelector("td.held")).getText(),
-                    row.findElement(By.cssSelector("td.loads-hour")).getText())).toList();
+                    row.findElement(By.cssSelector("td.loads-hour")).getText(),
+                    row.findElement(By.cssSelector("td.window")).getText())).toList();
             return read.size() == 2 && read.stream().noneMatch(row -> row.get(1).isBlank()) ? read : null;
         });
         assertThat(rows).extracting(row -> row.get(0)).containsExactlyInAnyOrder("console-gpu-1", "console-gpu-2");
         assertThat(rows).allSatisfy(row -> assertThat(row.get(1)).containsAnyOf(QWEN, LLAMA));
         assertThat(rows).as("each loaded its model within the hour").allSatisfy(row -> assertThat(Integer.parseInt(row.get(2))).isPositive());
+        assertThat(rows).as("each shows the window of the model it holds: the emulator's slots")
+                .allSatisfy(row -> assertThat(row.get(3)).containsPattern(java.util.regex.Pattern.quote(row.get(1).split(", ")[0]) + "=[1-9]"));
         screenshot(ops, "fleet");
         ops.get(console);
         waitFor(ops, Duration.ofSeconds(30)).until(page -> page.findElements(By.cssSelector("#rows tr[data-batch]")).size() > 0);

@@ -48,7 +48,8 @@ class ConsoleFleet {
 
     /** A worker as the fleet page shows it; the last hour's loads are "-" from a worker older than those fields. */
     record WorkerRow(String id, boolean live, String backend, boolean backendUp, List<String> loaded, List<String> serving,
-            int inFlight, int waiting, long loads, String loadsLastHour, String loadTimeLastHour, String heard, String stopped) {
+            int inFlight, String windows, int waiting, long loads, String loadsLastHour, String loadTimeLastHour, String heard,
+            String stopped) {
     }
 
     /** A model's backlog in Kafka, who serves and holds it, and the most urgent deadline the workers hold for it. */
@@ -86,10 +87,18 @@ class ConsoleFleet {
 
     private static WorkerRow row(WorkerStatus status, Instant now) {
         return new WorkerRow(status.workerId(), FleetModels.live(status, now), status.backendUrl(), status.backendUp(),
-                status.loadedModels(), status.servingModels(), status.inFlight(), status.waiting(), status.modelLoads(),
+                status.loadedModels(), status.servingModels(), status.inFlight(), windows(status), status.waiting(), status.modelLoads(),
                 status.loadsLastHour() == null ? "-" : String.valueOf(status.loadsLastHour()),
                 status.loadSecondsLastHour() == null ? "-" : Durations.readable(Duration.ofMillis((long) (status.loadSecondsLastHour() * 1000))),
                 Durations.readable(Duration.between(status.heartbeatAt(), now).abs()) + " ago", status.stopped());
+    }
+
+    /** Each model's in-flight window, {@code model=N}: the server's slots, or what the window search found. */
+    private static String windows(WorkerStatus status) {
+        if (status.windows() == null || status.windows().isEmpty()) {
+            return "-";
+        }
+        return String.join(", ", status.windows().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     }
 
     private Map<String, Long> deadLettersLastHour(Instant now) {
