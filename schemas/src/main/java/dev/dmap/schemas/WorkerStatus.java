@@ -28,7 +28,7 @@ import java.util.Objects;
  * @param loadSecondsLastHour the time those loads took, in seconds; null from a worker older than this field
  * @param earliestDeadlines each model with requests waiting in this worker, with the most urgent deadline
  *                       among them (of their highest priority); null from a worker older than this field
- * @param windows        each model's in-flight window now: the server's slots, or on a server that reports
+ * @param windows        each served or held model's in-flight window now: the server's slots, or on a server that reports
  *                       none the window the worker found; 0 while the model is paused; null from a worker
  *                       older than this field
  * @param schemaVersion  1

@@ -87,10 +87,10 @@ final class StatusReporter {
                 dispatcher.totalInFlight(), dispatcher.waiting(), identity.modelLoads().get(), !backendDown, now, stopped, 1,
                 new TreeSet<>(identity.availableModels().get()).stream().toList(), lastHour.loads(),
                 lastHour.loading().toMillis() / 1000.0, dispatcher.earliestDeadlines(),
-                dispatcher.windows(union(assigned, identity.loadedModels().get())));
+                dispatcher.windows(union(dispatcher.servingModels(), identity.loadedModels().get())));
     }
 
-    private static Set<String> union(Set<String> a, java.util.Collection<String> b) {
+    private static Set<String> union(java.util.Collection<String> a, java.util.Collection<String> b) {
         Set<String> all = new TreeSet<>(a);
         all.addAll(b);
         return all;
