@@ -71,6 +71,15 @@ public final class FleetModels {
         return status.stopped() == null && status.heartbeatAt().isAfter(now.minus(SILENCE));
     }
 
+    /** A worker's in-flight window per model, {@code model=N, ...} by model; "-" from a worker that does not say. */
+    public static String windows(WorkerStatus status) {
+        if (status.windows() == null || status.windows().isEmpty()) {
+            return "-";
+        }
+        return status.windows().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(java.util.stream.Collectors.joining(", "));
+    }
+
     static Optional<Set<String>> served(Iterable<WorkerStatus> statuses, Instant now) {
         Set<String> models = new TreeSet<>();
         boolean anyKnows = false;

@@ -1,5 +1,6 @@
 package dev.dmap.cli;
 
+import dev.dmap.client.FleetModels;
 import dev.dmap.client.StatusReport;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.WorkerStatus;
@@ -45,21 +46,12 @@ final class StatusTables {
                 continue;
             }
             out.printf("  %-20s %-9s %-10s %9d %9d %7d  %-24s %s%n", w.workerId(), w.strategy(), w.backendUp() ? "up" : "DOWN",
-                    w.inFlight(), w.waiting(), w.modelLoads(), list(w.loadedModels()), windows(w));
+                    w.inFlight(), w.waiting(), w.modelLoads(), list(w.loadedModels()), FleetModels.windows(w));
         }
         if (report.workers().isEmpty()) {
             out.println("  (no worker reported in the last minute)");
         }
         out.flush();
-    }
-
-    /** Each model's in-flight window, {@code model=N}; "-" from a worker that does not say. */
-    static String windows(WorkerStatus worker) {
-        if (worker.windows() == null || worker.windows().isEmpty()) {
-            return "-";
-        }
-        return worker.windows().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
-                .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(java.util.stream.Collectors.joining(", "));
     }
 
     /**

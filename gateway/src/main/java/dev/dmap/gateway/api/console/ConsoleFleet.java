@@ -87,18 +87,10 @@ class ConsoleFleet {
 
     private static WorkerRow row(WorkerStatus status, Instant now) {
         return new WorkerRow(status.workerId(), FleetModels.live(status, now), status.backendUrl(), status.backendUp(),
-                status.loadedModels(), status.servingModels(), status.inFlight(), windows(status), status.waiting(), status.modelLoads(),
+                status.loadedModels(), status.servingModels(), status.inFlight(), FleetModels.windows(status), status.waiting(), status.modelLoads(),
                 status.loadsLastHour() == null ? "-" : String.valueOf(status.loadsLastHour()),
                 status.loadSecondsLastHour() == null ? "-" : Durations.readable(Duration.ofMillis((long) (status.loadSecondsLastHour() * 1000))),
                 Durations.readable(Duration.between(status.heartbeatAt(), now).abs()) + " ago", status.stopped());
-    }
-
-    /** Each model's in-flight window, {@code model=N}: the server's slots, or what the window search found. */
-    private static String windows(WorkerStatus status) {
-        if (status.windows() == null || status.windows().isEmpty()) {
-            return "-";
-        }
-        return String.join(", ", status.windows().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     }
 
     private Map<String, Long> deadLettersLastHour(Instant now) {
