@@ -4,6 +4,7 @@ import dev.dmap.devkit.emulator.EmulatedModel;
 import dev.dmap.devkit.emulator.EmulatorConfig;
 import dev.dmap.devkit.emulator.LmStudioEmulator;
 import dev.dmap.schemas.MessageCodec;
+import dev.dmap.schemas.Limits;
 import dev.dmap.schemas.TopicProvisioner;
 import dev.dmap.schemas.Topics;
 import dev.dmap.worker.Worker;
@@ -62,7 +63,7 @@ final class BenchRunner {
         ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
                 KafkaProducer<byte[], byte[]> producer = producer()) {
-            new TopicProvisioner(admin, topics).ensureAll(scenario.models());
+            new TopicProvisioner(admin, topics, requestPartitions(), Limits.DEFAULT_MAX_REQUEST_BYTES).ensureAll(scenario.models());
             for (int i = 0; i < scenario.workers(); i++) {
                 gpus.add(LmStudioEmulator.start(emulator(scenario)));
             }
@@ -174,6 +175,15 @@ final class BenchRunner {
             }
         }
         return properties;
+    }
+
+    /**
+     * Partitions of the scenario's request topics: dmap's default, or {@code DMAP_BENCH_REQUEST_PARTITIONS}
+     * to run a scenario against another count (a worker raises a topic to dmap's default, never lowers it).
+     */
+    static int requestPartitions() {
+        String spec = System.getenv("DMAP_BENCH_REQUEST_PARTITIONS");
+        return spec == null || spec.isBlank() ? TopicProvisioner.REQUEST_PARTITIONS : Integer.parseInt(spec.strip());
     }
 
     /** The emulated GPU of a scenario, the same for every way of running it. */

@@ -15,11 +15,16 @@ import java.util.Locale;
  * alone to core 0 (broker, worker and callers on the others), the two paths alternated
  * {@link #ROUNDS} times in one run, on two workloads: short requests (32 tokens out) and long
  * prompts (20 system prompts of about 850 tokens, 25 questions each, interleaved, 4 tokens out).
- * Both paths send the same bodies with the same concurrency, the server's 4 slots.
+ * Both paths send the same bodies with the same concurrency, the server's 4 slots. Then the router
+ * comparison, pinned the same way: three models on a router with room for one, dmap against a
+ * sort-by-model script, alternated.
  */
 final class PinnedEngineBenchmark {
     static final int ROUNDS = 3;
     static final double TARGET = 0.97;
+    /** The router comparison's goal: dmap's makespan at most this many times the sort-by-model script's. */
+    static final double ROUTER_TARGET = 1.05;
+    private static final String ROUTER = "router";
     private static final ReportSection SECTION = new ReportSection("pinned-engine-benchmark");
 
     /** One workload's alternated runs, in seconds. */
@@ -62,7 +67,46 @@ final class PinnedEngineBenchmark {
         List<Workload> workloads = List.of(
                 alternate("short requests (32 tokens out)", LlamaServer.SPM_64, shorts, pinned),
                 alternate("long prompts (about 850-token system prompts, 4 tokens out)", LlamaServer.LLAMA3TOK_256, longs, pinned));
-        write(report, workloads, pinned);
+        write(report, workloads, router(pinned), pinned);
+    }
+
+    /**
+     * The router comparison: three models interleaved on a router with room for one (2 slots), a
+     * sort-by-model script against dmap, each round on a fresh router (no model loaded), alternated.
+     * Both times include the three loads: the script's is its wall time, dmap's from its first
+     * request's start to its last result.
+     */
+    private Workload router(boolean pinned) throws Exception {
+        List<RealEngineBenchmark.Call> calls = RealEngineBenchmark.routerCalls(Math.max(1, requests / 10));
+        List<Double> script = new ArrayList<>();
+        List<Double> dmap = new ArrayList<>();
+        for (int round = 0; round <= ROUNDS; round++) { // round 0 warms both paths up
+            try (LlamaServer server = routerOn(pinned)) {
+                double took = RealEngineBenchmark.sortByModel(server.baseUrl(), calls).took().toNanos() / 1e9;
+                if (round > 0) {
+                    script.add(took);
+                }
+            }
+            try (LlamaServer server = routerOn(pinned)) {
+                double took = engine.throughWorker(server.baseUrl(), BackendKind.AUTO, LlamaServer.MODELS, calls,
+                        "pinned-router-" + round).makespan().toNanos() / 1e9;
+                if (round > 0) {
+                    dmap.add(took);
+                    progress.printf(Locale.ROOT, "  router, round %d: script %.2f s, dmap %.2f s%n", round,
+                            script.get(round - 1), took);
+                    progress.flush();
+                }
+            }
+        }
+        return new Workload(ROUTER, calls.size(), script, dmap);
+    }
+
+    private static LlamaServer routerOn(boolean pinned) throws IOException, InterruptedException {
+        LlamaServer server = LlamaServer.router(1, LlamaServer.freePort(), "--parallel", "2");
+        if (pinned) {
+            Pinning.pin(server.pid(), "0"); // the model instances it starts inherit the core
+        }
+        return server;
     }
 
     private Workload alternate(String name, String model, List<RealEngineBenchmark.Call> calls, boolean pinned) throws Exception {
@@ -87,7 +131,7 @@ final class PinnedEngineBenchmark {
         return new Workload(name, calls.size(), direct, dmap);
     }
 
-    private void write(Path report, List<Workload> workloads, boolean pinned) throws IOException {
+    private void write(Path report, List<Workload> workloads, Workload router, boolean pinned) throws IOException {
         StringBuilder text = new StringBuilder("## On a real engine, pinned: dmap against a direct client, alternated\n\n");
         text.append(String.format(Locale.ROOT, "Reproduce: `./dmap bench real-engine-pinned --requests %d` (llama.cpp "
                 + "llama-server, tiny generated models, CPU, `--threads 1 --parallel 4 -c 8192`; %s). The two paths alternate "
@@ -116,6 +160,14 @@ final class PinnedEngineBenchmark {
                     workload.ratio() >= TARGET ? "met" : "missed", workload.ratio()));
         }
         text.append(String.join("; ", verdicts)).append(".\n");
+        double makespans = mean(router.dmap()) / mean(router.direct());
+        text.append(String.format(Locale.ROOT, "%n| %s | requests | script, s (rounds) | dmap, s (rounds) | dmap's makespan / "
+                + "the script's |%n|---|---|---|---|---|%n| llama-server router, `--models-max 1 --parallel 2`, 16 tokens "
+                + "out | %d | %s | %s | **%.3f×** |%n%nBoth include the three model loads (a fresh router each round, after a "
+                + "warm-up round of both): the script's time is its wall time, sending each model's requests in turn with 2 "
+                + "callers; dmap's runs from its first request's start to its last result. Target, ≤ %.2f × the script's: "
+                + "**%s** (%.3f×).%n", "router comparison", router.requests(), seconds(router.direct()), seconds(router.dmap()),
+                makespans, ROUTER_TARGET, makespans <= ROUTER_TARGET ? "met" : "missed", makespans));
         SECTION.write(report, text.toString());
         progress.print(text);
     }

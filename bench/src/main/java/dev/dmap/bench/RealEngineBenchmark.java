@@ -109,13 +109,7 @@ public final class RealEngineBenchmark {
 
     /** (ii): three models interleaved one by one, a router with room for one, 2 slots per model. */
     private List<Row> router() throws Exception {
-        int perModel = Math.max(1, requests / 10);
-        List<Call> calls = new ArrayList<>();
-        for (int i = 0; i < perModel; i++) {
-            for (String model : LlamaServer.MODELS) {
-                calls.add(call(model, "Router request " + i + " for " + model + ".", 16));
-            }
-        }
+        List<Call> calls = routerCalls(Math.max(1, requests / 10));
         List<String> bodies = calls.stream().map(Call::body).toList();
         int port = LlamaServer.freePort();
         Row direct;
@@ -132,14 +126,9 @@ public final class RealEngineBenchmark {
             long before = spawns(server.log());
             progress.printf("  (ii) sort-by-model script to the router, one model after the other, 2 callers...%n");
             progress.flush();
-            long started = System.nanoTime();
-            int failed = 0;
-            for (String model : LlamaServer.MODELS) { // the router loads each on its first request
-                failed += DirectLoad.send(server.baseUrl(), CHAT, calls.stream().filter(call -> call.model().equals(model))
-                        .map(Call::body).toList(), 2).failed();
-            }
+            DirectLoad.Run run = sortByModel(server.baseUrl(), calls);
             sorted = new Row("router", "sort-by-model script, one model after the other, 2 callers", bodies.size(),
-                    Duration.ofNanos(System.nanoTime() - started), spawns(server.log()) - before, failed);
+                    run.took(), spawns(server.log()) - before, run.failed());
         }
         try (LlamaServer server = LlamaServer.router(1, port, "--parallel", "2")) {
             long before = spawns(server.log());
@@ -149,6 +138,31 @@ public final class RealEngineBenchmark {
             return List.of(direct, new Row("router", "Kafka + dmap worker (affinity)", bodies.size(), dmap.makespan(),
                     spawns(server.log()) - before, dmap.deadLetters()), sorted);
         }
+    }
+
+    /** The router comparison's requests: the three models interleaved one request at a time, 16 tokens each. */
+    static List<Call> routerCalls(int perModel) {
+        List<Call> calls = new ArrayList<>();
+        for (int i = 0; i < perModel; i++) {
+            for (String model : LlamaServer.MODELS) {
+                calls.add(call(model, "Router request " + i + " for " + model + ".", 16));
+            }
+        }
+        return calls;
+    }
+
+    /**
+     * A careful user's script on a router: the requests sorted by model, one model after the other,
+     * 2 callers (the router loads each model on its first request).
+     */
+    static DirectLoad.Run sortByModel(URI router, List<Call> calls) throws Exception {
+        long started = System.nanoTime();
+        int failed = 0;
+        for (String model : LlamaServer.MODELS) {
+            failed += DirectLoad.send(router, CHAT, calls.stream().filter(call -> call.model().equals(model))
+                    .map(Call::body).toList(), 2).failed();
+        }
+        return new DirectLoad.Run(Duration.ofNanos(System.nanoTime() - started), failed);
     }
 
     Outcomes throughWorker(URI server, BackendKind kind, List<String> models, List<Call> calls, String run)

@@ -2,7 +2,9 @@ package dev.dmap.bench.chaos;
 
 import dev.dmap.client.KafkaConnection;
 import dev.dmap.schemas.MessageCodec;
+import dev.dmap.schemas.OnlineReplies;
 import dev.dmap.schemas.kafka.ConsumerSettings;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -120,8 +122,47 @@ final class ChaosCheck {
         void take(ConsumerRecord<byte[], byte[]> record, JsonNode json);
     }
 
+    /**
+     * Where each unanswered call's reply went missing: its outcomes (which worker wrote them, when)
+     * and what its caller's reply topic holds for it, read now from the start. A reply on the topic
+     * that the caller did not take is the caller's fault; no reply there, the worker's.
+     */
+    List<String> explainUnanswered(Set<String> calls, String replyTopic) {
+        Map<String, List<String>> seen = new TreeMap<>();
+        calls.forEach(id -> seen.put(id, new ArrayList<>()));
+        Reader outcome = (record, json) -> {
+            List<String> found = seen.get(json.path("request_id").asString());
+            if (found != null) {
+                found.add((json.has("error") ? "dead letter " + json.path("error").path("code").asString() : "result")
+                        + " by " + json.path("worker").asString("?") + " at " + Instant.ofEpochMilli(record.timestamp())
+                        + " (" + record.topic() + "-" + record.partition() + "@" + record.offset() + ")");
+            }
+        };
+        read(kafka.topics().results(), outcome);
+        read(kafka.topics().deadLetters(), outcome);
+        if (replyTopic != null) {
+            readRecords(replyTopic, record -> {
+                List<String> found = record.key() == null ? null : seen.get(new String(record.key(), StandardCharsets.UTF_8));
+                if (found != null) {
+                    found.add("reply " + OnlineReplies.kind(record.headers()) + " at " + Instant.ofEpochMilli(record.timestamp())
+                            + " (" + record.topic() + "@" + record.offset() + ")");
+                }
+            });
+        }
+        List<String> lines = new ArrayList<>();
+        seen.forEach((id, found) -> lines.add("unanswered call " + id + ": "
+                + (found.isEmpty() ? "no outcome, no reply" : String.join("; ", found))
+                + (found.stream().anyMatch(line -> line.startsWith("reply ")) ? "" : "; no reply on " + replyTopic)));
+        return lines;
+    }
+
     /** Reads a topic from its start to its end now. */
     private void read(String topic, Reader reader) {
+        readRecords(topic, record -> reader.take(record, record.value() == null ? null : MessageCodec.mapper().readTree(record.value())));
+    }
+
+    /** Reads a topic's records from its start to its end now. */
+    private void readRecords(String topic, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> reader) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(ConsumerSettings.scan(kafka.clientProperties()))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
@@ -130,7 +171,7 @@ final class ChaosCheck {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             while (partitions.stream().anyMatch(partition -> consumer.position(partition, Duration.ofSeconds(30)) < end.get(partition))) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    reader.take(record, record.value() == null ? null : MessageCodec.mapper().readTree(record.value()));
+                    reader.accept(record);
                 }
             }
         }

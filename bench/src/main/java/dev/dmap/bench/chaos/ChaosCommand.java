@@ -78,9 +78,13 @@ public final class ChaosCommand implements Callable<Integer> {
                 Thread.sleep(5_000);
             }
             Duration settled = Duration.between(faultsEnded, clock.instant());
+            java.util.Set<String> unanswered = traffic.calls().unanswered();
+            if (!unanswered.isEmpty()) { // before close(), which deletes the caller's reply topic
+                check.explainUnanswered(unanswered, traffic.calls().replyTopic()).forEach(out::println);
+            }
             traffic.close();
             ChaosCheck.Findings findings = check.check(traffic.confirmed(), traffic.unconfirmed(), traffic.batches(),
-                    traffic.unansweredCalls(), id -> id.startsWith("call-")
+                    unanswered.size(), id -> id.startsWith("call-")
                             || viaGateway.batches().stream().anyMatch(batch -> id.startsWith(batch + ":")),
                     id -> id.startsWith("call-"), viaGateway.maybePublished());
             int live = 0;
@@ -105,7 +109,7 @@ public final class ChaosCommand implements Callable<Integer> {
 
     /** Every confirmed request has its outcome, every call its reply, every batch its files and its terminal state. */
     private static boolean settled(ChaosCheck check, ChaosTraffic traffic) {
-        return check.allEnded(traffic.confirmed()) && traffic.unansweredCalls() == 0
+        return check.allEnded(traffic.confirmed()) && traffic.calls().unanswered().isEmpty()
                 && traffic.collected().containsAll(traffic.batches()) && check.openBatches(traffic.batches()).isEmpty();
     }
 
@@ -131,8 +135,8 @@ public final class ChaosCommand implements Callable<Integer> {
         out.printf("| seed | %d |%n|---|---|%n", runSeed);
         out.printf("| faults | %d in %.1f min (%s) |%n", faults.size(), allSeconds / 60, byKind);
         out.printf("| requests confirmed | %,d (%,d batch lines in %d batches, %,d calls answered; %d calls unconfirmed) |%n",
-                traffic.confirmed().size(), traffic.confirmed().stream().filter(id -> !id.startsWith(ChaosTraffic.CALL_PREFIX)).count(),
-                traffic.batches().size(), traffic.answeredCalls(), traffic.unconfirmed().size());
+                traffic.confirmed().size(), traffic.confirmed().stream().filter(id -> !id.startsWith(ChaosCalls.CALL_PREFIX)).count(),
+                traffic.batches().size(), traffic.calls().answered(), traffic.unconfirmed().size());
         out.printf("| outcomes read | %,d |%n", findings.outcomes().size());
         out.printf("| calls without a reply to their caller | %d |%n", findings.unansweredCalls());
         out.printf("| settled after the faults in | %d s |%n", settled.toSeconds());

@@ -3,16 +3,7 @@ package dev.dmap.bench.chaos;
 import dev.dmap.client.BatchFile;
 import dev.dmap.client.ClientException;
 import dev.dmap.client.KafkaConnection;
-import dev.dmap.client.OnlineCalls;
 import dev.dmap.client.Submitter;
-import dev.dmap.schemas.DeadLetter;
-import dev.dmap.schemas.Decoded;
-import dev.dmap.schemas.Limits;
-import dev.dmap.schemas.MessageCodec;
-import dev.dmap.schemas.Request;
-import dev.dmap.schemas.RequestDecoder;
-import dev.dmap.schemas.Result;
-import dev.dmap.schemas.OnlineReplies;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,15 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The mixed stream the fleet serves while it is broken: a batch every few seconds (four models,
  * long and short generations interleaved), submitted again under the same id until Kafka takes it,
- * and a steady trickle of online calls through the client library's {@link OnlineCalls}, while
+ * and a steady trickle of online calls ({@link ChaosCalls}), while
  * each batch is collected into files as {@code dmap collect} does: the pieces the CLI and the
  * gateway stand on, riding through the faults. It remembers every request Kafka confirmed, the
  * calls whose publishing was not confirmed (they may or may not have landed), the calls answered
@@ -41,12 +29,7 @@ final class ChaosTraffic implements AutoCloseable {
     static final List<String> MODELS = List.of("qwen2.5-7b-instruct", "meta-llama-3.1-8b-instruct",
             "mistral-7b-instruct-v0.3", "google/gemma-3-4b");
     private static final int BATCH_LINES = 200;
-    /** This traffic's own calls (the gateway names its calls {@code call-...}). */
-    static final String CALL_PREFIX = "chaos-call-";
     private static final Duration BETWEEN_BATCHES = Duration.ofSeconds(15);
-    private static final Duration BETWEEN_CALLS = Duration.ofMillis(500);
-    /** Long enough that no call expires during a fault: an expired call would be a fault's dead letter. */
-    private static final Duration CALL_DEADLINE = Duration.ofMinutes(30);
 
     private final KafkaConnection kafka;
     private final Path dir;
@@ -55,14 +38,11 @@ final class ChaosTraffic implements AutoCloseable {
     private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
     private final Set<String> unconfirmed = ConcurrentHashMap.newKeySet();
     private final Set<String> batches = ConcurrentHashMap.newKeySet();
-    private final Set<String> callIds = ConcurrentHashMap.newKeySet();
-    private final Set<String> answered = ConcurrentHashMap.newKeySet();
-    private final CountDownLatch callerClosed = new CountDownLatch(1);
     private final ChaosCollector collector;
+    private final ChaosCalls calls;
     /** When the submit in progress started, or null between submits: a submit must end (with or without success). */
     private volatile Instant submitting;
     private Thread batchThread;
-    private Thread callThread;
     private volatile boolean running = true;
 
     ChaosTraffic(KafkaConnection kafka, Path dir, long seed, Clock clock) {
@@ -71,13 +51,13 @@ final class ChaosTraffic implements AutoCloseable {
         this.random = new Random(seed ^ 0x5DEECE66DL);
         this.clock = clock;
         this.collector = new ChaosCollector(kafka, dir, BATCH_LINES);
+        this.calls = new ChaosCalls(kafka, seed, clock, confirmed, unconfirmed);
     }
 
     void start() {
         batchThread = new Thread(this::submitBatches, "chaos-batches");
-        callThread = new Thread(this::makeCalls, "chaos-calls");
         batchThread.start();
-        callThread.start();
+        calls.start();
         collector.start();
     }
 
@@ -125,58 +105,6 @@ final class ChaosTraffic implements AutoCloseable {
         return file;
     }
 
-    private void makeCalls() {
-        try (OnlineCalls calls = OnlineCalls.start(kafka, OnlineCalls.newCallerId(), Limits.DEFAULT_MAX_REQUEST_BYTES)) {
-            RequestDecoder decoder = new RequestDecoder();
-            while (running) {
-                Request request = call(decoder);
-                try {
-                    calls.call(request, true, new OnlineCalls.Listener() {
-                        @Override
-                        public void chunks(OnlineReplies.Chunks chunks) {
-                        }
-
-                        @Override
-                        public void result(Result result) {
-                            answered.add(request.id());
-                        }
-
-                        @Override
-                        public void deadLetter(DeadLetter deadLetter) {
-                            answered.add(request.id());
-                        }
-                    });
-                    confirmed.add(request.id());
-                    callIds.add(request.id());
-                } catch (ClientException e) {
-                    unconfirmed.add(request.id()); // it may have landed after all: at most one outcome is fine
-                }
-                pause(BETWEEN_CALLS);
-            }
-            callerClosed.await(); // the replies of the last calls still count, as a caller waiting for them would
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ClientException e) {
-            throw new IllegalStateException("the online caller could not start: " + e.getMessage(), e);
-        }
-    }
-
-    private Request call(RequestDecoder decoder) {
-        ObjectNode line = MessageCodec.mapper().createObjectNode();
-        String id = CALL_PREFIX + UUID.randomUUID();
-        Instant now = clock.instant();
-        line.put("custom_id", id);
-        line.put("url", "/v1/chat/completions");
-        ObjectNode body = line.putObject("body");
-        body.put("model", MODELS.get(random.nextInt(MODELS.size())));
-        body.put("max_tokens", 8);
-        body.putArray("messages").addObject().put("role", "user").put("content", "a call " + id);
-        line.put("submitted_at", now.toString());
-        line.put("deadline", now.plus(CALL_DEADLINE).toString());
-        line.put("priority", 1000);
-        return ((Decoded.Valid) decoder.decode(line)).request();
-    }
-
     private void pause(Duration length) {
         try {
             Thread.sleep(length.toMillis());
@@ -200,13 +128,9 @@ final class ChaosTraffic implements AutoCloseable {
         return batches;
     }
 
-    int answeredCalls() {
-        return answered.size();
-    }
-
-    /** Calls Kafka confirmed whose caller has not had their reply (yet): a caller through the gateway would time out. */
-    long unansweredCalls() {
-        return callIds.stream().filter(id -> !answered.contains(id)).count();
+    /** The online calls among the requests. */
+    ChaosCalls calls() {
+        return calls;
     }
 
     /** A submit that has not ended for this long hangs: the client library must answer within its timeouts. */
@@ -241,6 +165,7 @@ final class ChaosTraffic implements AutoCloseable {
     /** No new batches or calls; the caller still reads the replies of the calls it made, until {@link #close}. */
     void stop() throws InterruptedException {
         running = false;
+        calls.stop();
         batchThread.join(Duration.ofMinutes(2).toMillis());
     }
 
@@ -248,8 +173,7 @@ final class ChaosTraffic implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stop();
-        callerClosed.countDown();
-        callThread.join(Duration.ofMinutes(1).toMillis());
+        calls.close();
         collector.close();
     }
 }

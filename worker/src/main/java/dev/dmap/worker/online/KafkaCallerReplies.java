@@ -15,6 +15,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * token), then in batches every {@link #FLUSH_EVERY}; the outcome leaves as soon as it is known.
  * Replies are as durable as results (every in-sync replica) and ride through a leader's failover;
  * one that cannot be delivered in two minutes costs the caller an answer, never the request its
- * terminal record. A failed send is logged at DEBUG, as the caller times out and says so. Thread-safe.
+ * terminal record. A reply that is not delivered is logged (at DEBUG when its caller is gone). Thread-safe.
  */
 public final class KafkaCallerReplies implements CallerReplies, AutoCloseable {
     /** How long streamed events wait to travel together: small next to a token's time, large next to a send. */
@@ -70,11 +72,25 @@ public final class KafkaCallerReplies implements CallerReplies, AutoCloseable {
         try {
             producer.send(record, (metadata, error) -> {
                 if (error != null) {
-                    log.debug("A reply to {} on {} was not delivered: {}", requestId, replyTo, error.toString());
+                    undelivered(requestId, replyTo, kind, error);
                 }
             });
         } catch (RuntimeException e) {
-            log.debug("A reply to {} on {} could not be sent: {}", requestId, replyTo, e.toString());
+            undelivered(requestId, replyTo, kind, e);
+        }
+    }
+
+    /**
+     * A reply that did not reach its topic. Its caller gone (the topic deleted with it) is the normal
+     * end of a call nobody waits for any more; anything else costs a waiting caller its answer, and says so.
+     */
+    private static void undelivered(String requestId, String replyTo, String kind, Exception error) {
+        boolean callerGone = error instanceof UnknownTopicOrPartitionException
+                || error instanceof TimeoutException && String.valueOf(error.getMessage()).contains("not present in metadata");
+        if (callerGone) {
+            log.debug("A reply to {} on {} was not delivered (its caller is gone): {}", requestId, replyTo, error.toString());
+        } else {
+            log.warn("A reply ({}) to call {} on {} was not delivered: {}", kind, requestId, replyTo, error.toString());
         }
     }
 
