@@ -23,8 +23,12 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * raised, never lowered; every other setting an operator made is left as it is.
  */
 public final class TopicProvisioner {
-    /** Partitions of a new model request topic: how far one model's work can spread over workers. */
-    public static final int REQUEST_PARTITIONS = 6;
+    /**
+     * Partitions of a new model request topic: how far one model's work can spread over workers,
+     * and how finely the fleet can share it out (scenario b: a model with a third of the work took
+     * one GPU 2,400 requests while the others had 1,900 with 6; docs/benchmarks.md).
+     */
+    public static final int REQUEST_PARTITIONS = 12;
     public static final int OUTPUT_PARTITIONS = 6;
     static final long TIMEOUT_SECONDS = 30;
     /** How long the response cache keeps an entry unless the worker is told otherwise ({@code dmap.cache.ttl}). */

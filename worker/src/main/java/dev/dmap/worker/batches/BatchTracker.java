@@ -54,6 +54,9 @@ public final class BatchTracker implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(instanceId).toString());
         props.put(StreamsConfig.CLIENT_ID_CONFIG, instanceId + "-batch-tracker");
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        // how long an idle stream thread waits for input (records end the wait at once): Kafka's 100 ms
+        // woke it ten times a second with nothing to do; batch states still go out every PUBLISH_INTERVAL or so
+        props.put(StreamsConfig.POLL_MS_CONFIG, 500);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
         props.put(StreamsConfig.consumerPrefix("metadata.max.age.ms"), 5000);
         KafkaStreams streams = new KafkaStreams(topology(topics, retention), props);

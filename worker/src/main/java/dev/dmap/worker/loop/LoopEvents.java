@@ -55,6 +55,11 @@ final class LoopEvents {
         };
     }
 
+    /** Whether an event waits to be handled. */
+    boolean pending() {
+        return !queue.isEmpty();
+    }
+
     /** Handles every event queued so far. */
     void handle() {
         for (LoopEvent event = queue.poll(); event != null; event = queue.poll()) {

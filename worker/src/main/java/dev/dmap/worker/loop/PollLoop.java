@@ -13,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,12 @@ public final class PollLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
     /** How long one attempt to read committed offsets may block the loop while Kafka is away. */
     private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * While the worker is quiet, how often the loop's bookkeeping (lag, pauses, status, commits,
+     * the nudge) runs between polls that bring nothing: an idle worker should cost next to no CPU.
+     * A record, an event from another thread or a new assignment runs it at once.
+     */
+    static final Duration QUIET_ROUND = Duration.ofMillis(500);
 
     private final LoopControl control;
     private final LoopParts.Fetching fetching;
@@ -43,6 +50,9 @@ public final class PollLoop implements Runnable {
     private final LoopFailures failures = new LoopFailures();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Instant lastPoll = Instant.EPOCH;
+    /** Nothing fetched, waiting, in flight or unsent at the end of the last round, the backend up. */
+    private boolean quiet;
+    private Instant nextRound = Instant.MIN;
 
     PollLoop(LoopControl control, LoopParts.Fetching fetching, LoopParts.Serving serving, LoopParts.Reporting reporting,
             KafkaSettings settings, Clock clock) {
@@ -86,10 +96,16 @@ public final class PollLoop implements Runnable {
 
     private void loopOnce() {
         assignment.position(POSITION_TIMEOUT);
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(settings.pollTimeout())) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
+        lastPoll = clock.instant();
+        if (quiet && records.isEmpty() && !serving.events().pending() && assignment.unpositioned().isEmpty()
+                && lastPoll.isBefore(nextRound)) {
+            return; // nothing is paused while quiet: whatever arrives comes with the next poll
+        }
+        nextRound = lastPoll.plus(QUIET_ROUND);
+        for (ConsumerRecord<byte[], byte[]> record : records) {
             fetching.intake().take(record);
         }
-        lastPoll = clock.instant();
         serving.events().handle();
         Map<String, Long> lag = reporting.depth().lag(assignment.partitions());
         dispatcher.lag(lag);
@@ -100,10 +116,11 @@ public final class PollLoop implements Runnable {
                 .ifPresent(status -> delivery.sendBestEffort(reporting.records().status(status)));
         delivery.commit(false);
         reporting.depth().report(assignment);
+        boolean idle = lag.isEmpty() && dispatcher.waiting() == 0 && dispatcher.totalInFlight() == 0 && !backendPaused;
         if (reporting.nudge() != null && assignment.joined()) {
-            boolean idle = lag.isEmpty() && dispatcher.waiting() == 0 && dispatcher.totalInFlight() == 0 && !backendPaused;
             reporting.nudge().check(consumer, assignment.partitions(), idle);
         }
+        quiet = idle && delivery.pendingIn(assignment.partitions()) == 0;
     }
 
     /**
