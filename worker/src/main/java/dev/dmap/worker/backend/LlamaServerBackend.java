@@ -34,8 +34,11 @@ import tools.jackson.databind.JsonNode;
  * Prompt tokens are exact: {@link LlamaServerTokens} asks the server's own template and tokenizer.
  */
 public final class LlamaServerBackend implements Backend {
-    /** How often a load in progress is polled. */
-    static final Duration LOAD_POLL = Duration.ofMillis(200);
+    /**
+     * How often a load or unload in progress is polled: a model swap waits half of it on average,
+     * twice (the unload, then the load), and a poll is one local {@code GET /v1/models}.
+     */
+    static final Duration LOAD_POLL = Duration.ofMillis(50);
 
     private final BackendHttp http;
     private final Clock clock;

@@ -103,6 +103,21 @@ public final class Assignment {
         }
     }
 
+    /**
+     * {@link #position}, then lets the partitions it positioned fetch at once (from a rebalance
+     * callback, so that they fetch within the poll that assigned them); whoever pauses partitions
+     * for other reasons pauses them again at its next turn.
+     */
+    public void positionAndResume(Duration timeout) {
+        Set<TopicPartition> waiting = Set.copyOf(unpositioned);
+        position(timeout);
+        Set<TopicPartition> positioned = new HashSet<>(waiting);
+        positioned.removeAll(unpositioned);
+        if (!positioned.isEmpty()) {
+            consumer.resume(positioned);
+        }
+    }
+
     /** Partitions that must stay paused until {@link #position} has sought them. */
     public Set<TopicPartition> unpositioned() {
         return unpositioned;

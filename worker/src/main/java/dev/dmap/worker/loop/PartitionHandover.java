@@ -46,6 +46,9 @@ final class PartitionHandover implements ConsumerRebalanceListener {
         assignment.assigned(partitions);
         if (!partitions.isEmpty()) {
             log.info("Assigned {}", partitions);
+            // positioned and fetching within this poll, however long it waits: the loop's next
+            // round pauses again what it must (the backend down, a model not served)
+            assignment.positionAndResume(PollLoop.POSITION_TIMEOUT);
         }
     }
 

@@ -29,13 +29,14 @@ import org.slf4j.LoggerFactory;
 public final class PollLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
     /** How long one attempt to read committed offsets may block the loop while Kafka is away. */
-    private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration POSITION_TIMEOUT = Duration.ofSeconds(2);
     /**
-     * While the worker is quiet, how often the loop's bookkeeping (lag, pauses, status, commits,
-     * the nudge) runs between polls that bring nothing: an idle worker should cost next to no CPU.
-     * A record, an event from another thread or a new assignment runs it at once.
+     * How long one poll may wait while the worker is quiet (an idle worker should cost next to no
+     * CPU): a record ends the wait at once, nothing else can arrive while nothing is in flight, and
+     * new partitions are positioned and fetched within the poll that assigns them
+     * ({@link PartitionHandover#onPartitionsAssigned}). It bounds how long a stop waits for the loop.
      */
-    static final Duration QUIET_ROUND = Duration.ofMillis(500);
+    static final Duration QUIET_POLL = Duration.ofMillis(200);
 
     private final LoopControl control;
     private final LoopParts.Fetching fetching;
@@ -52,7 +53,6 @@ public final class PollLoop implements Runnable {
     private volatile Instant lastPoll = Instant.EPOCH;
     /** Nothing fetched, waiting, in flight or unsent at the end of the last round, the backend up. */
     private boolean quiet;
-    private Instant nextRound = Instant.MIN;
 
     PollLoop(LoopControl control, LoopParts.Fetching fetching, LoopParts.Serving serving, LoopParts.Reporting reporting,
             KafkaSettings settings, Clock clock) {
@@ -96,13 +96,9 @@ public final class PollLoop implements Runnable {
 
     private void loopOnce() {
         assignment.position(POSITION_TIMEOUT);
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
+        Duration timeout = quiet && QUIET_POLL.compareTo(settings.pollTimeout()) > 0 ? QUIET_POLL : settings.pollTimeout();
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
         lastPoll = clock.instant();
-        if (quiet && records.isEmpty() && !serving.events().pending() && assignment.unpositioned().isEmpty()
-                && lastPoll.isBefore(nextRound)) {
-            return; // nothing is paused while quiet: whatever arrives comes with the next poll
-        }
-        nextRound = lastPoll.plus(QUIET_ROUND);
         for (ConsumerRecord<byte[], byte[]> record : records) {
             fetching.intake().take(record);
         }
@@ -120,7 +116,8 @@ public final class PollLoop implements Runnable {
         if (reporting.nudge() != null && assignment.joined()) {
             reporting.nudge().check(consumer, assignment.partitions(), idle);
         }
-        quiet = idle && delivery.pendingIn(assignment.partitions()) == 0;
+        quiet = idle && delivery.pendingIn(assignment.partitions()) == 0 && !serving.events().pending()
+                && assignment.unpositioned().isEmpty();
     }
 
     /**
