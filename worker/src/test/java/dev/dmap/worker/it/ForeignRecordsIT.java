@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.dmap.schemas.Limits;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.SchemaValidator;
+import dev.dmap.schemas.TopicProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -52,7 +53,7 @@ class ForeignRecordsIT {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
             fixture.startWorker("w1");
 
-            await().atMost(PATIENCE).until(() -> partitions(admin, topic) == 6
+            await().atMost(PATIENCE).until(() -> partitions(admin, topic) == TopicProvisioner.REQUEST_PARTITIONS
                     && maxMessageBytes(admin, topic) >= Limits.outputRecordBytes(Limits.DEFAULT_MAX_REQUEST_BYTES));
         }
         try (KafkaProducer<byte[], byte[]> producer = foreignProducer()) {
