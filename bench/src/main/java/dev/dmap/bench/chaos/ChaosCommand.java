@@ -82,9 +82,9 @@ public final class ChaosCommand implements Callable<Integer> {
             if (!unanswered.isEmpty()) { // before close(), which deletes the caller's reply topic
                 check.explainUnanswered(unanswered, traffic.calls().replyTopic()).forEach(out::println);
             }
-            traffic.close();
+            traffic.close(); // the replies that arrive while the caller closes still count
             ChaosCheck.Findings findings = check.check(traffic.confirmed(), traffic.unconfirmed(), traffic.batches(),
-                    unanswered.size(), id -> id.startsWith("call-")
+                    traffic.calls().unanswered().size(), id -> id.startsWith("call-")
                             || viaGateway.batches().stream().anyMatch(batch -> id.startsWith(batch + ":")),
                     id -> id.startsWith("call-"), viaGateway.maybePublished());
             int live = 0;

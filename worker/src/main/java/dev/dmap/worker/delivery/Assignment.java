@@ -73,10 +73,12 @@ public final class Assignment {
      * Positions what is waiting to be: reads the committed offsets (with metadata) and seeks to
      * them. While the broker does not answer within {@code timeout} the partitions stay paused and
      * the next call tries again; nothing else waits for it.
+     *
+     * @return the partitions it positioned now (none while the broker does not answer)
      */
-    public void position(Duration timeout) {
+    public Set<TopicPartition> position(Duration timeout) {
         if (unpositioned.isEmpty()) {
-            return;
+            return Set.of();
         }
         Set<TopicPartition> partitions = Set.copyOf(unpositioned);
         Map<TopicPartition, OffsetAndMetadata> committed;
@@ -88,7 +90,7 @@ public final class Assignment {
                         partitions, e.toString());
                 positionWarned = true;
             }
-            return;
+            return Set.of();
         }
         positionWarned = false;
         for (TopicPartition partition : partitions) {
@@ -101,6 +103,7 @@ public final class Assignment {
             trackers.put(partition, new OffsetTracker(offset));
             unpositioned.remove(partition);
         }
+        return partitions;
     }
 
     /**
@@ -109,10 +112,7 @@ public final class Assignment {
      * for other reasons pauses them again at its next turn.
      */
     public void positionAndResume(Duration timeout) {
-        Set<TopicPartition> waiting = Set.copyOf(unpositioned);
-        position(timeout);
-        Set<TopicPartition> positioned = new HashSet<>(waiting);
-        positioned.removeAll(unpositioned);
+        Set<TopicPartition> positioned = position(timeout);
         if (!positioned.isEmpty()) {
             consumer.resume(positioned);
         }
