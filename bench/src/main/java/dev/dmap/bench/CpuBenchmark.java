@@ -4,6 +4,7 @@ import dev.dmap.devkit.broker.BrokerProcess;
 import dev.dmap.devkit.broker.LocalBroker;
 import dev.dmap.devkit.emulator.EmulatorConfig;
 import dev.dmap.devkit.emulator.LmStudioEmulator;
+import dev.dmap.devkit.net.FreePorts;
 import dev.dmap.schemas.Limits;
 import dev.dmap.schemas.TopicProvisioner;
 import dev.dmap.schemas.Topics;
@@ -65,8 +66,8 @@ public final class CpuBenchmark {
     public void run(Path report, Path dir) throws Exception {
         Files.createDirectories(dir);
         Topics topics = new Topics("cpu-" + Long.toHexString(System.nanoTime()));
-        int port = LocalBroker.freePort();
-        try (BrokerProcess broker = BrokerProcess.start(port, LocalBroker.freePort(), dir.resolve("broker"), dir.resolve("broker.log"));
+        int port = FreePorts.next();
+        try (BrokerProcess broker = BrokerProcess.start(port, FreePorts.next(), dir.resolve("broker"), dir.resolve("broker.log"));
                 LmStudioEmulator gpu = LmStudioEmulator.start(EmulatorConfig.builder().port(0).timeScale(0).parallelSlots(slots).build())) {
             String bootstrap = "127.0.0.1:" + port;
             gpu.preload(MODEL);
@@ -74,7 +75,7 @@ public final class CpuBenchmark {
                 new TopicProvisioner(admin, topics, BenchRunner.requestPartitions(), Limits.DEFAULT_MAX_REQUEST_BYTES)
                         .ensureAll(List.of(MODEL));
             }
-            int workerPort = LocalBroker.freePort();
+            int workerPort = FreePorts.next();
             Process worker = WorkerProcess.start(WorkerProcess.command("cpu-worker", workerPort, topics, bootstrap, gpu.baseUrl(),
                     dir.resolve("worker-state"), List.of()), dir.resolve("worker.log"));
             try {

@@ -2,12 +2,12 @@ package dev.dmap.bench;
 
 import dev.dmap.devkit.emulator.EmulatorConfig;
 import dev.dmap.devkit.emulator.LmStudioEmulator;
+import dev.dmap.devkit.net.FreePorts;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.TopicProvisioner;
 import dev.dmap.schemas.Topics;
 import java.io.File;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,7 +55,7 @@ final class HeapWatch {
         progress.printf("  publishing a backlog of %,d requests%n", backlog);
         progress.flush();
         Backlog.publish(bootstrapServers, topics, OverheadBenchmark.MODEL, backlog, progress);
-        int port = freePort();
+        int port = FreePorts.next();
         try (LmStudioEmulator gpu = LmStudioEmulator.start(EmulatorConfig.builder().port(0).build())) {
             Process worker = startWorker(topics, gpu.baseUrl(), port);
             List<double[]> samples;
@@ -121,11 +121,5 @@ final class HeapWatch {
             throw new IllegalStateException("actuator answered " + response.statusCode());
         }
         return MessageCodec.mapper().readTree(response.body()).path("measurements").get(0).path("value").asDouble();
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

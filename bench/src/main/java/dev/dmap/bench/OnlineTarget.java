@@ -3,6 +3,7 @@ package dev.dmap.bench;
 import dev.dmap.devkit.emulator.EmulatorConfig;
 import dev.dmap.devkit.emulator.LmStudioEmulator;
 import dev.dmap.devkit.engine.LlamaServer;
+import dev.dmap.devkit.net.FreePorts;
 import java.net.URI;
 import java.time.Duration;
 
@@ -70,7 +71,7 @@ interface OnlineTarget extends AutoCloseable {
         if (!LlamaServer.installed()) {
             throw new IllegalStateException("the online benchmark on the real engine needs " + LlamaServer.installHint());
         }
-        LlamaServer server = LlamaServer.router(1, LlamaServer.freePort(), "--parallel", "4");
+        LlamaServer server = LlamaServer.router(1, FreePorts.next(), "--parallel", "4");
         String version = LlamaServer.version().orElse("llama-server");
         return new OnlineTarget() {
             public URI baseUrl() {

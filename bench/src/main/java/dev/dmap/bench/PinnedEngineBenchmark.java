@@ -2,6 +2,7 @@ package dev.dmap.bench;
 
 import dev.dmap.devkit.engine.DeskPrompts;
 import dev.dmap.devkit.engine.LlamaServer;
+import dev.dmap.devkit.net.FreePorts;
 import dev.dmap.worker.config.BackendKind;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -102,7 +103,7 @@ final class PinnedEngineBenchmark {
     }
 
     private static LlamaServer routerOn(boolean pinned) throws IOException, InterruptedException {
-        LlamaServer server = LlamaServer.router(1, LlamaServer.freePort(), "--parallel", "2");
+        LlamaServer server = LlamaServer.router(1, FreePorts.next(), "--parallel", "2");
         if (pinned) {
             Pinning.pin(server.pid(), "0"); // the model instances it starts inherit the core
         }
@@ -113,7 +114,7 @@ final class PinnedEngineBenchmark {
         List<String> bodies = calls.stream().map(RealEngineBenchmark.Call::body).toList();
         List<Double> direct = new ArrayList<>();
         List<Double> dmap = new ArrayList<>();
-        try (LlamaServer server = LlamaServer.single(model, LlamaServer.freePort(), "--parallel", "4", "-c", "8192")) {
+        try (LlamaServer server = LlamaServer.single(model, FreePorts.next(), "--parallel", "4", "-c", "8192")) {
             if (pinned) {
                 Pinning.pin(server.pid(), "0");
             }

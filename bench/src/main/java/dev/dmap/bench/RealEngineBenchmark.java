@@ -1,6 +1,7 @@
 package dev.dmap.bench;
 
 import dev.dmap.devkit.engine.LlamaServer;
+import dev.dmap.devkit.net.FreePorts;
 import dev.dmap.schemas.TopicProvisioner;
 import dev.dmap.schemas.Topics;
 import dev.dmap.worker.Worker;
@@ -80,7 +81,7 @@ public final class RealEngineBenchmark {
             calls.add(call(model, "Throughput request " + i + ": explain why a batch of prompts needs a queue.", 32));
         }
         List<String> bodies = calls.stream().map(Call::body).toList();
-        try (LlamaServer server = LlamaServer.single(model, LlamaServer.freePort(), "--parallel", "4")) {
+        try (LlamaServer server = LlamaServer.single(model, FreePorts.next(), "--parallel", "4")) {
             // warm-up of both paths (the JVM's compiler, the server): measured runs start warm
             DirectLoad.send(server.baseUrl(), CHAT, bodies, 4);
             throughWorker(server.baseUrl(), BackendKind.AUTO, List.of(model), calls.subList(0, calls.size() / 4), "warm-up");
@@ -111,7 +112,7 @@ public final class RealEngineBenchmark {
     private List<Row> router() throws Exception {
         List<Call> calls = routerCalls(Math.max(1, requests / 10));
         List<String> bodies = calls.stream().map(Call::body).toList();
-        int port = LlamaServer.freePort();
+        int port = FreePorts.next();
         Row direct;
         try (LlamaServer server = LlamaServer.router(1, port, "--parallel", "2")) {
             long before = spawns(server.log());

@@ -2,7 +2,7 @@ package dev.dmap.client;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.ServerSocket;
+import dev.dmap.devkit.net.FreePorts;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
@@ -15,17 +15,11 @@ class UnreachableKafkaReadersIT {
 
     @Test
     void shouldSayKafkaIsUnavailableWhenReadingTheFleetOrItsServiceTimes() throws Exception {
-        KafkaConnection nobody = KafkaConnection.of("127.0.0.1:" + closedPort(), "dmap");
+        KafkaConnection nobody = KafkaConnection.of("127.0.0.1:" + FreePorts.next(), "dmap");
 
         assertThatThrownBy(() -> new FleetModels(nobody, Clock.systemUTC()).workers())
                 .isInstanceOfSatisfying(ClientException.class, e -> org.assertj.core.api.Assertions.assertThat(e.retryable()).isTrue());
         assertThatThrownBy(() -> new ServiceTimes(nobody).recent())
                 .isInstanceOfSatisfying(ClientException.class, e -> org.assertj.core.api.Assertions.assertThat(e.retryable()).isTrue());
-    }
-
-    private static int closedPort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

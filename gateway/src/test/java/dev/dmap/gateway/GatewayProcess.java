@@ -1,11 +1,11 @@
 package dev.dmap.gateway;
 
-import dev.dmap.gateway.app.GatewayApplication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.dmap.devkit.net.FreePorts;
+import dev.dmap.gateway.app.GatewayApplication;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,10 +30,7 @@ final class GatewayProcess implements AutoCloseable {
 
     /** Starts a gateway on a free port with these further options; {@link #awaitUp} waits until it answers. */
     static GatewayProcess start(Path log, String... options) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.next();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), GatewayApplication.class.getName(), "--port", String.valueOf(port)));
         command.addAll(List.of(options));

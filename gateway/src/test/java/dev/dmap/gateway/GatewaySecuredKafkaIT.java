@@ -6,11 +6,11 @@ import dev.dmap.devkit.broker.BrokerSettings;
 import dev.dmap.devkit.broker.LocalBroker;
 import dev.dmap.devkit.broker.LocalCertificates;
 import dev.dmap.devkit.broker.SaslSslListener;
+import dev.dmap.devkit.net.FreePorts;
 import dev.dmap.schemas.ExitCodes;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.schemas.testing.ChatLine;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -85,10 +85,7 @@ class GatewaySecuredKafkaIT {
 
     @Test
     void shouldExitThreeWhenKafkaDoesNotAnswer() throws Exception {
-        int closed;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closed = socket.getLocalPort();
-        }
+        int closed = FreePorts.next();
         GatewayProcess gateway = gateway("unreachable", PASSWORD, "127.0.0.1:" + closed);
 
         assertThat(gateway.awaitExit()).isEqualTo(ExitCodes.UNREACHABLE);

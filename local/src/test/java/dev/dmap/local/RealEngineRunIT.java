@@ -3,6 +3,7 @@ package dev.dmap.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dmap.devkit.engine.LlamaServer;
+import dev.dmap.devkit.net.FreePorts;
 import dev.dmap.schemas.ExitCodes;
 import dev.dmap.schemas.testing.ForeignClients;
 import java.io.StringWriter;
@@ -24,7 +25,7 @@ class RealEngineRunIT {
 
     @Test
     void shouldRunTheTinyExampleBatchOnARealRouterLoadingEachModelOnce(@TempDir Path dir) throws Exception {
-        try (LlamaServer router = LlamaServer.router(1, LlamaServer.freePort(), "--parallel", "2")) {
+        try (LlamaServer router = LlamaServer.router(1, FreePorts.next(), "--parallel", "2")) {
             StringWriter err = new StringWriter();
             Path output = dir.resolve("results.jsonl");
 

@@ -3,8 +3,8 @@ package dev.dmap.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.dmap.devkit.net.FreePorts;
 import dev.dmap.schemas.testing.ForeignClients;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +30,7 @@ class ServeIT {
     void shouldServeTheReadmePythonExampleUntilStopped(@TempDir Path dir) throws Exception {
         ForeignClients.require(Files.isExecutable(PYTHON), "DMAP_REQUIRE_OPENAI_PYTHON",
                 "the openai Python package (bash gateway/src/test/python/setup-sdk.sh)");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.next();
         Path keys = Files.writeString(dir.resolve("api-keys.txt"), "sk-alice-1 alice\n");
         Path log = dir.resolve("serve.log");
         Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",

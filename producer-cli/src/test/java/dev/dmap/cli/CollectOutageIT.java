@@ -1,16 +1,16 @@
 package dev.dmap.cli;
 
-import dev.dmap.client.testing.TestBatches;
-import dev.dmap.client.BatchFile;
-import dev.dmap.client.KafkaConnection;
-import dev.dmap.client.Submitter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.dmap.client.BatchFile;
+import dev.dmap.client.KafkaConnection;
+import dev.dmap.client.Submitter;
+import dev.dmap.client.testing.TestBatches;
 import dev.dmap.devkit.broker.BrokerProcess;
+import dev.dmap.devkit.net.FreePorts;
 import dev.dmap.schemas.TopicProvisioner;
 import dev.dmap.schemas.Topics;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,8 +52,8 @@ class CollectOutageIT {
 
     @Test
     void shouldWaitThroughABrokerOutageAndWriteEveryLineOnce() throws Exception {
-        int port = freePort();
-        int controllerPort = freePort();
+        int port = FreePorts.next();
+        int controllerPort = FreePorts.next();
         Path data = Files.createDirectory(dir.resolve("kafka"));
         broker = BrokerProcess.start(port, controllerPort, data, Path.of("target/collect-outage-broker-0.log"));
         String bootstrap = "127.0.0.1:" + port;
@@ -100,11 +100,5 @@ class CollectOutageIT {
 
     private static List<String> lines(Path file) throws Exception {
         return Files.exists(file) ? Files.readAllLines(file) : List.of();
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -2,8 +2,8 @@ package dev.dmap.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dmap.devkit.net.FreePorts;
 import dev.dmap.schemas.ExitCodes;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +28,7 @@ class UnreachableKafkaIT {
 
     @BeforeAll
     static void pickAnAddressWithoutABroker() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            nowhere = "127.0.0.1:" + socket.getLocalPort(); // closed again: nothing listens there
-        }
+        nowhere = "127.0.0.1:" + FreePorts.next(); // nothing listens there
         batchFile = Files.writeString(dir.resolve("batch.jsonl"), "{\"custom_id\":\"q1\",\"url\":\"/v1/chat/completions\","
                 + "\"body\":{\"model\":\"m1\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}}\n");
     }

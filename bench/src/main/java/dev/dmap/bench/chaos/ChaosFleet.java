@@ -4,10 +4,10 @@ import dev.dmap.devkit.broker.BrokerCluster;
 import dev.dmap.devkit.broker.Signals;
 import dev.dmap.devkit.emulator.EmulatorConfig;
 import dev.dmap.devkit.emulator.LmStudioEmulator;
+import dev.dmap.devkit.net.FreePorts;
 import dev.dmap.schemas.Topics;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,7 +50,7 @@ final class ChaosFleet implements AutoCloseable {
                 fleet.backends.add(LmStudioEmulator.start(EmulatorConfig.builder().port(0).timeScale(1.0)
                         .requestOverhead(Duration.ofMillis(20)).decodeTokensPerSecond(2_000)
                         .loadOverhead(Duration.ofMillis(300)).loadBytesPerSecond(50e9).build()));
-                fleet.ports[i] = freePort();
+                fleet.ports[i] = FreePorts.next();
                 fleet.startWorker(i);
             }
             for (int i = 0; i < workers; i++) {
@@ -142,7 +142,7 @@ final class ChaosFleet implements AutoCloseable {
      */
     private void startGateway() throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        gatewayPort = freePort();
+        gatewayPort = FreePorts.next();
         List<String> command = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "dev.dmap.gateway.app.GatewayApplication", "--port", String.valueOf(gatewayPort), "--bootstrap-servers",
                 bootstrapServers(), "--topic-prefix", topics.prefix(), "--replication-factor", "3", "--min-insync-replicas", "2",
@@ -192,12 +192,6 @@ final class ChaosFleet implements AutoCloseable {
                 throw new IllegalStateException("worker chaos-" + index + " did not come up; see " + dir);
             }
             Thread.sleep(500);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

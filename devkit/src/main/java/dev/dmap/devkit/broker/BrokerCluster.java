@@ -1,5 +1,6 @@
 package dev.dmap.devkit.broker;
 
+import dev.dmap.devkit.net.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +51,8 @@ public final class BrokerCluster implements AutoCloseable {
         Files.createDirectories(dataDir);
         List<Node> nodes = new ArrayList<>();
         for (int i = 0; i < size; i++) {
-            int port = firstPort == 0 ? LocalBroker.freePort() : firstPort + i;
-            int controllerPort = firstPort == 0 ? LocalBroker.freePort() : firstPort + size + i;
+            int port = firstPort == 0 ? FreePorts.next() : firstPort + i;
+            int controllerPort = firstPort == 0 ? FreePorts.next() : firstPort + size + i;
             nodes.add(new Node(i + 1, port, controllerPort, dataDir.resolve("node-" + (i + 1)),
                     dataDir.resolve("node-" + (i + 1) + ".log")));
         }

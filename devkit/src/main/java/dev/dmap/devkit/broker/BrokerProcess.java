@@ -25,6 +25,7 @@ import java.util.concurrent.TimeoutException;
 public final class BrokerProcess implements AutoCloseable {
     private static final String READY = "READY ";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final int LOG_TAIL_LINES = 30;
 
     private final Process process;
     private final int port;
@@ -77,7 +78,19 @@ public final class BrokerProcess implements AutoCloseable {
             throw new IllegalStateException("interrupted while starting a broker", e);
         } catch (ExecutionException | TimeoutException e) {
             process.destroyForcibly();
-            throw new IllegalStateException("the broker on port " + port + " did not start; see " + log, e);
+            throw new IllegalStateException("the broker on port " + port + " did not start ("
+                    + (e instanceof TimeoutException ? "no answer within " + START_TIMEOUT.toSeconds() + " s" : e.getCause().getMessage())
+                    + "); the end of " + log + ":\n" + tail(log), e);
+        }
+    }
+
+    /** The last lines of a broker's log, so a failure in CI tells its cause where only the test output is kept. */
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
         }
     }
 
@@ -154,8 +167,15 @@ public final class BrokerProcess implements AutoCloseable {
             overrides.put(args[i].substring(0, eq), args[i].substring(eq + 1));
         }
         String clusterId = args.length > 3 && !args[3].equals("-") ? args[3] : null;
-        LocalBroker broker = LocalBroker.start(new BrokerSettings(BrokerSettings.DEFAULT_HOST, Integer.parseInt(args[0]),
-                Integer.parseInt(args[1]), Path.of(args[2]), overrides, null, clusterId));
+        LocalBroker broker;
+        try {
+            broker = LocalBroker.start(new BrokerSettings(BrokerSettings.DEFAULT_HOST, Integer.parseInt(args[0]),
+                    Integer.parseInt(args[1]), Path.of(args[2]), overrides, null, clusterId));
+        } catch (RuntimeException e) { // Kafka's own threads would keep a JVM that never answers alive
+            e.printStackTrace();
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "broker-stop"));
         System.out.println(READY + broker.bootstrapServers());
         System.out.flush();

@@ -1,11 +1,11 @@
 package dev.dmap.devkit.broker;
 
+import dev.dmap.devkit.net.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,10 +66,10 @@ public final class LocalBroker implements AutoCloseable {
             boolean temporary = settings.dataDir() == null;
             Path dataDir = temporary ? Files.createTempDirectory("dmap-broker-") : settings.dataDir();
             Files.createDirectories(dataDir);
-            int port = settings.port() == 0 ? freePort() : settings.port();
-            int controllerPort = settings.controllerPort() == 0 ? freePort() : settings.controllerPort();
+            int port = settings.port() == 0 ? FreePorts.next() : settings.port();
+            int controllerPort = settings.controllerPort() == 0 ? FreePorts.next() : settings.controllerPort();
             SaslSslListener secured = settings.saslSsl();
-            int securedPort = secured == null ? -1 : secured.port() == 0 ? freePort() : secured.port();
+            int securedPort = secured == null ? -1 : secured.port() == 0 ? FreePorts.next() : secured.port();
             Properties props = serverProperties(settings, dataDir, port, controllerPort, securedPort);
             formatIfNeeded(dataDir, props, settings.clusterId() == null ? Uuid.randomUuid().toString() : settings.clusterId());
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
@@ -192,14 +192,6 @@ public final class LocalBroker implements AutoCloseable {
             admin.describeCluster().nodes().get(READY_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("Kafka broker at " + bootstrap + " did not become ready", e);
-        }
-    }
-
-    /** A port free now, for a process that listens on it soon after. */
-    public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
         }
     }
 

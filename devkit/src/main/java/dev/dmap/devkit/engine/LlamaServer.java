@@ -2,7 +2,6 @@ package dev.dmap.devkit.engine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -76,15 +75,6 @@ public final class LlamaServer implements AutoCloseable {
                 "--models-max", Integer.toString(modelsMax)));
         args.addAll(List.of(extraArgs));
         return start(args, port, "router");
-    }
-
-    /** A free loopback port. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static LlamaServer start(List<String> args, int port, String name) {

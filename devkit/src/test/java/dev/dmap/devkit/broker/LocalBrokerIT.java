@@ -2,6 +2,7 @@ package dev.dmap.devkit.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dmap.devkit.net.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +22,7 @@ class LocalBrokerIT {
 
     @Test
     void shouldKeepRecordsAcrossARestartOnTheSameDataFolder(@TempDir Path dataDir) throws Exception {
-        BrokerSettings settings = new BrokerSettings("127.0.0.1", LocalBroker.freePort(), LocalBroker.freePort(), dataDir, Map.of());
+        BrokerSettings settings = new BrokerSettings("127.0.0.1", FreePorts.next(), FreePorts.next(), dataDir, Map.of());
         try (LocalBroker broker = LocalBroker.start(settings);
                 KafkaProducer<String, String> producer = producer(broker)) {
             producer.send(new ProducerRecord<>("kept", "k", "v1")).get();

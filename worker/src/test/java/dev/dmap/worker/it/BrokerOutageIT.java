@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.dmap.devkit.broker.BrokerProcess;
 import dev.dmap.devkit.emulator.EmulatorConfig;
 import dev.dmap.devkit.emulator.LmStudioEmulator;
+import dev.dmap.devkit.net.FreePorts;
 import dev.dmap.worker.Worker;
 import dev.dmap.worker.config.BatchSettings;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,8 +56,8 @@ class BrokerOutageIT {
     @Test
     void shouldSurviveABrokerOutageLongerThanEveryClientTimeout() throws Exception {
         Path data = Files.createTempDirectory(Path.of("target"), "outage-broker-");
-        int port = freePort();
-        int controllerPort = freePort();
+        int port = FreePorts.next();
+        int controllerPort = FreePorts.next();
         broker = startBroker(port, controllerPort, data, 0);
         String bootstrap = "127.0.0.1:" + port;
         fixture = new WorkerFixture(bootstrap, 0.01);
@@ -106,11 +106,5 @@ class BrokerOutageIT {
 
     private static BrokerProcess startBroker(int port, int controllerPort, Path data, int generation) throws Exception {
         return BrokerProcess.start(port, controllerPort, data, Path.of("target/outage-broker-" + generation + ".log"));
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dmap.devkit.engine.LlamaServer;
+import dev.dmap.devkit.net.FreePorts;
 import dev.dmap.schemas.Decoded;
 import dev.dmap.schemas.ErrorCode;
 import dev.dmap.schemas.MessageCodec;
@@ -46,7 +47,7 @@ class LlamaServerBackendIT {
 
     @Test
     void shouldFindASingleModelServerWithItsContextAndSlotsAndNoLoadControl() {
-        server = LlamaServer.single(LlamaServer.SPM_64, LlamaServer.freePort(), "--parallel", "3");
+        server = LlamaServer.single(LlamaServer.SPM_64, FreePorts.next(), "--parallel", "3");
         Backend backend = connect(BackendKind.AUTO);
 
         ModelListing listing = backend.listModels();
@@ -61,7 +62,7 @@ class LlamaServerBackendIT {
 
     @Test
     void shouldCountChatAndCompletionPromptsExactlyAsTheServerBillsThem() {
-        server = LlamaServer.single(LlamaServer.QWEN2TOK_128, LlamaServer.freePort());
+        server = LlamaServer.single(LlamaServer.QWEN2TOK_128, FreePorts.next());
         Backend backend = connect(BackendKind.LLAMA_SERVER);
         for (Request request : new Request[] {
             chat("c1", LlamaServer.QWEN2TOK_128, "Explain Kafka partitions in one line, with an example.", 4),
@@ -77,7 +78,7 @@ class LlamaServerBackendIT {
 
     @Test
     void shouldClassifyTheServersOverflowErrorAsContextLengthExceeded() {
-        server = LlamaServer.single(LlamaServer.SPM_64, LlamaServer.freePort());
+        server = LlamaServer.single(LlamaServer.SPM_64, FreePorts.next());
         Backend backend = connect(BackendKind.LLAMA_SERVER);
         Request tooLong = chat("long", LlamaServer.SPM_64, "word ".repeat(3_000), 4);
 
@@ -91,7 +92,7 @@ class LlamaServerBackendIT {
 
     @Test
     void shouldCountEmbeddingInputsExactly() {
-        server = LlamaServer.single(LlamaServer.LLAMA3TOK_256, LlamaServer.freePort(), "--embeddings", "--pooling", "mean");
+        server = LlamaServer.single(LlamaServer.LLAMA3TOK_256, FreePorts.next(), "--embeddings", "--pooling", "mean");
         Backend backend = connect(BackendKind.LLAMA_SERVER);
         Request request = decode("{\"custom_id\":\"e1\",\"url\":\"/v1/embeddings\",\"body\":{\"model\":\""
                 + LlamaServer.LLAMA3TOK_256 + "\",\"input\":[\"first text to embed\",\"a second, longer text to embed\"]}}");
@@ -106,7 +107,7 @@ class LlamaServerBackendIT {
 
     @Test
     void shouldLoadAndUnloadInRouterModeAndWaitUntilTheModelIsLoaded() {
-        server = LlamaServer.router(2, LlamaServer.freePort(), "--parallel", "2");
+        server = LlamaServer.router(2, FreePorts.next(), "--parallel", "2");
         Backend backend = connect(BackendKind.AUTO);
 
         assertThat(backend.listModels().available()).containsExactlyInAnyOrderElementsOf(LlamaServer.MODELS);
@@ -130,7 +131,7 @@ class LlamaServerBackendIT {
 
     @Test
     void shouldServeASingleModelLlamaServerAsAPlainOpenAiServer() {
-        server = LlamaServer.single(LlamaServer.SPM_64, LlamaServer.freePort());
+        server = LlamaServer.single(LlamaServer.SPM_64, FreePorts.next());
         Backend backend = connect(BackendKind.OPENAI);
 
         ModelListing listing = backend.listModels();

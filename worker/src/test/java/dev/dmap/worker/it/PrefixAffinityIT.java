@@ -8,6 +8,7 @@ import dev.dmap.client.KafkaConnection;
 import dev.dmap.client.Submitter;
 import dev.dmap.devkit.engine.DeskPrompts;
 import dev.dmap.devkit.engine.LlamaServer;
+import dev.dmap.devkit.net.FreePorts;
 import dev.dmap.schemas.MessageCodec;
 import dev.dmap.worker.config.SchedulingSettings;
 import dev.dmap.worker.config.WorkerConfig;
@@ -80,7 +81,7 @@ class PrefixAffinityIT {
         List<LlamaServer> engines = new ArrayList<>();
         try (WorkerFixture fixture = new WorkerFixture(TestBroker.bootstrapServers(), 0.01)) {
             for (int i = 0; i < 2; i++) {
-                engines.add(LlamaServer.single(MODEL, LlamaServer.freePort(), "-c", "4096", "--parallel", "2",
+                engines.add(LlamaServer.single(MODEL, FreePorts.next(), "-c", "4096", "--parallel", "2",
                         "--cache-ram", "0", "--metrics"));
             }
             fixture.kafka.createRequestTopics(Set.of(MODEL), 6);

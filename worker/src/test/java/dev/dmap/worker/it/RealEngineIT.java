@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.dmap.devkit.engine.LlamaServer;
+import dev.dmap.devkit.net.FreePorts;
 import dev.dmap.schemas.SchemaValidator;
 import dev.dmap.worker.Worker;
 import dev.dmap.worker.config.WorkerConfig;
@@ -53,7 +54,7 @@ class RealEngineIT {
 
     @Test
     void shouldServeChatAndCompletionsAndRefuseAnOverflowBeforeCallingWithTheServersOwnCount() throws Exception {
-        LlamaServer server = start(LlamaServer.single(LlamaServer.SPM_64, LlamaServer.freePort(), "--parallel", "2"));
+        LlamaServer server = start(LlamaServer.single(LlamaServer.SPM_64, FreePorts.next(), "--parallel", "2"));
         String model = LlamaServer.SPM_64;
         serve(server, Set.of(model), 2, "real-1");
         for (int i = 0; i < 20; i++) {
@@ -86,7 +87,7 @@ class RealEngineIT {
 
     @Test
     void shouldServeResponsesLinesWithTheirUsageInTheResponsesNaming() throws Exception {
-        LlamaServer server = start(LlamaServer.single(LlamaServer.SPM_64, LlamaServer.freePort(), "--parallel", "2"));
+        LlamaServer server = start(LlamaServer.single(LlamaServer.SPM_64, FreePorts.next(), "--parallel", "2"));
         String model = LlamaServer.SPM_64;
         serve(server, Set.of(model), 2, "real-resp");
         for (int i = 0; i < 5; i++) {
@@ -108,7 +109,7 @@ class RealEngineIT {
 
     @Test
     void shouldServeEmbeddings() throws Exception {
-        LlamaServer server = start(LlamaServer.single(LlamaServer.LLAMA3TOK_256, LlamaServer.freePort(),
+        LlamaServer server = start(LlamaServer.single(LlamaServer.LLAMA3TOK_256, FreePorts.next(),
                 "--embeddings", "--pooling", "mean"));
         String model = LlamaServer.LLAMA3TOK_256;
         serve(server, Set.of(model), 1, "real-emb");
@@ -130,7 +131,7 @@ class RealEngineIT {
 
     @Test
     void shouldLoadEachModelOnceInRouterModeWithRoomForOneAndAbortNothing() throws Exception {
-        LlamaServer router = start(LlamaServer.router(1, LlamaServer.freePort(), "--parallel", "2"));
+        LlamaServer router = start(LlamaServer.router(1, FreePorts.next(), "--parallel", "2"));
         fixture.kafka.createRequestTopics(Set.copyOf(LlamaServer.MODELS), 1);
         for (int i = 0; i < 10; i++) {
             for (String model : LlamaServer.MODELS) { // interleaved: a naive client swaps on every request
@@ -153,7 +154,7 @@ class RealEngineIT {
 
     @Test
     void shouldFillTheSlotsTheServerReportsAndNoMore() throws Exception {
-        LlamaServer server = start(LlamaServer.single(LlamaServer.SPM_64, LlamaServer.freePort(), "--parallel", "3"));
+        LlamaServer server = start(LlamaServer.single(LlamaServer.SPM_64, FreePorts.next(), "--parallel", "3"));
         String model = LlamaServer.SPM_64;
         serve(server, Set.of(model), 1, "real-slots");
         AtomicInteger most = new AtomicInteger();
@@ -179,7 +180,7 @@ class RealEngineIT {
 
     @Test
     void shouldPauseWhileTheServerIsDownAndLoseNothing() throws Exception {
-        LlamaServer server = start(LlamaServer.single(LlamaServer.SPM_64, LlamaServer.freePort(), "--parallel", "2"));
+        LlamaServer server = start(LlamaServer.single(LlamaServer.SPM_64, FreePorts.next(), "--parallel", "2"));
         String model = LlamaServer.SPM_64;
         Worker worker = serve(server, Set.of(model), 2, "real-crash");
         List<String> sent = new ArrayList<>();

@@ -3,8 +3,8 @@ package dev.dmap.worker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.dmap.devkit.net.FreePorts;
 import java.io.File;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -29,8 +29,8 @@ class StoppedWhileStartingIT {
     @Test
     void shouldExitAtOnceWhenStoppedWhileWaitingForKafka() throws Exception {
         File log = new File("target/stopped-while-starting.log");
-        worker = WorkerProcess.start(List.of("--dmap.kafka.bootstrap-servers=127.0.0.1:" + closedPort(),
-                "--dmap.backend.url=http://127.0.0.1:" + closedPort()), log);
+        worker = WorkerProcess.start(List.of("--dmap.kafka.bootstrap-servers=127.0.0.1:" + FreePorts.next(),
+                "--dmap.backend.url=http://127.0.0.1:" + FreePorts.next()), log);
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
                 .until(() -> Files.readString(log.toPath()).contains("Starting worker"));
 
@@ -41,11 +41,5 @@ class StoppedWhileStartingIT {
         assertThat(exited).as(output).isTrue();
         assertThat(output).contains("dmap worker: stopped (Ctrl-C or SIGTERM) while it was starting")
                 .doesNotContain("\tat org.apache.kafka");
-    }
-
-    private static int closedPort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
