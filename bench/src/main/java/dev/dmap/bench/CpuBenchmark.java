@@ -1,7 +1,6 @@
 package dev.dmap.bench;
 
 import dev.dmap.devkit.broker.BrokerProcess;
-import dev.dmap.devkit.broker.LocalBroker;
 import dev.dmap.devkit.emulator.EmulatorConfig;
 import dev.dmap.devkit.emulator.LmStudioEmulator;
 import dev.dmap.devkit.net.FreePorts;
