@@ -19,6 +19,8 @@ public final class FreePorts {
     private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
     private static final int LOWEST = 15_000;
     private static final int ATTEMPTS = 200;
+    /** The highest port handed out: the one below the ephemeral range, read once. */
+    private static final int HIGHEST = ephemeralLow() - 1;
 
     /** Where this JVM looks next; random at first so that JVMs starting together seldom try the same ports. */
     private static final AtomicInteger cursor = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 20));
@@ -28,12 +30,11 @@ public final class FreePorts {
 
     /** A port free now on every address, that no outgoing connection on this machine will be given. */
     public static int next() {
-        int highest = ephemeralLow() - 1;
-        if (highest - LOWEST < ATTEMPTS) {
+        if (HIGHEST - LOWEST < ATTEMPTS) {
             return anyFree();
         }
         for (int i = 0; i < ATTEMPTS; i++) {
-            int port = LOWEST + Math.floorMod(cursor.getAndIncrement(), highest - LOWEST + 1);
+            int port = LOWEST + Math.floorMod(cursor.getAndIncrement(), HIGHEST - LOWEST + 1);
             if (isFree(port)) {
                 return port;
             }
